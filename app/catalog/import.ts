@@ -1,0 +1,184 @@
+// Importing OpenAPI documents into the catalog.
+//
+// Guarantees: documents are parsed before the transaction opens (the CPU work never holds
+// locks); one bad document is reported and the others still import; all writes of one call and
+// its audit event commit together or not at all; a source is locked while its next version
+// number is chosen, so concurrent imports on several nodes cannot collide; bytes identical to
+// the active version change nothing and are reported as "unchanged".
+
+import type { Sql, TransactionSql } from "postgres";
+import {
+  activeVersionOf,
+  deactivateSource,
+  ensureSource,
+  insertOperations,
+  insertVersion,
+  lockSource,
+  nextVersionNumber,
+} from "./catalog.sql.ts";
+import { fetchClusterInput, isFailedInput, type FetchDocument, type ImportInput } from "./import-inputs.ts";
+import { loadOpenApi } from "./openapi-load.ts";
+import type { Operation } from "./operation.ts";
+import { extractOperations, type ExtractedDocument } from "./operations.ts";
+import type { RiskOverrides } from "./risk-overrides.ts";
+
+export interface CatalogAuditEvent {
+  action: "catalog.import";
+  details: {
+    files: Array<{ file: string; status: ImportStatus; source?: string; version?: number; operations?: number; error?: string }>;
+    imported: number;
+    unchanged: number;
+    failed: number;
+  };
+}
+
+export interface ImportDeps {
+  /** Writes the audit row inside the import's transaction (the audit module provides it). */
+  audit?(tx: TransactionSql, event: CatalogAuditEvent): Promise<void>;
+  /** Who imports, stored with each new version (user name, "cli", "bootstrap"). */
+  actor?: string | null;
+  /** Risk overrides; defaults to the reviewed table in risk-overrides.ts. */
+  overrides?: RiskOverrides;
+}
+
+export type ImportStatus = "imported" | "unchanged" | "failed";
+
+export interface ImportOutcome {
+  fileName: string;
+  status: ImportStatus;
+  source?: string;
+  version?: number;
+  operations?: number;
+  /** Parse or structure error naming the file (and line/column for syntax errors). */
+  error?: string;
+  warnings?: string[];
+}
+
+export interface ImportReport {
+  outcomes: ImportOutcome[];
+  imported: number;
+  unchanged: number;
+  failed: number;
+  /** Wall time of the whole import, parse included. */
+  durationMs: number;
+}
+
+interface Parsed {
+  input: Exclude<ImportInput, { error: string }>;
+  sha256: string;
+  openapi: string;
+  extracted: ExtractedDocument;
+}
+
+export async function importDocuments(db: Sql, inputs: readonly ImportInput[], deps: ImportDeps = {}): Promise<ImportReport> {
+  const started = performance.now();
+  const outcomes = new Map<number, ImportOutcome>();
+  const parsed = new Map<number, Parsed>();
+  inputs.forEach((input, i) => {
+    const result = parseInput(input, deps.overrides);
+    if ("error" in result) outcomes.set(i, { fileName: input.fileName, status: "failed", error: result.error });
+    else parsed.set(i, result);
+  });
+  rejectDuplicateSources(parsed, outcomes);
+
+  // Lock sources in name order so that two concurrent imports cannot deadlock.
+  const order = [...parsed.entries()].sort(([, a], [, b]) => a.extracted.api.localeCompare(b.extracted.api));
+  await db.begin(async (tx) => {
+    for (const [i, doc] of order) outcomes.set(i, await storeDocument(tx, doc, deps.actor ?? null));
+    const report = summarise(inputs.map((_, i) => outcomes.get(i)!));
+    if (deps.audit) await deps.audit(tx, auditEvent(report.outcomes));
+  });
+  return { ...summarise(inputs.map((_, i) => outcomes.get(i)!)), durationMs: performance.now() - started };
+}
+
+/** Fetches one document per callback from a cluster and imports them together. */
+export async function importFromCluster(
+  db: Sql,
+  cluster: string,
+  fetchDocuments: readonly FetchDocument[],
+  deps: ImportDeps = {},
+): Promise<ImportReport> {
+  const inputs = await Promise.all(fetchDocuments.map((fetchDocument) => fetchClusterInput(cluster, fetchDocument)));
+  return importDocuments(db, inputs, deps);
+}
+
+function parseInput(input: ImportInput, overrides: RiskOverrides | undefined): Parsed | { error: string } {
+  if (isFailedInput(input)) return { error: input.error };
+  const loaded = loadOpenApi({ name: input.fileName, bytes: input.bytes });
+  if (!loaded.ok) return { error: loaded.error };
+  try {
+    const extracted = extractOperations(loaded.document, input.fileName, overrides);
+    if (extracted.operations.length === 0) return { error: `${input.fileName}: defines no operations` };
+    return { input, sha256: loaded.sha256, openapi: loaded.document.openapi, extracted };
+  } catch (e) {
+    // Extraction is lenient by design; reaching this is a bug, but one file must not sink the rest.
+    return { error: `${input.fileName}: cannot extract operations: ${(e as Error).message}` };
+  }
+}
+
+/** Two files of one import describing the same API would fight over one active version. */
+function rejectDuplicateSources(parsed: Map<number, Parsed>, outcomes: Map<number, ImportOutcome>): void {
+  const firstFile = new Map<string, string>();
+  for (const [i, doc] of parsed) {
+    const source = doc.extracted.api;
+    const first = firstFile.get(source);
+    if (first === undefined) {
+      firstFile.set(source, doc.input.fileName);
+      continue;
+    }
+    parsed.delete(i);
+    outcomes.set(i, {
+      fileName: doc.input.fileName,
+      status: "failed",
+      source,
+      error: `${doc.input.fileName}: describes API "${source}" like ${first} in the same import; import one of them`,
+    });
+  }
+}
+
+async function storeDocument(tx: TransactionSql, doc: Parsed, actor: string | null): Promise<ImportOutcome> {
+  const { extracted, input } = doc;
+  const source = extracted.api;
+  await ensureSource(tx, source);
+  await lockSource(tx, source);
+  const active = await activeVersionOf(tx, source);
+  const base = { fileName: input.fileName, source, operations: extracted.operations.length, warnings: extracted.warnings };
+  if (active?.sha256 === doc.sha256) return { ...base, status: "unchanged", version: active.version };
+  const version = await nextVersionNumber(tx, source);
+  await deactivateSource(tx, source);
+  const versionId = await insertVersion(tx, {
+    source,
+    version,
+    sha256: doc.sha256,
+    origin: input.origin,
+    originDetail: input.originDetail,
+    fileName: input.fileName,
+    title: extracted.title,
+    apiVersion: extracted.version,
+    openapi: doc.openapi,
+    basePath: extracted.basePath,
+    operationCount: extracted.operations.length,
+    warnings: extracted.warnings,
+    importedBy: actor,
+  });
+  await insertOperations(tx, versionId, extracted.operations as Operation[]);
+  return { ...base, status: "imported", version };
+}
+
+function summarise(outcomes: ImportOutcome[]): Omit<ImportReport, "durationMs"> {
+  const count = (status: ImportStatus) => outcomes.filter((o) => o.status === status).length;
+  return { outcomes, imported: count("imported"), unchanged: count("unchanged"), failed: count("failed") };
+}
+
+function auditEvent(outcomes: ImportOutcome[]): CatalogAuditEvent {
+  const files = outcomes.map(({ fileName, status, source, version, operations, error }) => ({
+    file: fileName,
+    status,
+    ...(source !== undefined && { source }),
+    ...(version !== undefined && { version }),
+    ...(operations !== undefined && { operations }),
+    ...(error !== undefined && { error }),
+  }));
+  const { imported, unchanged, failed } = summarise(outcomes);
+  return { action: "catalog.import", details: { files, imported, unchanged, failed } };
+}
