@@ -1,9 +1,10 @@
 /**
  * Builds a value that satisfies a response schema: follows `$ref`, merges `allOf`, takes the
- * discriminator's (or the first) `oneOf`/`anyOf` branch, honours enums, formats, patterns,
- * lengths and bounds, and keeps arrays small. Values come from a seeded Rng, so the same seed and
- * operation always give the same answer. Recursive schemas stop at a depth limit; past half of it
- * only required properties are filled in.
+ * discriminator's (or the first unambiguous) `oneOf`/`anyOf` branch, honours enums, formats,
+ * patterns, lengths and bounds, and keeps arrays small. Values come from a seeded Rng, so the same
+ * seed and operation always give the same answer. Past half the depth limit, or when a `$ref`
+ * recurses into itself, only required properties and minimal arrays are built ("minimal" mode),
+ * which ends every recursion a valid document can have; a hard cap guards the rest.
  */
 import type { Rng } from "../prng.ts";
 import type { OpenApiDocument, Schema } from "./openapi-types.ts";
@@ -12,29 +13,37 @@ import { secretValue, SECRET_PROPERTY, stringForFormat, stringForName, stringFor
 import { inferType, validateSchema } from "./validate-schema.ts";
 
 const MAX_DEPTH = 10;
+const HARD_DEPTH = 40;
+/** Keys that make a schema fragment describe a value (not just document it). */
+const SHAPING_KEYS = ["type", "properties", "items", "required", "enum", "additionalProperties", "allOf", "oneOf", "anyOf", "$ref", "format", "pattern"];
 const EPOCH_MS = Date.UTC(2025, 5, 1);
 
 interface GenContext {
   doc: OpenApiDocument;
   rng: Rng;
-  /** $refs being expanded on the current branch, to cut cycles. */
+  /** $refs being expanded on the current branch, to detect recursion. */
   refs: string[];
+  /** Only required properties and minItems-long arrays from here down. */
+  minimal: boolean;
 }
 
 export function generateFromSchema(doc: OpenApiDocument, schema: Schema, rng: Rng): unknown {
-  return generate(schema, { doc, rng, refs: [] }, 0, "");
+  return generate(schema, { doc, rng, refs: [], minimal: false }, 0, "");
 }
 
 function generate(schema: Schema, ctx: GenContext, depth: number, name: string): unknown {
+  if (depth > HARD_DEPTH) return emptyOf(schema, ctx);
   if (schema.$ref) {
-    if (ctx.refs.includes(schema.$ref) || depth > MAX_DEPTH) return emptyOf(schema, ctx);
     const target = resolvePointer(ctx.doc, schema.$ref) as Schema | undefined;
     if (!target) return null;
+    const wasMinimal = ctx.minimal;
+    if (ctx.refs.includes(schema.$ref) || depth > MAX_DEPTH) ctx.minimal = true;
     ctx.refs.push(schema.$ref);
     try {
       return generate(target, ctx, depth, name);
     } finally {
       ctx.refs.pop();
+      ctx.minimal = wasMinimal;
     }
   }
   if (schema.allOf) return generateAllOf(schema, ctx, depth, name);
@@ -72,7 +81,7 @@ function exampleOrDefault(schema: Schema, ctx: GenContext): unknown {
 function generateAllOf(schema: Schema, ctx: GenContext, depth: number, name: string): unknown {
   const { allOf, ...rest } = schema;
   let merged: unknown = undefined;
-  for (const part of [...(allOf ?? []), ...(Object.keys(rest).length > 0 ? [rest as Schema] : [])]) {
+  for (const part of [...(allOf ?? []), ...(shapes(rest) ? [rest as Schema] : [])]) {
     merged = mergeValues(merged, generate(part, ctx, depth, name));
   }
   return merged;
@@ -82,21 +91,44 @@ function generateOneOf(schema: Schema, branch: Schema[], ctx: GenContext, depth:
   const { oneOf: _o, anyOf: _a, discriminator, ...rest } = schema;
   const d = discriminator;
   const mapping = d?.mapping ? Object.entries(d.mapping)[0] : undefined;
-  const chosen: Schema = mapping ? { $ref: mapping[1] } : (branch[0] as Schema);
-  let value = generate(chosen, ctx, depth, name);
-  if (Object.keys(rest).length > 0) value = mergeValues(generate(rest as Schema, ctx, depth, name), value);
+  let value = mapping ? generate({ $ref: mapping[1] }, ctx, depth, name) : unambiguousBranch(schema, branch, ctx, depth, name);
+  if (shapes(rest)) value = mergeValues(generate(rest as Schema, ctx, depth, name), value);
   if (d && mapping && isPlainObject(value)) value[d.propertyName] = mapping[0];
   return value;
+}
+
+/**
+ * Without a discriminator, `oneOf` demands that exactly one branch matches. Try the branches in
+ * order and keep the first value only one of them accepts; fall back to the first branch.
+ */
+function unambiguousBranch(schema: Schema, branch: Schema[], ctx: GenContext, depth: number, name: string): unknown {
+  let first: unknown;
+  for (const [i, option] of branch.entries()) {
+    const value = generate(option, ctx, depth, name);
+    if (i === 0) first = value;
+    if (!schema.oneOf) return value;
+    const matching = branch.filter((b) => !validateSchema(ctx.doc, b, value)).length;
+    if (matching === 1) return value;
+  }
+  return first;
+}
+
+function shapes(fragment: Schema): boolean {
+  return SHAPING_KEYS.some((key) => key in fragment);
 }
 
 function generateObject(schema: Schema, ctx: GenContext, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const required = new Set(schema.required ?? []);
-  const onlyRequired = depth > MAX_DEPTH / 2;
+  const onlyRequired = ctx.minimal || depth > MAX_DEPTH / 2;
   for (const [prop, propSchema] of Object.entries(schema.properties ?? {})) {
     if (onlyRequired && !required.has(prop)) continue;
     const value = generate(propSchema, ctx, depth + 1, prop);
     if (value !== undefined) out[prop] = value;
+  }
+  // Some Cisco schemas require a property they never declare; give it a plain string.
+  for (const prop of required) {
+    if (!(prop in out)) out[prop] = generateString({}, ctx, prop);
   }
   if (!schema.properties && typeof schema.additionalProperties === "object" && !onlyRequired) {
     out.key1 = generate(schema.additionalProperties, ctx, depth + 1, "key1");
@@ -106,7 +138,7 @@ function generateObject(schema: Schema, ctx: GenContext, depth: number): Record<
 
 /** Two items near the top of a document, one deeper down; minItems/maxItems win. */
 function generateArray(schema: Schema, ctx: GenContext, depth: number, name: string): unknown[] {
-  const wanted = depth <= 2 ? 2 : 1;
+  const wanted = ctx.minimal ? 0 : depth <= 2 ? 2 : 1;
   const count = Math.min(Math.max(wanted, schema.minItems ?? 0), schema.maxItems ?? Number.POSITIVE_INFINITY);
   if (!schema.items) return [];
   const items: unknown[] = [];
