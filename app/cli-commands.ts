@@ -1,0 +1,9 @@
+/**
+ * The domain command table: each domain's `*.cli.ts` contributes its commands here.
+ * Keys are the command words (`"user add"`), values the handlers.
+ */
+import type { CliHandler } from "./cli-context.ts";
+
+export function commandTable(): Record<string, CliHandler> {
+  return {};
+}

@@ -1,0 +1,75 @@
+/**
+ * One HTTPS listener. Bun cannot swap the TLS context of a running server (`server.reload`
+ * only replaces handlers), so a certificate reload starts listening anew with the new context
+ * right after the old server stops accepting; requests and streams already in flight finish on
+ * the old server. The gap in which a new connection could be refused is the time between two
+ * syscalls (see docs/decisions.md).
+ */
+import type { Server } from "bun";
+import { StartupError } from "../errors.ts";
+import type { Handler, ListenerName } from "./handler.ts";
+
+export interface ListenerOptions {
+  name: ListenerName;
+  hostname: string;
+  port: number;
+  portKey: string;
+  tls: { cert: string; key: string };
+  handler: Handler;
+}
+
+export interface Listener {
+  readonly name: ListenerName;
+  readonly port: number;
+  readonly url: string;
+  reloadTls(tls: { cert: string; key: string }): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+  stop(graceMs: number): Promise<void>;
+}
+
+function serve(opts: ListenerOptions, port: number): Server<unknown> {
+  try {
+    return Bun.serve({
+      hostname: opts.hostname,
+      port,
+      reusePort: false,
+      // SSE routes lift this per request; everything else is cut after 60 s of silence.
+      idleTimeout: 60,
+      maxRequestBodySize: 16 * 1024 * 1024,
+      tls: opts.tls,
+      fetch: (request, server) => opts.handler(request, { clientIp: server.requestIP(request)?.address ?? "unknown", server }),
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "EADDRINUSE") {
+      throw new StartupError(`${opts.portKey} ${port} on ${opts.hostname} is in use by another process; stop it or choose another ${opts.portKey}`);
+    }
+    if (code === "EACCES") throw new StartupError(`${opts.portKey} ${port}: permission denied; use a port above 1023 or grant the capability`);
+    throw new StartupError(`${opts.name} listener cannot start on ${opts.hostname}:${port} (${(err as Error).message})`);
+  }
+}
+
+export function startListener(opts: ListenerOptions): Listener {
+  let server = serve(opts, opts.port);
+  const port = server.port ?? opts.port;
+  const retired: Server<unknown>[] = [];
+  const draining: Promise<void>[] = [];
+  const host = opts.hostname.includes(":") ? `[${opts.hostname}]` : opts.hostname;
+  return {
+    name: opts.name,
+    port,
+    url: `https://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`,
+    async reloadTls(tls) {
+      retired.push(server);
+      draining.push(server.stop(false));
+      server = serve({ ...opts, tls }, port);
+    },
+    async stop(graceMs) {
+      const stopping = [server.stop(false), ...draining];
+      const timer = new Promise<"timeout">((r) => setTimeout(r, graceMs, "timeout").unref());
+      if ((await Promise.race([Promise.all(stopping), timer])) === "timeout") {
+        await Promise.all([server, ...retired].map((s) => s.stop(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Starting and stopping the whole gateway. Start-up is all or nothing: if any step fails,
+ * whatever already started is stopped again before the error propagates (no half-started
+ * server). Used by main.ts and by tests that need real HTTPS listeners.
+ */
+import { accessSync, constants, mkdirSync } from "node:fs";
+import type { Config } from "./config.ts";
+import { openDatabase, type Database } from "./db.ts";
+import { StartupError, errorMessage } from "./errors.ts";
+import { buildGateway, type Gateway } from "./gateway.ts";
+import { startListener, type Listener } from "./http/listener.ts";
+import type { Logger } from "./log.ts";
+import { migrate } from "./migrate.ts";
+import { ensureCertificate, tlsSettingsFrom, type TlsMaterial } from "./tls/certificate.ts";
+
+export interface RunningServer {
+  config: Config;
+  db: Database;
+  gateway: Gateway;
+  ui: Listener;
+  api: Listener;
+  tls: TlsMaterial;
+  /** Re-reads or renews the certificate; reloads listeners when it changed. */
+  refreshCertificate(opts?: { force?: boolean }): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export function ensureDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new StartupError(`DATA_DIR ${dir} is not writable (${errorMessage(err)}); create it and give the gateway user write access`);
+  }
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const undo = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+  };
+  try {
+    ensureDataDir(config.dataDir);
+    const tlsSettings = tlsSettingsFrom(config);
+    const cert = await ensureCertificate(tlsSettings);
+    if (cert.renewed) log.warn({ reason: cert.renewed, notAfter: cert.material.info.notAfter }, "generated a new TLS certificate");
+    const db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolMax: config.dbPoolMax,
+      connectAttempts: config.dbConnectAttempts,
+      onRetry: (attempt, delayMs, reason) => log.warn({ attempt, delayMs, reason }, "database not reachable yet; retrying"),
+    });
+    cleanups.push(() => db.close());
+    log.info({ engine: db.engine }, db.engine === "embedded" ? "using the embedded database engine (PGlite)" : "using PostgreSQL");
+    const migrated = await migrate(db.sql);
+    if (migrated.applied.length) log.info({ applied: migrated.applied }, "applied migrations");
+
+    const gateway = buildGateway({ config, db, log, startedAt: Date.now() });
+    let material = cert.material;
+    const ui = startListener({ name: "ui", hostname: config.bindAddress, port: config.uiPort, portKey: "UI_PORT", tls: material, handler: gateway.ui });
+    cleanups.push(() => ui.stop(0));
+    const api = startListener({ name: "api", hostname: config.bindAddress, port: config.apiPort, portKey: "API_PORT", tls: material, handler: gateway.api });
+    cleanups.push(() => api.stop(0));
+    log.info({ ui: ui.url, api: api.url, certificate: material.info.fingerprint256 }, "listening");
+
+    const running: RunningServer = {
+      config,
+      db,
+      gateway,
+      ui,
+      api,
+      get tls() {
+        return material;
+      },
+      async refreshCertificate(opts = {}) {
+        const next = await ensureCertificate(tlsSettings, { force: opts.force });
+        if (next.material.cert === material.cert && next.material.key === material.key) return false;
+        material = next.material;
+        await Promise.all([ui.reloadTls(material), api.reloadTls(material)]);
+        log.info({ reason: next.renewed ?? "files-changed", notAfter: material.info.notAfter }, "reloaded TLS certificate");
+        return true;
+      },
+      async stop() {
+        await Promise.all([ui.stop(config.shutdownGraceMs), api.stop(config.shutdownGraceMs)]);
+        await db.close();
+      },
+    };
+    return running;
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
