@@ -37,8 +37,9 @@ try {
   // bun test reports on stderr; pass it through and keep it to read the totals.
   let report = "";
   const decoder = new TextDecoder();
-  for await (const chunk of child.stderr) {
-    const text = decoder.decode(chunk, { stream: true });
+  const reader = child.stderr.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    const text = decoder.decode(chunk.value, { stream: true });
     report += text;
     process.stderr.write(text);
   }
