@@ -135,6 +135,7 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
         sourceInterfaceName: str("Discovery source interface"),
         sourceVrfName: str("Discovery VRF"),
         vendor: str("Vendor"),
+        usage: str("Platform family", { enum: ["others", "aci"] }),
       }),
     },
     ["switchId", "hostname", "fabricName"],

@@ -62,12 +62,11 @@ function validExample(op: SpecOperation): unknown {
   if (schema) candidates.push(deref(op.doc, schema).example);
   const declaresValue = schema !== undefined && deref(op.doc, schema).properties?.value !== undefined;
   for (const candidate of candidates) {
-    if (candidate === undefined) continue;
-    // Try the unwrapped form first: a loose schema would also accept the wrapper itself.
-    for (const variant of declaresValue ? [candidate] : [unwrapValue(candidate), candidate]) {
-      if (variant === undefined) continue;
-      if (!schema || !validateSchema(op.doc, schema, variant)) return variant;
-    }
+    // A `{"value": …}` wrapper is never served as is: a loose schema would accept it, but it is
+    // not the payload. Only its content is a candidate.
+    const payload = declaresValue ? candidate : (unwrapValue(candidate) ?? candidate);
+    if (payload === undefined) continue;
+    if (!schema || !validateSchema(op.doc, schema, payload)) return payload;
   }
   return undefined;
 }
