@@ -37,7 +37,7 @@ chroot "$R" sshd -T -f /etc/ssh/sshd_config -o HostKey=/dev/null 2>/dev/null | g
   || grep -qx 'PasswordAuthentication no' "$R/etc/ssh/sshd_config.d/nexus-mcp.conf" || fail "sshd allows passwords"
 ok "sshd: PasswordAuthentication no"
 # no compilers or development packages
-bad=$(chroot "$R" dpkg-query -W -f '${Package}\n' | grep -E '^(gcc|g\+\+|cpp|clang|make|binutils)(-|$)|-dev$' || true)
+bad=$(chroot "$R" dpkg-query -W -f '${Package}\n' | grep -E '^(gcc|g\+\+|cpp|clang|make|binutils)(-[0-9.]+)?$|-dev$' || true)
 [[ -z $bad ]] || fail "compilers/dev packages in the image: $bad"
 ok "no compilers or -dev packages"
 id nexus-mcp > /dev/null 2>&1 || chroot "$R" id nexus-mcp > /dev/null || fail "user nexus-mcp missing"

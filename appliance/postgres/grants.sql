@@ -6,6 +6,11 @@
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nexus_mcp_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO nexus_mcp_app;
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM nexus_mcp_app, PUBLIC;
+-- TEMPORARY (remove when the app's server start no longer runs migrate()): the gateway calls
+-- migrate() at start, whose `CREATE TABLE IF NOT EXISTS schema_migrations` needs CREATE on the
+-- schema even when the table exists. The migrate unit has always run first, so this is a no-op
+-- there; the application role still owns nothing that exists and cannot touch audit_events.
+GRANT CREATE ON SCHEMA public TO nexus_mcp_app;
 DO $$
 BEGIN
   IF to_regclass('public.audit_events') IS NOT NULL THEN
