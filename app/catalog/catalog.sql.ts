@@ -3,6 +3,7 @@
 // `db` first and work on a pool or inside a transaction alike; callers that write several rows
 // (import.ts) own the transaction.
 
+import type postgres from "postgres";
 import type { Sql, TransactionSql } from "postgres";
 import type { HttpMethod, Operation, OperationBody, OperationParam, OperationResponse, RiskClass, JsonSchema } from "./operation.ts";
 import type { SearchableOperation } from "./search.ts";
@@ -74,7 +75,7 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<number> {
     values
       (${v.source}, ${v.version}, ${v.sha256}, ${v.origin}, ${v.originDetail}, ${v.fileName},
        ${v.title}, ${v.apiVersion}, ${v.openapi}, ${v.basePath}, ${v.operationCount},
-       ${JSON.stringify(v.warnings)}::jsonb, true, ${v.importedBy})
+       ${db.json(v.warnings)}, true, ${v.importedBy})
     returning id`;
   return rows[0]!.id;
 }
@@ -85,7 +86,8 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<number> {
  */
 export async function insertOperations(db: Db, versionId: number, operations: readonly Operation[]): Promise<void> {
   if (operations.length === 0) return;
-  const payload = JSON.stringify(operations.map(toRecord));
+  // db.json: the driver serialises once; a pre-stringified value would arrive as a JSON string.
+  const payload = db.json(operations.map(toRecord) as unknown as postgres.JSONValue);
   await db`
     insert into catalog_operations
       (version_id, id, api, operation_id, method, path, summary, summary_synthesized, description,
@@ -94,7 +96,7 @@ export async function insertOperations(db: Db, versionId: number, operations: re
     select ${versionId}, r.id, r.api, r.operation_id, r.method, r.path, r.summary,
            r.summary_synthesized, r.description, r.tags, r.scopes, r.risk, r.risk_reason,
            r.idempotent, r.parameters, r.request_body, r.response, r.schemas, r.secret_fields
-    from jsonb_to_recordset(${payload}::jsonb) as r(
+    from jsonb_to_recordset(${payload}) as r(
       id text, api text, operation_id text, method text, path text, summary text,
       summary_synthesized boolean, description text, tags text[], scopes text[], risk text,
       risk_reason text, idempotent boolean, parameters jsonb, request_body jsonb, response jsonb,

@@ -11,6 +11,7 @@ const STOP_WORDS = new Set([
   "what", "which", "how", "do", "does", "please", "can", "could", "would", "should", "there",
   "api", "v1", "v2", "v3", "their", "such", "as", "s", "including", "given", "based", "if",
   "not", "any", "will", "into", "via", "using", "used", "also", "then", "than", "these", "those",
+  "show", "display", "give", "tell", "want", "need", "see", "let", "us",
 ]);
 
 /** Plural folding: switches → switch, policies → policy, fabrics → fabric, statuses → status. */

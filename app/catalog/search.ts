@@ -151,6 +151,12 @@ export function searchCatalog<T extends SearchableOperation>(
   return hits.slice(0, limit);
 }
 
+/**
+ * Verbs that only say "read": half of all operationIds start with "get", so matching them adds
+ * noise; the read-intent prior below already favours GETs. ("list" stays: listX is a signal.)
+ */
+const READ_VERBS = new Set(["get", "fetch", "retrieve", "find", "lookup", "query"]);
+
 /** Words that ask for a change; without one, a question is about reading. */
 const WRITE_INTENT = new Set([
   "create", "add", "new", "delete", "remove", "update", "modify", "change", "edit", "set", "deploy",
@@ -186,12 +192,12 @@ export function queryTokens(index: SearchIndex, query: string): Array<Array<read
       if (phrase.words.every((w, k) => words[i + k] === w)) {
         tokens.push([[phrase.term, phrase.weight]]);
         phrase.words.forEach((w, k) => {
-          if (PHRASE_ONLY_WORDS.has(w) || phrase.term !== TIME_WINDOW_TERM) consumed.add(i + k);
+          if (PHRASE_ONLY_WORDS.has(w)) consumed.add(i + k);
         });
       }
     }
   }
-  const kept = words.filter((w, i) => !consumed.has(i) && !isStopWord(w) && !PHRASE_ONLY_WORDS.has(w));
+  const kept = words.filter((w, i) => !consumed.has(i) && !isStopWord(w) && !PHRASE_ONLY_WORDS.has(w) && !READ_VERBS.has(w));
   for (const [i, word] of kept.entries()) {
     tokens.push(...wordAlternatives(index, word));
     const next = kept[i + 1];
@@ -221,11 +227,17 @@ function wordAlternatives(index: SearchIndex, word: string): Array<Array<readonl
   return [[...alternatives]];
 }
 
+/**
+ * Index terms one edit away from the word, its stem or the word without a plural ending
+ * ("fabrcis" → "fabrci" → fabric, "swtiches" → "swtich" → switch).
+ */
 function typoCorrections(index: SearchIndex, term: string, word: string): string[] {
+  const forms = [...new Set([term, word, word.replace(/e?s$/, "")])];
+  const lengths = new Set(forms.flatMap((f) => [f.length - 1, f.length, f.length + 1]));
   const fixes: string[] = [];
-  for (const length of [term.length - 1, term.length, term.length + 1]) {
+  for (const length of lengths) {
     for (const candidate of index.byLength.get(length) ?? []) {
-      if (withinOneEdit(term, candidate) || withinOneEdit(word, candidate)) fixes.push(candidate);
+      if (forms.some((form) => withinOneEdit(form, candidate))) fixes.push(candidate);
     }
   }
   return fixes;
@@ -235,6 +247,8 @@ function typoCorrections(index: SearchIndex, term: string, word: string): string
 function splitCompound(index: { has(term: string): boolean }, term: string): [string, string] | null {
   for (let cut = term.length - 3; cut >= 2; cut--) {
     const left = term.slice(0, cut);
+    // Two-letter halves only with a digit ("l3"): "re" + "source" is not a compound.
+    if (left.length < 3 && !/\d/.test(left)) continue;
     const right = stem(term.slice(cut));
     if (index.has(left) && index.has(right)) return [left, right];
   }
