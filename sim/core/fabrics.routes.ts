@@ -72,9 +72,8 @@ export function fabricRoutes({ state, jobs }: CoreDeps): SimRoute[] {
       scopes: READ_SCOPES,
       handle: ({ url, query }) => {
         const category = query.get("category");
-        const summaries = [...state.fabrics.values()]
-          .filter((f) => !category || f.category === category)
-          .map((f) => fabricSummary(f, state.switchesOf(f.name)));
+        const all = state.memo("fabricSummaries", () => [...state.fabrics.values()].map((f) => fabricSummary(f, state.switchesOf(f.name))));
+        const summaries = all.filter((f) => !category || f.category === category);
         const page = listPage(summaries, url);
         return page instanceof Response ? page : json(envelope("fabrics", page));
       },

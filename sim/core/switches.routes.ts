@@ -54,13 +54,13 @@ export function switchRoutes({ state }: CoreDeps): SimRoute[] {
       path: `${BASE}/inventory/switches/summary`,
       family: "unified",
       scopes: READ_SCOPES,
-      handle: () => json(switchesSummary(state.allSwitches())),
+      handle: () => json(state.memo("switchesSummary", () => switchesSummary(state.allSwitches()))),
     },
   ];
 }
 
 /** The dedicated query parameters Cisco declares besides `filter`: hostname and switchId. */
-function byQuery(switches: Switch[], query: URLSearchParams): Switch[] {
+function byQuery(switches: readonly Switch[], query: URLSearchParams): readonly Switch[] {
   const hostname = query.get("hostname");
   const switchId = query.get("switchId");
   if (!hostname && !switchId) return switches;

@@ -23,7 +23,7 @@ export interface Page<T> {
 }
 
 /** Applies filter/sort/offset/max from the query string; a Response means a 400 for bad input. */
-export function listPage<T>(records: T[], url: URL): Page<T> | Response {
+export function listPage<T>(records: readonly T[], url: URL): Page<T> | Response {
   const query = url.searchParams;
   const offset = intParam(query.get("offset"), 0);
   const max = intParam(query.get("max"), DEFAULT_PAGE_SIZE);

@@ -3,14 +3,14 @@
  * `NOT`/`-`, parentheses, `*`/`?` wildcards, quoted values, and ranges `[a TO b]` / `{a TO b}`.
  * A term without a field matches any top-level value. Matching is case-insensitive.
  */
-import { valuesAt } from "./field-path.ts";
+import { compilePath, type PathReader } from "./field-path.ts";
 
 export class FilterSyntaxError extends Error {}
 
 type Node =
   | { kind: "and" | "or"; items: Node[] }
   | { kind: "not"; item: Node }
-  | { kind: "term"; field?: string; test: (value: string) => boolean };
+  | { kind: "term"; read?: PathReader; test: (value: string) => boolean };
 
 type Token = { kind: "open" | "close" | "and" | "or" | "not" } | { kind: "term"; field?: string; raw: string };
 
@@ -34,8 +34,9 @@ function evaluate(node: Node, record: unknown): boolean {
     case "not":
       return !evaluate(node.item, record);
     case "term": {
-      const values = node.field ? valuesAt(record, node.field) : topLevelValues(record);
-      return values.some((v) => isPrimitive(v) && node.test(String(v)));
+      const value = node.read ? node.read(record) : topLevelValues(record);
+      if (Array.isArray(value)) return value.some((v) => isPrimitive(v) && node.test(String(v)));
+      return isPrimitive(value) && node.test(String(value));
     }
   }
 }
@@ -103,7 +104,7 @@ class Parser {
       return inner;
     }
     if (token.kind !== "term") throw new FilterSyntaxError(`unexpected ${token.kind.toUpperCase()}`);
-    return { kind: "term", field: token.field, test: valueTest(token.raw) };
+    return { kind: "term", read: token.field ? compilePath(token.field) : undefined, test: valueTest(token.raw) };
   }
 }
 
@@ -179,7 +180,7 @@ function readValue(input: string, start: number): [string, number] {
 function valueTest(raw: string): (value: string) => boolean {
   if (raw.startsWith('"')) {
     const exact = raw.slice(1).toLowerCase();
-    return (v) => v.toLowerCase() === exact;
+    return (v) => v.length === exact.length && v.toLowerCase() === exact;
   }
   const range = /^([[{])\s*(\S+)\s+TO\s+(\S+)\s*([\]}])$/.exec(raw);
   if (range) return rangeTest(range[2] as string, range[3] as string, range[1] === "[", range[4] === "]");
@@ -189,7 +190,7 @@ function valueTest(raw: string): (value: string) => boolean {
     return (v) => regex.test(v.toLowerCase());
   }
   const wanted = raw.toLowerCase();
-  return (v) => v.toLowerCase() === wanted;
+  return (v) => v.length === wanted.length && v.toLowerCase() === wanted;
 }
 
 function rangeTest(lo: string, hi: string, includeLo: boolean, includeHi: boolean): (value: string) => boolean {
