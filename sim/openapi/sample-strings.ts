@@ -6,7 +6,7 @@
 import type { Rng } from "../prng.ts";
 import { compilePattern } from "./validate-schema.ts";
 
-export const SECRET_PROPERTY = /(pass(word|wd|phrase)?|secret|api_?key|private_?key|community|credential|token|authkey)$/i;
+export const SECRET_PROPERTY = /(password|passwd|passphrase|secret|api_?key|private_?key|community|token|auth_?key)$/i;
 
 export function secretValue(rng: Rng): string {
   return `sim-secret-${rng.hex(16)}`;

@@ -7,8 +7,9 @@
 import { unifiedError } from "../http/errors.ts";
 import { jsonText, noContent } from "../http/respond.ts";
 import { familyOf, type SimRoute } from "../http/route.ts";
-import { rngFor } from "../prng.ts";
+import { rngFor, type Rng } from "../prng.ts";
 import { generateFromSchema } from "./generate-from-schema.ts";
+import { plantSecrets } from "./plant-secrets.ts";
 import type { LoadedSpec } from "./load-specs.ts";
 import { deref } from "./resolve-ref.ts";
 import { listOperations, type SpecOperation } from "./spec-operations.ts";
@@ -47,11 +48,19 @@ export function buildAnswer(op: SpecOperation, seed: number): SpecAnswer {
   if (op.successStatus === 204) return { status: 204, body: null, source: "empty" };
   const media = op.media;
   if (!media) return { status: op.successStatus, body: "{}", source: "empty" };
+  const rng = rngFor(seed, "spec", op.api, op.operationId, op.method, op.path);
   const example = validExample(op);
-  if (example !== undefined) return { status: op.successStatus, body: JSON.stringify(example), source: "example" };
+  if (example !== undefined) return { status: op.successStatus, body: JSON.stringify(withSecrets(op, example, rng)), source: "example" };
   if (!media.schema) return { status: op.successStatus, body: "{}", source: "empty" };
-  const value = generateFromSchema(op.doc, media.schema, rngFor(seed, "spec", op.api, op.operationId, op.method, op.path));
-  return { status: op.successStatus, body: JSON.stringify(value ?? null), source: "generated" };
+  const value = generateFromSchema(op.doc, media.schema, rng);
+  return { status: op.successStatus, body: JSON.stringify(withSecrets(op, value ?? null, rng)), source: "generated" };
+}
+
+/** Planted secrets are kept only if the answer still satisfies its schema (patterns, lengths). */
+function withSecrets(op: SpecOperation, value: unknown, rng: Rng): unknown {
+  const planted = plantSecrets(value, rng);
+  const schema = op.media?.schema;
+  return schema && validateSchema(op.doc, schema, planted) ? value : planted;
 }
 
 function validExample(op: SpecOperation): unknown {

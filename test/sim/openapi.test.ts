@@ -103,6 +103,14 @@ describe("answers for operations without a stateful implementation", () => {
     expect(await res.text()).toMatch(/"password":"sim-secret-[0-9a-f]{16}"/);
   });
 
+  test("blank secrets in Cisco's examples are filled in; masked API keys stay masked", async () => {
+    const storages = await c.call("/api/v1/infra/remoteStorage", { headers: bearer(token) });
+    expect(storages.headers.get("x-ndsim-source")).toBe("example");
+    expect(await storages.text()).toMatch(/"password":"sim-secret-[0-9a-f]{16}"/);
+    const keys = (await (await c.call("/api/v1/infra/aaa/apiKeys", { headers: bearer(token) })).json()) as { apiKeys: { apiKey: string }[] };
+    expect(keys.apiKeys[0]!.apiKey).toContain("****");
+  });
+
   test("a missing required query parameter is a unified 400", async () => {
     const res = await c.call("/api/v1/oneManage/manage/fabricsSummary", { headers: bearer(token) });
     expect(res.status).toBe(400);
