@@ -6,8 +6,8 @@
 import { authenticate, isAllowed, tokenFromRequest, type AuthDeps } from "./auth/authenticate.ts";
 import { SimStateError } from "./data/state-errors.ts";
 import { ndfcError, unifiedError } from "./http/errors.ts";
-import { familyOf, type ApiFamily, type SimRoute } from "./http/route.ts";
-import type { Router } from "./http/router.ts";
+import { familyOf, type ApiFamily, type Principal, type SimRoute } from "./http/route.ts";
+import type { RouteMatch, Router } from "./http/router.ts";
 import type { FaultController } from "./faults/fault-controller.ts";
 import { droppedConnection, htmlPage, hugeJson, sleep, slowBody, truncatedJson } from "./faults/fault-responses.ts";
 import { FaultSyntaxError, mergeFaults, parseFault, type FaultSpec } from "./faults/fault-spec.ts";
@@ -84,34 +84,30 @@ function expireCallersToken(req: Request, auth: AuthDeps): void {
   if (token) auth.sessions.expire(token);
 }
 
+/** Public routes answer anyone; everything else, known or not, needs credentials first. */
 async function route(req: Request, url: URL, family: ApiFamily, deps: PipelineDeps): Promise<Response> {
   const found = deps.router.match(req.method, url.pathname);
-  const target = found.kind === "found" ? found.match.route : undefined;
-  if (!target?.public) {
-    const principal = authenticate(req, deps.auth);
-    if (principal instanceof Response) return principal;
-    if (found.kind === "not-found") return errorFor(family, 404, url.pathname, `No API at ${url.pathname}`);
-    if (found.kind === "method-not-allowed") {
-      const response = errorFor(family, 405, url.pathname, `${req.method} is not supported on ${url.pathname}`);
-      response.headers.set("Allow", found.allowed.join(", "));
-      return response;
-    }
-    if (!isAllowed(principal, found.match.route.scopes)) {
-      return errorFor(family, 403, url.pathname, undefined);
-    }
-    return invoke(found.match.route, { req, url, params: found.match.params, query: url.searchParams, principal }, deps);
+  if (found.kind === "found" && found.match.route.public) return invoke(found.match, req, url, undefined, deps);
+  const principal = authenticate(req, deps.auth);
+  if (principal instanceof Response) return principal;
+  if (found.kind === "not-found") return errorFor(family, 404, url.pathname, `No API at ${url.pathname}`);
+  if (found.kind === "method-not-allowed") {
+    const response = errorFor(family, 405, url.pathname, `${req.method} is not supported on ${url.pathname}`);
+    response.headers.set("Allow", found.allowed.join(", "));
+    return response;
   }
-  if (found.kind !== "found") return errorFor(family, 404, url.pathname, undefined);
-  return invoke(found.match.route, { req, url, params: found.match.params, query: url.searchParams }, deps);
+  if (!isAllowed(principal, found.match.route.scopes)) return errorFor(family, 403, url.pathname, undefined);
+  return invoke(found.match, req, url, principal, deps);
 }
 
-async function invoke(target: SimRoute, ctx: Parameters<SimRoute["handle"]>[0], deps: PipelineDeps): Promise<Response> {
+async function invoke(match: RouteMatch<SimRoute>, req: Request, url: URL, principal: Principal | undefined, deps: PipelineDeps): Promise<Response> {
+  const target = match.route;
   try {
-    return await target.handle(ctx);
+    return await target.handle({ req, url, params: match.params, query: url.searchParams, principal });
   } catch (error) {
-    if (error instanceof SimStateError) return errorFor(target.family, error.status, ctx.url.pathname, error.message);
-    deps.log(`ndsim: ${ctx.req.method} ${ctx.url.pathname} failed: ${(error as Error).stack ?? error}`);
-    return errorFor(target.family, 500, ctx.url.pathname, "Internal simulator error");
+    if (error instanceof SimStateError) return errorFor(target.family, error.status, url.pathname, error.message);
+    deps.log(`ndsim: ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
+    return errorFor(target.family, 500, url.pathname, "Internal simulator error");
   }
 }
 
