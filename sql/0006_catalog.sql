@@ -4,8 +4,9 @@
 -- prefix of every operation id. Each import that changes a document adds a version; exactly one
 -- version per source is active (normally the latest). Re-importing identical bytes adds nothing.
 -- Operations belong to a version and carry everything needed to describe, authorise and call
--- them (resolved parameters, body/response schemas with their component closure, risk class),
--- so nothing ever needs the source document again.
+-- them (resolved parameters, body/response schemas, risk class); the component schemas those
+-- reach are stored once per version in catalog_schemas. Nothing ever needs the source document
+-- again.
 
 create table catalog_sources (
   name text primary key check (name ~ '^[a-z0-9_-]{1,32}$'),
@@ -55,10 +56,20 @@ create table catalog_operations (
   parameters jsonb not null,
   request_body jsonb,
   response jsonb,
-  schemas jsonb not null,
+  -- `$ref`s (into catalog_schemas of the same version) reachable from request_body and response
+  schema_refs text[] not null,
   secret_fields text[] not null,
   primary key (version_id, id),
   unique (version_id, operation_id)
 );
 
 create index catalog_operations_by_id on catalog_operations (id);
+
+-- Component schemas of a version, stored once and shared by its operations: Orchestrator
+-- operations reach the same 220 KB template schema a hundred times over.
+create table catalog_schemas (
+  version_id integer not null references catalog_versions (id) on delete cascade,
+  ref text not null,
+  schema jsonb not null,
+  primary key (version_id, ref)
+);

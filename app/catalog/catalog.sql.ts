@@ -39,6 +39,7 @@ export interface ActiveVersionRef {
   id: number;
   version: number;
   sha256: string;
+  operationCount: number;
 }
 
 export async function ensureSource(db: Db, name: string): Promise<void> {
@@ -52,7 +53,8 @@ export async function lockSource(db: Db, name: string): Promise<void> {
 
 export async function activeVersionOf(db: Db, source: string): Promise<ActiveVersionRef | null> {
   const rows = await db<ActiveVersionRef[]>`
-    select id, version, sha256 from catalog_versions where source = ${source} and active`;
+    select id, version, sha256, operation_count as "operationCount"
+    from catalog_versions where source = ${source} and active`;
   return rows[0] ?? null;
 }
 
@@ -75,32 +77,45 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<number> {
     values
       (${v.source}, ${v.version}, ${v.sha256}, ${v.origin}, ${v.originDetail}, ${v.fileName},
        ${v.title}, ${v.apiVersion}, ${v.openapi}, ${v.basePath}, ${v.operationCount},
-       ${db.json(v.warnings)}, true, ${v.importedBy})
+       ${json(db, v.warnings)}, true, ${v.importedBy})
     returning id`;
   return rows[0]!.id;
 }
 
 /**
- * All operations of a version in one statement: the rows travel as one JSON parameter and
- * PostgreSQL unpacks them (jsonb_to_recordset), which is far faster than 844 round trips.
+ * All operations of a version in two statements: the rows travel as one JSON parameter and
+ * PostgreSQL unpacks them (jsonb_to_recordset), far faster than 844 round trips. Component
+ * schemas are stored once per version however many operations reach them.
  */
 export async function insertOperations(db: Db, versionId: number, operations: readonly Operation[]): Promise<void> {
   if (operations.length === 0) return;
-  // db.json: the driver serialises once; a pre-stringified value would arrive as a JSON string.
-  const payload = db.json(operations.map(toRecord) as unknown as postgres.JSONValue);
+  const schemas = new Map<string, JsonSchema>();
+  for (const op of operations) for (const [ref, schema] of Object.entries(op.schemas)) schemas.set(ref, schema);
+  if (schemas.size > 0) {
+    const rows = [...schemas].map(([ref, schema]) => ({ ref, schema }));
+    await db`
+      insert into catalog_schemas (version_id, ref, schema)
+      select ${versionId}, r.ref, r.schema
+      from jsonb_to_recordset(${json(db, rows)}) as r(ref text, schema jsonb)`;
+  }
   await db`
     insert into catalog_operations
       (version_id, id, api, operation_id, method, path, summary, summary_synthesized, description,
-       tags, scopes, risk, risk_reason, idempotent, parameters, request_body, response, schemas,
+       tags, scopes, risk, risk_reason, idempotent, parameters, request_body, response, schema_refs,
        secret_fields)
     select ${versionId}, r.id, r.api, r.operation_id, r.method, r.path, r.summary,
            r.summary_synthesized, r.description, r.tags, r.scopes, r.risk, r.risk_reason,
-           r.idempotent, r.parameters, r.request_body, r.response, r.schemas, r.secret_fields
-    from jsonb_to_recordset(${payload}) as r(
+           r.idempotent, r.parameters, r.request_body, r.response, r.schema_refs, r.secret_fields
+    from jsonb_to_recordset(${json(db, operations.map(toRecord))}) as r(
       id text, api text, operation_id text, method text, path text, summary text,
       summary_synthesized boolean, description text, tags text[], scopes text[], risk text,
       risk_reason text, idempotent boolean, parameters jsonb, request_body jsonb, response jsonb,
-      schemas jsonb, secret_fields text[])`;
+      schema_refs text[], secret_fields text[])`;
+}
+
+/** A JSON parameter; the driver serialises once (a pre-stringified value would arrive as a JSON string). */
+function json(db: Db, value: unknown): postgres.Parameter {
+  return db.json(value as postgres.JSONValue);
 }
 
 function toRecord(op: Operation): Record<string, unknown> {
@@ -121,7 +136,7 @@ function toRecord(op: Operation): Record<string, unknown> {
     parameters: op.parameters,
     request_body: op.requestBody,
     response: op.response,
-    schemas: op.schemas,
+    schema_refs: Object.keys(op.schemas),
     secret_fields: op.secretFields,
   };
 }
@@ -198,7 +213,10 @@ export async function loadActiveOperations(db: Db, ids: readonly string[]): Prom
     select o.id, o.api, o.operation_id as "operationId", o.method, o.path, o.summary,
            o.summary_synthesized as "summarySynthesized", o.description, o.tags, o.scopes,
            o.risk, o.risk_reason as "riskReason", o.idempotent, o.parameters,
-           o.request_body as "requestBody", o.response, o.schemas,
+           o.request_body as "requestBody", o.response,
+           coalesce((select jsonb_object_agg(s.ref, s.schema)
+                     from catalog_schemas s
+                     where s.version_id = o.version_id and s.ref = any(o.schema_refs)), '{}'::jsonb) as schemas,
            o.secret_fields as "secretFields"
     from catalog_operations o
     join catalog_versions v on v.id = o.version_id and v.active

@@ -17,7 +17,8 @@ import {
   nextVersionNumber,
 } from "./catalog.sql.ts";
 import { fetchClusterInput, isFailedInput, type FetchDocument, type ImportInput } from "./import-inputs.ts";
-import { loadOpenApi } from "./openapi-load.ts";
+import { apiIdentity } from "./api-name.ts";
+import { loadOpenApi, type OpenApiDocument } from "./openapi-load.ts";
 import type { Operation } from "./operation.ts";
 import { extractOperations, type ExtractedDocument } from "./operations.ts";
 import type { RiskOverrides } from "./risk-overrides.ts";
@@ -63,30 +64,35 @@ export interface ImportReport {
   durationMs: number;
 }
 
-interface Parsed {
+/** A document that parsed; its operations are extracted only if it differs from the active one. */
+interface Loaded {
   input: Exclude<ImportInput, { error: string }>;
   sha256: string;
-  openapi: string;
+  document: OpenApiDocument;
+  api: string;
+}
+
+interface Parsed extends Loaded {
   extracted: ExtractedDocument;
 }
 
 export async function importDocuments(db: Sql, inputs: readonly ImportInput[], deps: ImportDeps = {}): Promise<ImportReport> {
   const started = performance.now();
   const outcomes = new Map<number, ImportOutcome>();
-  const parsed = new Map<number, Parsed>();
+  const loaded = new Map<number, Loaded>();
   inputs.forEach((input, i) => {
-    const result = parseInput(input, deps.overrides);
+    const result = loadInput(input);
     if ("error" in result) outcomes.set(i, { fileName: input.fileName, status: "failed", error: result.error });
-    else parsed.set(i, result);
+    else loaded.set(i, result);
   });
-  rejectDuplicateSources(parsed, outcomes);
+  rejectDuplicateSources(loaded, outcomes);
+  const parsed = await extractChanged(db, loaded, outcomes, deps.overrides);
 
   // Lock sources in name order so that two concurrent imports cannot deadlock.
-  const order = [...parsed.entries()].sort(([, a], [, b]) => a.extracted.api.localeCompare(b.extracted.api));
+  const order = [...parsed.entries()].sort(([, a], [, b]) => a.api.localeCompare(b.api));
   await db.begin(async (tx) => {
     for (const [i, doc] of order) outcomes.set(i, await storeDocument(tx, doc, deps.actor ?? null));
-    const report = summarise(inputs.map((_, i) => outcomes.get(i)!));
-    if (deps.audit) await deps.audit(tx, auditEvent(report.outcomes));
+    if (deps.audit) await deps.audit(tx, auditEvent(inputs.map((_, i) => outcomes.get(i)!)));
   });
   return { ...summarise(inputs.map((_, i) => outcomes.get(i)!)), durationMs: performance.now() - started };
 }
@@ -102,43 +108,71 @@ export async function importFromCluster(
   return importDocuments(db, inputs, deps);
 }
 
-function parseInput(input: ImportInput, overrides: RiskOverrides | undefined): Parsed | { error: string } {
+function loadInput(input: ImportInput): Loaded | { error: string } {
   if (isFailedInput(input)) return { error: input.error };
-  const loaded = loadOpenApi({ name: input.fileName, bytes: input.bytes });
-  if (!loaded.ok) return { error: loaded.error };
+  const result = loadOpenApi({ name: input.fileName, bytes: input.bytes });
+  if (!result.ok) return { error: result.error };
+  return { input, sha256: result.sha256, document: result.document, api: apiIdentity(result.document, input.fileName).api };
+}
+
+/**
+ * Extraction is most of the CPU time, so documents whose bytes equal the active version are
+ * reported unchanged without it. (storeDocument checks again under the source lock.)
+ */
+async function extractChanged(
+  db: Sql,
+  loaded: Map<number, Loaded>,
+  outcomes: Map<number, ImportOutcome>,
+  overrides: RiskOverrides | undefined,
+): Promise<Map<number, Parsed>> {
+  const parsed = new Map<number, Parsed>();
+  for (const [i, doc] of loaded) {
+    const active = await activeVersionOf(db, doc.api);
+    if (active?.sha256 === doc.sha256) {
+      outcomes.set(i, { fileName: doc.input.fileName, status: "unchanged", source: doc.api, version: active.version, operations: active.operationCount });
+      continue;
+    }
+    const result = extract(doc, overrides);
+    if ("error" in result) outcomes.set(i, { fileName: doc.input.fileName, status: "failed", source: doc.api, error: result.error });
+    else parsed.set(i, result);
+  }
+  return parsed;
+}
+
+function extract(doc: Loaded, overrides: RiskOverrides | undefined): Parsed | { error: string } {
+  const name = doc.input.fileName;
   try {
-    const extracted = extractOperations(loaded.document, input.fileName, overrides);
-    if (extracted.operations.length === 0) return { error: `${input.fileName}: defines no operations` };
-    return { input, sha256: loaded.sha256, openapi: loaded.document.openapi, extracted };
+    const extracted = extractOperations(doc.document, name, overrides);
+    if (extracted.operations.length === 0) return { error: `${name}: defines no operations` };
+    return { ...doc, extracted };
   } catch (e) {
     // Extraction is lenient by design; reaching this is a bug, but one file must not sink the rest.
-    return { error: `${input.fileName}: cannot extract operations: ${(e as Error).message}` };
+    return { error: `${name}: cannot extract operations: ${(e as Error).message}` };
   }
 }
 
 /** Two files of one import describing the same API would fight over one active version. */
-function rejectDuplicateSources(parsed: Map<number, Parsed>, outcomes: Map<number, ImportOutcome>): void {
+function rejectDuplicateSources(loaded: Map<number, Loaded>, outcomes: Map<number, ImportOutcome>): void {
   const firstFile = new Map<string, string>();
-  for (const [i, doc] of parsed) {
-    const source = doc.extracted.api;
-    const first = firstFile.get(source);
+  for (const [i, doc] of loaded) {
+    const first = firstFile.get(doc.api);
     if (first === undefined) {
-      firstFile.set(source, doc.input.fileName);
+      firstFile.set(doc.api, doc.input.fileName);
       continue;
     }
-    parsed.delete(i);
+    loaded.delete(i);
     outcomes.set(i, {
       fileName: doc.input.fileName,
       status: "failed",
-      source,
-      error: `${doc.input.fileName}: describes API "${source}" like ${first} in the same import; import one of them`,
+      source: doc.api,
+      error: `${doc.input.fileName}: describes API "${doc.api}" like ${first} in the same import; import one of them`,
     });
   }
 }
 
 async function storeDocument(tx: TransactionSql, doc: Parsed, actor: string | null): Promise<ImportOutcome> {
   const { extracted, input } = doc;
-  const source = extracted.api;
+  const source = doc.api;
   await ensureSource(tx, source);
   await lockSource(tx, source);
   const active = await activeVersionOf(tx, source);
@@ -155,7 +189,7 @@ async function storeDocument(tx: TransactionSql, doc: Parsed, actor: string | nu
     fileName: input.fileName,
     title: extracted.title,
     apiVersion: extracted.version,
-    openapi: doc.openapi,
+    openapi: doc.document.openapi,
     basePath: extracted.basePath,
     operationCount: extracted.operations.length,
     warnings: extracted.warnings,
