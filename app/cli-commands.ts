@@ -3,7 +3,10 @@
  * Keys are the command words (`"user add"`), values the handlers.
  */
 import type { CliHandler } from "./cli-context.ts";
+import { auditCommands } from "./audit/audit.cli.ts";
 
 export function commandTable(): Record<string, CliHandler> {
-  return {};
+  return {
+    ...auditCommands(),
+  };
 }

@@ -1,0 +1,58 @@
+// The audit log as the UI reads it: filtered, newest first, in pages. Pages are keyset-based
+// (occurred_at, id), so page 1,000 costs what page 1 does and new events never shift a page.
+
+import { Invalid } from "../errors.ts";
+import { filterCondition, type AuditFilter } from "./audit-filter.ts";
+import { recordColumns, type AuditRecord, type Db } from "./audit.sql.ts";
+
+export interface AuditPageRequest {
+  /** Rows per page, 1–500 (default 50). */
+  limit?: number;
+  /** `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string | null;
+}
+
+export interface AuditPage {
+  rows: AuditRecord[];
+  /** Pass back to get the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface Position {
+  occurredAt: string;
+  id: string;
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,19})$/;
+
+export async function queryAudit(db: Db, filter: AuditFilter, page: AuditPageRequest = {}): Promise<AuditPage> {
+  const limit = Math.max(1, Math.min(500, Math.trunc(page.limit ?? 50)));
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const before = after ? db`(occurred_at, id) < (${after.occurredAt}::timestamptz, ${after.id}::bigint)` : db`true`;
+  const rows = await db<AuditRecord[]>`
+    select ${recordColumns(db)} from audit_events
+     where ${filterCondition(db, filter)} and ${before}
+     order by occurred_at desc, id desc
+     limit ${limit + 1}`;
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : [...rows];
+  const last = pageRows[pageRows.length - 1];
+  return { rows: pageRows, nextCursor: more && last ? encodeCursor(last) : null };
+}
+
+/** One event by id (the UI's detail view), or null. */
+export async function getAuditEvent(db: Db, id: string): Promise<AuditRecord | null> {
+  if (!/^\d{1,19}$/.test(id)) return null;
+  const rows = await db<AuditRecord[]>`select ${recordColumns(db)} from audit_events where id = ${id}::bigint`;
+  return rows[0] ?? null;
+}
+
+export function encodeCursor(p: Position): string {
+  return Buffer.from(`${p.occurredAt}|${p.id}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string): Position {
+  const m = CURSOR.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) throw new Invalid("this page link is not valid any more; start again from the first page");
+  return { occurredAt: m[1]!, id: m[2]! };
+}
