@@ -3,9 +3,9 @@
  * localhost, 127.0.0.1 and ::1. Clients verify against the CA PEM (the gateway keeps one CA
  * bundle per cluster and verifies by default). With a cert directory the files are reused across
  * runs, so a registered cluster keeps trusting a restarted simulator; without one they are
- * created once per process in a temporary directory.
+ * created once per process in a temporary directory that is removed at exit.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
@@ -26,8 +26,15 @@ let processCertificate: Promise<SimCertificate> | undefined;
 
 export function loadOrCreateCertificate(certDir?: string): Promise<SimCertificate> {
   if (certDir) return fromDirectory(certDir);
-  processCertificate ??= fromDirectory(mkdtempSync(join(tmpdir(), "ndsim-tls-")));
+  processCertificate ??= fromDirectory(temporaryDirectory());
   return processCertificate;
+}
+
+/** Removed when the process exits: the files only need to outlive the servers using them. */
+function temporaryDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ndsim-tls-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 async function fromDirectory(dir: string): Promise<SimCertificate> {
