@@ -62,6 +62,8 @@ if [[ $variant == release ]]; then
 fi
 
 step "manifest"
+manifest=$out/BUILD-MANIFEST.txt
+[[ $variant == test ]] && manifest=$out/BUILD-MANIFEST-test.txt
 mib() { echo "$(( ($(stat -c %s "$1") + 524287) / 1048576 )) MiB"; }
 {
   echo "Nexus MCP Gateway appliance — build manifest"
@@ -85,5 +87,5 @@ mib() { echo "$(( ($(stat -c %s "$1") + 524287) / 1048576 )) MiB"; }
   echo
   echo "packages:"
   chroot "$tree" dpkg-query -W -f '  ${Package} ${Version}\n'
-} > "$out/BUILD-MANIFEST${variant/release/}.txt"
-sed -n '1,/^packages:/p' "$out/BUILD-MANIFEST${variant/release/}.txt" | sed '$d'
+} > "$out/$manifest"
+sed -n '1,/^packages:/p' "$out/$manifest" | sed '$d'

@@ -138,6 +138,7 @@ password_problem() {
     qwertyuiopasdfghjklzxcvbnm 1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p; do
     [[ $run == *"$lower"* ]] && { echo "a run of neighbouring keys or letters is too easy to guess"; return; }
   done
+  return 0
 }
 
 _common_password() {

@@ -1,0 +1,249 @@
+/**
+ * The first-boot wizard without a VM: validators and the password policy through lib.sh, the
+ * answers-file mode (valid → files written, flag last; invalid → exit 2 with every reason, nothing
+ * written), and the interactive whiptail dialogs driven under tmux (send-keys / capture-pane):
+ * a wrong address is re-asked with its reason, a common password is refused, Esc leaves nothing
+ * behind. ROOT= redirects every write, APPLY=0 skips changes to the running system.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { APPLIANCE, missing, run, skipMessage, tempDir } from "./tools.ts";
+
+const WIZARD = join(APPLIANCE, "firstboot/firstboot");
+const LIB = join(APPLIANCE, "firstboot/lib.sh");
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function scratch(): string {
+  const d = tempDir("nexus-wizard-");
+  dirs.push(d);
+  return d;
+}
+
+function lib(fn: string, ...args: string[]): { code: number; out: string } {
+  const r = run(["bash", "-c", `COMMON_PASSWORDS_FILES=("${join(APPLIANCE, "firstboot/common-passwords.txt")}"); source "${LIB}"; "$@"`, "lib", fn, ...args]);
+  return { code: r.code, out: r.out.trim() };
+}
+
+function files(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${rel}/${e.name}`);
+      else out.push(`${rel}/${e.name}`);
+    }
+  };
+  walk(root, "");
+  return out.sort();
+}
+
+describe("validators", () => {
+  test.each([
+    ["valid_ipv4", "192.0.2.10", 0], ["valid_ipv4", "192.0.2.300", 1], ["valid_ipv4", "01.2.3.4", 1], ["valid_ipv4", "1.2.3", 1],
+    ["valid_ipv4_cidr", "192.0.2.10/24", 0], ["valid_ipv4_cidr", "192.0.2.10/33", 1], ["valid_ipv4_cidr", "192.0.2.10", 1],
+    ["valid_network", "2001:db8::/64", 0], ["valid_network", "10.0.0.0/8", 0], ["valid_network", "::/0", 0], ["valid_network", "2001:db8::1::2", 1],
+    ["valid_network", "fe80::1/129", 1], ["valid_network", "example.com", 1],
+    ["valid_hostname", "nexus01", 0], ["valid_hostname", "nexus-01.example.com", 0], ["valid_hostname", "-bad", 1], ["valid_hostname", "a_b", 1],
+    ["valid_hostname", "1234", 1], ["valid_hostname", "x".repeat(64), 1],
+  ] as const)("%s %s → %d", (fn, value, code) => {
+    expect(lib(fn, value).code).toBe(code);
+  });
+
+  test("the network of an address", () => {
+    expect(lib("ipv4_network_of", "192.0.2.77/26").out).toBe("192.0.2.64/26");
+  });
+
+  test.each([
+    ["short-1", "at least 12"],
+    ["administrator", "common"],
+    ["Password1234!", "common word"],
+    ["aaaaaaaaaaaaaa", "repeated"],
+    ["abcabcabcabcabc", "repeated"],
+    ["qwertyuiopasd", "neighbouring"],
+    ["12345678901234", "common"],
+  ])("password %s is refused (%s)", (pw, reason) => {
+    expect(lib("password_problem", pw, "admin").out).toContain(reason);
+  });
+
+  test("the user name is refused as a password", () => {
+    expect(lib("password_problem", "networkadmin1", "networkadmin1").out).toContain("user name");
+  });
+
+  test("a reasonable password passes", () => {
+    expect(lib("password_problem", "Blue-Falcon-Harbour-7", "admin").out).toBe("");
+  });
+});
+
+const ANSWERS = `# unattended install
+HOSTNAME=nexus01
+NET_MODE=static
+ADDRESS=192.0.2.10/24
+GATEWAY=192.0.2.1
+DNS="192.0.2.53, 192.0.2.54"
+NTP=ntp1.example.com 192.0.2.123
+ADMIN_PASSWORD=Blue-Falcon-Harbour-7
+`;
+
+describe("answers file", () => {
+  test("writes network, firewall sets, gateway config and the flag; never sources the file", () => {
+    const d = scratch();
+    const root = join(d, "root");
+    writeFileSync(join(d, "answers.env"), ANSWERS + "SSH_NETWORKS=$(touch /tmp/nexus-pwned)\n");
+    const bad = run(["bash", WIZARD, "--answers", join(d, "answers.env")], { env: { ROOT: root, APPLY: "0" } });
+    expect(bad.code).toBe(2);
+    expect(existsSync("/tmp/nexus-pwned")).toBe(false);
+    expect(files(root)).toEqual([]);
+
+    writeFileSync(join(d, "answers.env"), ANSWERS);
+    const r = run(["bash", WIZARD, "--answers", join(d, "answers.env")], { env: { ROOT: root, APPLY: "0" } });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("https://192.0.2.10:7443/");
+    const network = readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8");
+    expect(network).toContain("Address=192.0.2.10/24");
+    expect(network).toContain("Gateway=192.0.2.1");
+    expect(network).toContain("DNS=192.0.2.54");
+    expect(readFileSync(join(root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8")).toContain("add element inet nexus trusted_v4 { 192.0.2.0/24 }");
+    const env = readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8");
+    expect(env).toContain("TLS_SANS=nexus01,192.0.2.10");
+    expect(env).toContain("DATABASE_URL=postgres:///nexus_mcp");
+    expect(env).not.toContain("Blue-Falcon");
+    expect(readFileSync(join(root, "etc/hostname"), "utf8").trim()).toBe("nexus01");
+    expect(readFileSync(join(root, "etc/systemd/timesyncd.conf.d/nexus-mcp.conf"), "utf8")).toContain("NTP=ntp1.example.com 192.0.2.123");
+    expect(readFileSync(join(root, "run/nexus-mcp-firstboot/admin-password"), "utf8")).toBe("Blue-Falcon-Harbour-7");
+    expect(readFileSync(join(root, "etc/nexus-mcp/credentials/encryption-key"), "utf8").trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(existsSync(join(root, "etc/nexus-mcp/configured"))).toBe(true);
+
+    // never runs again
+    const again = run(["bash", WIZARD, "--answers", join(d, "answers.env")], { env: { ROOT: root, APPLY: "0" } });
+    expect(again.code).toBe(0);
+    expect(again.out).toContain("already configured");
+  });
+
+  test("invalid answers: exit 2, every reason listed, nothing written", () => {
+    const d = scratch();
+    writeFileSync(join(d, "bad.env"), "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\n");
+    const r = run(["bash", WIZARD, "--answers", join(d, "bad.env")], { env: { ROOT: join(d, "root"), APPLY: "0" } });
+    expect(r.code).toBe(2);
+    for (const reason of ["unknown key COLOR", "HOSTNAME", "ADDRESS", "TRUSTED_NETWORKS", "ADMIN_PASSWORD"]) expect(r.err).toContain(reason);
+    expect(files(join(d, "root"))).toEqual([]);
+  });
+});
+
+const tmuxNeed = missing("tmux", "whiptail");
+if (tmuxNeed.length) console.warn(skipMessage("appliance wizard under tmux", tmuxNeed));
+
+describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
+  const session = `wiz${process.pid}`;
+  const screen = () => run(["tmux", "capture-pane", "-p", "-t", session]).out;
+  const keys = (...k: string[]) => run(["tmux", "send-keys", "-t", session, ...k]);
+  const type = (text: string) => run(["tmux", "send-keys", "-t", session, "-l", text]);
+  async function waitFor(text: string, timeoutMs = 10_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const s = screen();
+      if (s.includes(text)) return s;
+      if (Date.now() > end) throw new Error(`"${text}" did not appear; screen:\n${s}`);
+      await Bun.sleep(100);
+    }
+  }
+  /** whiptail leaves the previous dialog's text on screen: wait until a message is gone. */
+  async function waitGone(text: string, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (screen().includes(text)) {
+      if (Date.now() > end) throw new Error(`"${text}" stayed on screen`);
+      await Bun.sleep(100);
+    }
+  }
+  /** Replace an input box's prefilled value. */
+  function retype(text: string) {
+    keys("C-u");
+    for (let i = 0; i < 40; i++) keys("BSpace");
+    type(text);
+    keys("Enter");
+  }
+  function start(root: string, done: string) {
+    run(["tmux", "kill-session", "-t", session]);
+    const cmd = `ROOT='${root}' APPLY=0 bash '${WIZARD}'; echo "WIZARD-EXIT=$?" > '${done}'; sleep 60`;
+    const r = run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", cmd]);
+    expect(r.code).toBe(0);
+  }
+  afterAll(() => run(["tmux", "kill-session", "-t", session]));
+
+  test("a full static setup, with a wrong address and a weak password re-asked", async () => {
+    const d = scratch();
+    const root = join(d, "root");
+    const done = join(d, "exit");
+    start(root, done);
+    await waitFor("Welcome");
+    keys("Enter");
+    await waitFor("Host name of this appliance");
+    retype("nexus02");
+    await waitFor("Management network address");
+    keys("Down"); keys("Enter");
+    await waitFor("IPv4 address and prefix length");
+    retype("192.0.2.300/24");
+    await waitFor("is not valid");
+    keys("Enter");
+    await waitGone("is not valid");
+    await waitFor("IPv4 address and prefix length");
+    retype("192.0.2.20/24");
+    await waitFor("Default gateway");
+    retype("192.0.2.1");
+    await waitFor("DNS servers");
+    retype("192.0.2.53");
+    await waitFor("NTP servers");
+    keys("Enter");
+    const trusted = await waitFor("Trusted networks");
+    expect(trusted).toContain("192.0.2.0/24");
+    keys("Enter");
+    await waitFor("Password of the administrator");
+    type("password1234"); keys("Enter");
+    await waitFor("too common");
+    keys("Enter");
+    await waitGone("too common");
+    await waitFor("Password of the administrator");
+    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    await waitFor("Repeat the password");
+    type("Blue-Falcon-Harbour-8"); keys("Enter");
+    await waitFor("differ");
+    keys("Enter");
+    await waitGone("differ");
+    await waitFor("Password of the administrator");
+    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    await waitFor("Repeat the password");
+    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    const summary = await waitFor("Please confirm");
+    expect(summary).toContain("192.0.2.20/24");
+    expect(files(root)).toEqual([]); // nothing before the confirmation
+    keys("Enter");
+    await waitFor("The appliance is configured", 20_000);
+    keys("Enter");
+    for (let i = 0; i < 100 && !existsSync(done); i++) await Bun.sleep(100);
+    expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=0");
+    expect(readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8")).toContain("Address=192.0.2.20/24");
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("PUBLIC_HOSTNAMES=nexus02,192.0.2.20");
+    expect(existsSync(join(root, "etc/nexus-mcp/configured"))).toBe(true);
+  }, 60_000);
+
+  test("Ctrl-C is harmless inside a dialog and Esc cancels: nothing written", async () => {
+    const d = scratch();
+    const root = join(d, "root");
+    const done = join(d, "exit");
+    start(root, done);
+    await waitFor("Welcome");
+    keys("Enter");
+    await waitFor("Host name of this appliance");
+    retype("nexus03");
+    await waitFor("Management network address");
+    keys("C-c");
+    await Bun.sleep(300);
+    expect(screen()).toContain("Management network address");
+    keys("Escape");
+    await waitFor("Setup cancelled", 10_000);
+    for (let i = 0; i < 50 && !existsSync(done); i++) await Bun.sleep(100);
+    expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=3");
+    expect(files(root)).toEqual([]);
+  }, 40_000);
+});
