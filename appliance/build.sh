@@ -87,5 +87,5 @@ mib() { echo "$(( ($(stat -c %s "$1") + 524287) / 1048576 )) MiB"; }
   echo
   echo "packages:"
   chroot "$tree" dpkg-query -W -f '  ${Package} ${Version}\n'
-} > "$out/$manifest"
-sed -n '1,/^packages:/p' "$out/$manifest" | sed '$d'
+} > "$manifest"
+sed -n '1,/^packages:/p' "$manifest" | sed '$d'
