@@ -73,3 +73,12 @@ create table catalog_schemas (
   schema jsonb not null,
   primary key (version_id, ref)
 );
+
+-- The active catalog, one row per operation id. When two active sources define the same id
+-- (our multi-API core document and Cisco's document for that API), the document dedicated to
+-- the operation's API wins, then the newer import.
+create view catalog_active_operations as
+  select distinct on (o.id) o.*, v.source
+  from catalog_operations o
+  join catalog_versions v on v.id = o.version_id and v.active
+  order by o.id, (v.source = o.api) desc, v.id desc;

@@ -177,17 +177,17 @@ export async function activeCatalogStamp(db: Db): Promise<string> {
 /** The fields search and listings need, for every active operation (no schemas). */
 export async function loadActiveSearchable(db: Db): Promise<SearchableOperation[]> {
   const rows = await db<SearchableOperation[]>`
-    select o.id, o.api, o.operation_id as "operationId", o.method, o.path, o.summary,
-           o.description, o.tags, o.risk, o.parameters
-    from catalog_operations o
-    join catalog_versions v on v.id = o.version_id and v.active
-    order by o.id`;
+    select id, api, operation_id as "operationId", method, path, summary, description, tags,
+           risk, parameters
+    from catalog_active_operations
+    order by id`;
   return [...rows];
 }
 
 interface OperationRow {
   id: string;
   api: string;
+  source: string;
   operationId: string;
   method: HttpMethod;
   path: string;
@@ -206,11 +206,14 @@ interface OperationRow {
   secretFields: string[];
 }
 
-/** Full operations of the active catalog by id (missing ids are simply absent). */
+/**
+ * Full operations of the active catalog by id (missing ids are simply absent). Where two
+ * active sources define one id, the view catalog_active_operations picks the winner.
+ */
 export async function loadActiveOperations(db: Db, ids: readonly string[]): Promise<Operation[]> {
   if (ids.length === 0) return [];
   const rows = await db<OperationRow[]>`
-    select o.id, o.api, o.operation_id as "operationId", o.method, o.path, o.summary,
+    select o.id, o.api, o.source, o.operation_id as "operationId", o.method, o.path, o.summary,
            o.summary_synthesized as "summarySynthesized", o.description, o.tags, o.scopes,
            o.risk, o.risk_reason as "riskReason", o.idempotent, o.parameters,
            o.request_body as "requestBody", o.response,
@@ -218,8 +221,7 @@ export async function loadActiveOperations(db: Db, ids: readonly string[]): Prom
                      from catalog_schemas s
                      where s.version_id = o.version_id and s.ref = any(o.schema_refs)), '{}'::jsonb) as schemas,
            o.secret_fields as "secretFields"
-    from catalog_operations o
-    join catalog_versions v on v.id = o.version_id and v.active
+    from catalog_active_operations o
     where o.id = any(${[...ids]}::text[])
     order by o.id`;
   return rows.map((row) => ({ ...row }));
@@ -232,10 +234,9 @@ export async function loadActiveOperation(db: Db, id: string): Promise<Operation
 /** Counts per source and risk class of the active catalog, for status pages. */
 export async function activeRiskCounts(db: Db): Promise<Array<{ api: string; risk: RiskClass; count: number }>> {
   const rows = await db<Array<{ api: string; risk: RiskClass; count: number }>>`
-    select o.api, o.risk, count(*)::int as count
-    from catalog_operations o
-    join catalog_versions v on v.id = o.version_id and v.active
-    group by o.api, o.risk
-    order by o.api, o.risk`;
+    select api, risk, count(*)::int as count
+    from catalog_active_operations
+    group by api, risk
+    order by api, risk`;
   return [...rows];
 }

@@ -46,8 +46,13 @@ export interface OperationResponse {
 export interface Operation {
   /** Catalog id `<api>.<operationId>`, MCP tool-name safe, ≤ 64 chars, unique in the catalog. */
   id: string;
-  /** API family: manage, analyze, infra, onemanage, orchestrator, … (= the catalog source). */
+  /** ND API family: manage, analyze, infra, onemanage, orchestrator, ndfc, … (the id prefix). */
   api: string;
+  /**
+   * Catalog source (document) it came from. Equal to `api` for Cisco's one-API documents;
+   * a multi-API document (our core.openapi.json, `x-nd-api` per operation) is one source.
+   */
+  source: string;
   /** operationId exactly as in the document (may contain spaces); used for routing. */
   operationId: string;
   method: HttpMethod;

