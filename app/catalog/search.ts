@@ -74,7 +74,8 @@ export class SearchIndex<T extends SearchableOperation = SearchableOperation> {
   readonly byLength = new Map<number, string[]>();
   readonly docLength: Float64Array;
   readonly averageLength: number;
-  readonly exact = new Map<string, number>();
+  /** Lower-cased ids and operationIds → documents (one operationId may exist in several APIs). */
+  readonly exact = new Map<string, number[]>();
 
   constructor(readonly operations: readonly T[]) {
     const fields = operations.map(documentFields);
@@ -89,8 +90,9 @@ export class SearchIndex<T extends SearchableOperation = SearchableOperation> {
         posting.tf.push(tf);
       }
       this.docLength[doc] = normalisedLength(expanded);
-      this.exact.set(op.id.toLowerCase(), doc);
-      this.exact.set(op.operationId.toLowerCase(), doc);
+      for (const key of new Set([op.id.toLowerCase(), op.operationId.toLowerCase()])) {
+        this.exact.set(key, [...(this.exact.get(key) ?? []), doc]);
+      }
     });
     this.averageLength = this.docLength.reduce((a, b) => a + b, 0) / Math.max(1, operations.length);
     const n = operations.length;
@@ -136,8 +138,7 @@ export function searchCatalog<T extends SearchableOperation>(
     }
   }
   const priors = intentPriors(query);
-  const exactDoc = index.exact.get(query.trim().toLowerCase());
-  if (exactDoc !== undefined) scores[exactDoc]! += 1000;
+  for (const doc of index.exact.get(query.trim().toLowerCase()) ?? []) scores[doc]! += 1000;
   const hits: SearchHit<T>[] = [];
   for (let doc = 0; doc < n; doc++) {
     if (scores[doc]! <= 0 || (allowed && !allowed[doc])) continue;

@@ -60,6 +60,7 @@ describe("catalog search", () => {
   test("an exact id or operationId comes first", () => {
     expect(top("manage.getFabricSwitch", 1)).toEqual(["manage.getFabricSwitch"]);
     expect(top("listFabrics", 1)).toEqual(["manage.listFabrics"]);
+    expect(top("listAllSwitches", 2).sort()).toEqual(["manage.listAllSwitches", "onemanage.listAllSwitches"]);
   });
 
   test("the filter restricts results (permissions)", () => {
