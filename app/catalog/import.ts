@@ -19,7 +19,6 @@ import {
 import { fetchClusterInput, isFailedInput, type FetchDocument, type ImportInput } from "./import-inputs.ts";
 import { apiIdentity } from "./api-name.ts";
 import { loadOpenApi, type OpenApiDocument } from "./openapi-load.ts";
-import type { Operation } from "./operation.ts";
 import { extractOperations, type ExtractedDocument } from "./operations.ts";
 import type { RiskOverrides } from "./risk-overrides.ts";
 
@@ -195,7 +194,7 @@ async function storeDocument(tx: TransactionSql, doc: Parsed, actor: string | nu
     warnings: extracted.warnings,
     importedBy: actor,
   });
-  await insertOperations(tx, versionId, extracted.operations as Operation[]);
+  await insertOperations(tx, versionId, extracted.operations);
   return { ...base, status: "imported", version };
 }
 
