@@ -27,7 +27,6 @@ const ARRAY = 1;
 /** Returns the first syntax error in `text`, or null when the text is valid JSON. */
 export function locateJsonError(text: string): JsonSyntaxError | null {
   const stack: number[] = [];
-  const n = text.length;
   let i = 0;
   let state = State.Value;
   const fail = (at: number, message: string): JsonSyntaxError => ({ ...lineAndColumn(text, at), offset: at, message });
