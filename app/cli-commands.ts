@@ -4,9 +4,11 @@
  */
 import type { CliHandler } from "./cli-context.ts";
 import { auditCommands } from "./audit/audit.cli.ts";
+import { identityCommands } from "./identity/identity.cli.ts";
 
 export function commandTable(): Record<string, CliHandler> {
   return {
     ...auditCommands(),
+    ...identityCommands(),
   };
 }

@@ -25,4 +25,6 @@ export interface Principal {
   via: "session" | "token" | "legacy-token" | "cli" | "system";
   token?: TokenNarrowing;
   sessionId?: string;
+  /** Set after a generated or reset password: a browser session may only change the password. */
+  mustChangePassword?: boolean;
 }
