@@ -28,7 +28,8 @@ const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,19})$/;
 export async function queryAudit(db: Db, filter: AuditFilter, page: AuditPageRequest = {}): Promise<AuditPage> {
   const limit = Math.max(1, Math.min(500, Math.trunc(page.limit ?? 50)));
   const after = page.cursor ? decodeCursor(page.cursor) : null;
-  const before = after ? db`(occurred_at, id) < (${after.occurredAt}::timestamptz, ${after.id}::bigint)` : db`true`;
+  // Sent as text: the driver would round a timestamptz parameter to milliseconds and skip rows.
+  const before = after ? db`(occurred_at, id) < (${after.occurredAt}::text::timestamptz, ${after.id}::bigint)` : db`true`;
   const rows = await db<AuditRecord[]>`
     select ${recordColumns(db)} from audit_events
      where ${filterCondition(db, filter)} and ${before}
