@@ -3,35 +3,64 @@
  * The UI app talks to the domain directly, never over HTTP to the API app.
  */
 import { Elysia } from "elysia";
+import { hostname } from "node:os";
 import type { Config } from "./config.ts";
 import type { Database } from "./db.ts";
 import type { Logger } from "./log.ts";
 import { createHandler, type Handler } from "./http/handler.ts";
 import { healthRoutes } from "./http/health.routes.ts";
+import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import type { Services } from "./services.ts";
 
 export interface GatewayContext {
   config: Config;
   db: Database;
   log: Logger;
+  services: Services;
   startedAt: number;
+  /** Names on the certificate: clients reaching us by any of them are legitimate. */
+  certificateNames: string[];
 }
 
 export interface Gateway {
   ui: Handler;
   api: Handler;
+  mcpSessions(): number;
+  /** Ends long-lived streams (SSE) so listeners can drain. */
+  close(): Promise<void>;
+}
+
+/** Host/Origin allow-list for the MCP endpoints (DNS-rebinding protection). */
+export function allowedHosts(config: Config, certificateNames: string[]): Set<string> {
+  const names = ["localhost", "127.0.0.1", "::1", hostname(), config.bindAddress, ...config.publicHostnames, ...certificateNames];
+  return new Set(names.map((n) => n.toLowerCase().replace(/^\[|\]$/g, "")).filter((n) => n && n !== "0.0.0.0" && n !== "::"));
 }
 
 export function buildGateway(ctx: GatewayContext): Gateway {
+  const { config, db, log, services } = ctx;
   const health = healthRoutes({
-    version: ctx.config.version,
-    engine: ctx.db.engine,
+    version: config.version,
+    engine: db.engine,
     startedAt: ctx.startedAt,
-    pingDatabase: () => ctx.db.ping(),
+    pingDatabase: () => db.ping(),
+  });
+  const mcp = mcpRoutes({
+    mcp: mcpDeps(db.sql, config, services),
+    authenticate: mcpAuthenticator(db.sql, config),
+    allowedHosts: allowedHosts(config, ctx.certificateNames),
+    limits: {
+      maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
+      ssePerUser: config.mcp.ssePerUser, sseIdleMs: config.mcp.sseIdleMs,
+    },
+    log,
   });
   const uiApp = new Elysia({ name: "ui" }).use(health);
-  const apiApp = new Elysia({ name: "api" }).use(health);
+  const apiApp = new Elysia({ name: "api" }).use(health).use(mcp.app);
   return {
-    ui: createHandler(uiApp, "ui", ctx.log),
-    api: createHandler(apiApp, "api", ctx.log),
+    ui: createHandler(uiApp, "ui", log),
+    api: createHandler(apiApp, "api", log),
+    mcpSessions: () => mcp.sessions.size,
+    close: () => mcp.close(),
   };
 }

@@ -11,12 +11,14 @@ import { buildGateway, type Gateway } from "./gateway.ts";
 import { startListener, type Listener } from "./http/listener.ts";
 import type { Logger } from "./log.ts";
 import { migrate } from "./migrate.ts";
+import { startServices, type Services } from "./services.ts";
 import { ensureCertificate, tlsSettingsFrom, type TlsMaterial } from "./tls/certificate.ts";
 
 export interface RunningServer {
   config: Config;
   db: Database;
   gateway: Gateway;
+  services: Services;
   ui: Listener;
   api: Listener;
   tls: TlsMaterial;
@@ -56,8 +58,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const migrated = await migrate(db.sql);
     if (migrated.applied.length) log.info({ applied: migrated.applied }, "applied migrations");
 
-    const gateway = buildGateway({ config, db, log, startedAt: Date.now() });
+    const services = await startServices(config, db, log);
+    cleanups.push(() => services.close());
     let material = cert.material;
+    const gateway = buildGateway({ config, db, log, services, startedAt: Date.now(), certificateNames: material.info.sans });
+    cleanups.push(() => gateway.close());
     const ui = startListener({ name: "ui", hostname: config.bindAddress, port: config.uiPort, portKey: "UI_PORT", tls: material, handler: gateway.ui });
     cleanups.push(() => ui.stop(0));
     const api = startListener({ name: "api", hostname: config.bindAddress, port: config.apiPort, portKey: "API_PORT", tls: material, handler: gateway.api });
@@ -68,6 +73,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       config,
       db,
       gateway,
+      services,
       ui,
       api,
       get tls() {
@@ -82,7 +88,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         return true;
       },
       async stop() {
+        // Streams first (they never end on their own), then drain the listeners.
+        await gateway.close();
         await Promise.all([ui.stop(config.shutdownGraceMs), api.stop(config.shutdownGraceMs)]);
+        await services.close();
         await db.close();
       },
     };

@@ -66,5 +66,6 @@ insert into tool_profiles (name, mode, description) values
 create table rate_buckets (
   key text primary key,
   tokens double precision not null,
+  allowed boolean not null default true,
   updated_at timestamptz not null default clock_timestamp()
 );

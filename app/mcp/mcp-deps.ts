@@ -1,0 +1,65 @@
+/**
+ * What the MCP layer needs from the rest of the gateway, as one explicit interface. The
+ * composition root (app/gateway.ts) wires the real modules in; tests may wire others.
+ */
+import type { Sql } from "postgres";
+import type { Operation } from "../catalog/operation.ts";
+import type { SearchFilter, SearchHit, SearchableOperation } from "../catalog/search.ts";
+import type { Principal } from "../identity/principal.ts";
+
+export interface ClusterChoice {
+  id: string;
+  name: string;
+  url: string;
+  version: string | null;
+  insecure: boolean;
+}
+
+export interface NdCall {
+  method: string;
+  path: string;
+  pathParams: Record<string, string>;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body?: unknown;
+  idempotent: boolean;
+  signal?: AbortSignal;
+}
+
+export interface NdResult {
+  status: number;
+  body: unknown;
+  durationMs: number;
+}
+
+/** A failed ND call, already mapped to the client's error classes; `message` is safe to show. */
+export interface NdFailure {
+  kind: string;
+  message: string;
+  status?: number;
+}
+
+export interface ResultLimits {
+  /** Hard cap on a result's text (≈ 4 chars per token). */
+  maxChars: number;
+  maxString: number;
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+export interface McpDeps {
+  sql: Sql;
+  version: string;
+  limits: ResultLimits;
+  /** Clusters this principal may use (user access and token narrowing applied). */
+  clustersFor(principal: Principal): Promise<ClusterChoice[]>;
+  /** Calls ND; throws an NdFailure-shaped error (`ndFailure(err)` reads it). */
+  ndRequest(clusterId: string, call: NdCall): Promise<NdResult>;
+  ndFailure(err: unknown): NdFailure | null;
+  catalog: {
+    get(id: string): Promise<Operation | null>;
+    search(query: string, limit: number, filter: SearchFilter): Promise<SearchHit<SearchableOperation>[]>;
+    /** Operations for an 'operations' tool profile. */
+    many(ids: readonly string[]): Promise<Operation[]>;
+  };
+}

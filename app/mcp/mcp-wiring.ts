@@ -1,0 +1,61 @@
+/**
+ * Connects the MCP layer to the real domain modules: identity for bearer tokens, the cluster
+ * registry and ND client pool, and the catalog.
+ */
+import type { Sql } from "postgres";
+import type { Config } from "../config.ts";
+import { AppError } from "../errors.ts";
+import { loadActiveOperation, loadActiveOperations } from "../catalog/catalog.sql.ts";
+import { listClusters } from "../clusters/clusters.ts";
+import { NdError } from "../clusters/nd-errors.ts";
+import type { NdMethod } from "../clusters/nd-client.ts";
+import { resolveApiToken } from "../identity/api-tokens.ts";
+import { resolveLegacyToken } from "../identity/legacy-token.ts";
+import type { Principal } from "../identity/principal.ts";
+import { matchesAny } from "../policy/patterns.ts";
+import type { Services } from "../services.ts";
+import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
+
+export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
+  return {
+    sql,
+    version: config.version,
+    limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
+    async clustersFor(p: Principal): Promise<ClusterChoice[]> {
+      const all = await listClusters(sql);
+      return all
+        .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
+        .filter((c) => !p.token?.clusters || p.token.clusters.includes(c.id))
+        .map((c) => ({ id: c.id, name: c.name, url: c.baseUrl, version: c.ndVersion, insecure: !c.tlsVerify }));
+    },
+    async ndRequest(clusterId, call) {
+      const client = await services.ndClients.clientFor(clusterId);
+      const res = await client.request({
+        method: call.method as NdMethod, pathTemplate: call.path, pathParams: call.pathParams, query: call.query,
+        headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
+      });
+      return { status: res.status, body: res.body, durationMs: res.durationMs };
+    },
+    ndFailure(err) {
+      if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus };
+      if (err instanceof AppError) return { kind: err.code, message: err.message };
+      return null;
+    },
+    catalog: {
+      get: (id) => loadActiveOperation(sql, id),
+      search: (query, limit, filter) => services.catalogIndex.search(sql, query, { limit, filter }),
+      async many(patterns) {
+        const index = await services.catalogIndex.index(sql);
+        const ids = index.operations.map((o) => o.id).filter((id) => matchesAny(patterns, id));
+        return loadActiveOperations(sql, ids);
+      },
+    },
+  };
+}
+
+export function mcpAuthenticator(sql: Sql, config: Config) {
+  return async (bearer: string, clientIp: string): Promise<Principal | null> => {
+    if (bearer.startsWith("nmg_")) return resolveApiToken(sql, bearer, { clientIp });
+    return resolveLegacyToken(sql, bearer, config.mcpApiToken, config.mcpApiTokenUser);
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Checks a model's parameters against the operation's declared parameters before anything is
+ * sent: unknown names, missing required ones and wrong types are refused with a message that
+ * lists what is valid. Values are coerced only where the intent is unambiguous ("5" → 5).
+ */
+import type { Operation, OperationParam } from "../catalog/operation.ts";
+
+export interface SplitArgs {
+  pathParams: Record<string, string>;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+}
+
+export class ArgumentProblem extends Error {}
+
+function scalar(p: OperationParam, value: unknown): string {
+  if (value === null || value === undefined) throw new ArgumentProblem(`${p.name} has no value`);
+  if (typeof value === "object") throw new ArgumentProblem(`${p.name} must be a ${p.type}, not an object or list`);
+  const text = String(value);
+  if ((p.type === "integer" || p.type === "number") && !/^-?\d+(\.\d+)?$/.test(text)) throw new ArgumentProblem(`${p.name} must be a number; got "${text.slice(0, 40)}"`);
+  if (p.type === "boolean" && !/^(true|false)$/.test(text)) throw new ArgumentProblem(`${p.name} must be true or false`);
+  if (p.enum?.length && !p.enum.map(String).includes(text)) throw new ArgumentProblem(`${p.name} must be one of ${p.enum.join(", ")}; got "${text.slice(0, 40)}"`);
+  return text;
+}
+
+export function splitArgs(op: Operation, params: Record<string, unknown>): SplitArgs {
+  const byName = new Map(op.parameters.map((p) => [p.name, p]));
+  const unknown = Object.keys(params).filter((k) => !byName.has(k));
+  if (unknown.length) {
+    const valid = op.parameters.map((p) => p.name).join(", ") || "none";
+    throw new ArgumentProblem(`${op.id} has no parameter ${unknown.join(", ")}; valid parameters: ${valid}`);
+  }
+  const out: SplitArgs = { pathParams: {}, query: {}, headers: {} };
+  for (const p of op.parameters) {
+    const value = params[p.name];
+    if (value === undefined) {
+      if (p.required) throw new ArgumentProblem(`${op.id} needs ${p.name} (${p.in} parameter, ${p.type})`);
+      continue;
+    }
+    if (p.in === "path") out.pathParams[p.name] = scalar(p, value);
+    else if (p.in === "header") out.headers[p.name] = scalar(p, value);
+    else out.query[p.name] = Array.isArray(value) ? value.map((v) => scalar(p, v)) : scalar(p, value);
+  }
+  return out;
+}
+
+/** The operation pages upstream when it takes ND's offset/max parameters. */
+export function pagesUpstream(op: Operation): boolean {
+  const names = new Set(op.parameters.filter((p) => p.in === "query").map((p) => p.name));
+  return names.has("offset") && names.has("max");
+}

@@ -1,0 +1,65 @@
+/**
+ * The "operation tools" profile mode: chosen catalog operations listed as individual tools,
+ * each with a typed input schema built from its parameters, annotations from its risk class,
+ * and the whole list held to the profile's token budget.
+ */
+import type { Tool } from "@modelcontextprotocol/server";
+import { renderSchema } from "../catalog/compact-schema.ts";
+import type { Operation, OperationParam } from "../catalog/operation.ts";
+
+function paramSchema(p: OperationParam): Record<string, unknown> {
+  const base = p.type.endsWith("[]")
+    ? { type: "array", items: { type: jsonType(p.type.slice(0, -2)) } }
+    : { type: jsonType(p.type) };
+  return {
+    ...base,
+    ...(p.enum ? { enum: p.enum } : {}),
+    ...(p.description ? { description: p.description.replace(/\s+/g, " ").slice(0, 120) } : {}),
+  };
+}
+
+function jsonType(type: string): string {
+  return ["string", "integer", "number", "boolean", "object", "array"].includes(type) ? type : "string";
+}
+
+export function operationTool(op: Operation): Tool {
+  const properties: Record<string, unknown> = {
+    cluster: { type: "string", description: "Cluster name; optional when you can use only one" },
+  };
+  for (const p of op.parameters) properties[p.name] = paramSchema(p);
+  if (op.requestBody && !op.requestBody.multipart) {
+    properties.body = { type: "object", description: `Request body: ${renderSchema(op.requestBody.schema, op.schemas, { maxChars: 400, maxDepth: 2 })}` };
+  }
+  if (op.method === "GET") {
+    properties.fields = { type: "array", items: { type: "string" }, description: "Only these fields (dotted paths)" };
+    properties.limit = { type: "integer", minimum: 1, maximum: 200 };
+    properties.offset = { type: "integer", minimum: 0 };
+  }
+  const required = op.parameters.filter((p) => p.required).map((p) => p.name);
+  if (op.requestBody?.required && !op.requestBody.multipart) required.push("body");
+  const write = op.risk === "write" || op.risk === "destructive";
+  return {
+    name: op.id,
+    description: `${op.summary} (${op.method} ${op.path}; ${op.risk})`.slice(0, 300),
+    inputSchema: { type: "object", properties, required, additionalProperties: false } as Tool["inputSchema"],
+    annotations: {
+      readOnlyHint: !write,
+      destructiveHint: op.risk === "destructive",
+      idempotentHint: op.idempotent,
+      openWorldHint: true,
+    },
+  };
+}
+
+/** Keeps tools, in order, while their JSON stays inside the budget (≈ 4 characters a token). */
+export function withinBudget(tools: Tool[], budgetTokens: number): Tool[] {
+  const kept: Tool[] = [];
+  let used = 0;
+  for (const tool of tools) {
+    const cost = Math.ceil(JSON.stringify(tool).length / 4);
+    if (used + cost > budgetTokens) continue;
+    kept.push(tool);
+    used += cost;
+  }
+  return kept;
+}

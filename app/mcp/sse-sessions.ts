@@ -1,0 +1,79 @@
+/**
+ * Open legacy-SSE sessions of this node. Each belongs to the user whose credential opened it;
+ * only that user's POSTs reach it. Per-user cap (the oldest session is closed to make room —
+ * mcp-remote leaves probe streams open), idle eviction, and sessions that never receive a
+ * message are closed after a minute. SSE streams are inherently bound to the node that holds
+ * them; everything else about a session (who, what is allowed) is re-checked per message.
+ */
+import type { Server } from "@modelcontextprotocol/server";
+import type { SseServerTransport } from "./sse-transport.ts";
+
+export interface SseSession {
+  transport: SseServerTransport;
+  server: Server;
+  userId: string;
+  openedAt: number;
+  lastSeen: number;
+  messages: number;
+  clientName?: string;
+}
+
+export interface SessionLimits {
+  perUser: number;
+  idleMs: number;
+  /** A stream that never receives a message is closed after this long. */
+  unusedMs: number;
+}
+
+export class SseSessions {
+  private readonly sessions = new Map<string, SseSession>();
+  private readonly sweeper: ReturnType<typeof setInterval>;
+
+  constructor(private readonly limits: SessionLimits, now: () => number = Date.now) {
+    this.sweeper = setInterval(() => this.sweep(now()), Math.min(30_000, limits.unusedMs)).unref();
+    this.now = now;
+  }
+
+  private readonly now: () => number;
+
+  add(session: SseSession): void {
+    const mine = [...this.sessions.values()].filter((s) => s.userId === session.userId).sort((a, b) => a.lastSeen - b.lastSeen);
+    while (mine.length >= this.limits.perUser) void mine.shift()!.transport.close();
+    this.sessions.set(session.transport.sessionId, session);
+    session.transport.onclose = () => {
+      this.sessions.delete(session.transport.sessionId);
+      void session.server.close().catch(() => {});
+    };
+  }
+
+  /** The session, only if it belongs to this user; unknown and foreign look the same. */
+  get(sessionId: string, userId: string): SseSession | undefined {
+    const s = this.sessions.get(sessionId);
+    return s && s.userId === userId ? s : undefined;
+  }
+
+  touch(session: SseSession): void {
+    session.lastSeen = this.now();
+    session.messages++;
+  }
+
+  countFor(userId: string): number {
+    return [...this.sessions.values()].filter((s) => s.userId === userId).length;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  sweep(now: number): void {
+    for (const s of this.sessions.values()) {
+      const unused = s.messages === 0 && now - s.openedAt > this.limits.unusedMs;
+      if (unused || now - s.lastSeen > this.limits.idleMs) void s.transport.close();
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((s) => s.transport.close()));
+  }
+}
