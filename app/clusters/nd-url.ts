@@ -68,8 +68,9 @@ function renderTemplate(template: string, params: Readonly<Record<string, ParamV
   return path;
 }
 
+/** `.`/`..` segments and empty ones (`//`, which some servers collapse) are never part of a template. */
 function hasDotSegment(path: string): boolean {
-  return path.split("/").some((segment) => segment === "." || segment === "..");
+  return path.split("/").slice(1).some((segment, i, all) => segment === "." || segment === ".." || (segment === "" && i < all.length - 1));
 }
 
 /** Why a path parameter value is refused, or undefined when it is a plain identifier. */
