@@ -118,7 +118,9 @@ for (const [name, port, real] of [["UI", PORTS.ui, 7443], ["API", PORTS.api, 844
   check(`${name} :${real} answers over TLS, certificate verified for https://${ADDRESS}:${real}`, r.code === 0 && r.out.includes('"status"'), (r.out || r.err).trim().slice(0, 120));
 }
 const fp = sh(["openssl", "x509", "-in", join(work, "cert.pem"), "-noout", "-fingerprint", "-sha256"]).out.split("=")[1]?.trim() ?? "";
-const issue = ssh("cat /etc/issue.d/nexus-mcp.issue");
+// the wizard writes the console text after its own health wait: give it a moment to finish
+let issue = ssh("cat /etc/issue.d/nexus-mcp.issue");
+for (let i = 0; i < 30 && !(fp && issue.out.includes(fp)); i++) { await Bun.sleep(3000); issue = ssh("cat /etc/issue.d/nexus-mcp.issue"); }
 check("the console shows the URLs and the certificate's SHA-256 fingerprint", issue.out.includes(`https://${ADDRESS}:7443/`) && fp !== "" && issue.out.includes(fp), fp);
 check("PostgreSQL is not reachable from outside (5432)", !(await portOpen(PORTS.pg)));
 const inside = ssh("ss -Hltn; echo ---; systemctl show -p MemoryDenyWriteExecute --value nexus-mcp; systemctl is-system-running; systemctl --failed --plain --no-legend; systemd-analyze security nexus-mcp.service | tail -1");

@@ -22,6 +22,7 @@ done
 
 inst 0755 "$a/nftables/nftables.conf" /etc/nftables.conf
 inst 0644 "$a/journald/nexus-mcp.conf" /etc/systemd/journald.conf.d/nexus-mcp.conf
+inst 0644 "$a/resolved/nexus-mcp.conf" /etc/systemd/resolved.conf.d/nexus-mcp.conf
 inst 0644 "$a/logrotate/nexus-mcp" /etc/logrotate.d/nexus-mcp
 inst 0644 "$a/ssh/nexus-mcp.conf" /etc/ssh/sshd_config.d/nexus-mcp.conf
 inst 0644 "$a/network/80-dhcp-default.network" /etc/systemd/network/80-dhcp-default.network
