@@ -70,9 +70,13 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
   // A private socket directory: only this process (and its user) can connect.
   const socketDir = mkdtempSync(join(tmpdir(), "nmg-pg-"));
   const port = 5432;
-  const server = new PGLiteSocketServer({ db: lite, path: join(socketDir, `.s.PGSQL.${port}`), maxConnections: 8 });
+  // PGlite is one backend: the socket server's multiplexer interleaves the extended-protocol
+  // messages of concurrent connections ("portal does not exist"), so the embedded engine gets
+  // exactly one connection and queries queue in the driver. Fine for a demo; production uses
+  // PostgreSQL.
+  const server = new PGLiteSocketServer({ db: lite, path: join(socketDir, `.s.PGSQL.${port}`), maxConnections: 1 });
   await server.start();
-  const sql = connect(undefined, { host: socketDir, port, database: "postgres", username: "postgres", max: 4 });
+  const sql = connect(undefined, { host: socketDir, port, database: "postgres", username: "postgres", max: 1 });
   await connectWithRetry(sql, { ...opts, connectAttempts: 3 }, "the embedded database");
   return wrap(sql, "embedded", async () => {
     await sql.end({ timeout: 5 });

@@ -55,6 +55,16 @@ export function mcpRoutes(deps: McpRouteDeps) {
     onerror: (err) => deps.log.warn({ error: err.message }, "mcp handler error"),
   });
 
+  // Stateless 2025-era clients name themselves only in `initialize`; remember the name per
+  // credential (on this node) so later calls are audited with it. Bounded; best effort.
+  const clientNames = new Map<string, string>();
+  const rememberClient = (key: string, name: string) => {
+    clientNames.delete(key);
+    clientNames.set(key, name);
+    if (clientNames.size > 10_000) clientNames.delete(clientNames.keys().next().value!);
+  };
+  const credentialKey = (p: Principal) => (p.token ? `token:${p.token.id}` : `user:${p.userId}`);
+
   async function admit(request: Request): Promise<Checked> {
     const host = hostOf(request.headers.get("host") ?? "");
     const origin = request.headers.get("origin");
@@ -116,7 +126,8 @@ export function mcpRoutes(deps: McpRouteDeps) {
     if (body instanceof Response) return body;
     if (Array.isArray(body)) return rpcError(400, -32600, "batch requests are not supported; send one JSON-RPC message per request");
     const name = clientName(body);
-    if (name) admitted.actor.userAgent = name;
+    if (name) rememberClient(credentialKey(admitted.principal), name);
+    admitted.actor.userAgent = clientNames.get(credentialKey(admitted.principal)) ?? admitted.actor.userAgent;
     disableIdleTimeout(request);
     return streamable.fetch(request, { authInfo: authInfo(admitted), parsedBody: body });
   }
