@@ -4,7 +4,10 @@
  * then really loaded there to read the sets back. The packet test (two namespaces, needs root)
  * is appliance/test-firewall-netns.sh.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+
+// shell-outs are slow when the machine is busy (an image build or a VM on the other core)
+setDefaultTimeout(30_000);
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { APPLIANCE, missing, run, skipMessage, stagedRoot } from "./tools.ts";

@@ -4,7 +4,10 @@
  * exists only in the image: here it is checked against root; the build checks it in the image
  * tree under chroot (appliance/build/check-tree.sh).
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+
+// shell-outs are slow when the machine is busy (an image build or a VM on the other core)
+setDefaultTimeout(30_000);
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { missing, run, skipMessage, stagedRoot, tempDir } from "./tools.ts";

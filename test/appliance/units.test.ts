@@ -4,7 +4,10 @@
  * the hardening the issue names must be present — with MemoryDenyWriteExecute off only on the
  * units that run Bun.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+
+// shell-outs are slow when the machine is busy (an image build or a VM on the other core)
+setDefaultTimeout(30_000);
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO, missing, run, skipMessage, stagedRoot } from "./tools.ts";

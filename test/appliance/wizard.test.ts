@@ -5,7 +5,10 @@
  * a wrong address is re-asked with its reason, a common password is refused, Esc leaves nothing
  * behind. ROOT= redirects every write, APPLY=0 skips changes to the running system.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+
+// shell-outs are slow when the machine is busy (an image build or a VM on the other core)
+setDefaultTimeout(30_000);
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { APPLIANCE, missing, run, skipMessage, tempDir } from "./tools.ts";
