@@ -7,6 +7,15 @@ import { auditCommands } from "./audit/audit.cli.ts";
 import { clusterCommands } from "./clusters/clusters.cli.ts";
 import { secretsCommands } from "./secrets/secrets.cli.ts";
 import { identityCommands } from "./identity/identity.cli.ts";
+import { policyCommands } from "./policy/policy.cli.ts";
+import { CATALOG_COMMANDS } from "./catalog/catalog.cli.ts";
+
+/** The catalog's handlers take (db, args, out); adapt them to the CLI context. */
+function catalogCommands(): Record<string, CliHandler> {
+  return Object.fromEntries(
+    Object.entries(CATALOG_COMMANDS).map(([name, run]) => [name, async (ctx, args) => run((await ctx.db()).sql, args, ctx.out)]),
+  );
+}
 
 export function commandTable(): Record<string, CliHandler> {
   return {
@@ -14,5 +23,7 @@ export function commandTable(): Record<string, CliHandler> {
     ...clusterCommands(),
     ...secretsCommands(),
     ...identityCommands(),
+    ...policyCommands(),
+    ...catalogCommands(),
   };
 }
