@@ -5,7 +5,8 @@
  * (every column in sealed-columns.ts) is re-sealed under the new version and the new key is
  * committed, or nothing changes; writers that seal concurrently wait for it (prepareToSeal), so
  * no value under the old key can slip in afterwards. If any value cannot be opened, rotation
- * aborts with that value's owner named. The audit row (`keys.rotate`) is written in the same
+ * aborts with that value's owner named; a key-encryption key that cannot open every existing key
+ * version refuses to rotate at all. The audit row (`keys.rotate`) is written in the same
  * transaction and carries version numbers and counts only, never key material.
  */
 import type { Db, Sql } from "./db-handle.ts";
@@ -35,6 +36,9 @@ export async function rotateKeys(sql: Sql, keyring: Keyring, deps: RotateDeps): 
     const { result, key } = await sql.begin(async (tx) => {
       await lockKeyringExclusive(tx);
       await syncKeyring(tx, keyring);
+      // A key that does not open every existing version would add a version nobody else can open.
+      const unavailable = keyring.unavailableVersions();
+      if (unavailable.length > 0) throw new SecretUnavailable("key_mismatch", unavailable[0]);
       const fromVersion = keyring.activeVersion;
       const toVersion = (await maxKeyVersion(tx)) + 1;
       const fresh = keyring.createDataKey(toVersion);
