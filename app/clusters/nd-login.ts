@@ -22,7 +22,7 @@ export interface NdToken {
 
 /** Without a readable `exp`, assume ND's usual 1200 s lifetime and renew at half of it. */
 const DEFAULT_RENEW_MS = 600_000;
-const MIN_RENEW_MS = 5_000;
+const MIN_RENEW_MS = 1_000;
 
 export const LOGIN_PATH = "/login";
 

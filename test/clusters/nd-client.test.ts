@@ -79,6 +79,24 @@ describe("login and session", () => {
     expect(logins()).toBe(1);
   });
 
+  test("the token is renewed proactively at half its lifetime (no 401 round trip)", async () => {
+    const shortLived = await startSim({ tokenLifetimeSec: 2 });
+    try {
+      const client = clientFor(shortLived);
+      await client.request(FABRICS);
+      await Bun.sleep(1_100);
+      await client.request(FABRICS);
+      expect(shortLived.requestLog.all().map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+        "POST /login 200",
+        "GET /api/v1/manage/fabrics 200",
+        "POST /login 200",
+        "GET /api/v1/manage/fabrics 200",
+      ]);
+    } finally {
+      await shortLived.stop();
+    }
+  });
+
   test("a write rejected with 401 is replayed once after re-login (ND authenticates before it executes)", async () => {
     const client = clientFor(sim);
     await client.request(FABRICS);

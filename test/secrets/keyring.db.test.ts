@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCluster, getCluster, openClusterCredentials, type ClusterDeps } from "../../app/clusters/clusters.ts";
 import { parseUrlPolicy } from "../../app/clusters/cluster-url-policy.ts";
-import { loadKeyring, type Keyring } from "../../app/secrets/keyring.ts";
+import { loadKeyring, prepareToSeal, type Keyring } from "../../app/secrets/keyring.ts";
+import { seal } from "../../app/secrets/seal.ts";
 import { rotateKeys } from "../../app/secrets/rotate.ts";
 import { SecretUnavailable } from "../../app/secrets/secret-errors.ts";
 import { freshDatabase } from "../support/db.ts";
@@ -164,6 +165,25 @@ describe("rotation", () => {
     expect(keyring.activeVersion).toBe(versionsBefore);
     const [failed] = await db.sql`select error from audit_events where action = 'keys.rotate' and status = 'failed'`;
     expect(failed!.error).toContain("rot-1");
+  });
+
+  test("a value sealed while a rotation waits is re-sealed by it (the keyring lock orders them)", async () => {
+    const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
+    const writer = (await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY })).keyring;
+    await db.sql`delete from clusters where name = 'rot-1'`;
+    const id = crypto.randomUUID();
+    let rotation: Promise<unknown> | undefined;
+    await db.sql.begin(async (tx) => {
+      await prepareToSeal(tx, writer);
+      const sealedBefore = seal(writer, "sealed-during-rotation", { table: "clusters", column: "secret_sealed", rowId: id });
+      await tx`insert into clusters (id, name, base_url, auth_mode, username, secret_sealed) values (${id}, 'racer', 'https://127.0.0.1:9', 'password', 'admin', ${sealedBefore})`;
+      rotation = rotateKeys(db.sql, keyring, { actor });
+      await Bun.sleep(200); // the rotation is now waiting for this transaction
+    });
+    const result = (await rotation) as { toVersion: number };
+    const [row] = await db.sql`select secret_sealed from clusters where id = ${id}`;
+    expect(String(row!.secret_sealed)).toStartWith(`nmg1.${result.toVersion}.`);
+    expect(await passwordOf(writer, "racer")).toBe("sealed-during-rotation");
   });
 
   test("rotation with a wrong key fails cleanly instead of sealing under a key nobody can open", async () => {
