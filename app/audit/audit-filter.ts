@@ -1,7 +1,8 @@
 // Filters over audit events, shared by the UI query and the export, turned into one SQL
-// condition. Every value is a bind parameter; each filter is written so that an index of
-// sql/0003_audit.sql can serve it (exact username / cluster name, action prefix as a
-// text_pattern_ops range, free text through the search vector's GIN index).
+// condition. Every value is a bind parameter; filters are written so that the indexes of
+// sql/0003_audit.sql can serve them (exact username, action prefix as a text_pattern_ops range,
+// non-ok status / non-allow decision through the partial "attention" index, free text through
+// the search vector's GIN index).
 
 import type { PendingQuery, Row } from "postgres";
 import type { AuditDecision, AuditStatus } from "./audit-event.ts";
@@ -37,6 +38,10 @@ export function filterCondition(db: Db, f: AuditFilter): PendingQuery<Row[]> {
   if (f.cluster) parts.push(db`cluster_name = ${f.cluster}`);
   if (f.status) parts.push(db`status = ${f.status}`);
   if (f.decision) parts.push(db`decision = ${f.decision}`);
+  // Implied by those filters; spelled out as the partial index audit_events_attention_time is.
+  if ((f.status && f.status !== "ok") || (f.decision && f.decision !== "allow")) {
+    parts.push(db`(status <> 'ok' or decision <> 'allow')`);
+  }
   const query = f.text ? textQuery(f.text) : null;
   if (query) {
     parts.push(db`audit_search_vector(action, username, operation_id, operation_name, cluster_name, error, reason)
