@@ -54,7 +54,7 @@ describe("first start", () => {
       expect(warnings.join("\n")).toContain("Back it up together with the database");
       expect(loaded.keyring.activeVersion).toBe(1);
       const rows = await other.sql`select version, kek_id from secret_keys`;
-      expect(rows).toEqual([{ version: 1, kek_id: loaded.keyring.kekId }]);
+      expect([...rows]).toEqual([{ version: 1, kek_id: loaded.keyring.kekId }]);
     } finally {
       await other.close();
     }
