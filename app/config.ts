@@ -26,6 +26,7 @@ export const CONFIG_KEYS = {
   DATA_DIR: { kind: "string", default: "./data", help: "Data directory: certificates, keyring, embedded database" },
   DATABASE_URL: { kind: "string", secret: true, help: "PostgreSQL URL; unset = embedded engine (PGlite) under DATA_DIR" },
   DB_CONNECT_ATTEMPTS: { kind: "int", default: "8", min: 1, max: 100, help: "Attempts to reach the database at start (exponential back-off)" },
+  MIGRATE_ON_START: { kind: "bool", default: "true", help: "Apply pending migrations at start; false = only check (the appliance migrates as the owner role)" },
   DB_POOL_MAX: { kind: "int", default: "20", min: 1, max: 500, help: "Maximum database connections" },
   BIND_ADDRESS: { kind: "string", default: "0.0.0.0", help: "Address both HTTPS listeners bind to" },
   UI_PORT: { kind: "int", default: "7443", min: 0, max: 65535, help: "Admin UI HTTPS port" },
@@ -67,6 +68,7 @@ export interface Config {
   databaseUrl?: string;
   dbConnectAttempts: number;
   dbPoolMax: number;
+  migrateOnStart: boolean;
   bindAddress: string;
   uiPort: number;
   apiPort: number;
@@ -214,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: str("DATABASE_URL"),
     dbConnectAttempts: num("DB_CONNECT_ATTEMPTS"),
     dbPoolMax: num("DB_POOL_MAX"),
+    migrateOnStart: v("MIGRATE_ON_START") as boolean,
     bindAddress: str("BIND_ADDRESS") ?? "0.0.0.0",
     uiPort: num("UI_PORT"),
     apiPort: num("API_PORT"),

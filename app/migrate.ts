@@ -72,6 +72,23 @@ export async function migrate(sql: Sql, dir = SQL_DIR): Promise<MigrateResult> {
   });
 }
 
+/**
+ * Checks without changing anything (no DDL, no lock): every file applied and unchanged. For a
+ * gateway whose database role may not create objects; the owner runs `bun run migrate`.
+ */
+export async function assertMigrated(sql: Sql, dir = SQL_DIR): Promise<number> {
+  const migrations = readMigrations(dir);
+  const [exists] = await sql<{ t: string | null }[]>`select to_regclass('schema_migrations')::text as t`;
+  if (!exists?.t) throw new StartupError("the database has no schema yet; run `bun run migrate` as the database owner");
+  const rows = await sql<{ version: number; name: string; checksum: string }[]>`
+    select version, name, checksum from schema_migrations order by version`;
+  verifyApplied(rows, migrations);
+  if (rows.length < migrations.length) {
+    throw new StartupError(`${migrations.length - rows.length} migration(s) pending (${migrations[rows.length]!.file} …); run \`bun run migrate\` as the database owner`);
+  }
+  return rows.length;
+}
+
 function verifyApplied(rows: { version: number; name: string; checksum: string }[], files: Migration[]): void {
   rows.forEach((row, i) => {
     if (row.version !== i + 1) throw new StartupError(`schema_migrations has a gap before version ${row.version}; the database was changed by hand`);

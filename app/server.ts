@@ -10,7 +10,7 @@ import { StartupError, errorMessage } from "./errors.ts";
 import { buildGateway, type Gateway } from "./gateway.ts";
 import { startListener, type Listener } from "./http/listener.ts";
 import type { Logger } from "./log.ts";
-import { migrate } from "./migrate.ts";
+import { assertMigrated, migrate } from "./migrate.ts";
 import { startServices, type Services } from "./services.ts";
 import { ensureCertificate, tlsSettingsFrom, type TlsMaterial } from "./tls/certificate.ts";
 
@@ -55,8 +55,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     });
     cleanups.push(() => db.close());
     log.info({ engine: db.engine }, db.engine === "embedded" ? "using the embedded database engine (PGlite)" : "using PostgreSQL");
-    const migrated = await migrate(db.sql);
-    if (migrated.applied.length) log.info({ applied: migrated.applied }, "applied migrations");
+    if (config.migrateOnStart) {
+      const migrated = await migrate(db.sql);
+      if (migrated.applied.length) log.info({ applied: migrated.applied }, "applied migrations");
+    } else {
+      await assertMigrated(db.sql);
+    }
 
     const services = await startServices(config, db, log);
     cleanups.push(() => services.close());

@@ -73,3 +73,17 @@ describe("migrations", () => {
     expect(row!.n).toBe(readMigrations().length);
   });
 });
+
+describe("MIGRATE_ON_START=false (the appliance's gateway role cannot run DDL)", () => {
+  test("a current schema passes the check; a missing or pending one stops the start with the fix", async () => {
+    const { assertMigrated } = await import("../../app/migrate.ts");
+    const db = await emptyDb();
+    await expect(assertMigrated(db.sql)).rejects.toThrow("run `bun run migrate` as the database owner");
+    const dir = copyOfSqlDir();
+    await migrate(db.sql, dir);
+    expect(await assertMigrated(db.sql, dir)).toBe(readMigrations(dir).length);
+    const next = String(readMigrations(dir).length + 1).padStart(4, "0");
+    writeFileSync(join(dir, `${next}_later.sql`), "select 1;");
+    await expect(assertMigrated(db.sql, dir)).rejects.toThrow(`1 migration(s) pending (${next}_later.sql …)`);
+  });
+});
