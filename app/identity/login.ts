@@ -19,7 +19,7 @@ import { loadPrincipal } from "./principals.ts";
 import { sha256Hex } from "./secret-tokens.ts";
 import { startSession, type SessionSettings } from "./sessions.ts";
 import { afterFailure, afterSuccess, claimAttempt, EMPTY_STATE, type ThrottleSettings, type ThrottleState } from "./throttle.ts";
-import { lockThrottleRows, saveThrottle, type ThrottleKey } from "./throttle.sql.ts";
+import { deleteStaleThrottleRows, lockThrottleRows, saveThrottle, type ThrottleKey } from "./throttle.sql.ts";
 import { findCredentials, replaceHash, setLastLogin, type Credentials } from "./users.sql.ts";
 
 /** The one message for every failed password login. */
@@ -169,4 +169,9 @@ async function recordSuccess(sql: Sql, keys: ThrottleKey[], input: LoginInput, c
       mustChangePassword: creds.mustChangePassword,
     };
   });
+}
+
+/** Housekeeping: forgets throttle rows whose lock and memory window have passed. Any node may run it. */
+export async function purgeLoginThrottle(sql: Sql, now: Date, settings: ThrottleSettings): Promise<number> {
+  return deleteStaleThrottleRows(sql, now, settings.lockoutMs);
 }

@@ -9,8 +9,7 @@
  * promoted); a session of an inactive or deleted user resolves to nothing.
  */
 import { recordAudit } from "../audit/audit-log.ts";
-import type { Sql } from "./db-handle.ts";
-import type { Db } from "./db-handle.ts";
+import type { Db, Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
 import { secretMatches } from "./secret-tokens.ts";

@@ -113,3 +113,30 @@ test("--expires parsing", () => {
   expect(() => parseExpiry("tomorrow", now, 0)).toThrow();
   expect(DEFAULT_SESSION_SETTINGS.absoluteMs).toBe(8 * 3_600_000);
 });
+
+test("--password-stdin reads the password from standard input (one trailing newline dropped)", async () => {
+  const { identityCommands } = await import("../../app/identity/identity.cli.ts");
+  const { loadConfig } = await import("../../app/config.ts");
+  const { fastHasher } = await import("./helpers.ts");
+  const out: string[] = [];
+  const ctx = {
+    env,
+    out: (l: string) => out.push(l),
+    err: (l: string) => out.push(l),
+    config: () => loadConfig(env),
+    db: async () => ({ sql, engine: "postgresql" as const, ping: async () => true, close: async () => {} }),
+  };
+  const commands = identityCommands({ passwords: fastHasher, readStdin: async () => "a password from stdin\n" });
+  expect(await commands["user add"]!(ctx, ["stdin-user", "--password-stdin"])).toBe(0);
+  expect(out.join("\n")).not.toContain("a password from stdin");
+  const s = await login(sql, { username: "stdin-user", password: "a password from stdin" }, loginDeps());
+  expect(s.mustChangePassword).toBe(false);
+});
+
+test("housekeeping forgets stale login-throttle rows", async () => {
+  const { purgeLoginThrottle } = await import("../../app/identity/login.ts");
+  await login(sql, { username: "nobody-at-all", password: "some guess or other", clientIp: "10.99.0.1" }, loginDeps()).catch(() => {});
+  const before = (await sql`select count(*)::int as n from login_throttle`)[0]!.n;
+  expect(before).toBeGreaterThan(0);
+  expect(await purgeLoginThrottle(sql, new Date(Date.now() + 16 * 60_000), { maxFailures: 5, lockoutMs: 15 * 60_000 })).toBe(before);
+});
