@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../app/config.ts";
-import { createLogger } from "../../app/log.ts";
+import { createLogger, type Logger } from "../../app/log.ts";
 import { startServer, type RunningServer } from "../../app/server.ts";
 import { freshDatabase, type TestDatabase } from "./db.ts";
 
@@ -33,11 +33,11 @@ export function testEnv(dataDir: string, databaseUrl: string, extra: Record<stri
   };
 }
 
-export async function startTestServer(extra: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(extra: Record<string, string> = {}, log?: Logger): Promise<TestServer> {
   const db = await freshDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), "nmg-srv-"));
   const config = loadConfig(testEnv(dataDir, db.url, extra));
-  const server = await startServer(config, createLogger(config.logLevel));
+  const server = await startServer(config, log ?? createLogger(config.logLevel));
   const tlsFetch = (base: string) => (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, { ...init, tls: { ca: server.tls.cert } } as RequestInit);
   return {
