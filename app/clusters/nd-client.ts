@@ -195,6 +195,7 @@ class Client implements NdClient {
       if (!headers.has("content-type")) headers.set("Content-Type", "application/json");
     }
     const timeoutMs = req.timeoutMs ?? this.o.timeoutMs;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 3_600_000) throw new NdRequestRejected("timeoutMs: from 1 ms to 1 hour");
     return { url, method: method as NdMethod, headers, body, idempotent: isIdempotent(method, req.idempotent), timeoutMs, signal: req.signal, anonymous: req.anonymous };
   }
 
