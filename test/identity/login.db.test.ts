@@ -60,14 +60,16 @@ test("no user enumeration: unknown user and wrong password take comparable time 
   };
   const known: number[] = [];
   const unknown: number[] = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 9; i++) {
     known.push(await time(user.username, 2 * i));
     unknown.push(await time("ghost-user", 2 * i + 1));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const [k, u] = [median(known), median(unknown)];
-  // Both are dominated by one argon2 verification (tens of ms); the tolerance absorbs CI noise.
-  expect(Math.abs(k - u)).toBeLessThan(Math.max(15, 0.35 * Math.max(k, u)));
+  // Both are dominated by one argon2 verification; without the dummy hash the unknown user would
+  // answer in a millisecond or two. The loose bound absorbs a busy machine, not a missing hash.
+  const ratio = Math.min(k, u) / Math.max(k, u);
+  expect({ ratio: ratio > 0.5, k: Math.round(k), u: Math.round(u) }).toMatchObject({ ratio: true });
   expect(Math.min(k, u)).toBeGreaterThan(5);
 });
 
