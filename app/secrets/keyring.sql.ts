@@ -43,3 +43,7 @@ export async function lockKeyringExclusive(tx: Db): Promise<void> {
 export async function lockKeyringShared(tx: Db): Promise<void> {
   await tx`select pg_advisory_xact_lock_shared(${KEYRING_LOCK})`;
 }
+
+export async function updateWrappedKey(db: Db, row: WrappedKeyRow): Promise<void> {
+  await db`update secret_keys set wrapped = ${row.wrapped}, kek_id = ${row.kekId} where version = ${row.version}`;
+}

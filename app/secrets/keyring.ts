@@ -12,6 +12,8 @@
  *     every node behind a load balancer sees the same keyring, and a database backup always
  *     carries exactly the data keys its ciphertexts need. The only thing to back up separately
  *     is the KEK, and it never changes on rotation — so rotation needs no new ENCRYPTION_KEY.
+ *   - Replacing the KEK itself (say it leaked) is a separate step, `keys rewrap` (rewrap.ts):
+ *     every data key is re-wrapped under the new KEK; sealed values are untouched.
  *   - A KEK that does not match (wrong ENCRYPTION_KEY, lost data directory) never yields garbage:
  *     the key's id differs or GCM authentication fails, the version is marked unavailable, and
  *     every open of a value under it fails with SecretUnavailable("key_mismatch").
@@ -39,7 +41,7 @@ export interface KeyringSummary {
 }
 
 export class Keyring {
-  readonly #master: MasterKey;
+  #master: MasterKey;
   readonly #keys = new Map<number, Buffer>();
   readonly #unavailable = new Map<number, string>();
   #active = 0;
@@ -85,6 +87,16 @@ export class Keyring {
   adoptNew(version: number, key: Buffer): void {
     this.#keys.set(version, key);
     this.#active = Math.max(this.#active, version);
+  }
+
+  /** The same data key wrapped under another key-encryption key (rewrap.ts). */
+  rewrapped(version: number, master: MasterKey): WrappedKeyRow {
+    return { version, wrapped: wrapDataKey(master.key, version, this.dataKey(version)), kekId: master.id };
+  }
+
+  /** After a committed rewrap: new data keys are wrapped under the new key-encryption key. */
+  replaceMaster(master: MasterKey): void {
+    this.#master = master;
   }
 
   /** A new data key wrapped for `version`, not yet part of the keyring. */

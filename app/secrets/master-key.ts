@@ -9,7 +9,7 @@
  * key, which reveals nothing about it).
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Invalid } from "../errors.ts";
 
@@ -86,6 +86,19 @@ function createIfMissing(path: string, dataDir: string): boolean {
   } finally {
     rmSync(temp, { force: true });
   }
+}
+
+/** A key given as text (a key file's content), as the keyring uses it. */
+export function masterKeyFrom(text: string, what: string): MasterKey {
+  const key = parseKey(text, what);
+  return { key, id: keyId(key), source: "env", generated: false, warnings: [] };
+}
+
+/** Replaces DATA_DIR/encryption.key (after a rewrap): written privately, renamed into place. */
+export function replaceKeyFile(path: string, key: Buffer): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(temp, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  renameSync(temp, path);
 }
 
 /** What the operator must be told, once, when the key was generated. */

@@ -1,6 +1,7 @@
 // `bun run cli cluster …` and `keys …` end to end through runCli, on real PostgreSQL and the simulator.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../app/cli.ts";
@@ -74,6 +75,21 @@ test("keys rotate re-seals; keys status lists the versions; the cluster still lo
   const status = await cli("keys", "status");
   expect(status.out).toContain("active data key:    version 2");
   expect(status.out).toContain("version 1: ok");
+  expect((await cli("cluster", "test", "sim")).code).toBe(0);
+});
+
+test("keys rewrap replaces the generated key file; the cluster still logs in with the new key", async () => {
+  const keyPath = join(dataDir, "encryption.key");
+  const before = readFileSync(keyPath, "utf8");
+  const newKeyFile = join(dir, "new.key");
+  const newKey = randomBytes(32).toString("base64");
+  writeFileSync(newKeyFile, `${newKey}\n`, { mode: 0o600 });
+  const r = await cli("keys", "rewrap", "--new-key-file", newKeyFile);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("now holds the new key");
+  expect(readFileSync(keyPath, "utf8").trim()).toBe(newKey);
+  expect(readFileSync(keyPath, "utf8")).not.toBe(before);
+  expect(statSync(keyPath).mode & 0o777).toBe(0o600);
   expect((await cli("cluster", "test", "sim")).code).toBe(0);
 });
 

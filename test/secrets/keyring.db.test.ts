@@ -8,6 +8,8 @@ import { addCluster, getCluster, openClusterCredentials, type ClusterDeps } from
 import { parseUrlPolicy } from "../../app/clusters/cluster-url-policy.ts";
 import { loadKeyring, prepareToSeal, type Keyring } from "../../app/secrets/keyring.ts";
 import { seal } from "../../app/secrets/seal.ts";
+import { masterKeyFrom } from "../../app/secrets/master-key.ts";
+import { rewrapKeys } from "../../app/secrets/rewrap.ts";
 import { rotateKeys } from "../../app/secrets/rotate.ts";
 import { SecretUnavailable } from "../../app/secrets/secret-errors.ts";
 import { freshDatabase } from "../support/db.ts";
@@ -190,6 +192,39 @@ describe("rotation", () => {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: randomBytes(32).toString("base64") });
     await db.sql`delete from clusters where name = 'rot-1'`;
     const e = await failureOf(rotateKeys(db.sql, keyring, { actor }));
+    expect(e.failure).toBe("key_mismatch");
+  });
+});
+
+describe("replacing the key-encryption key", () => {
+  test("rewrap: the new key opens everything, the old one nothing; sealed values untouched; audited", async () => {
+    const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
+    await addWithPassword(keyring, "rewrap-me", "rewrap-password");
+    const sealedBefore = await db.sql`select secret_sealed from clusters order by id`;
+    const nextKey = randomBytes(32).toString("base64");
+    const result = await rewrapKeys(db.sql, keyring, masterKeyFrom(nextKey, "new key"), { actor });
+    expect(result.versions.length).toBeGreaterThanOrEqual(3);
+    expect(await db.sql`select secret_sealed from clusters order by id`).toEqual(sealedBefore);
+    expect(await passwordOf(keyring, "rewrap-me")).toBe("rewrap-password");
+
+    const fresh = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: nextKey });
+    expect(fresh.unavailableVersions).toEqual([]);
+    expect(await passwordOf(fresh.keyring, "rewrap-me")).toBe("rewrap-password");
+    const old = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
+    expect(old.unavailableVersions.length).toBe(result.versions.length);
+    expect((await failureOf(passwordOf(old.keyring, "rewrap-me"))).failure).toBe("key_mismatch");
+
+    // Later rotations wrap their new key under the new KEK.
+    await rotateKeys(db.sql, keyring, { actor });
+    expect((await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: nextKey })).unavailableVersions).toEqual([]);
+    const [event] = await db.sql`select details from audit_events where action = 'keys.rewrap'`;
+    expect(event!.details).toMatchObject({ fromKeyId: result.fromKeyId, toKeyId: result.toKeyId });
+    expect(JSON.stringify(event)).not.toContain(nextKey);
+  });
+
+  test("a key that cannot open every version may not rewrap (versions would be lost)", async () => {
+    const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
+    const e = await failureOf(rewrapKeys(db.sql, keyring, masterKeyFrom(randomBytes(32).toString("base64"), "x"), { actor }));
     expect(e.failure).toBe("key_mismatch");
   });
 });
