@@ -63,7 +63,10 @@ export async function login(sql: Sql, input: LoginInput, deps: LoginDeps): Promi
   return recordSuccess(sql, keys, input, creds, hash, now, deps);
 }
 
-/** The username key is a digest: people type passwords into the username field. */
+/**
+ * The username key is a digest: people type passwords into the username field. Requests without
+ * a known client address share one "unknown" address bucket (stricter, never looser).
+ */
 export function throttleKeys(input: Pick<LoginInput, "username" | "clientIp">): ThrottleKey[] {
   return [{ scope: "ip", key: input.clientIp || "unknown" }, usernameThrottleKey(input.username)];
 }
