@@ -13,7 +13,12 @@ import { importDocuments } from "./catalog/import.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./clusters/cluster-url-policy.ts";
 import { createNdClientPool, type NdClientPool } from "./clusters/nd-client-pool.ts";
 import { ensureFirstAdmin, type FirstAdminResult } from "./identity/first-admin.ts";
-import { createPasswordHasher, type PasswordHasher } from "./identity/passwords.ts";
+import { createPasswordHasher, warmUp, type PasswordHasher } from "./identity/passwords.ts";
+import { legacyTokenProblem } from "./identity/legacy-token.ts";
+import { purgeLoginThrottle } from "./identity/login.ts";
+import { ensureServiceUser } from "./identity/service-user.ts";
+import { purgeExpiredSessions } from "./identity/sessions.ts";
+import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
 import type { Keyring } from "./secrets/keyring.ts";
 
@@ -32,6 +37,13 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const { sql } = db;
   const { keyring } = await loadKeyring({ sql, dataDir: config.dataDir, encryptionKey: config.encryptionKey, warn: (m) => log.warn(m) });
   const passwords = createPasswordHasher();
+  // The first unknown-user login must cost the same as every other one (no enumeration).
+  await warmUp(passwords);
+  if (config.mcpApiToken) {
+    const problem = legacyTokenProblem(config.mcpApiToken);
+    if (problem) throw new StartupError(problem);
+    await ensureServiceUser(sql, config.mcpApiTokenUser);
+  }
   const firstAdmin = await ensureFirstAdmin(sql, { dataDir: config.dataDir, password: config.adminPassword, passwords });
   if (firstAdmin.generatedPassword) {
     log.warn({ username: firstAdmin.username, passwordFile: firstAdmin.passwordFile }, "created the first admin; its one-time password is in the password file (change it at first login)");
@@ -43,9 +55,18 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
   const ndClients = createNdClientPool({ sql, keyring, urlPolicy });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
+  const purge = setInterval(() => {
+    const now = new Date();
+    Promise.all([
+      purgeExpiredSessions(sql, now, { absoluteMs: config.sessionAbsoluteMs, idleMs: config.sessionIdleMs }),
+      purgeLoginThrottle(sql, now, { maxFailures: config.loginMaxFailures, lockoutMs: config.loginLockoutMs }),
+    ]).catch((err) => log.warn({ error: String(err) }, "purging expired sessions failed; will retry"));
+  }, 10 * 60_000);
+  purge.unref();
   return {
     keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), sealer, firstAdmin,
     async close() {
+      clearInterval(purge);
       await sealer.stop();
       await ndClients.closeAll();
     },
