@@ -16,6 +16,17 @@ import { matchesAny } from "../policy/patterns.ts";
 import type { Services } from "../services.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 
+/**
+ * Splits a full path template at the last "/" before its first parameter, so the ND client
+ * proves the final URL stays under the template's literal prefix (no parameter value can
+ * climb out of `/api/v1/manage/fabrics/` with `..` or an encoded slash).
+ */
+export function splitAtFirstParam(path: string): { basePath: string; pathTemplate: string } {
+  const firstParam = path.indexOf("{");
+  const cut = firstParam < 0 ? path.lastIndexOf("/") : path.lastIndexOf("/", firstParam);
+  return { basePath: path.slice(0, Math.max(0, cut)), pathTemplate: path.slice(Math.max(0, cut)) };
+}
+
 export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
   return {
     sql,
@@ -31,7 +42,7 @@ export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
     async ndRequest(clusterId, call) {
       const client = await services.ndClients.clientFor(clusterId);
       const res = await client.request({
-        method: call.method as NdMethod, pathTemplate: call.path, pathParams: call.pathParams, query: call.query,
+        method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
         headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
       });
       return { status: res.status, body: res.body, durationMs: res.durationMs };
