@@ -57,8 +57,8 @@ function sampleEvent(n: number): AuditEventInput {
 }
 
 async function createPlainTables(sql: Sql): Promise<void> {
-  await sql`create table audit_plain_same_indexes (like audit_events including defaults including constraints including indexes)`;
-  await sql`create table audit_plain_pk_only (like audit_events including defaults including constraints)`;
+  await sql`create table audit_plain_same_indexes (like audit_events including defaults including constraints including generated including indexes)`;
+  await sql`create table audit_plain_pk_only (like audit_events including defaults including constraints including generated)`;
   await sql`alter table audit_plain_pk_only add primary key (id)`;
 }
 

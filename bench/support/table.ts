@@ -1,0 +1,29 @@
+/** Plain-text tables for the console and markdown tables for REPORT.md, from the same rows. */
+
+export type Cell = string | number;
+
+function text(cell: Cell): string {
+  if (typeof cell === "number") return Number.isInteger(cell) ? cell.toLocaleString("en-US") : cell.toFixed(cell >= 100 ? 0 : 2);
+  return cell;
+}
+
+/** First column left-aligned, the rest right-aligned (they are mostly numbers). */
+export function formatTable(header: string[], rows: Cell[][]): string {
+  const lines = rows.map((r) => r.map(text));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
+}
+
+export function printTable(title: string, header: string[], rows: Cell[][]): void {
+  console.log(`\n${title}\n\n${formatTable(header, rows)}`);
+}
+
+export function markdownTable(header: string[], rows: Cell[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  return [
+    `| ${header.map(esc).join(" | ")} |`,
+    `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map((c) => esc(text(c))).join(" | ")} |`),
+  ].join("\n");
+}
