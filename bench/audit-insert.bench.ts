@@ -24,7 +24,7 @@ import { startPgCluster } from "../scripts/pg-cluster.ts";
 const WRITERS = 32;
 /** `--phase-ms N` shortens or lengthens each measured phase (default 6 s). */
 const PHASE_MS = Number(process.argv[process.argv.indexOf("--phase-ms") + 1]) || 6000;
-const ROUNDS = 2;
+const ROUNDS = 3;
 const GOAL = 1000;
 const PLAIN_TABLES = ["audit_plain_same_indexes", "audit_plain_pk_only"] as const;
 type PlainTable = (typeof PLAIN_TABLES)[number];
