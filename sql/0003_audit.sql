@@ -16,6 +16,19 @@
 --     detected too. It only moves forward.
 -- Superusers can bypass triggers (session_replication_role = replica); that is what verify is for.
 
+-- Free text over the fields people search by: words split on punctuation, so a word prefix finds
+-- dotted identifiers ("createv" finds manage.createVrf). translate(), not regular expressions:
+-- this runs on every insert. Stored (audit_events.search) so that checking a row found through
+-- another index costs a lookup, not a re-computation.
+create function audit_search_vector(
+  action text, username text, operation_id text, operation_name text,
+  cluster_name text, error text, reason text
+) returns tsvector
+language sql immutable parallel safe
+return to_tsvector('simple'::regconfig,
+  translate(concat_ws(' ', action, username, operation_id, operation_name, cluster_name, error, reason),
+            '._-/:@=,;()[]{}"''', '                 '));
+
 create table audit_events (
   id bigserial primary key,
   -- 'event' for everything callers record; 'checkpoint' only from audit_retain()
@@ -48,6 +61,9 @@ create table audit_events (
   request_id text,
   call_id text,
   details jsonb not null default '{}'::jsonb,
+  -- derived from the columns above, for free-text search; not part of the hashed content
+  search tsvector generated always as (
+    audit_search_vector(action, username, operation_id, operation_name, cluster_name, error, reason)) stored,
   -- the chain, set once by audit_seal()
   seq bigint,
   prev_hash text check (prev_hash ~ '^[0-9a-f]{64}$'),
@@ -61,6 +77,8 @@ create table audit_events (
 create unique index audit_events_seq on audit_events (seq) where seq is not null;
 -- The sealer's work queue: tiny, because rows leave it within a fraction of a second.
 create index audit_events_unsealed on audit_events (id) where seq is null;
+-- Retention checkpoints, where verification of a trimmed chain starts: a handful of rows.
+create index audit_events_checkpoints on audit_events (seq) where kind = 'checkpoint';
 -- Newest-first pages and time ranges (keyset on occurred_at, id). Indexes cost every insert, so
 -- there are few: filters that pick a small share of a large log get one each (a user, an action,
 -- the events that were not a plain success); clusters, being few and busy, are served by walking
@@ -68,26 +86,16 @@ create index audit_events_unsealed on audit_events (id) where seq is null;
 create index audit_events_time on audit_events (occurred_at, id);
 create index audit_events_user_time on audit_events (username, occurred_at, id);
 create index audit_events_action_time on audit_events (action text_pattern_ops, occurred_at, id);
--- Only denied, failed, pending or not-allowed events: small, and what people look for. The
--- predicate is repeated verbatim by app/audit/audit-filter.ts so the planner can use it.
+-- Only denied, failed, pending or not-allowed events: small, and what people look for (also per
+-- cluster). The predicate is repeated verbatim by app/audit/audit-filter.ts so the planner can
+-- use these indexes.
 create index audit_events_attention_time on audit_events (occurred_at, id)
+  where status <> 'ok' or decision <> 'allow';
+create index audit_events_attention_cluster on audit_events (cluster_name, occurred_at, id)
   where status <> 'ok' or decision <> 'allow';
 create index audit_events_call on audit_events (call_id) where call_id is not null;
 
--- Free text over the fields people search by: words split on punctuation, so a word prefix finds
--- dotted identifiers ("createv" finds manage.createVrf). translate(), not regular expressions:
--- this runs on every insert.
-create function audit_search_vector(
-  action text, username text, operation_id text, operation_name text,
-  cluster_name text, error text, reason text
-) returns tsvector
-language sql immutable parallel safe
-return to_tsvector('simple'::regconfig,
-  translate(concat_ws(' ', action, username, operation_id, operation_name, cluster_name, error, reason),
-            '._-/:@=,;()[]{}"''', '                 '));
-
-create index audit_events_search on audit_events using gin (
-  audit_search_vector(action, username, operation_id, operation_name, cluster_name, error, reason));
+create index audit_events_search on audit_events using gin (search);
 
 create table audit_chain_head (
   singleton boolean primary key default true check (singleton),
@@ -112,12 +120,13 @@ begin
   return new;
 end $$;
 
--- Update: only sealing — the chain columns go from NULL to set, every other column unchanged.
+-- Update: only sealing — the chain columns go from NULL to set, every other column unchanged
+-- (search is generated from them, and not yet computed when this runs).
 create function audit_events_before_update() returns trigger
 language plpgsql as $$
 begin
   if old.seq is null and new.seq is not null
-     and (to_jsonb(old) - array['seq', 'prev_hash', 'hash']) = (to_jsonb(new) - array['seq', 'prev_hash', 'hash']) then
+     and (to_jsonb(old) - array['seq', 'prev_hash', 'hash', 'search']) = (to_jsonb(new) - array['seq', 'prev_hash', 'hash', 'search']) then
     return new;
   end if;
   raise exception 'audit events are append-only: UPDATE of event % is not allowed', old.id

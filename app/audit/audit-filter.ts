@@ -44,8 +44,7 @@ export function filterCondition(db: Db, f: AuditFilter): PendingQuery<Row[]> {
   }
   const query = f.text ? textQuery(f.text) : null;
   if (query) {
-    parts.push(db`audit_search_vector(action, username, operation_id, operation_name, cluster_name, error, reason)
-                  @@ to_tsquery('simple', ${query})`);
+    parts.push(db`search @@ to_tsquery('simple', ${query})`);
   }
   return parts.reduce((all, part) => db`${all} and ${part}`, db`true`);
 }

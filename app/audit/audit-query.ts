@@ -2,7 +2,8 @@
 // (occurred_at, id), so page 1,000 costs what page 1 does and new events never shift a page.
 
 import { Invalid } from "../errors.ts";
-import { filterCondition, type AuditFilter } from "./audit-filter.ts";
+import type { PendingQuery, Row } from "postgres";
+import { filterCondition, textQuery, type AuditFilter } from "./audit-filter.ts";
 import { recordColumns, type AuditRecord, type Db } from "./audit.sql.ts";
 
 export interface AuditPageRequest {
@@ -30,15 +31,40 @@ export async function queryAudit(db: Db, filter: AuditFilter, page: AuditPageReq
   const after = page.cursor ? decodeCursor(page.cursor) : null;
   // Sent as text: the driver would round a timestamptz parameter to milliseconds and skip rows.
   const before = after ? db`(occurred_at, id) < (${after.occurredAt}::text::timestamptz, ${after.id}::bigint)` : db`true`;
-  const rows = await db<AuditRecord[]>`
-    select ${recordColumns(db)} from audit_events
-     where ${filterCondition(db, filter)} and ${before}
-     order by occurred_at desc, id desc
-     limit ${limit + 1}`;
+  const where = db`${filterCondition(db, filter)} and ${before}`;
+  const few = textQuery(filter.text ?? "") !== null && (await countUpTo(db, where, FEW_MATCHES)) < FEW_MATCHES;
+  const rows = few ? await newestOfFew(db, where, limit + 1) : await newestByTime(db, where, limit + 1);
   const more = rows.length > limit;
   const pageRows = more ? rows.slice(0, limit) : [...rows];
   const last = pageRows[pageRows.length - 1];
   return { rows: pageRows, nextCursor: more && last ? encodeCursor(last) : null };
+}
+
+/**
+ * Free text that matches few events is answered from the text index, then sorted; walking the
+ * time index newest-first would visit most of the log to find them. The planner cannot tell
+ * the two cases apart (prefix matches have no useful statistics), so a bounded count decides.
+ */
+const FEW_MATCHES = 1000;
+
+async function countUpTo(db: Db, where: PendingQuery<Row[]>, cap: number): Promise<number> {
+  const rows = await db<{ n: number }[]>`
+    select count(*)::int as n from (select 1 from audit_events where ${where} limit ${cap}) as matches`;
+  return rows[0]!.n;
+}
+
+async function newestByTime(db: Db, where: PendingQuery<Row[]>, n: number): Promise<AuditRecord[]> {
+  return db<AuditRecord[]>`
+    select ${recordColumns(db)} from audit_events where ${where}
+     order by occurred_at desc, id desc limit ${n}`;
+}
+
+async function newestOfFew(db: Db, where: PendingQuery<Row[]>, n: number): Promise<AuditRecord[]> {
+  return db<AuditRecord[]>`
+    with matches as materialized (select id, occurred_at from audit_events where ${where})
+    select ${recordColumns(db)} from audit_events
+     where id in (select id from matches order by occurred_at desc, id desc limit ${n})
+     order by occurred_at desc, id desc`;
 }
 
 /** One event by id (the UI's detail view), or null. */

@@ -39,6 +39,8 @@ export interface VerifyResult {
   checkpointSeq: string | null;
   /** Events sealed by this run before checking. */
   sealed: number;
+  /** Events still unsealed in the checked snapshot (committed while this run was sealing). */
+  unsealed: number;
   problem: ChainProblem | null;
 }
 
@@ -61,7 +63,8 @@ export async function verifyAuditChain(sql: Sql, opts: VerifyOptions = {}): Prom
   return sql.begin("isolation level repeatable read read only", async (tx) => {
     const head = await readChainHead(tx);
     const first = await firstSealedSeq(tx);
-    const base: VerifyResult = { ok: true, checked: 0, firstSeq: first, lastSeq: null, checkpointSeq: null, sealed, problem: null };
+    const unsealed = await countUnsealed(tx);
+    const base: VerifyResult = { ok: true, checked: 0, firstSeq: first, lastSeq: null, checkpointSeq: null, sealed, unsealed, problem: null };
     if (first === null) return emptyChain(base, head.seq);
     const start = await chainStart(tx, first);
     if ("problem" in start) return { ...base, ok: false, problem: start.problem };
@@ -77,6 +80,11 @@ export async function verifyAuditChain(sql: Sql, opts: VerifyOptions = {}): Prom
 async function firstSealedSeq(tx: TransactionSql): Promise<string | null> {
   const rows = await tx<{ seq: string | null }[]>`select min(seq) as seq from audit_events where seq is not null`;
   return rows[0]?.seq ?? null;
+}
+
+async function countUnsealed(tx: TransactionSql): Promise<number> {
+  const rows = await tx<{ n: number }[]>`select count(*)::int as n from audit_events where seq is null`;
+  return rows[0]!.n;
 }
 
 function emptyChain(base: VerifyResult, headSeq: string): VerifyResult {

@@ -43,6 +43,7 @@ export const verifyCommand: CliHandler = async (ctx) => {
   }
   const from = result.checkpointSeq ? ` (starts after events removed by retention, checkpoint ${result.checkpointSeq})` : "";
   ctx.out(`audit chain ok: ${result.checked} event(s) verified, sequence ${result.firstSeq} to ${result.lastSeq}${from}`);
+  if (result.unsealed > 0) ctx.out(`${result.unsealed} event(s) written during the check are not sealed yet; they are checked next time`);
   return OK;
 };
 

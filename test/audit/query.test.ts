@@ -81,3 +81,20 @@ test("one event by id", async () => {
   expect((await getAuditEvent(db.sql, rows[0]!.id))?.resourceId).toBe("u77");
   expect(await getAuditEvent(db.sql, "x")).toBeNull();
 });
+
+test("free text matching many events pages newest first through the time index, completely", async () => {
+  await db.sql.begin(async (tx) => {
+    for (let n = 0; n < 1100; n++) await recordAudit(tx, event(n, { action: "mcp.bulkread", requestId: `bulk-${n}` }));
+  });
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<typeof queryAudit>> = await queryAudit(db.sql, { text: "bulkread" }, { limit: 200, cursor });
+    seen.push(...page.rows.map((r) => r.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  expect(seen.length).toBe(1100);
+  expect(new Set(seen).size).toBe(1100);
+  const ids = seen.map(Number);
+  expect(ids).toEqual([...ids].sort((a, b) => b - a));
+});
