@@ -69,9 +69,21 @@ async function newestOfFew(db: Db, where: PendingQuery<Row[]>, n: number): Promi
 
 /** One event by id (the UI's detail view), or null. */
 export async function getAuditEvent(db: Db, id: string): Promise<AuditRecord | null> {
-  if (!/^\d{1,19}$/.test(id)) return null;
+  if (!isBigint(id)) return null;
   const rows = await db<AuditRecord[]>`select ${recordColumns(db)} from audit_events where id = ${id}::bigint`;
   return rows[0] ?? null;
+}
+
+/** The events of one call (a write's intent, then its outcome), oldest first. */
+export async function callEvents(db: Db, callId: string): Promise<AuditRecord[]> {
+  return db<AuditRecord[]>`
+    select ${recordColumns(db)} from audit_events where call_id = ${callId} order by occurred_at, id limit 100`;
+}
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+function isBigint(text: string): boolean {
+  return /^\d{1,19}$/.test(text) && BigInt(text) <= MAX_BIGINT;
 }
 
 export function encodeCursor(p: Position): string {
@@ -80,6 +92,6 @@ export function encodeCursor(p: Position): string {
 
 export function decodeCursor(cursor: string): Position {
   const m = CURSOR.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m) throw new Invalid("this page link is not valid any more; start again from the first page");
+  if (!m || !isBigint(m[2]!)) throw new Invalid("this page link is not valid any more; start again from the first page");
   return { occurredAt: m[1]!, id: m[2]! };
 }

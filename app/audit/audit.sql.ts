@@ -86,13 +86,13 @@ export async function readChainHead(db: Db): Promise<ChainHead> {
   return rows[0]!;
 }
 
+/** Same number as in sql/0003_audit.sql ("nmg-audit-seal"). */
+export const SEAL_LOCK_ID = 7_463_003;
+
 /** Serialises sealers (and retention) across nodes until the transaction ends. */
 export async function lockChain(db: Db): Promise<void> {
   await db`select pg_advisory_xact_lock(${SEAL_LOCK_ID})`;
 }
-
-/** Same number as in sql/0003_audit.sql ("nmg-audit-seal"). */
-export const SEAL_LOCK_ID = 7_463_003;
 
 /** Committed, unsealed events in the order they will join the chain. */
 export async function unsealedBatch(db: Db, limit: number): Promise<AuditRecord[]> {

@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { recordAudit } from "../../app/audit/audit-log.ts";
-import { queryAudit, getAuditEvent } from "../../app/audit/audit-query.ts";
+import { callEvents, getAuditEvent, queryAudit } from "../../app/audit/audit-query.ts";
 import { textQuery } from "../../app/audit/audit-filter.ts";
 import { freshDatabase } from "../support/db.ts";
 import { event } from "./helpers.ts";
@@ -97,4 +97,12 @@ test("free text matching many events pages newest first through the time index, 
   expect(new Set(seen).size).toBe(1100);
   const ids = seen.map(Number);
   expect(ids).toEqual([...ids].sort((a, b) => b - a));
+});
+
+test("the events of one call: intent, then outcome", async () => {
+  await recordAudit(db.sql, event(900, { status: "pending", callId: "call-42", target: { operationId: "manage.createVrf", method: "POST" } }));
+  await recordAudit(db.sql, event(901, { status: "ok", callId: "call-42", upstreamStatus: 201 }));
+  const rows = await callEvents(db.sql, "call-42");
+  expect(rows.map((r) => r.status)).toEqual(["pending", "ok"]);
+  expect(await callEvents(db.sql, "call-none")).toEqual([]);
 });
