@@ -1,0 +1,117 @@
+/**
+ * Ten typical read tasks, each scripted as the MCP tool calls an assistant would make through
+ * the gateway's default surface — including the exploratory calls a model needs when it does
+ * not yet know a field path or an operation id (they cost tokens too, so they are counted).
+ * `expect` pins what the answer must contain, so a drifting scenario fails loudly instead of
+ * measuring an error message.
+ */
+
+export interface TaskContext {
+  /** A fabric the user names ("fabric X"). */
+  fabric: string;
+  /** A switch the user names by host name, in that fabric. */
+  hostname: string;
+}
+
+export interface ToolAnswer {
+  text: string;
+  structured: Record<string, unknown>;
+}
+
+export type CallTool = (tool: string, args: Record<string, unknown>, expect?: string) => Promise<ToolAnswer>;
+
+export interface ReadTask {
+  id: string;
+  question: string;
+  run(call: CallTool, ctx: TaskContext): Promise<void>;
+}
+
+const rowsOf = (a: ToolAnswer, key: string) => (a.structured[key] ?? []) as Record<string, unknown>[];
+
+export const READ_TASKS: ReadTask[] = [
+  {
+    id: "fabrics",
+    question: "Which fabrics are there, and of what type?",
+    run: async (call) => {
+      await call("list_fabrics", { fields: ["name", "category", "management.type", "licenseTier"] }, "vxlan");
+    },
+  },
+  {
+    id: "out-of-sync",
+    question: "Which switches are out of sync in fabric X?",
+    run: async (call, { fabric }) => {
+      // The sync status is nested (additionalData); the first answer shows where, the second projects it.
+      await call("list_switches", { fabric }, "configSyncStatus");
+      await call("list_switches", { fabric, fields: ["hostname", "switchId", "additionalData.configSyncStatus"], limit: 200 }, "outOfSync");
+    },
+  },
+  {
+    id: "critical-anomalies",
+    question: "Are there critical anomalies?",
+    run: async (call) => {
+      await call("list_anomalies", { severity: "critical" }, "critical");
+    },
+  },
+  {
+    id: "vrfs",
+    question: "Which VRFs does fabric X have?",
+    run: async (call, { fabric }) => {
+      await call("list_vrfs", { fabric }, "prod-vrf");
+    },
+  },
+  {
+    id: "cluster-health",
+    question: "Is the Nexus Dashboard cluster healthy?",
+    run: async (call) => {
+      await call("cluster_health", {}, "isHealthy");
+    },
+  },
+  {
+    id: "interfaces-down",
+    question: "Which interfaces are down on switch S?",
+    run: async (call, { fabric, hostname }) => {
+      const switches = await call("list_switches", { fabric, fields: ["hostname", "switchId"], limit: 200 }, hostname);
+      const switchId = rowsOf(switches, "switches").find((s) => s.hostname === hostname)?.switchId;
+      await call("search_operations", { query: "list interfaces" }, "analyze.listFabricInterfaces");
+      await call("describe_operation", { operation: "analyze.listFabricInterfaces" }, "switchId");
+      await call("call_operation", {
+        operation: "analyze.listFabricInterfaces",
+        params: { fabricName: fabric, switchId, filter: "operationalStatus:down" },
+        fields: ["interfaceName", "adminStatus", "operationalStatus", "description"],
+        limit: 200,
+      }, "down");
+    },
+  },
+  {
+    id: "software-versions",
+    question: "Which switches run which NX-OS version (anything older than 10.4)?",
+    run: async (call) => {
+      await call("list_switches", { fields: ["hostname", "fabricName", "model", "softwareVersion"], limit: 200 }, "softwareVersion");
+    },
+  },
+  {
+    id: "fabric-anomaly-summary",
+    question: "How many anomalies of each severity does fabric X have?",
+    run: async (call, { fabric }) => {
+      await call("search_operations", { query: "anomaly summary of a fabric" }, "analyze.getAnomaliesSummary");
+      await call("call_operation", { operation: "analyze.getAnomaliesSummary", params: { fabricName: fabric } }, "critical");
+    },
+  },
+  {
+    id: "networks",
+    question: "Which networks are defined in fabric X?",
+    run: async (call, { fabric }) => {
+      await call("search_operations", { query: "networks of a fabric" }, "ndfc.listNetworks");
+      await call("call_operation", { operation: "ndfc.listNetworks", params: { fabric } }, "networkName");
+    },
+  },
+  {
+    id: "backup-schedules",
+    question: "Which backup schedules are configured? (search → describe → call)",
+    run: async (call) => {
+      await call("search_operations", { query: "backup schedule" }, "infra.listBackupSchedules");
+      await call("describe_operation", { operation: "infra.listBackupSchedules" }, "infra.listBackupSchedules");
+      await call("call_operation", { operation: "infra.listBackupSchedules" }, "HTTP 200");
+    },
+  },
+];
