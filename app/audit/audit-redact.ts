@@ -47,10 +47,14 @@ export function redactText(text: string): string {
   return out;
 }
 
-/** A text column: masked and cut to `max` characters; empty becomes null. */
+/**
+ * A text column: masked and cut to `max` characters; empty becomes null. The input is cut to a
+ * little over `max` before masking (bounded work on huge input), leaving enough beyond `max` for
+ * a credential that starts inside the kept part to be recognised whole.
+ */
 export function cleanText(value: string | null | undefined, max: number): string | null {
   if (value === null || value === undefined) return null;
-  const text = redactText(String(value));
+  const text = redactText(String(value).slice(0, max + 256));
   if (text === "") return null;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

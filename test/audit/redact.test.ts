@@ -73,3 +73,11 @@ test("a scripted event with a password and a bearer token leaves no trace of eit
   expect(text).not.toContain(BEARER.slice(0, 20));
   expect((await verifyAuditChain(db.sql)).ok).toBe(true);
 });
+
+test("huge or hostile text is bounded before it is masked", () => {
+  const started = performance.now();
+  const hostile = redactDetails({ a: "eyJ-".repeat(250_000), b: `${"x".repeat(1990)} Bearer ${"t".repeat(40)}` });
+  expect(performance.now() - started).toBeLessThan(1000);
+  expect((hostile.a as string).length).toBeLessThanOrEqual(2000);
+  expect(hostile.b).not.toContain("tttttttt");
+});
