@@ -47,8 +47,10 @@ export interface BenchWorld {
   dir: string;
   sql: Sql;
   pg: PgCluster;
+  /** PostgreSQL's postmaster.pid (for CPU accounting). */
+  postmasterPidFile: string;
   databaseUrl: string;
-  sim: { url: string; caPem: string; routes: number };
+  sim: { url: string; caPem: string; routes: number; pid: number };
   gateway: { base: string; mcpUrl: string; sseUrl: string; ca: string; pid: number };
   clusterId: string;
   tokens: Record<"admin" | "olga" | "vera", string>;
@@ -97,7 +99,7 @@ export async function startBenchWorld(opts: WorldOptions = {}): Promise<BenchWor
 
     const db = sql;
     return {
-      dir, sql: db, pg, databaseUrl, sim, gateway, clusterId: cluster.id, tokens, loadTokens, catalogImport, fetch: fetchTls,
+      dir, sql: db, pg, postmasterPidFile: join(pg.host, "data", "postmaster.pid"), databaseUrl, sim, gateway, clusterId: cluster.id, tokens, loadTokens, catalogImport, fetch: fetchTls,
       async stop() {
         for (const c of children.reverse()) await c.stop();
         await db.end({ timeout: 2 });
@@ -120,7 +122,7 @@ async function startSim(dir: string, options: SimulatorOptions, children: Child[
   });
   children.push(child);
   await waitUntil(child, proc, async () => existsSync(readyFile));
-  return JSON.parse(readFileSync(readyFile, "utf8")) as { url: string; caPem: string; routes: number };
+  return { ...(JSON.parse(readFileSync(readyFile, "utf8")) as { url: string; caPem: string; routes: number }), pid: child.pid };
 }
 
 async function startGateway(dir: string, databaseUrl: string, encryptionKey: string, extra: Record<string, string>, children: Child[]) {
