@@ -4,15 +4,18 @@
  * Guarantees: nothing reaches ND before the guard allowed it; every call — allowed, denied or
  * failed — leaves an audit event; a write's intent is recorded before ND is called and its
  * outcome after, and if the intent cannot be recorded the write is not attempted (fail closed);
- * a read whose audit event cannot be written is not returned. Failures come back as tool
- * errors that say what happened and what a human can do, never as exceptions.
+ * a read whose audit event cannot be written is not returned. An approval is consumed only by
+ * the call it allowed, in the same transaction as that call's intent, so it is used at most
+ * once and never wasted on a call refused for another reason. Failures come back as tool
+ * errors that say what happened and what a human can do; errors that are not ND's say only
+ * that the gateway failed (details go to the audit row, never to the model).
  */
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { AuditActor, AuditEventInput } from "../audit/audit-event.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
-import { consumeApproval, requestApproval } from "../policy/approvals.ts";
+import { approvalMatches, consumeApproval, requestApproval, type ApprovalCall } from "../policy/approvals.ts";
 import { decide, isWriteRisk, type ClusterRef } from "../policy/guard.ts";
 import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
@@ -63,14 +66,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
     target: { operationId: req.operationId, operationName: op?.summary ?? null, method: op?.method ?? null },
     details: { tool: ctx.tool, params: req.params, ...(req.body !== undefined ? { body: req.body } : {}) },
   };
-  const audited = async (event: Partial<AuditEventInput>, result: CallToolResult): Promise<CallToolResult> => {
-    try {
-      await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
-      return result;
-    } catch {
-      return toolError("the gateway could not write its audit log, so the result is withheld; an administrator must check the database.");
-    }
-  };
+  const audited = auditedResult(deps, base, started);
 
   if (!op) {
     return audited({ status: "failed", error: "unknown operation" }, toolError(`unknown operation "${req.operationId}"; use search_operations to find the right id.`));
@@ -92,34 +88,87 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   }
 
   const [policy, profile] = await Promise.all([loadPolicySnapshot(deps.sql), loadToolProfile(deps.sql, principal.toolProfile)]);
-  const approvalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
-  const approved = req.approvalId ? await consumeApproval(deps.sql, principal, req.approvalId, approvalCall) : false;
-  const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved });
+  const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
+  const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
+  const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved: presented });
   const decided = { decision: decision.effect, reason: decision.reason };
 
   if (decision.effect === "deny") return audited({ ...decided, status: "denied" }, toolError(`refused: ${decision.reason}`, { check: decision.check }));
   if (decision.effect === "needs_approval") {
     const id = await requestApproval(deps.sql, principal, approvalCall, ctx.actor);
-    const text = `${decision.reason} Approval request ${id} was created. Ask an approver to approve it (Approvals page, or: bun run cli approvals approve ${id}); then call again with the same arguments and approvalId="${id}".`;
-    return audited({ ...decided, status: "pending" }, toolError(text, { approvalId: id }));
+    const mismatch = req.approvalId
+      ? ` The approvalId you passed (${req.approvalId.slice(0, 40)}) does not allow this call: it is not approved yet, was used already, has expired, or was for other arguments.`
+      : "";
+    const text = `${decision.reason}${mismatch} Approval request ${id} was created. Ask an approver to approve it (Approvals page, or: bun run cli approvals approve ${id}); then call again with the same arguments and approvalId="${id}".`;
+    return audited({ ...decided, status: "pending", details: { ...base.details, approvalRequest: id } }, toolError(text, { approvalId: id }));
   }
 
   const write = isWriteRisk(op.risk);
-  const callId = crypto.randomUUID();
-  if (write) {
-    try {
-      await recordAudit(deps.sql, { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } });
-    } catch {
-      return toolError("refused: the gateway could not record the intent of this write in its audit log, so it did not call Nexus Dashboard (fail closed).");
+  const byApproval = decision.check === "approval";
+  const callId = write ? crypto.randomUUID() : null;
+  if (write || byApproval) {
+    const claimed = await claimBeforeCalling(deps, { principal, approvalId: byApproval ? req.approvalId! : null, approvalCall, intent: write ? { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } } : null });
+    if (claimed === "approval-gone") {
+      const reason = "the approval was used by another call a moment ago (an approval allows exactly one call); request a new one.";
+      return audited({ status: "denied", decision: "deny", reason }, toolError(`refused: ${reason}`, { check: "approval" }));
+    }
+    if (claimed === "audit-failed") {
+      return toolError("refused: the gateway could not record the intent of this call in its audit log, so it did not call Nexus Dashboard (fail closed). An administrator must check the database.");
     }
   }
-  return execute(ctx, op, cluster, req, split, { base: { ...base, ...decided, callId: write ? callId : null }, started, audited });
+  return execute(ctx, op, cluster, req, split, { base: { ...base, ...decided, callId }, started, audited, write });
+}
+
+type Audited = (event: Partial<AuditEventInput>, result: CallToolResult, failure?: string) => Promise<CallToolResult>;
+
+/**
+ * Records the call's audit event, then returns its result. When the event cannot be written the
+ * result is withheld (a model never sees what the audit does not show); `failure` then says what
+ * the human must know — for a write that already ran, that it ran.
+ */
+function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): Audited {
+  return async (event, result, failure) => {
+    try {
+      await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
+      return result;
+    } catch {
+      return toolError(failure ?? "the gateway could not write its audit log, so the result is withheld; an administrator must check the database.");
+    }
+  };
+}
+
+interface Claim {
+  principal: Principal;
+  /** Approval to mark used, when the guard allowed the call because of it. */
+  approvalId: string | null;
+  approvalCall: ApprovalCall;
+  /** A write's intent event, recorded before ND is called. */
+  intent: AuditEventInput | null;
+}
+
+/**
+ * One transaction for what must hold before ND is called: the approval is consumed (exactly
+ * once, even against a concurrent call) and a write's intent is on record. Either both commit
+ * or neither does, so an intent that cannot be written leaves the approval unused.
+ */
+async function claimBeforeCalling(deps: McpDeps, claim: Claim): Promise<"ok" | "approval-gone" | "audit-failed"> {
+  const gone = new Error("approval gone");
+  try {
+    await deps.sql.begin(async (tx) => {
+      if (claim.approvalId && !(await consumeApproval(tx, claim.principal, claim.approvalId, claim.approvalCall))) throw gone;
+      if (claim.intent) await recordAudit(tx, claim.intent);
+    });
+    return "ok";
+  } catch (err) {
+    return err === gone ? "approval-gone" : "audit-failed";
+  }
 }
 
 interface ExecState {
   base: AuditEventInput;
   started: number;
-  audited: (event: Partial<AuditEventInput>, result: CallToolResult) => Promise<CallToolResult>;
+  audited: Audited;
+  write: boolean;
 }
 
 async function execute(
@@ -145,12 +194,7 @@ async function execute(
       body: req.body, idempotent: op.idempotent, signal: ctx.signal,
     });
   } catch (err) {
-    const failure = deps.ndFailure(err);
-    if (!failure) throw err;
-    const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
-    const unsure = isWriteRisk(op.risk) && (failure.kind === "timeout" || failure.kind === "unreachable")
-      ? " The write may or may not have been applied; check its state before retrying." : "";
-    return state.audited({ ...state.base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + unsure, { kind: failure.kind }));
+    return state.audited(...failedCall(deps, op, err, state));
   }
   const shaped = shapeResponse(result.body, {
     fields: req.fields, limit, offset, upstreamPaged, maxChars: deps.limits.maxChars, maxString: deps.limits.maxString, secretFields: op.secretFields,
@@ -160,5 +204,23 @@ async function execute(
     content: [{ type: "text", text: `${header}\n${shaped.text}` }],
     structuredContent: { operation: op.id, cluster: cluster.name, status: result.status, ...shaped.structured },
   };
-  return state.audited({ ...state.base, status: "ok", upstreamStatus: result.status, details: { ...state.base.details, phase: "outcome" } }, outcome);
+  const unrecorded = state.write
+    ? `Nexus Dashboard ran ${op.id} on ${cluster.name} (HTTP ${result.status}), but the gateway could not record the outcome in its audit log, so the result is withheld. The change WAS made; an administrator must check the database.`
+    : undefined;
+  return state.audited({ ...state.base, status: "ok", upstreamStatus: result.status, details: { ...state.base.details, phase: "outcome" } }, outcome, unrecorded);
+}
+
+/** The audit event and tool error of a call ND did not complete; unexpected errors say only that. */
+function failedCall(deps: McpDeps, op: Operation, err: unknown, state: ExecState): Parameters<Audited> {
+  const failure = deps.ndFailure(err);
+  const unsure = state.write ? " The write may or may not have been applied; check its state before retrying." : "";
+  if (!failure) {
+    // Not an ND failure: a bug or an abort. Its message is for administrators (the audit row,
+    // redacted there), never for the model.
+    const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
+    return [{ ...state.base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
+  }
+  const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
+  const mayHaveRun = state.write && (failure.kind === "timeout" || failure.kind === "unreachable") ? unsure : "";
+  return [{ ...state.base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
 }

@@ -123,23 +123,36 @@ export const DESCRIBE_OPERATION: Tool = {
   annotations: { title: "Describe an ND operation", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
 };
 
+const callOperationSchema: Tool["inputSchema"] = {
+  type: "object",
+  properties: {
+    operation: { type: "string", description: "Operation id from search_operations" },
+    cluster,
+    params: { type: "object", description: "Path and query parameters by name", additionalProperties: true },
+    body: { description: "JSON request body, for operations that take one" },
+    ...paging,
+    approvalId: { type: "string", description: "Id of an approved request, when the call needed approval" },
+  },
+  required: ["operation"],
+  additionalProperties: false,
+};
+
+/** call_operation for a principal who may write (role with mcp:write, token not read-only). */
 export const CALL_OPERATION: Tool = {
   name: "call_operation",
   title: "Call an ND operation",
   description:
     "Run one operation by id with its parameters. Reads are allowed by your role; writes run only when an administrator has enabled edit mode (and may need approval). Results are paged and trimmed: use fields, limit, offset.",
-  inputSchema: {
-    type: "object",
-    properties: {
-      operation: { type: "string", description: "Operation id from search_operations" },
-      cluster,
-      params: { type: "object", description: "Path and query parameters by name", additionalProperties: true },
-      body: { description: "JSON request body, for operations that take one" },
-      ...paging,
-      approvalId: { type: "string", description: "Id of an approved request, when the call needed approval" },
-    },
-    required: ["operation"],
-    additionalProperties: false,
-  },
+  inputSchema: callOperationSchema,
   annotations: { title: "Call an ND operation", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+};
+
+/**
+ * call_operation for a principal who can only read: the same tool, described and annotated
+ * truthfully, so a client does not ask its user to confirm every read as if it were destructive.
+ */
+export const CALL_OPERATION_READS: Tool = {
+  ...CALL_OPERATION,
+  description: "Run one read operation by id with its parameters (your role or token allows reads only). Results are paged and trimmed: use fields, limit, offset.",
+  annotations: { title: "Call an ND operation", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
 };

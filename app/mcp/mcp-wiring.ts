@@ -9,11 +9,13 @@ import { loadActiveOperation, loadActiveOperations } from "../catalog/catalog.sq
 import { listClusters } from "../clusters/clusters.ts";
 import { NdError } from "../clusters/nd-errors.ts";
 import type { NdMethod } from "../clusters/nd-client.ts";
-import { resolveApiToken } from "../identity/api-tokens.ts";
+import { checkApiToken } from "../identity/api-tokens.ts";
+import { parseApiToken } from "../identity/api-token-format.ts";
 import { resolveLegacyToken } from "../identity/legacy-token.ts";
 import type { Principal } from "../identity/principal.ts";
 import { matchesAny } from "../policy/patterns.ts";
 import type { Services } from "../services.ts";
+import type { AuthOutcome, Authenticate } from "./mcp-admission.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 
 /**
@@ -64,9 +66,17 @@ export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
   };
 }
 
-export function mcpAuthenticator(sql: Sql, config: Config) {
-  return async (bearer: string, clientIp: string): Promise<Principal | null> => {
-    if (bearer.startsWith("nmg_")) return resolveApiToken(sql, bearer, { clientIp });
-    return resolveLegacyToken(sql, bearer, config.mcpApiToken, config.mcpApiTokenUser);
+/** Bearer → principal: `nmg_` API tokens, else the legacy shared token (when one is configured). */
+export function mcpAuthenticator(sql: Sql, config: Config): Authenticate {
+  return async (bearer, clientIp): Promise<AuthOutcome> => {
+    if (bearer.startsWith("nmg_")) {
+      const checked = await checkApiToken(sql, bearer, { clientIp });
+      if ("principal" in checked) return checked;
+      if (checked.failure === "malformed" || checked.failure === "unknown") return { failure: "invalid" };
+      // The secret matched (identity checks it before revocation and expiry), so the id is real.
+      return { failure: checked.failure, tokenId: parseApiToken(bearer)?.id ?? null };
+    }
+    const principal = await resolveLegacyToken(sql, bearer, config.mcpApiToken, config.mcpApiTokenUser);
+    return principal ? { principal } : { failure: "invalid" };
   };
 }

@@ -2,8 +2,12 @@
  * Checks a model's parameters against the operation's declared parameters before anything is
  * sent: unknown names, missing required ones and wrong types are refused with a message that
  * lists what is valid. Values are coerced only where the intent is unambiguous ("5" → 5).
+ * Path parameters that could change the shape of the URL (`../`, `%2F`, `/`, `?`, …) are
+ * refused here, before the guard and the audit of a write's intent, with the same rule the ND
+ * client enforces again when it builds the URL (clusters/nd-url.ts).
  */
 import type { Operation, OperationParam } from "../catalog/operation.ts";
+import { pathParamProblem } from "../clusters/nd-url.ts";
 
 export interface SplitArgs {
   pathParams: Record<string, string>;
@@ -23,6 +27,12 @@ function scalar(p: OperationParam, value: unknown): string {
   return text;
 }
 
+function pathSegment(p: OperationParam, text: string): string {
+  const problem = pathParamProblem(text);
+  if (problem) throw new ArgumentProblem(`${p.name} ${problem}, which a ${p.name} never does; pass the plain name or id`);
+  return text;
+}
+
 export function splitArgs(op: Operation, params: Record<string, unknown>): SplitArgs {
   const byName = new Map(op.parameters.map((p) => [p.name, p]));
   const unknown = Object.keys(params).filter((k) => !byName.has(k));
@@ -37,7 +47,7 @@ export function splitArgs(op: Operation, params: Record<string, unknown>): Split
       if (p.required) throw new ArgumentProblem(`${op.id} needs ${p.name} (${p.in} parameter, ${p.type})`);
       continue;
     }
-    if (p.in === "path") out.pathParams[p.name] = scalar(p, value);
+    if (p.in === "path") out.pathParams[p.name] = pathSegment(p, scalar(p, value));
     else if (p.in === "header") out.headers[p.name] = scalar(p, value);
     else out.query[p.name] = Array.isArray(value) ? value.map((v) => scalar(p, v)) : scalar(p, value);
   }

@@ -1,5 +1,5 @@
 /** Workflow prompts: short, concrete plans that use the gateway's own tools. */
-import type { GetPromptResult, Prompt } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode, type GetPromptResult, type Prompt } from "@modelcontextprotocol/server";
 
 interface PromptDef {
   prompt: Prompt;
@@ -50,8 +50,9 @@ export const PROMPTS: PromptDef[] = [
 
 export function renderPrompt(name: string, args: Record<string, string>): GetPromptResult {
   const def = PROMPTS.find((p) => p.prompt.name === name);
-  if (!def) throw new Error(`unknown prompt "${name}"`);
+  // Invalid params (-32602), as the spec asks for an unknown prompt or a missing argument.
+  if (!def) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown prompt "${name.slice(0, 100)}"; prompts/list shows the prompts`);
   const missing = (def.prompt.arguments ?? []).filter((a) => a.required && !args[a.name]);
-  if (missing.length) throw new Error(`prompt ${name} needs ${missing.map((m) => m.name).join(", ")}`);
+  if (missing.length) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `prompt ${name} needs ${missing.map((m) => m.name).join(", ")}`);
   return { description: def.prompt.description, messages: [{ role: "user", content: { type: "text", text: def.render(args) } }] };
 }

@@ -6,13 +6,16 @@
  * principal with approvals:decide, and requesters cannot approve their own requests.
  */
 import { createHash } from "node:crypto";
-import type { Sql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
 import { recordAudit } from "../audit/audit-log.ts";
 import type { AuditActor } from "../audit/audit-event.ts";
 import { Conflict, Forbidden, Invalid, NotFound } from "../errors.ts";
 import type { Principal } from "../identity/principal.ts";
 
 const TTL_MS = 60 * 60 * 1000;
+
+type Db = Sql | TransactionSql;
+const APPROVAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Canonical JSON (sorted keys) so the same arguments always hash the same. */
 export function argsHash(value: unknown): string {
@@ -44,9 +47,28 @@ export async function requestApproval(sql: Sql, p: Principal, call: ApprovalCall
   });
 }
 
-/** Marks an approved request used if it matches this exact call; false otherwise. */
-export async function consumeApproval(sql: Sql, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+/**
+ * Whether an approved, unused, unexpired request matches this exact call (user, operation,
+ * cluster, arguments). Only looks: the guard decides first, and the approval is consumed only
+ * when the call is really about to run (`consumeApproval`), so a call refused for another reason
+ * (edit mode off, say) does not burn the human's approval.
+ */
+export async function approvalMatches(sql: Db, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
+  if (!APPROVAL_ID.test(id)) return false;
+  const rows = await sql`
+    select 1 from approval_requests
+    where id = ${id} and status = 'approved' and user_id = ${p.userId} and operation_id = ${call.operationId}
+      and cluster_id = ${call.clusterId} and args_hash = ${argsHash(call.args)} and expires_at > now()`;
+  return rows.length === 1;
+}
+
+/**
+ * Marks a matching approved request used; false when it no longer matches (used meanwhile by a
+ * concurrent call, expired). One UPDATE, so of two concurrent calls exactly one wins. Callers run
+ * it in the transaction that records the call's intent, so a failed intent un-uses it.
+ */
+export async function consumeApproval(sql: Db, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
+  if (!APPROVAL_ID.test(id)) return false;
   const rows = await sql`
     update approval_requests set status = 'used'
     where id = ${id} and status = 'approved' and user_id = ${p.userId} and operation_id = ${call.operationId}
@@ -57,7 +79,7 @@ export async function consumeApproval(sql: Sql, p: Principal, id: string, call: 
 
 export async function decideApproval(sql: Sql, approver: Principal, id: string, approve: boolean, actor: AuditActor, note = ""): Promise<void> {
   if (!approver.permissions.has("approvals:decide")) throw new Forbidden("deciding approvals needs the approvals:decide permission");
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Invalid(`"${id}" is not an approval id`);
+  if (!APPROVAL_ID.test(id)) throw new Invalid(`"${id}" is not an approval id`);
   await sql.begin(async (tx) => {
     const [req] = await tx<{ user_id: string; status: string; operation_id: string; expires_at: Date }[]>`
       select user_id, status, operation_id, expires_at from approval_requests where id = ${id} for update`;

@@ -2,11 +2,16 @@
  * The guard: one pure function deciding whether a principal may run an ND operation.
  *
  * Guarantees: it never throws and never performs I/O; it fails closed (anything unknown is a
- * deny); checks run in a fixed order (user active → cluster access → role permission for the
- * risk class → token narrowing → tool profile → edit mode → whitelist → argument constraints →
+ * deny); checks run in a fixed order (user active → token narrowing → cluster access → role
+ * permission for the risk class → tool profile → edit mode → whitelist → argument constraints →
  * approval rule) and the first failing check is the reason. Every reason says plainly what a
  * human must do, because the model relays it to one. The MCP layer, the UI and the CLI all call
  * this function; its decision and reason are audited.
+ *
+ * Token narrowing is checked before the user's own rights because a narrowed principal has
+ * already lost the permissions and clusters its token excludes (identity's `narrow()`): checked
+ * later, a read-only token's write would be blamed on the user's roles, and the advice ("assign
+ * a role") would be wrong.
  */
 import type { Operation, RiskClass } from "../catalog/operation.ts";
 import type { Permission } from "../identity/permissions.ts";
@@ -105,19 +110,20 @@ function evaluate({ principal: p, operation: op, args, cluster, policy, profile,
   const write = isWriteRisk(op.risk);
   if (!p.active) return deny("user", `user ${p.username} is deactivated; an administrator must re-enable the account.`);
 
-  if (!p.permissions.has("clusters:use") || (p.clusterAccess !== "all" && !p.clusterAccess.includes(cluster.id))) {
-    return deny("cluster", `${p.username} has no access to cluster "${cluster.name}"; an administrator can grant it under Users → ${p.username} → Clusters.`);
-  }
   if (p.token?.clusters && !p.token.clusters.includes(cluster.id)) {
     return deny("token", `the API token "${p.token.name}" is limited to other clusters; create a token that includes "${cluster.name}".`);
+  }
+  if (write && p.token?.readOnly) {
+    return deny("token", `the API token "${p.token.name}" is read-only; ${op.id} changes state. Use a token without the read-only limit.`);
+  }
+
+  if (!p.permissions.has("clusters:use") || (p.clusterAccess !== "all" && !p.clusterAccess.includes(cluster.id))) {
+    return deny("cluster", `${p.username} has no access to cluster "${cluster.name}"; an administrator can grant it under Users → ${p.username} → Clusters.`);
   }
 
   const needed = NEEDS[op.risk];
   if (!needed || !p.permissions.has(needed)) {
     return deny("permission", `${op.id} is a ${op.risk} operation and needs the ${needed} permission, which the roles of ${p.username} (${p.roles.join(", ") || "none"}) do not grant; an administrator can assign a role that has it.`);
-  }
-  if (write && p.token?.readOnly) {
-    return deny("token", `the API token "${p.token.name}" is read-only; ${op.id} changes state. Use a token without the read-only limit.`);
   }
 
   if (profile && profile.operations.length && !matchesAny(profile.operations, op.id)) {
