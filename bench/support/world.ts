@@ -41,6 +41,8 @@ export interface WorldOptions {
   /** ND requests the gateway may have in flight to the cluster (product default 4). */
   clusterConcurrency?: number;
   gatewayEnv?: Record<string, string>;
+  /** Extra flags for the gateway's bun (e.g. --cpu-prof-md for a profile). */
+  gatewayBunFlags?: string[];
 }
 
 export interface BenchWorld {
@@ -51,7 +53,7 @@ export interface BenchWorld {
   postmasterPidFile: string;
   databaseUrl: string;
   sim: { url: string; caPem: string; routes: number; pid: number };
-  gateway: { base: string; mcpUrl: string; sseUrl: string; ca: string; pid: number };
+  gateway: { base: string; mcpUrl: string; sseUrl: string; ca: string; pid: number; stop(): Promise<void> };
   clusterId: string;
   tokens: Record<"admin" | "olga" | "vera", string>;
   loadTokens: string[];
@@ -75,7 +77,7 @@ export async function startBenchWorld(opts: WorldOptions = {}): Promise<BenchWor
     await migrate(sql);
 
     const encryptionKey = randomBytes(32).toString("base64");
-    const [sim, gateway] = await Promise.all([startSim(dir, opts.sim ?? {}, children), startGateway(dir, databaseUrl, encryptionKey, opts.gatewayEnv ?? {}, children)]);
+    const [sim, gateway] = await Promise.all([startSim(dir, opts.sim ?? {}, children), startGateway(dir, databaseUrl, encryptionKey, opts.gatewayEnv ?? {}, opts.gatewayBunFlags ?? [], children)]);
     const fetchTls = (url: string, init: RequestInit = {}) =>
       fetch(url, { ...init, tls: { ca: url.startsWith(sim.url) ? sim.caPem : gateway.ca } } as RequestInit);
 
@@ -125,7 +127,7 @@ async function startSim(dir: string, options: SimulatorOptions, children: Child[
   return { ...(JSON.parse(readFileSync(readyFile, "utf8")) as { url: string; caPem: string; routes: number }), pid: child.pid };
 }
 
-async function startGateway(dir: string, databaseUrl: string, encryptionKey: string, extra: Record<string, string>, children: Child[]) {
+async function startGateway(dir: string, databaseUrl: string, encryptionKey: string, extra: Record<string, string>, bunFlags: string[], children: Child[]) {
   const dataDir = join(dir, "gateway");
   const apiPort = await freePort();
   const env = {
@@ -136,7 +138,7 @@ async function startGateway(dir: string, databaseUrl: string, encryptionKey: str
     MCP_RATE_PER_SEC: "100000", MCP_RATE_BURST: "100000", MCP_SSE_PER_USER: "500",
     ...extra,
   };
-  const { child, proc } = spawnChild("gateway", ["bun", join(REPO, "app/main.ts")], { env, logPath: join(dir, "gateway.log"), cwd: REPO });
+  const { child, proc } = spawnChild("gateway", ["bun", ...bunFlags, join(REPO, "app/main.ts")], { env, logPath: join(dir, "gateway.log"), cwd: REPO });
   children.push(child);
   const certPath = join(dataDir, "tls", "server.crt");
   const base = `https://localhost:${apiPort}`;
@@ -145,5 +147,5 @@ async function startGateway(dir: string, databaseUrl: string, encryptionKey: str
     const res = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit);
     return res.ok;
   });
-  return { base, mcpUrl: `${base}/mcp`, sseUrl: `${base}/mcp/sse`, ca: readFileSync(certPath, "utf8"), pid: child.pid };
+  return { base, mcpUrl: `${base}/mcp`, sseUrl: `${base}/mcp/sse`, ca: readFileSync(certPath, "utf8"), pid: child.pid, stop: () => child.stop() };
 }
