@@ -9,6 +9,7 @@ import { secretsCommands } from "./secrets/secrets.cli.ts";
 import { identityCommands } from "./identity/identity.cli.ts";
 import { policyCommands } from "./policy/policy.cli.ts";
 import { CATALOG_COMMANDS } from "./catalog/catalog.cli.ts";
+import { opsCommands } from "./ops/ops.cli.ts";
 
 /** The catalog's handlers take (db, args, out); adapt them to the CLI context. */
 function catalogCommands(): Record<string, CliHandler> {
@@ -25,5 +26,6 @@ export function commandTable(): Record<string, CliHandler> {
     ...identityCommands(),
     ...policyCommands(),
     ...catalogCommands(),
+    ...opsCommands(),
   };
 }
