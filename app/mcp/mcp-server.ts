@@ -5,7 +5,7 @@
  * the catalog. Every handler reads the caller from the message (`sessionOf`) and fails closed
  * without one.
  */
-import { Server, type Tool } from "@modelcontextprotocol/server";
+import { ResourceNotFoundError, Server, type Tool } from "@modelcontextprotocol/server";
 import type { AuditActor } from "../audit/audit-event.ts";
 import type { Principal } from "../identity/principal.ts";
 import { loadToolProfile } from "../policy/policy.sql.ts";
@@ -57,7 +57,11 @@ export function sessionOf(ctx: { http?: { authInfo?: { extra?: Record<string, un
 }
 
 export function createMcpServer(deps: McpDeps): Server {
-  const server = new Server({ name: "nexus-mcp-gateway", version: deps.version }, { capabilities: { tools: {}, prompts: {} }, instructions: INSTRUCTIONS });
+  // logging: the SDK's own logging/setLevel (2025 clients send it); the gateway's facts go to the
+  // audit log, not to notifications. resources: there are none — declared so a client that lists
+  // them gets an empty list instead of an error; any read is resource-not-found (-32602).
+  const capabilities = { tools: {}, prompts: {}, logging: {}, resources: {} };
+  const server = new Server({ name: "nexus-mcp-gateway", version: deps.version }, { capabilities, instructions: INSTRUCTIONS });
   const surfaceFor = async (p: Principal) => toolsFor(deps, await loadToolProfile(deps.sql, p.toolProfile), p);
 
   server.setRequestHandler("tools/list", async (_request, ctx) => ({ tools: (await surfaceFor(sessionOf(ctx).principal)).tools }));
@@ -68,6 +72,19 @@ export function createMcpServer(deps: McpDeps): Server {
       deps, principal: session.principal, actor: session.actor, requestId: session.requestId, tool: request.params.name, signal: ctx.mcpReq.signal,
     };
     return dispatchTool(call, request.params.name, request.params.arguments, () => surfaceFor(session.principal));
+  });
+
+  server.setRequestHandler("resources/list", async (_request, ctx) => {
+    sessionOf(ctx);
+    return { resources: [] };
+  });
+  server.setRequestHandler("resources/templates/list", async (_request, ctx) => {
+    sessionOf(ctx);
+    return { resourceTemplates: [] };
+  });
+  server.setRequestHandler("resources/read", async (request, ctx) => {
+    sessionOf(ctx);
+    throw new ResourceNotFoundError(request.params.uri.slice(0, 200), "the gateway publishes no resources; use its tools");
   });
 
   server.setRequestHandler("prompts/list", async (_request, ctx) => {
