@@ -24,6 +24,7 @@ import { FaultController } from "./faults/fault-controller.ts";
 import type { SimRoute } from "./http/route.ts";
 import { Router } from "./http/router.ts";
 import { loadSpecs, type SkippedSpec } from "./openapi/load-specs.ts";
+import { documentRoutes } from "./openapi/document-routes.ts";
 import type { SpecOperation } from "./openapi/spec-operations.ts";
 import { specRoutes } from "./openapi/spec-routes.ts";
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from "./options.ts";
@@ -128,7 +129,7 @@ function addSpecRoutes(router: Router<SimRoute>, options: ResolvedOptions) {
   if (!options.specsDir) return { operations: [], skipped: [] };
   const { specs, skipped } = loadSpecs(options.specsDir, options.log);
   const { routes, operations } = specRoutes(specs, options.seed);
-  for (const route of routes) router.add(route.method, route.path, route);
+  for (const route of [...routes, ...documentRoutes(specs)]) router.add(route.method, route.path, route);
   options.log(`ndsim: ${operations.length} operations from ${specs.length} OpenAPI document(s) in ${options.specsDir}`);
   return { operations, skipped };
 }
