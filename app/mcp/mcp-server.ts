@@ -7,7 +7,9 @@
  */
 import { ResourceNotFoundError, Server, type Tool } from "@modelcontextprotocol/server";
 import type { AuditActor } from "../audit/audit-event.ts";
+import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
+import { matchesPattern } from "../policy/patterns.ts";
 import { loadToolProfile } from "../policy/policy.sql.ts";
 import type { ToolProfile } from "../policy/guard.ts";
 import type { CallContext } from "./call-operation.ts";
@@ -15,6 +17,7 @@ import { CALL_OPERATION, CALL_OPERATION_READS, CURATED_TOOLS, DESCRIBE_OPERATION
 import type { McpDeps } from "./mcp-deps.ts";
 import { operationTool, withinBudget } from "./operation-tools.ts";
 import { PROMPTS, renderPrompt } from "./prompts.ts";
+import { usableRisks } from "./local-tools.ts";
 import { dispatchTool, type Surface } from "./tool-dispatch.ts";
 
 export const INSTRUCTIONS =
@@ -35,12 +38,22 @@ export function canWrite(p: Principal): boolean {
 
 export async function toolsFor(deps: McpDeps, profile: ToolProfile | null, principal: Principal): Promise<Surface> {
   if (profile?.mode === "operations") {
-    const ops = await deps.catalog.many(profile.operations);
+    // In the profile's order (the budget keeps what the administrator listed first), and only
+    // operations this principal could ever run: tokens are not spent on tools that always refuse.
+    const risks = usableRisks(principal);
+    const ops = inProfileOrder(await deps.catalog.many(profile.operations), profile.operations).filter((o) => risks.includes(o.risk));
     const fitted = withinBudget(ops.map(operationTool), profile.tokenBudget - approxTokens(LIST_CLUSTERS));
-    return { tools: [LIST_CLUSTERS, ...fitted], operations: new Map(ops.map((o) => [o.id, o])) };
+    const listed = new Set(fitted.map((t) => t.name));
+    return { tools: [LIST_CLUSTERS, ...fitted], operations: new Map(ops.filter((o) => listed.has(o.id)).map((o) => [o.id, o])) };
   }
   const call = canWrite(principal) ? CALL_OPERATION : CALL_OPERATION_READS;
   return { tools: [LIST_CLUSTERS, ...CURATED_TOOLS.map((c) => c.tool), SEARCH_OPERATIONS, DESCRIBE_OPERATION, call], operations: new Map() };
+}
+
+/** Operations ordered by the first profile pattern each matches (stable within a pattern). */
+function inProfileOrder(ops: Operation[], patterns: readonly string[]): Operation[] {
+  const rank = (o: Operation) => patterns.findIndex((p) => matchesPattern(p, o.id));
+  return ops.map((o) => ({ o, r: rank(o) })).sort((a, b) => a.r - b.r).map((x) => x.o);
 }
 
 /** ≈ tokens a tool definition costs in a model's context (4 characters a token). */
