@@ -196,7 +196,7 @@ export class ArchiveWriter {
 /** Sequential reads of exact byte counts from a file, one chunk in memory at a time. */
 class ByteReader {
   readonly #iter: AsyncIterator<Buffer>;
-  #buf = Buffer.alloc(0);
+  #buf: Buffer = Buffer.alloc(0);
   #done = false;
 
   constructor(path: string) {

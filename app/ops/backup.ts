@@ -24,7 +24,7 @@ import type { Sql } from "postgres";
 import { ArchiveWriter, newEncryption, type BackupHeader, type EndInfo } from "./backup-archive.ts";
 import { BackupError } from "./backup-error.ts";
 import type { ConfiguredKey } from "./backup-key.ts";
-import { collectStderr, libpqEnv, pgTool, toolFailure, toolVersion } from "./pg-tools.ts";
+import { chunks, collectStderr, libpqEnv, pgTool, toolFailure, toolVersion } from "./pg-tools.ts";
 
 export interface BackupOptions {
   databaseUrl: string;
@@ -78,7 +78,7 @@ async function dumpInto(writer: ArchiveWriter, pgDump: string, env: Record<strin
   });
   const stderr = collectStderr(child.stderr);
   try {
-    for await (const piece of child.stdout) await writer.writeDump(piece);
+    for await (const piece of chunks(child.stdout)) await writer.writeDump(piece);
   } catch (err) {
     child.kill();
     throw err;

@@ -68,11 +68,21 @@ export function pgTool(name: "pg_dump" | "pg_restore" | "psql"): string {
   throw new BackupError("tool_failed", `${name} not found; install PostgreSQL's client tools (Debian: apt-get install postgresql-client)`);
 }
 
+/** The chunks of a web stream (a child's stdout or stderr), in order. */
+export async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** Collects a child's stderr, keeping the last 8 KiB. */
 export async function collectStderr(stream: ReadableStream<Uint8Array>): Promise<string> {
   let text = "";
   const decoder = new TextDecoder();
-  for await (const chunk of stream) {
+  for await (const chunk of chunks(stream)) {
     text += decoder.decode(chunk, { stream: true });
     if (text.length > 16_384) text = text.slice(-8192);
   }

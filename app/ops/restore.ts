@@ -34,7 +34,7 @@ import { SEALED_COLUMNS, bindingFor } from "../secrets/sealed-columns.ts";
 import { openEncryption, readHeader, scanArchive, type BackupHeader } from "./backup-archive.ts";
 import { BackupError } from "./backup-error.ts";
 import { KEY_FILE_NAME, archiveKey, writeKeyFile, type ConfiguredKey } from "./backup-key.ts";
-import { collectStderr, libpqEnv, pgTool, toolFailure } from "./pg-tools.ts";
+import { chunks, collectStderr, libpqEnv, pgTool, toolFailure } from "./pg-tools.ts";
 
 export interface RestoreOptions {
   databaseUrl: string;
@@ -146,7 +146,7 @@ async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         keyAction: keyAction.kind,
         forced: opts.force,
         auditChain: "error" in chain ? { ok: false, error: chain.error } : { ok: chain.ok, checked: chain.checked, problem: chain.problem?.message ?? null },
-        credentials: { total: credentials.total, opened: credentials.opened },
+        sealedValues: { total: credentials.total, opened: credentials.opened },
       },
     });
     return { header, restoredVersion, buildVersion: build.length, key: keyAction, keyText, chain, credentials, unavailableKeyVersions: unavailable };
@@ -285,7 +285,7 @@ async function replaceDatabase(opts: RestoreOptions, dataKey: Buffer | undefined
       await pgRestore.stdin.end();
     })();
     const pump = (async () => {
-      for await (const piece of pgRestore.stdout) await toPsql(piece);
+      for await (const piece of chunks(pgRestore.stdout)) await toPsql(piece);
     })();
     const [fed, pumped] = await Promise.allSettled([feed, pump]);
     const restoreCode = await pgRestore.exited;
