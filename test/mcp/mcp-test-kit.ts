@@ -1,0 +1,52 @@
+/** Small helpers shared by the MCP end-to-end tests: result text, audit rows, the ND request log. */
+import type { Client } from "@modelcontextprotocol/client";
+import type { Sql } from "postgres";
+import type { McpWorld } from "../support/mcp-world.ts";
+
+export interface ToolResult {
+  isError?: boolean;
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+}
+
+export const textOf = (r: unknown) => ((r as ToolResult).content[0] as { text: string }).text;
+
+export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
+  return (await client.callTool({ name, arguments: args })) as ToolResult;
+}
+
+export interface AuditRow {
+  id: string;
+  action: string;
+  status: string;
+  username: string | null;
+  decision: string | null;
+  reason: string | null;
+  error: string | null;
+  operation_id: string | null;
+  cluster_name: string | null;
+  call_id: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Audit rows written after `afterId` (see `lastAuditId`), oldest first. */
+export async function auditSince(sql: Sql, afterId: string): Promise<AuditRow[]> {
+  return sql<AuditRow[]>`
+    select id::text as id, action, status, username, decision, reason, error, operation_id, cluster_name, call_id, details
+    from audit_events where id > ${afterId}::bigint order by id`;
+}
+
+export async function lastAuditId(sql: Sql): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`select coalesce(max(id), 0)::text as id from audit_events`;
+  return row!.id;
+}
+
+/** How many requests for ND operations (not logins) the simulator has seen. */
+export function ndRequests(world: McpWorld, prefix = "/", method?: string): number {
+  return world.sim.requestLog.find(prefix, method).filter((e) => e.path !== "/login" && e.path !== "/logout").length;
+}
+
+export async function firstFabric(client: Client): Promise<string> {
+  const r = await call(client, "list_fabrics", { fields: ["name"] });
+  return (r.structuredContent as { fabrics: { name: string }[] }).fabrics[0]!.name;
+}
