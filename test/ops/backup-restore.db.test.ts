@@ -124,6 +124,18 @@ describe("backup", () => {
     expect((await cli(sourceEnv, "backup", "verify", "--in", plain)).out).toContain("not encrypted; key not included");
   });
 
+  test("--out - streams the archive to standard output, messages to standard error (for a root wrapper)", async () => {
+    const file = join(dir, "stdout.backup");
+    const child = Bun.spawnSync(["bash", "-c", `bun app/cli.ts backup --out - --passphrase-file "$1" > "$2"`, "sh", passphraseFile, file], {
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: source.url, DATA_DIR: sourceData, LOG_LEVEL: "silent" },
+    });
+    expect(child.stderr.toString()).toContain("backup written to -");
+    expect(child.exitCode).toBe(0);
+    const r = await cli(sourceEnv, "backup", "verify", "--in", file, "--passphrase-file", passphraseFile);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("the encryption key is inside");
+  });
+
   test("the embedded engine has no pg_dump: a clear message", async () => {
     const r = await cli({ DATA_DIR: join(dir, "embedded"), LOG_LEVEL: "silent" }, "backup", "--out", join(dir, "e.backup"));
     expect(r.code).toBe(1);
