@@ -79,6 +79,10 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   if (op.requestBody?.multipart) {
     return audited({ status: "failed", error: "multipart" }, toolError(`${op.id} uploads a file (multipart); file uploads cannot be made through MCP. Use the Nexus Dashboard UI.`));
   }
+  if (req.body !== undefined && !op.requestBody) {
+    const problem = `${op.id} takes no request body; pass its parameters in params`;
+    return audited({ status: "failed", error: problem }, toolError(`${problem}. describe_operation shows the parameters.`));
+  }
   let split;
   try {
     split = splitArgs(op, req.params);

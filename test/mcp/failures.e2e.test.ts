@@ -1,0 +1,177 @@
+/**
+ * What a model sees when things go wrong, and what the gateway refuses before anything leaves:
+ * ND unreachable, slow, failing or answering garbage; path tricks in parameters; unknown tools,
+ * wrong argument types, enormous arguments; and an audit log that cannot be written. Every case
+ * comes back as a tool error that explains, leaves an audit row (except, by definition, the
+ * last), and the gateway keeps serving everyone else.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { addCluster } from "../../app/clusters/clusters.ts";
+import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { freePort } from "../support/ports.ts";
+import { startMcpWorld } from "../support/mcp-world.ts";
+import { auditSince, call, lastAuditId, ndRequests, textOf } from "./mcp-test-kit.ts";
+
+const world = await startMcpWorld();
+afterAll(() => world.stop());
+const sql = world.gw.db.sql;
+const admin = { username: "admin", via: "cli" };
+const clusterDeps = { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy, actor: admin };
+const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
+
+// "down": nothing listens there. "slow": the simulator, with a one-second timeout.
+await addCluster(sql, clusterDeps, { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } });
+await addCluster(sql, clusterDeps, { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 });
+
+const vera = await world.connect("vera", "http");
+const olga = await world.connect("olga", "sse");
+
+async function failedRow(mark: string) {
+  const rows = (await auditSince(sql, mark)).filter((r) => r.action === "mcp.call");
+  expect(rows.length).toBe(1);
+  return rows[0]!;
+}
+
+describe("Nexus Dashboard failures become tool errors that explain", () => {
+  test("unreachable cluster", async () => {
+    const mark = await lastAuditId(sql);
+    const r = await call(vera, "list_fabrics", { cluster: "down" });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
+    expect(await failedRow(mark)).toMatchObject({ status: "failed", cluster_name: "down", operation_id: "manage.listFabrics" });
+    expect((await call(vera, "list_fabrics", { cluster: "sim" })).isError).toBeFalsy();
+  });
+
+  test("a slow cluster times out while another user's calls are answered meanwhile", async () => {
+    world.sim.faults.queue("latency=3000", { path: "/api/v1/manage/fabrics", count: 1 });
+    const mark = await lastAuditId(sql);
+    const started = performance.now();
+    const slow = call(vera, "list_fabrics", { cluster: "slow" });
+    const other = await call(olga, "list_clusters");
+    const otherMs = performance.now() - started;
+    const r = await slow;
+    expect(other.isError).toBeFalsy();
+    expect(otherMs).toBeLessThan(900);
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain("Nexus Dashboard call failed (timeout)");
+    expect(textOf(r)).toContain("did not answer in time");
+    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabrics" });
+  });
+
+  const faults: [string, string, string][] = [
+    ["status=503", "upstream_error, HTTP 503", "HTTP 503"],
+    ["status=502; html", "upstream_error, HTTP 502", "HTTP 502"],
+    ["html", "bad_response", "HTML"],
+    ["invalid-json", "bad_response", "JSON"],
+  ];
+  for (const [fault, kind, detail] of faults) {
+    test(`ND answers ${fault}`, async () => {
+      world.sim.faults.clear();
+      world.sim.faults.queue(fault, { path: "/api/v1/manage/fabrics", count: 5 });
+      const mark = await lastAuditId(sql);
+      const r = await call(vera, "list_fabrics", { cluster: "sim" });
+      world.sim.faults.clear();
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain(`Nexus Dashboard call failed (${kind}`);
+      expect(textOf(r).toLowerCase()).toContain(detail.toLowerCase());
+      const row = await failedRow(mark);
+      expect(row.status).toBe("failed");
+      expect(row.error).toBeTruthy();
+      expect((await call(vera, "list_fabrics", { cluster: "sim" })).isError).toBeFalsy();
+    });
+  }
+});
+
+describe("refused before anything leaves the gateway", () => {
+  const tricks = ["../../api/v1/infra/users", "fab%2F..%2Fx", "..%2fadmin", "https://evil.example.com/x", "a/b", "..", "x?y=1", "x#y", "a\\b"];
+  for (const trick of tricks) {
+    test(`path parameter ${JSON.stringify(trick)}`, async () => {
+      const sent = world.sim.requestLog.size;
+      const mark = await lastAuditId(sql);
+      const viaCurated = await call(vera, "list_switches", { cluster: "sim", fabric: trick });
+      const viaCall = await call(vera, "call_operation", { operation: "ndfc.listVrfs", cluster: "sim", params: { fabric: trick } });
+      for (const r of [viaCurated, viaCall]) {
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/contains|is empty|dot segment/);
+      }
+      expect(world.sim.requestLog.size).toBe(sent);
+      const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
+      expect(rows.map((row) => row.status)).toEqual(["failed", "failed"]);
+    });
+  }
+
+  test("an unknown tool is refused with a pointer to tools/list, and audited", async () => {
+    const mark = await lastAuditId(sql);
+    const r = await call(vera, "delete_everything", { really: true });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toBe('unknown tool "delete_everything"; tools/list shows the tools you can use.');
+    expect(await failedRow(mark)).toMatchObject({ status: "failed", error: "unknown tool", operation_id: null });
+  });
+
+  test("an operation outside the catalog is refused", async () => {
+    const r = await call(vera, "call_operation", { operation: "https://evil.example.com/api", cluster: "sim" });
+    expect(textOf(r)).toContain('unknown operation "https://evil.example.com/api"');
+  });
+
+  test("wrong argument types are named, and nothing falls back to a default", async () => {
+    const sent = ndRequests(world);
+    const mark = await lastAuditId(sql);
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["list_fabrics", { cluster: 5 }, "cluster must be string"],
+      ["list_fabrics", { cluster: "sim", limit: "ten" }, "limit must be integer"],
+      ["list_anomalies", { cluster: "sim", severity: "apocalyptic" }, "severity must be equal to one of the allowed values"],
+      ["call_operation", { operation: "manage.listFabrics", params: "fabric=x" }, "params must be object"],
+      ["call_operation", { params: {} }, "must have required property 'operation'"],
+      ["list_fabrics", { cluster: "sim", fabric: "x" }, 'no argument "fabric"; valid arguments: cluster, limit, offset, fields'],
+      ["call_operation", { operation: "ndfc.listVrfs", cluster: "sim", params: { fabric: "f", bogus: 1 } }, "ndfc.listVrfs has no parameter bogus"],
+      ["call_operation", { operation: "manage.listFabrics", cluster: "sim", body: { a: 1 } }, "manage.listFabrics takes no request body"],
+    ];
+    for (const [tool, args, message] of cases) {
+      const r = await call(vera, tool, args);
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain(message);
+    }
+    expect(ndRequests(world)).toBe(sent);
+    const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
+    expect(rows.length).toBe(cases.length);
+    expect(rows.every((row) => row.status === "failed")).toBe(true);
+  });
+
+  test("enormous arguments: over the body limit → 413 JSON-RPC error; under it → refused and audited in bounded size", async () => {
+    await expect(call(vera, "search_operations", { query: "x".repeat(2_000_000) })).rejects.toThrow(/413|too large/);
+    const mark = await lastAuditId(sql);
+    const big = await call(vera, "search_operations", { query: "vrf ".repeat(100_000) });
+    expect(textOf(big)).toContain("query must NOT have more than 200 characters");
+    const bigBody = await call(vera, "call_operation", { operation: "ndfc.createVrf", cluster: "sim", params: { fabric: "f" }, body: { blob: "y".repeat(600_000) } });
+    expect(bigBody.isError).toBe(true);
+    const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
+    expect(rows.length).toBe(2);
+    for (const row of rows) expect(JSON.stringify(row.details).length).toBeLessThan(20_000);
+  });
+});
+
+describe("when the audit log cannot be written", () => {
+  test("writes fail closed and ND receives nothing; read results are withheld", async () => {
+    await setEditMode(sql, admin, true, null);
+    const before = ndRequests(world, "/appcenter", "POST");
+    await sql`alter table audit_events rename to audit_events_away`;
+    let write, read;
+    try {
+      write = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "sim", params: { fabric: "f1" }, body: { vrfName: "blocked", vrfId: 50123 } });
+      read = await call(olga, "list_fabrics", { cluster: "sim" });
+    } finally {
+      await sql`alter table audit_events_away rename to audit_events`;
+      await setEditMode(sql, admin, false, null);
+    }
+    expect(write.isError).toBe(true);
+    expect(textOf(write)).toContain("could not record the intent of this call in its audit log, so it did not call Nexus Dashboard (fail closed)");
+    expect(ndRequests(world, "/appcenter", "POST")).toBe(before);
+    expect(read.isError).toBe(true);
+    expect(textOf(read)).toContain("could not write its audit log, so the result is withheld");
+    expect(textOf(read)).not.toContain("fabrics:");
+    // Restored: calls are answered and audited again.
+    const mark = await lastAuditId(sql);
+    expect((await call(olga, "list_fabrics", { cluster: "sim" })).isError).toBeFalsy();
+    expect((await auditSince(sql, mark)).length).toBe(1);
+  });
+});
