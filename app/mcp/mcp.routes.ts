@@ -43,6 +43,19 @@ export interface McpRouteDeps {
   log: Logger;
 }
 
+/**
+ * Bun sends a streamed response's headers only with its first body chunk, so a client waiting
+ * for a slow tool call's SSE response would see nothing — not even the status — until the
+ * result (and an HTTP client's header timeout could fire first). A comment chunk at once flushes
+ * the headers; SSE clients ignore comments.
+ */
+function primed(response: Response): Response {
+  if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) return response;
+  const opening = new TextEncoder().encode(": open\n\n");
+  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ start: (c) => c.enqueue(opening) }));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" };
 
 export function mcpRoutes(deps: McpRouteDeps) {
@@ -106,7 +119,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
     if (name) rememberClient(key, name);
     admitted.actor.userAgent = clientNames.get(key) ?? admitted.actor.userAgent;
     disableIdleTimeout(request);
-    return streamable.fetch(request, { authInfo: authInfo(admitted), parsedBody: message });
+    return primed(await streamable.fetch(request, { authInfo: authInfo(admitted), parsedBody: message }));
   }
 
   async function openSse(request: Request): Promise<Response> {

@@ -33,7 +33,7 @@ export interface AuditRow {
 export async function auditSince(sql: Sql, afterId: string): Promise<AuditRow[]> {
   return sql<AuditRow[]>`
     select id::text as id, action, status, username, decision, reason, error, operation_id, cluster_name, call_id, details
-    from audit_events where id > ${afterId}::bigint order by id`;
+    from audit_events where id > ${afterId}::bigint order by audit_events.id`;
 }
 
 export async function lastAuditId(sql: Sql): Promise<string> {
@@ -49,4 +49,15 @@ export function ndRequests(world: McpWorld, prefix = "/", method?: string): numb
 export async function firstFabric(client: Client): Promise<string> {
   const r = await call(client, "list_fabrics", { fields: ["name"] });
   return (r.structuredContent as { fabrics: { name: string }[] }).fabrics[0]!.name;
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time is up. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 2_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await Bun.sleep(25);
+  }
 }
