@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { decide, type DecideInput, type PolicySnapshot } from "../../app/policy/guard.ts";
 import { SYSTEM_ROLES, type Permission } from "../../app/identity/permissions.ts";
 import type { Principal } from "../../app/identity/principal.ts";
+import { narrow } from "../../app/identity/api-tokens.ts";
 
 const now = new Date("2026-11-24T12:00:00Z");
 const FAB = { id: "c1", name: "dc1" };
@@ -111,5 +112,22 @@ describe("guard", () => {
   test("an unknown risk class fails closed", () => {
     const d = run({ operation: { id: "x.y", risk: "mystery" as never, method: "GET" } });
     expect(d.effect).toBe("deny");
+  });
+
+  // Real narrowed principals (identity's narrow()) have already lost what the token excludes;
+  // the reason must still name the token, not the user's roles or cluster grants.
+  test("a narrowed token is named as the reason, before the user's own rights are consulted", () => {
+    const on = policy({ editMode: { enabled: true, expiresAt: null } });
+    const readOnly = narrow(principal("operator"), { id: "t1", name: "laptop-ro", readOnly: true, clusters: null });
+    const w = run({ principal: readOnly, operation: write, policy: on });
+    expect(w).toMatchObject({ effect: "deny", check: "token" });
+    expect(w.reason).toContain('the API token "laptop-ro" is read-only');
+    expect(run({ principal: readOnly, operation: read }).effect).toBe("allow");
+
+    const elsewhere = narrow(principal("operator"), { id: "t2", name: "dc2-only", readOnly: false, clusters: ["c2"] });
+    const c = run({ principal: elsewhere });
+    expect(c).toMatchObject({ effect: "deny", check: "token" });
+    expect(c.reason).toContain('"dc2-only" is limited to other clusters');
+    expect(run({ principal: elsewhere, cluster: { id: "c2", name: "dc2" } }).effect).toBe("allow");
   });
 });
