@@ -7,7 +7,8 @@
  * gateway's DB_POOL_MAX): bearer-token lookup, rate-limit upsert (own key each vs one shared
  * key), tool profile, catalog operation, cluster list, policy snapshot, cluster row for the ND
  * client pool, audit insert — then the whole sequence as one call makes it, and the pure-CPU
- * response shaping. No app code is changed: timing wraps the calls from outside.
+ * response shaping. The catalog holds Cisco's 844 operations, as in production. No app code is
+ * changed: timing wraps the calls from outside.
  */
 import type { Sql } from "postgres";
 import { connect } from "../app/db.ts";
@@ -79,7 +80,10 @@ async function parts(world: BenchWorld, sql: Sql): Promise<PartResult[]> {
     ["rate-limit upsert, own key per client", 1, (c) => takeToken(sql, `bench:${c}`, 100_000, 100_000)],
     ["rate-limit upsert, one shared key", 1, () => takeToken(sql, "bench:shared", 100_000, 100_000)],
     ["tool profile (loadToolProfile)", 1, () => loadToolProfile(sql, null)],
-    ["catalog operation (loadActiveOperation)", 1, () => loadActiveOperation(sql, "manage.listFabrics")],
+    // Loads the operation with every component schema it reaches: 141 schemas (≈ 130 KB) for
+    // Cisco's manage.listFabrics, one for the core document's ndfc.listVrfs.
+    ["catalog operation, Cisco's manage.listFabrics", 1, () => loadActiveOperation(sql, "manage.listFabrics")],
+    ["catalog operation, core ndfc.listVrfs", 1, () => loadActiveOperation(sql, "ndfc.listVrfs")],
     ["clusters the user may use (listClusters)", 1, () => listClusters(sql)],
     ["policy snapshot (loadPolicySnapshot)", 1, () => loadPolicySnapshot(sql)],
     ["cluster row for the ND client pool (getCluster)", 1, () => getCluster(sql, world.clusterId)],
@@ -116,7 +120,7 @@ async function shapingCost(world: BenchWorld) {
 }
 
 async function main(): Promise<void> {
-  const world = await startBenchWorld({ loadTokens: CLIENTS });
+  const world = await startBenchWorld({ loadTokens: CLIENTS, importCisco: true });
   const sql = connect(world.databaseUrl, { max: POOL });
   try {
     const results = await parts(world, sql);

@@ -44,3 +44,35 @@ export async function runPhase(clients: Call[], opts: { warmupMs: number; durati
   }));
   return { summary: summarise(latencies, (lastDone - measureFrom) / 1000), totalCalls, errors, firstError };
 }
+
+/**
+ * Paced (open-loop) load: `ratePerSec` calls in total, spread evenly over the clients, each
+ * client calling on its own schedule. Latency counts from the scheduled moment, so a call that
+ * had to wait for its client's previous one is charged the wait (no coordinated omission).
+ * This is the latency people feel at a given load, short of saturation.
+ */
+export async function runPaced(clients: Call[], ratePerSec: number, opts: { warmupMs: number; durationMs: number }): Promise<PhaseRun> {
+  const latencies: number[] = [];
+  let totalCalls = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  const periodMs = (1000 * clients.length) / ratePerSec;
+  const start = performance.now();
+  const measureFrom = start + opts.warmupMs;
+  const end = measureFrom + opts.durationMs;
+  await Promise.all(clients.map(async (call, k) => {
+    for (let due = start + (k * periodMs) / clients.length; due < end; due += periodMs) {
+      const wait = due - performance.now();
+      if (wait > 0) await Bun.sleep(wait);
+      totalCalls++;
+      try {
+        await call();
+        if (due >= measureFrom) latencies.push(performance.now() - due);
+      } catch (err) {
+        errors++;
+        firstError ??= (err as Error).message;
+      }
+    }
+  }));
+  return { summary: summarise(latencies, opts.durationMs / 1000), totalCalls, errors, firstError };
+}

@@ -1,12 +1,13 @@
 /** bench/results/<name>.json: one file per benchmark, overwritten by each run (git-ignored). */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 
 export const RESULTS_DIR = resolve(import.meta.dir, "..", "results");
 
-export function machine(): { cpus: number; cpu: string; bun: string } {
-  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", bun: Bun.version };
+/** The machine, and how busy it was (other work on a shared 2-core machine skews timings). */
+export function machine(): { cpus: number; cpu: string; bun: string; loadAverage1m: number } {
+  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", bun: Bun.version, loadAverage1m: loadavg()[0]! };
 }
 
 export function writeResult(name: string, data: Record<string, unknown>): string {

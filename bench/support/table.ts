@@ -19,11 +19,13 @@ export function printTable(title: string, header: string[], rows: Cell[][]): voi
   console.log(`\n${title}\n\n${formatTable(header, rows)}`);
 }
 
+/** Columns whose cells all look numeric are right-aligned; the rest left. */
 export function markdownTable(header: string[], rows: Cell[][]): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
+  const numeric = (i: number) => i > 0 && rows.every((r) => typeof r[i] === "number" || /^[-—\d.,\s%/×]+$/.test(String(r[i] ?? "")));
   return [
     `| ${header.map(esc).join(" | ")} |`,
-    `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+    `| ${header.map((_, i) => (numeric(i) ? "---:" : "---")).join(" | ")} |`,
     ...rows.map((r) => `| ${r.map((c) => esc(text(c))).join(" | ")} |`),
   ].join("\n");
 }
