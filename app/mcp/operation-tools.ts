@@ -1,7 +1,9 @@
 /**
  * The "operation tools" profile mode: chosen catalog operations listed as individual tools,
- * each with a typed input schema built from its parameters, annotations from its risk class,
- * and the whole list held to the profile's token budget.
+ * each with a typed input schema built from its parameters (plus cluster, paging for reads and
+ * approvalId), annotations from its risk class, and the whole list held to the profile's token
+ * budget. The names cluster, body, fields, limit, offset and approvalId are the gateway's own;
+ * an ND parameter of the same name is shadowed by them.
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import { renderSchema } from "../catalog/compact-schema.ts";
@@ -23,10 +25,10 @@ function jsonType(type: string): string {
 }
 
 export function operationTool(op: Operation): Tool {
-  const properties: Record<string, unknown> = {
-    cluster: { type: "string", description: "Cluster name; optional when you can use only one" },
-  };
+  const cluster = { type: "string", description: "Cluster name; optional when you can use only one" };
+  const properties: Record<string, unknown> = { cluster };
   for (const p of op.parameters) properties[p.name] = paramSchema(p);
+  properties.cluster = cluster;
   if (op.requestBody && !op.requestBody.multipart) {
     properties.body = { type: "object", description: `Request body: ${renderSchema(op.requestBody.schema, op.schemas, { maxChars: 400, maxDepth: 2 })}` };
   }
@@ -35,6 +37,9 @@ export function operationTool(op: Operation): Tool {
     properties.limit = { type: "integer", minimum: 1, maximum: 200 };
     properties.offset = { type: "integer", minimum: 0 };
   }
+  // Any operation can fall under an approval rule, and the refusal tells the model to call again
+  // with the approval's id: the schema must accept it, or the approved call could never be made.
+  properties.approvalId = { type: "string", description: "Approved request id, when asked for one" };
   const required = op.parameters.filter((p) => p.required).map((p) => p.name);
   if (op.requestBody?.required && !op.requestBody.multipart) required.push("body");
   const write = op.risk === "write" || op.risk === "destructive";

@@ -104,7 +104,8 @@ describe("token budgets", () => {
     expect(listed.isError).toBeFalsy();
     const before = world.sim.requestLog.find("/appcenter", "POST").length;
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("ndfc.createVrf");
-    const write = await client.callTool({ name: "ndfc.createVrf", arguments: { fabric: "x", body: { vrfName: "v" } } });
+    // approvalId is part of every operation tool's schema (an approval rule may ask for it).
+    const write = await client.callTool({ name: "ndfc.createVrf", arguments: { fabric: "x", body: { vrfName: "v" }, approvalId: crypto.randomUUID() } });
     expect(write.isError).toBe(true);
     expect((write.content as { text: string }[])[0]!.text).toContain("edit mode is off");
     const unlisted = await client.callTool({ name: "call_operation", arguments: { operation: "manage.listFabrics" } });
