@@ -35,6 +35,10 @@ interface CallParts extends Meta {
   parts: { part: string; dbRoundTrips: number; soloP50Ms: number; soloMeanMs: number; concurrentPerSecond: number; concurrentP50Ms: number; concurrentP99Ms: number }[];
   shaping: { microsPerCall: number };
 }
+interface GatewayProfile extends Meta {
+  clients: number; calls: number; callsPerSecond: number; cpuMsPerCall: number; samples: number;
+  shares: { owner: string; samples: number; share: number }[];
+}
 interface AuditInsert {
   at: string; writers: number; phaseMs: number;
   results: { variant: string; inserts: number; perSecond: number; p50Ms: number; p99Ms: number }[];
@@ -167,6 +171,16 @@ function partsSection(p: CallParts | null): string {
   ].join("\n");
 }
 
+function profileSection(g: GatewayProfile | null): string {
+  if (!g) return missing("gateway-profile");
+  return [
+    `The gateway process under \`bun --cpu-prof\`, ${g.clients} Streamable HTTP clients calling list_fabrics (core catalog, so the schema load above does not drown the rest): ` +
+      `${f0(g.calls)} calls, ${f2(g.cpuMsPerCall)} gateway CPU-ms per call. Each sample is charged to the nearest package or app folder on its stack (runtime work such as socket writes counts for the code that asked for it):`,
+    "",
+    markdownTable(["caused by", "share of samples", "CPU-ms per call"], g.shares.slice(0, 12).map((s) => [s.owner, pct(s.share), (s.share * g.cpuMsPerCall).toFixed(3)])),
+  ].join("\n");
+}
+
 function auditSection(a: AuditInsert | null): string {
   if (!a) return missing("audit-insert");
   return [
@@ -184,6 +198,7 @@ export function writeReport(): string {
   const c = readResult<Overhead>("gateway-overhead");
   const p = readResult<CallParts>("call-parts");
   const audit = readResult<AuditInsert>("audit-insert");
+  const g = readResult<GatewayProfile>("gateway-profile");
   const m = (a ?? b ?? c ?? p)?.machine;
   const loads = [a, b, c, p].flatMap((r) => (r?.machine.loadAverage1m !== undefined ? [r.machine.loadAverage1m] : []));
   const dirty = git("status --porcelain -- app sim sql").split("\n").filter(Boolean).length;
@@ -215,6 +230,8 @@ export function writeReport(): string {
     "## Where a gateway call's time goes",
     "",
     partsSection(p),
+    "",
+    profileSection(g),
     "",
     "## Audit inserts",
     "",

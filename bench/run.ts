@@ -12,6 +12,7 @@ const BENCHES: { file: string; args?: string[] }[] = [
   { file: "read-tasks.bench.ts" },
   { file: "gateway-overhead.bench.ts" },
   { file: "call-parts.bench.ts" },
+  { file: "gateway-profile.bench.ts" },
   { file: "audit-insert.bench.ts", args: ["--phase-ms", "5000"] },
 ];
 
