@@ -69,7 +69,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const audited = auditedResult(deps, base, started);
 
   if (!op) {
-    return audited({ status: "failed", error: "unknown operation" }, toolError(`unknown operation "${req.operationId}"; use search_operations to find the right id.`));
+    return audited({ status: "failed", error: "unknown operation" }, toolError(`unknown operation "${req.operationId.slice(0, 100)}"; use search_operations to find the right id.`));
   }
   const cluster = await pickCluster(deps, principal, req.cluster);
   if (typeof cluster === "string") return audited({ status: "denied", decision: "deny", reason: cluster }, toolError(cluster));
@@ -111,7 +111,8 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const byApproval = decision.check === "approval";
   const callId = write ? crypto.randomUUID() : null;
   if (write || byApproval) {
-    const claimed = await claimBeforeCalling(deps, { principal, approvalId: byApproval ? req.approvalId! : null, approvalCall, intent: write ? { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } } : null });
+    const intent: AuditEventInput | null = write ? { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } } : null;
+    const claimed = await claimBeforeCalling(deps, { principal, approvalId: byApproval ? req.approvalId! : null, approvalCall, intent });
     if (claimed === "approval-gone") {
       const reason = "the approval was used by another call a moment ago (an approval allows exactly one call); request a new one.";
       return audited({ status: "denied", decision: "deny", reason }, toolError(`refused: ${reason}`, { check: "approval" }));

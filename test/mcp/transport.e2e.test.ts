@@ -8,7 +8,7 @@ import { systemPrincipal } from "../../app/identity/actor.ts";
 import { createApiToken, revokeApiToken } from "../../app/identity/api-tokens.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, lastAuditId, waitFor } from "./mcp-test-kit.ts";
-import { serveRoutes, type RoutesHarness } from "./routes-harness.ts";
+import { serveRoutes, type HarnessOptions, type RoutesHarness } from "./routes-harness.ts";
 
 const world = await startMcpWorld();
 const harnesses: RoutesHarness[] = [];
@@ -24,7 +24,7 @@ async function freshToken(user: string, name: string): Promise<{ token: string; 
   return { token: created.token, id: created.id };
 }
 
-async function harness(limits: Parameters<typeof serveRoutes>[1]["limits"]): Promise<RoutesHarness> {
+async function harness(limits: HarnessOptions["limits"]): Promise<RoutesHarness> {
   const h = await serveRoutes(world, { limits });
   harnesses.push(h);
   return h;
