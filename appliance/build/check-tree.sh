@@ -13,7 +13,7 @@ ok "nft -c -f /etc/nftables.conf (image)"
 # units: verify prints nothing (unknown keys only warn), exposure ≤ 2.0 for the gateway
 units="nexus-mcp.service nexus-mcp-migrate.service nexus-mcp-db-setup.service nexus-mcp-pg-cluster.service
 nexus-mcp-firstboot.service nexus-mcp-tls-renew.service nexus-mcp-tls-renew.timer
-nexus-mcp-audit-retention.service nexus-mcp-audit-retention.timer"
+nexus-mcp-audit-retention.service nexus-mcp-audit-retention.timer nexus-mcp-backup.service nexus-mcp-backup.timer"
 for u in $units; do
   out=$(systemd-analyze verify --root="$R" "$R/usr/lib/systemd/system/$u" 2>&1) || fail "verify $u: $out"
   [[ -z $out ]] || fail "verify $u printed: $out"
@@ -43,4 +43,15 @@ ok "no compilers or -dev packages"
 id nexus-mcp > /dev/null 2>&1 || chroot "$R" id nexus-mcp > /dev/null || fail "user nexus-mcp missing"
 ok "users nexus-mcp, nexus-mcp-owner"
 chroot "$R" /usr/local/bin/bun --version > /dev/null || fail "bun does not run in the image"
+# the product's own checks the wizard relies on: the CLI loads in the image and knows its commands
+out=$(cd "$R/opt/nexus-mcp" && printf 'a sufficiently long one\n' | chroot "$R" /usr/local/bin/bun /opt/nexus-mcp/app/cli.ts password check 2>&1) \
+  || fail "cli.ts password check does not run in the image: $out"
+commands=$(chroot "$R" /usr/local/bin/bun /opt/nexus-mcp/app/cli.ts 2>&1 || true)
+for c in backup restore "backup verify"; do
+  grep -qx "  $c" <<< "$commands" || fail "the CLI in the image lacks '$c'"
+done
+ok "cli.ts loads in the image: password check, backup, restore"
+grep -q 'REVOKE CREATE ON SCHEMA public' "$R/usr/share/nexus-mcp/postgres/grants.sql" && ! grep -q '^GRANT CREATE' "$R/usr/share/nexus-mcp/postgres/grants.sql" \
+  || fail "grants.sql must not grant CREATE on the schema to the app role"
+ok "grants.sql: no CREATE for the app role"
 ok "bun $(chroot "$R" /usr/local/bin/bun --version) runs in the image"

@@ -138,6 +138,20 @@ password_problem() {
     qwertyuiopasdfghjklzxcvbnm 1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p; do
     [[ $run == *"$lower"* ]] && { echo "a run of neighbouring keys or letters is too easy to guess"; return; }
   done
+  _app_password_problem "$pw" "$user"
+  return 0
+}
+
+# The product's own policy (app/identity/password-policy.ts, `cli.ts password check`) has the last
+# word when the app is installed: the wizard must never accept a password that the gateway would
+# then refuse when it creates the first administrator. Silent when the app cannot be run.
+APP_BUN=${APP_BUN:-/usr/local/bin/bun}
+APP_DIR=${APP_DIR:-/opt/nexus-mcp}
+_app_password_problem() {
+  local pw=$1 user=$2 out rc=0
+  [[ -x $APP_BUN && -r $APP_DIR/app/cli.ts ]] || return 0
+  out=$(printf '%s\n' "$pw" | "$APP_BUN" "$APP_DIR/app/cli.ts" password check --user "$user" 2> /dev/null) || rc=$?
+  ((rc == 1)) && [[ -n $out ]] && echo "$out"
   return 0
 }
 

@@ -6,11 +6,10 @@
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nexus_mcp_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO nexus_mcp_app;
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM nexus_mcp_app, PUBLIC;
--- TEMPORARY (remove when the app's server start no longer runs migrate()): the gateway calls
--- migrate() at start, whose `CREATE TABLE IF NOT EXISTS schema_migrations` needs CREATE on the
--- schema even when the table exists. The migrate unit has always run first, so this is a no-op
--- there; the application role still owns nothing that exists and cannot touch audit_events.
-GRANT CREATE ON SCHEMA public TO nexus_mcp_app;
+-- The application role never runs DDL: the gateway starts with MIGRATE_ON_START=false and only
+-- checks that the schema is current; migrations run as the owner (nexus-mcp-migrate.service).
+-- Revoked explicitly so that a database from an older image (which granted it) loses it too.
+REVOKE CREATE ON SCHEMA public FROM nexus_mcp_app, nexus_mcp, PUBLIC;
 DO $$
 BEGIN
   IF to_regclass('public.audit_events') IS NOT NULL THEN

@@ -37,7 +37,7 @@ function verify(path: string): string {
 
 describe.skipIf(need.length > 0)("systemd units", () => {
   test("there are the units the issue asks for", () => {
-    for (const u of ["nexus-mcp.service", "nexus-mcp-migrate.service", "nexus-mcp-firstboot.service", "nexus-mcp-tls-renew.service", "nexus-mcp-tls-renew.timer", "nexus-mcp-audit-retention.service", "nexus-mcp-audit-retention.timer"]) {
+    for (const u of ["nexus-mcp.service", "nexus-mcp-migrate.service", "nexus-mcp-firstboot.service", "nexus-mcp-tls-renew.service", "nexus-mcp-tls-renew.timer", "nexus-mcp-audit-retention.service", "nexus-mcp-audit-retention.timer", "nexus-mcp-backup.service", "nexus-mcp-backup.timer"]) {
       expect(units).toContain(u);
     }
   });
@@ -92,8 +92,19 @@ describe.skipIf(need.length > 0)("systemd units", () => {
     expect(text).toMatch(/^RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6/m);
   });
 
+  test("the app role runs no DDL: MIGRATE_ON_START=false, the socket directory from DATABASE_URL, no CREATE grant", () => {
+    for (const u of units.filter((n) => n.endsWith(".service"))) expect(unitText(u)).not.toContain("PGHOST");
+    for (const u of ["nexus-mcp.service", "nexus-mcp-tls-renew.service", "nexus-mcp-audit-retention.service"]) {
+      expect(unitText(u)).toMatch(/^Environment=.*\bPGUSER=nexus_mcp\b.*\bMIGRATE_ON_START=false\b/m);
+    }
+    expect(unitText("nexus-mcp-migrate.service")).toContain("PGUSER=nexus_mcp_owner");
+    const grants = readFileSync(join(REPO, "appliance/postgres/grants.sql"), "utf8");
+    expect(grants).not.toMatch(/^GRANT CREATE/m);
+    expect(grants).toContain("REVOKE CREATE ON SCHEMA public FROM nexus_mcp_app, nexus_mcp, PUBLIC;");
+  });
+
   test("timers are persistent and daily", () => {
-    for (const t of ["nexus-mcp-tls-renew.timer", "nexus-mcp-audit-retention.timer"]) {
+    for (const t of ["nexus-mcp-tls-renew.timer", "nexus-mcp-audit-retention.timer", "nexus-mcp-backup.timer"]) {
       const text = unitText(t);
       expect(text).toContain("Persistent=true");
       expect(text).toMatch(/OnCalendar=(daily|\*-\*-\* \d\d:\d\d:\d\d)/);
