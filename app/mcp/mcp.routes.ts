@@ -4,7 +4,8 @@
  *
  * Guarantees: every request passes admission first (mcp-admission.ts: Host/Origin, bearer
  * credential, rate limit — the browser session cookie is never looked at here); then the body
- * size limit (413, enforced while reading) and JSON-RPC validation. An SSE session only accepts
+ * size limit (413, enforced while reading) and JSON-RPC validation, whose refusals are audited
+ * for the admitted caller (coalesced like admission's). An SSE session only accepts
  * messages from the user who opened it, its responses go only to its own stream, and a refused
  * credential (e.g. revoked mid-session) also ends the stream it opened. `close()` ends every
  * stream cleanly so shutdown never waits on an idle client.
@@ -82,17 +83,25 @@ export function mcpRoutes(deps: McpRouteDeps) {
     if (clientNames.size > 10_000) clientNames.delete(clientNames.keys().next().value!);
   };
 
-  async function readMessage(request: Request): Promise<JSONRPCMessage | Response> {
+  /** The one JSON-RPC message of a POST; a refusal is audited (coalesced) for the admitted caller. */
+  async function readMessage(request: Request, admitted: Admitted): Promise<JSONRPCMessage | Response> {
+    const refuse = (status: number, code: number, message: string) => {
+      coalescer.record(`body:${admitted.credential}:${code}:${status}`, {
+        action: "mcp.request", status: "failed", error: message, requestId: admitted.requestId, actor: admitted.actor,
+        details: { path: new URL(request.url).pathname },
+      });
+      return rpcError(status, code, message);
+    };
     const body = await readJsonBody(request, deps.limits.maxBody);
     if ("problem" in body) {
       return body.problem === "too-large"
-        ? rpcError(413, -32600, `request body too large (limit ${deps.limits.maxBody} bytes)`)
-        : rpcError(400, -32700, "parse error: the body is not valid JSON");
+        ? refuse(413, -32600, `request body too large (limit ${deps.limits.maxBody} bytes)`)
+        : refuse(400, -32700, "parse error: the body is not valid JSON");
     }
-    if (Array.isArray(body.json)) return rpcError(400, -32600, "batch requests are not supported; send one JSON-RPC message per request");
+    if (Array.isArray(body.json)) return refuse(400, -32600, "batch requests are not supported; send one JSON-RPC message per request");
     const message = body.json as JSONRPCMessage;
     if (!isJSONRPCRequest(message) && !isJSONRPCNotification(message) && !isJSONRPCResponse(message)) {
-      return rpcError(400, -32600, "invalid request: not a JSON-RPC 2.0 message");
+      return refuse(400, -32600, "invalid request: not a JSON-RPC 2.0 message");
     }
     return message;
   }
@@ -112,7 +121,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
     const admitted = await admit(request);
     if ("refused" in admitted) return admitted.refused;
     if (request.method !== "POST") return streamable.fetch(request, { authInfo: authInfo(admitted) });
-    const message = await readMessage(request);
+    const message = await readMessage(request, admitted);
     if (message instanceof Response) return message;
     const key = credentialKey(admitted.principal);
     const name = clientName(message);
@@ -144,7 +153,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
     }
     const session = sessions.get(sessionId, admitted.principal.userId);
     if (!session || session.transport.isClosed) return rpcError(404, -32001, "unknown SSE session; open a new one with GET /mcp/sse");
-    const message = await readMessage(request);
+    const message = await readMessage(request, admitted);
     if (message instanceof Response) return message;
     const name = clientName(message);
     if (name) session.clientName = name;

@@ -2,15 +2,16 @@
  * What a model sees when things go wrong, and what the gateway refuses before anything leaves:
  * ND unreachable, slow, failing or answering garbage; path tricks in parameters; unknown tools,
  * wrong argument types, enormous arguments; and an audit log that cannot be written. Every case
- * comes back as a tool error that explains, leaves an audit row (except, by definition, the
- * last), and the gateway keeps serving everyone else.
+ * comes back as a tool error (or, for a body over the limit, a JSON-RPC error) that explains,
+ * leaves an audit row (except, by definition, when the audit log itself is down), and the
+ * gateway keeps serving everyone else.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { addCluster } from "../../app/clusters/clusters.ts";
 import { setEditMode } from "../../app/policy/policy.sql.ts";
 import { freePort } from "../support/ports.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
-import { auditSince, call, lastAuditId, ndRequests, textOf } from "./mcp-test-kit.ts";
+import { auditSince, call, lastAuditId, ndRequests, textOf, waitFor } from "./mcp-test-kit.ts";
 
 const world = await startMcpWorld();
 afterAll(() => world.stop());
@@ -138,7 +139,10 @@ describe("refused before anything leaves the gateway", () => {
   });
 
   test("enormous arguments: over the body limit → 413 JSON-RPC error; under it → refused and audited in bounded size", async () => {
+    const before = await lastAuditId(sql);
     await expect(call(vera, "search_operations", { query: "x".repeat(2_000_000) })).rejects.toThrow(/413|too large/);
+    const refusal = await waitFor(async () => (await auditSince(sql, before)).find((r) => r.action === "mcp.request"));
+    expect(refusal).toMatchObject({ status: "failed", username: "vera", error: "request body too large (limit 1048576 bytes)" });
     const mark = await lastAuditId(sql);
     const big = await call(vera, "search_operations", { query: "vrf ".repeat(100_000) });
     expect(textOf(big)).toContain("query must NOT have more than 200 characters");
