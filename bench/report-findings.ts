@@ -10,11 +10,11 @@ export const FINDINGS = `## Findings and proposed fixes
 1. **Every call loads its catalog operation with every component schema it reaches.**
    \`catalog.get\` → \`loadActiveOperation\` aggregates the schemas in PostgreSQL
    (\`jsonb_object_agg\` over \`catalog_schemas\`), ships them and parses them — 141 schemas,
-   ≈ 130 KB, for Cisco's \`manage.listFabrics\`. That one query costs ≈ 20 ms alone and caps at
+   ≈ 130 KB, for Cisco's \`manage.listFabrics\`. That one query costs ≈ 20–35 ms alone and caps at
    ≈ 80–100/s (table "Where a gateway call's time goes"); with Cisco's documents imported (as in
    production) it is most of the ≈ 20 ms of PostgreSQL CPU per call and holds the gateway at
-   30–80 calls/s. With the core document's copy (1 schema) the same calls run at ≈ 250–280/s
-   and, paced at 100/s, add ≈ 14 ms p50 instead of ≈ 0.8–3 s (lean-catalog table).
+   30–80 calls/s. With the core document's copy (1 schema) the same calls run at ≈ 240–370/s
+   and, paced at 100/s, add ≈ 10–15 ms p50 instead of ≈ 1–3 s (lean-catalog table).
    **Fix:** a call needs method, path, parameters, risk, idempotency, secret fields and the
    body flags — not schemas. Load a lean "call view" without schemas (schemas only for
    describe_operation and body rendering), or better cache immutable \`Operation\` objects in
@@ -23,9 +23,9 @@ export const FINDINGS = `## Findings and proposed fixes
 2. **≈ 10 PostgreSQL round trips per call** (measured 9–10 commits per call): token lookup and
    principal (2), rate-limit upsert (1), tool profile (read twice: once for dispatch's surface
    check, again for the guard), catalog operation (1), cluster list (1), policy snapshot (1),
-   cluster row again for the ND client pool (1), audit insert (1). Alone they take ≈ 3.4 ms
-   and, on a 20-connection pool with 50 callers, cap at ≈ 640 calls/s with the core catalog
-   *before* any HTTP, TLS, SDK or ND work; the postgres driver is then the largest single
+   cluster row again for the ND client pool (1), audit insert (1). Even with a 1-schema operation
+   they take ≈ 3–8 ms alone and, on a 20-connection pool with 50 callers, cap at a few
+   hundred calls/s (last row of the steps table) *before* any HTTP, TLS, SDK or ND work; the postgres driver is then the largest single
    cause of gateway CPU (≈ 1 ms per call, profile table). **Fix:** three round trips —
    (i) token + principal + rate-limit bucket in one statement (CTE); (ii) one "decision
    snapshot" query returning policy, tool profile, the principal's clusters (with
@@ -36,7 +36,7 @@ export const FINDINGS = `## Findings and proposed fixes
    \`AuditCoalescer\` pattern that already exists for refused requests, with each caller awaiting
    its batch's commit, keeps "a read whose audit event cannot be written is not returned"
    while turning N inserts into one multi-row INSERT per few ms. (\`audit-insert.bench.ts\`
-   shows the chained table itself sustains ≈ 1,500/s with 32 writers, so the chain is not the
+   shows the chained table itself sustains ≈ 1,100–1,600/s with 32 writers, so the chain is not the
    limit.)
 4. **Per-request MCP machinery**: in stateless mode the SDK handler builds a \`Server\` per
    POST and validates every message with zod — ≈ 0.7 ms of gateway CPU per call (MCP SDK +
@@ -114,7 +114,7 @@ routes answers by JSON-RPC id across *all* sessions, so two clients using the sa
 each other's answers; axios sends \`Connection: close\`, a new TLS handshake to ND per call.
 It has no authentication on its listener, no policy, no audit, and returns raw
 pretty-printed JSON (≈ 40 % more tokens than compact). Its ≈ 4–6 CPU-ms per call in Node put
-it at 140–290 calls/s: the gateway with a lean catalog load is in the same range while it
+it at 140–290 calls/s closed-loop and ≈ 6–7 ms added p50 paced: the gateway with a lean catalog load is in the same range while it
 authenticates, rate-limits, guards and audits every call; with Cisco's catalog loaded per
 call it is several times slower.
 
