@@ -199,7 +199,7 @@ async function execute(
       body: req.body, idempotent: op.idempotent, signal: ctx.signal,
     });
   } catch (err) {
-    return state.audited(...failedCall(deps, op, err, state));
+    return state.audited(...failedCall(deps, err, state));
   }
   const shaped = shapeResponse(result.body, {
     fields: req.fields, limit, offset, upstreamPaged, maxChars: deps.limits.maxChars, maxString: deps.limits.maxString, secretFields: op.secretFields,
@@ -216,16 +216,17 @@ async function execute(
 }
 
 /** The audit event and tool error of a call ND did not complete; unexpected errors say only that. */
-function failedCall(deps: McpDeps, op: Operation, err: unknown, state: ExecState): Parameters<Audited> {
+function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<Audited> {
   const failure = deps.ndFailure(err);
+  const base = { ...state.base, details: { ...state.base.details, phase: "outcome" } };
   const unsure = state.write ? " The write may or may not have been applied; check its state before retrying." : "";
   if (!failure) {
     // Not an ND failure: a bug or an abort. Its message is for administrators (the audit row,
     // redacted there), never for the model.
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
-    return [{ ...state.base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
+    return [{ ...base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
   }
   const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
   const mayHaveRun = state.write && (failure.kind === "timeout" || failure.kind === "unreachable") ? unsure : "";
-  return [{ ...state.base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
+  return [{ ...base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
 }

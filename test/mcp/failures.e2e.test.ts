@@ -59,6 +59,23 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabrics" });
   });
 
+  test("a write whose ND call fails leaves its intent and a failed outcome, linked, and warns it may have run", async () => {
+    await setEditMode(sql, admin, true, null);
+    const mark = await lastAuditId(sql);
+    let r;
+    try {
+      r = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "down", params: { fabric: "f1" }, body: { vrfName: "lost", vrfId: 50777 } });
+    } finally {
+      await setEditMode(sql, admin, false, null);
+    }
+    expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
+    expect(textOf(r)).toContain("The write may or may not have been applied");
+    const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
+    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["failed", "outcome"]]);
+    expect(rows[0]!.call_id).toBeTruthy();
+    expect(rows[1]!.call_id).toBe(rows[0]!.call_id);
+  });
+
   const faults: [string, string, string][] = [
     ["status=503", "upstream_error, HTTP 503", "HTTP 503"],
     ["status=502; html", "upstream_error, HTTP 502", "HTTP 502"],
