@@ -8,6 +8,7 @@ import type { Database } from "./db.ts";
 import type { Logger } from "./log.ts";
 import { startAuditSealer, type AuditSealer } from "./audit/audit-seal.ts";
 import { createCatalogIndexCache, type CatalogIndexCache } from "./catalog/catalog-index.ts";
+import { createOperationCache, type OperationCache } from "./catalog/operation-cache.ts";
 import { readCoreDocument } from "./catalog/core-document.ts";
 import { importDocuments } from "./catalog/import.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./clusters/cluster-url-policy.ts";
@@ -28,6 +29,7 @@ export interface Services {
   urlPolicy: UrlPolicy;
   ndClients: NdClientPool;
   catalogIndex: CatalogIndexCache;
+  operationCache: OperationCache;
   sealer: AuditSealer;
   firstAdmin: FirstAdminResult;
   close(): Promise<void>;
@@ -64,7 +66,7 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   }, 10 * 60_000);
   purge.unref();
   return {
-    keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), sealer, firstAdmin,
+    keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, firstAdmin,
     async close() {
       clearInterval(purge);
       await sealer.stop();

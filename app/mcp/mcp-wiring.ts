@@ -5,7 +5,7 @@
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
-import { loadActiveOperation, loadActiveOperations } from "../catalog/catalog.sql.ts";
+import { loadActiveOperations } from "../catalog/catalog.sql.ts";
 import { listClusters } from "../clusters/clusters.ts";
 import { NdError } from "../clusters/nd-errors.ts";
 import type { NdMethod } from "../clusters/nd-client.ts";
@@ -55,7 +55,7 @@ export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
       return null;
     },
     catalog: {
-      get: (id) => loadActiveOperation(sql, id),
+      get: (id) => services.operationCache.get(sql, id),
       search: (query, limit, filter) => services.catalogIndex.search(sql, query, { limit, filter }),
       async many(patterns) {
         const index = await services.catalogIndex.index(sql);
