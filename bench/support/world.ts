@@ -66,53 +66,59 @@ export interface BenchWorld {
 export async function startBenchWorld(opts: WorldOptions = {}): Promise<BenchWorld> {
   const dir = mkdtempSync(join(tmpdir(), "nmg-bench-"));
   const children: Child[] = [];
-  const pg = await startPgCluster();
+  let pg: PgCluster | null = null;
   let sql: Sql | null = null;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+    for (const c of children.reverse()) await c.stop();
+    await sql?.end({ timeout: 2 });
+    await pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Ctrl-C or a timeout, even during set-up, must not leave a PostgreSQL, simulator or gateway running.
+  const interrupted = () => void stop().finally(() => process.exit(130));
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
+    pg = await startPgCluster();
     const admin = connect(pg.url("postgres"), { max: 1 });
     await admin`create database nmg_bench`;
     await admin.end();
     const databaseUrl = pg.url("nmg_bench");
-    sql = connect(databaseUrl, { max: 10 });
-    await migrate(sql);
+    const db = connect(databaseUrl, { max: 10 });
+    sql = db;
+    await migrate(db);
 
     const encryptionKey = randomBytes(32).toString("base64");
     const [sim, gateway] = await Promise.all([startSim(dir, opts.sim ?? {}, children), startGateway(dir, databaseUrl, encryptionKey, opts.gatewayEnv ?? {}, opts.gatewayBunFlags ?? [], children)]);
     const fetchTls = (url: string, init: RequestInit = {}) =>
       fetch(url, { ...init, tls: { ca: url.startsWith(sim.url) ? sim.caPem : gateway.ca } } as RequestInit);
 
-    const { keyring } = await loadKeyring({ sql, dataDir: join(dir, "gateway"), encryptionKey });
+    const { keyring } = await loadKeyring({ sql: db, dataDir: join(dir, "gateway"), encryptionKey });
     const actor = { via: "cli", username: "bench" };
-    const cluster = await addCluster(sql, { keyring, urlPolicy: parseUrlPolicy(["*"], true), actor }, {
+    const cluster = await addCluster(db, { keyring, urlPolicy: parseUrlPolicy(["*"], true), actor }, {
       name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
       tls: { verify: true, caPem: sim.caPem }, maxConcurrency: opts.clusterConcurrency,
     });
     const cli = { by: systemPrincipal("cli") };
     const passwords = createPasswordHasher();
-    await createUser(sql, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, cli, { passwords });
-    await createUser(sql, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, cli, { passwords });
+    await createUser(db, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, cli, { passwords });
+    await createUser(db, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, cli, { passwords });
     const tokens = {} as BenchWorld["tokens"];
     for (const username of ["admin", "olga", "vera"] as const) {
-      tokens[username] = (await createApiToken(sql, { username, name: `${username}-laptop` }, cli)).token;
+      tokens[username] = (await createApiToken(db, { username, name: `${username}-laptop` }, cli)).token;
     }
     const loadTokens: string[] = [];
-    for (let i = 0; i < (opts.loadTokens ?? 0); i++) loadTokens.push((await createApiToken(sql, { username: "vera", name: `load-${i}` }, cli)).token);
-    const catalogImport = opts.importCisco ? await importDocuments(sql, await readDirectoryInputs(ND_OPENAPI_DIR)) : null;
-
-    const db = sql;
+    for (let i = 0; i < (opts.loadTokens ?? 0); i++) loadTokens.push((await createApiToken(db, { username: "vera", name: `load-${i}` }, cli)).token);
+    const catalogImport = opts.importCisco ? await importDocuments(db, await readDirectoryInputs(ND_OPENAPI_DIR)) : null;
     return {
       dir, sql: db, pg, postmasterPidFile: join(pg.host, "data", "postmaster.pid"), databaseUrl, sim, gateway, clusterId: cluster.id, tokens, loadTokens, catalogImport, fetch: fetchTls,
-      async stop() {
-        for (const c of children.reverse()) await c.stop();
-        await db.end({ timeout: 2 });
-        await pg.stop();
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop,
     };
   } catch (err) {
-    for (const c of children.reverse()) await c.stop();
-    await sql?.end({ timeout: 2 });
-    await pg.stop();
+    await stop();
     throw err;
   }
 }
