@@ -33,6 +33,7 @@ export interface NewApiTokenRow {
 export interface TokenVerification {
   id: string;
   userId: string;
+  username: string;
   name: string;
   secretHash: string;
   readOnly: boolean;
@@ -50,9 +51,9 @@ export async function insertApiToken(db: Db, t: NewApiTokenRow): Promise<void> {
 /** The row of one presented token, looked up by its id only. */
 export async function findTokenForVerification(db: Db, id: string): Promise<TokenVerification | null> {
   const rows = await db<TokenVerification[]>`
-    select id, user_id::text as "userId", name, secret_hash as "secretHash", read_only as "readOnly", clusters,
-           expires_at as "expiresAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
-    from api_tokens where id = ${id}`;
+    select t.id, t.user_id::text as "userId", u.username, t.name, t.secret_hash as "secretHash", t.read_only as "readOnly",
+           t.clusters, t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt", t.revoked_at as "revokedAt"
+    from api_tokens t join users u on u.id = t.user_id where t.id = ${id}`;
   return rows[0] ?? null;
 }
 

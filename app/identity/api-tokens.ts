@@ -145,18 +145,29 @@ export interface TokenUse {
 
 export type TokenFailure = "malformed" | "unknown" | "expired" | "revoked" | "inactive";
 
+/** Who a refused token belongs to, once its secret matched (for the audit; never for access). */
+export interface TokenOwner {
+  tokenId: string;
+  tokenName: string;
+  userId: string;
+  username: string;
+}
+
+export type TokenCheck = { principal: Principal } | { failure: TokenFailure; owner?: TokenOwner };
+
 /** The principal of a presented token, or why there is none. */
-export async function checkApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<{ principal: Principal } | { failure: TokenFailure }> {
+export async function checkApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<TokenCheck> {
   const parts = parseApiToken(bearer);
   if (!parts) return { failure: "malformed" };
   const row = await findTokenForVerification(sql, parts.id);
   // Wrong secret reads as unknown: whoever lacks the secret learns nothing about the id.
   if (!row || !secretMatches(parts.secret, row.secretHash)) return { failure: "unknown" };
   const now = use.now ?? new Date();
-  if (row.revokedAt) return { failure: "revoked" };
-  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { failure: "expired" };
+  const known: TokenOwner = { tokenId: row.id, tokenName: row.name, userId: row.userId, username: row.username };
+  if (row.revokedAt) return { failure: "revoked", owner: known };
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { failure: "expired", owner: known };
   const owner = await loadPrincipal(sql, row.userId, "token");
-  if (!owner?.active) return { failure: "inactive" };
+  if (!owner?.active) return { failure: "inactive", owner: known };
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
     await touchApiToken(sql, row.id, now, use.clientIp ?? null, new Date(now.getTime() - TOUCH_INTERVAL_MS));
   }

@@ -20,7 +20,7 @@ import type { AuditCoalescer } from "./audit-coalescer.ts";
 export type AuthOutcome =
   | { principal: Principal }
   | { failure: "invalid" }
-  | { failure: "revoked" | "expired" | "inactive"; tokenId: string | null };
+  | { failure: "revoked" | "expired" | "inactive"; tokenId: string | null; owner?: { userId: string; username: string; tokenName: string } };
 
 export type Authenticate = (bearer: string, clientIp: string) => Promise<AuthOutcome>;
 
@@ -88,7 +88,7 @@ export function createAdmission(deps: AdmissionDeps) {
       if (outcome.failure !== "invalid") {
         deps.coalescer.record(`auth:${credential}`, {
           action: "mcp.auth", status: "denied", decision: "deny", reason: WHY[outcome.failure], requestId,
-          actor: { via: "token", clientIp, userAgent },
+          actor: { via: "token", clientIp, userAgent, userId: outcome.owner?.userId ?? null, username: outcome.owner?.username ?? null, tokenName: outcome.owner?.tokenName ?? null },
           target: { resourceType: "api_token", resourceId: outcome.tokenId },
           details: { path: new URL(request.url).pathname },
         });

@@ -74,7 +74,10 @@ export function mcpAuthenticator(sql: Sql, config: Config): Authenticate {
       if ("principal" in checked) return checked;
       if (checked.failure === "malformed" || checked.failure === "unknown") return { failure: "invalid" };
       // The secret matched (identity checks it before revocation and expiry), so the id is real.
-      return { failure: checked.failure, tokenId: parseApiToken(bearer)?.id ?? null };
+      const { owner } = checked;
+      return owner
+        ? { failure: checked.failure, tokenId: owner.tokenId, owner: { userId: owner.userId, username: owner.username, tokenName: owner.tokenName } }
+        : { failure: checked.failure, tokenId: parseApiToken(bearer)?.id ?? null };
     }
     const principal = await resolveLegacyToken(sql, bearer, config.mcpApiToken, config.mcpApiTokenUser);
     return principal ? { principal } : { failure: "invalid" };

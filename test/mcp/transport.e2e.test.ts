@@ -102,7 +102,7 @@ describe("a token revoked in the middle of a session", () => {
       const mark = await lastAuditId(sql);
       await expect(call(client, "list_clusters")).rejects.toThrow(/401|unauthorized/i);
       const refusal = await waitFor(async () => (await auditSince(sql, mark)).find((r) => r.action === "mcp.auth"));
-      expect(refusal).toMatchObject({ status: "denied", reason: "the API token was revoked" });
+      expect(refusal).toMatchObject({ status: "denied", reason: "the API token was revoked", username: "vera" });
       expect((await auditSince(sql, mark)).filter((r) => r.action === "mcp.call")).toEqual([]);
       if (kind === "sse") {
         // The stream the revoked credential opened is ended too, not left to idle out.
