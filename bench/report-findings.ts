@@ -7,23 +7,21 @@ export const FINDINGS = `## Findings and proposed fixes
 
 ### (c) Gateway overhead — why it is missed, and by how much each part costs
 
-1. **Every call loads its catalog operation with every component schema it reaches.**
-   \`catalog.get\` → \`loadActiveOperation\` aggregates the schemas in PostgreSQL
-   (\`jsonb_object_agg\` over \`catalog_schemas\`), ships them and parses them — 141 schemas,
-   ≈ 130 KB, for Cisco's \`manage.listFabrics\`. That one query costs ≈ 20–35 ms alone and caps at
-   ≈ 80–100/s (table "Where a gateway call's time goes"); with Cisco's documents imported (as in
-   production) it is most of the ≈ 20 ms of PostgreSQL CPU per call and holds the gateway at
-   30–80 calls/s. With the core document's copy (1 schema) the same calls run at ≈ 240–370/s
-   and, paced at 100/s, add ≈ 10–15 ms p50 instead of ≈ 1–3 s (lean-catalog table).
-   **Fix:** a call needs method, path, parameters, risk, idempotency, secret fields and the
-   body flags — not schemas. Load a lean "call view" without schemas (schemas only for
-   describe_operation and body rendering), or better cache immutable \`Operation\` objects in
-   process keyed by the active-catalog stamp, as \`catalog-index.ts\` already does for search
-   (versions never change once imported; the stamp query is one cheap round trip).
-2. **≈ 10 PostgreSQL round trips per call** (measured 9–10 commits per call): token lookup and
+1. **Fixed during this work: every call loaded its catalog operation with every component
+   schema it reaches.** \`loadActiveOperation\` aggregates the schemas in PostgreSQL
+   (\`jsonb_object_agg\` over \`catalog_schemas\`), ships and parses them — 141 schemas,
+   ≈ 130 KB, for Cisco's \`manage.listFabrics\`: ≈ 20–35 ms alone, ≈ 80–100/s at 50 callers
+   (steps table, which still times the uncached query). With Cisco's documents imported it
+   held the gateway at 30–80 calls/s with ≈ 20 ms of PostgreSQL CPU per call, and paced at
+   100/s added ≈ 1–4 s p50. Commit 99e9e9f (operation cache per active-catalog stamp) removed
+   it: now 260–320 calls/s at 50 clients, ≈ 2–3 ms of PostgreSQL CPU per call, ≈ 8 ms added
+   p50 paced. The lean-catalog table checks that no schema cost is left (it matches the main
+   rows). The cache still costs one stamp query per call; an in-process stamp refreshed every
+   few hundred ms, or \`LISTEN/NOTIFY\` on import, would remove that round trip too.
+2. **≈ 10 PostgreSQL round trips per call** (measured 8–10 commits per call): token lookup and
    principal (2), rate-limit upsert (1), tool profile (read twice: once for dispatch's surface
-   check, again for the guard), catalog operation (1), cluster list (1), policy snapshot (1),
-   cluster row again for the ND client pool (1), audit insert (1). Even with a 1-schema operation
+   check, again for the guard), catalog stamp (1, was the full operation), cluster list (1),
+   policy snapshot (1), cluster row again for the ND client pool (1), audit insert (1). Even with a 1-schema operation
    they take ≈ 3–8 ms alone and, on a 20-connection pool with 50 callers, cap at a few
    hundred calls/s (last row of the steps table) *before* any HTTP, TLS, SDK or ND work; the postgres driver is then the largest single
    cause of gateway CPU (≈ 1 ms per call, profile table). **Fix:** three round trips —
@@ -51,7 +49,8 @@ export const FINDINGS = `## Findings and proposed fixes
    across gateway and PostgreSQL) a 2-core box that also runs the simulator and the load
    generator would do ≈ 500–700 audited calls/s, so ≥ 1,000/s is also out of reach on this
    machine. **Proposal:** restate the latency targets at a paced load (e.g. added p50 ≤ 5 ms,
-   p99 ≤ 25 ms at 100 calls/s from 50 clients — the paced table measures exactly this) and
+   p99 ≤ 25 ms at 100 calls/s from 50 clients — the paced table measures exactly this; today
+   ≈ 8 ms and ≈ 40–50 ms) and
    the throughput target per CPU (e.g. ≤ 2 CPU-ms per audited call across gateway and
    PostgreSQL); measure on a machine where load generator and simulator do not share the cores.
 7. The product default of 4 ND requests in flight per cluster is not what limits throughput
@@ -114,9 +113,10 @@ routes answers by JSON-RPC id across *all* sessions, so two clients using the sa
 each other's answers; axios sends \`Connection: close\`, a new TLS handshake to ND per call.
 It has no authentication on its listener, no policy, no audit, and returns raw
 pretty-printed JSON (≈ 40 % more tokens than compact). Its ≈ 4–6 CPU-ms per call in Node put
-it at 140–290 calls/s closed-loop and ≈ 6–7 ms added p50 paced: the gateway with a lean catalog load is in the same range while it
-authenticates, rate-limits, guards and audits every call; with Cisco's catalog loaded per
-call it is several times slower.
+it at 130–290 calls/s closed-loop and ≈ 7 ms added p50 paced at 100/s. The gateway, with the
+operation cache, is in the same range or better (260–320 calls/s, ≈ 8 ms added p50 paced)
+while it authenticates, rate-limits, guards and audits every call; before the cache it was
+several times slower than the peer.
 
 ### How to rerun
 

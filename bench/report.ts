@@ -149,7 +149,7 @@ function overheadSection(c: Overhead | null): string {
     `With the product's default of 4 ND requests in flight per cluster (the phases above use 64): http × 50 → ${f0(n.perSecond)} calls/s, p50 ${f2(n.p50Ms)} ms, p99 ${f2(n.p99Ms)} ms.`,
     ...(c.leanCatalog?.length ? [
       "",
-      "**The same calls with a lean catalog load**: Cisco's manage document switched off, so manage.listFabrics resolves to the core document's copy (1 component schema instead of 141, same ND request) — roughly what every call would cost if the gateway stopped loading schemas per call:",
+      "**The same calls with a 1-schema operation**: Cisco's manage document switched off, so manage.listFabrics resolves to the core document's copy (1 component schema instead of 141, same ND request). Before the operation cache (commit 99e9e9f) this showed what the per-call schema load cost; with it, these rows should match the ones above:",
       "",
       markdownTable(["target", "load", "calls/s", "p50 ms", "p99 ms", "added p50 ms", "added p99 ms", "gateway CPU ms/call", "postgres CPU ms/call", "audit rows / calls"],
         c.leanCatalog.map((p) => [p.target, p.mode === "paced" ? `paced ${p.offeredPerSecond}/s` : `closed, ${p.concurrency} clients`, f0(p.perSecond), f2(p.p50Ms), f2(p.p99Ms), ...added(p),
