@@ -11,7 +11,7 @@
 
 export const REDACTED = "[redacted]";
 
-const SECRET_KEY = /password|passwd|secret|token|apikey|authorization|cookie|privatekey|credential/;
+const SECRET_KEY = /password|passwd|passphrase|secret|token|apikey|authorization|cookie|privatekey|encryptionkey|sshkey|credential/;
 
 /** Strings (or parts of strings) that are credentials whatever key they sit under. */
 const SECRET_VALUE_PATTERNS: readonly [RegExp, string][] = [

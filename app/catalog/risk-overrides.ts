@@ -27,6 +27,8 @@ export const RISK_OVERRIDES: RiskOverrides = {
   "infra.getTechSupport": sensitive("inventory of tech-support archives"),
   "infra.listBackups": sensitive("inventory of configuration backups"),
   "infra.getBackup": sensitive("configuration backup details"),
+  "infra.listBackupSchedules": sensitive("review: schedules carry the backup encryption key in clear"),
+  "infra.getBackupSchedule": sensitive("review: a schedule carries the backup encryption key in clear"),
   "infra.listUserAPIKeys": sensitive("API-key management"),
   "infra.getSpecificAPIKey": sensitive("API-key management"),
   "infra.listLocalUsers": sensitive("user directory"),

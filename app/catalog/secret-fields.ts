@@ -7,7 +7,7 @@ import { isRecord } from "./openapi-load.ts";
 import type { JsonSchema } from "./operation.ts";
 import { refsWithin } from "./json-ref.ts";
 
-const SECRET_NAME = /pass(word|wd|phrase)|secret|private.?key|^api.?key$|^token$|auth.?key/i;
+const SECRET_NAME = /pass(word|wd|phrase)|secret|private.?key|encryption.?key|^api.?key$|^token$|auth.?key/i;
 /** Names that mention a secret but describe it (policy, length, timestamps, flags). */
 const DESCRIPTIVE_SUFFIX = /(policy|time|length|config|status|encrypted|name|enabled|type|id)$/i;
 

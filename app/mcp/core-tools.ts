@@ -11,6 +11,8 @@ export interface CuratedTool {
   tool: Tool;
   /** Picks the operation and its parameters from the tool arguments. */
   route(args: Record<string, unknown>): { operationId: string; params: Record<string, unknown> };
+  /** Fields returned when the caller names none: what the description promises, nothing more. */
+  defaultFields?: string[];
 }
 
 const cluster = { type: "string", description: "Cluster name (see list_clusters); optional when you can use only one" } as const;
@@ -38,6 +40,7 @@ export const CURATED_TOOLS: CuratedTool[] = [
   {
     tool: readTool("list_fabrics", "List fabrics", "Fabrics of a Nexus Dashboard cluster: name, type, category, licence tier. Start here to learn fabric names.", { ...paging }),
     route: () => ({ operationId: "manage.listFabrics", params: {} }),
+    defaultFields: ["name", "category", "management.type", "licenseTier"],
   },
   {
     tool: readTool(
@@ -50,6 +53,10 @@ export const CURATED_TOOLS: CuratedTool[] = [
       str(a.fabric)
         ? { operationId: "manage.listFabricSwitches", params: { fabricName: a.fabric } }
         : { operationId: "manage.listAllSwitches", params: {} },
+    defaultFields: [
+      "switchId", "hostname", "fabricName", "model", "switchRole", "softwareVersion", "anomalyLevel",
+      "additionalData.configSyncStatus", "additionalData.discoveryStatus",
+    ],
   },
   {
     tool: readTool(
@@ -69,6 +76,7 @@ export const CURATED_TOOLS: CuratedTool[] = [
         ...(str(a.severity) ? { filter: `severity:${a.severity}` } : {}),
       },
     }),
+    defaultFields: ["anomalyId", "severity", "category", "mnemonicTitle", "title", "fabricName", "nodeNames", "startDate"],
   },
   {
     tool: readTool("cluster_health", "Cluster health", "Health of the Nexus Dashboard cluster itself: core services, Kubernetes, per-node checks.", {
@@ -82,6 +90,7 @@ export const CURATED_TOOLS: CuratedTool[] = [
       ...paging,
     }, ["fabric"]),
     route: (a) => ({ operationId: "ndfc.listVrfs", params: { fabric: a.fabric } }),
+    defaultFields: ["vrfName", "vrfId", "tenantName", "vrfStatus"],
   },
 ];
 

@@ -26,7 +26,7 @@ export interface Shaped {
   truncated: boolean;
 }
 
-const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|api[-_]?key|private[-_]?key|authorization|cookie|credential/i;
+const SECRET_KEY = /pass(word|wd|phrase)?$|passphrase|secret|token|api[-_]?key|private[-_]?key|encryption[-_]?key|ssh[-_]?key|authorization|cookie|credential/i;
 const REDACTED = "<redacted>";
 
 export function redact(value: unknown, extra: ReadonlySet<string> = new Set(), depth = 0): unknown {
@@ -134,6 +134,9 @@ export function shapeResponse(body: unknown, opts: ShapeOptions): Shaped {
   if (!rows) return shapeObject(clean, fields, opts);
 
   const total = totalFrom(rest) ?? (opts.upstreamPaged ? undefined : rows.length);
+  // Scalars beside the list (totals, scores) are part of the answer, e.g. totalAnomalyCount.
+  const siblings = Object.fromEntries(Object.entries(rest).filter(([k, v]) => k !== "meta" && v !== null && typeof v !== "object"));
+  const siblingLine = Object.keys(siblings).length ? `${Object.entries(siblings).map(([k, v]) => `${k}=${v}`).join(" ")}\n` : "";
   const page = opts.upstreamPaged ? rows.slice(0, opts.limit) : rows.slice(opts.offset, opts.offset + opts.limit);
   let shaped = page.map((r) => cutStrings(fields.length ? project(r, fields) : summarise(r, 0), opts.maxString));
   const label = key ?? "items";
@@ -146,7 +149,7 @@ export function shapeResponse(body: unknown, opts: ShapeOptions): Shaped {
     const more = total !== undefined ? end < total : page.length === opts.limit;
     const header = `${label}: ${kept ? `${opts.offset + 1}–${end}` : "none"}${total !== undefined ? ` of ${total}` : ""}` +
       (more ? ` (more: call again with offset=${end})` : "");
-    text = `${header}\n${renderRows(shown)}`;
+    text = `${siblingLine}${header}\n${renderRows(shown)}`;
     if (text.length <= opts.maxChars || kept <= 1) break;
     kept = Math.max(1, Math.floor(kept * Math.min(0.9, opts.maxChars / text.length)));
   }
@@ -155,6 +158,7 @@ export function shapeResponse(body: unknown, opts: ShapeOptions): Shaped {
   const end = opts.offset + kept;
   const more = total !== undefined ? end < total : page.length === opts.limit || kept < page.length;
   const structured: Record<string, unknown> = {
+    ...siblings,
     [label]: shaped,
     offset: opts.offset,
     returned: kept,

@@ -64,7 +64,8 @@ function runOperation(ctx: CallContext, name: string, args: Record<string, unkno
   const curated = CURATED_TOOLS.find((c) => c.tool.name === name);
   if (curated) {
     const route = curated.route(args);
-    return callOperation(ctx, { operationId: route.operationId, cluster: asString(args.cluster), params: route.params, ...paging });
+    const fields = paging.fields ?? curated.defaultFields;
+    return callOperation(ctx, { operationId: route.operationId, cluster: asString(args.cluster), params: route.params, ...paging, fields });
   }
   if (name === CALL_OPERATION.name) {
     return callOperation(ctx, {

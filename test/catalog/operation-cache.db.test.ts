@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createOperationCache } from "../../app/catalog/operation-cache.ts";
 import { importDocuments } from "../../app/catalog/import.ts";
 import { readCoreDocument } from "../../app/catalog/core-document.ts";
+import type { DocumentInput } from "../../app/catalog/import-inputs.ts";
 import { activateVersion } from "../../app/catalog/catalog.sql.ts";
 import { freshDatabase } from "../support/db.ts";
 
@@ -9,7 +10,7 @@ const db = await freshDatabase();
 afterAll(() => db.close());
 
 test("cached operations are served until the active catalog changes, then reloaded", async () => {
-  const core = (await readCoreDocument())!;
+  const core = (await readCoreDocument()) as DocumentInput;
   await importDocuments(db.sql, [core]);
   const cache = createOperationCache(2);
   const first = await cache.get(db.sql, "manage.listFabrics");
@@ -18,7 +19,7 @@ test("cached operations are served until the active catalog changes, then reload
   expect(await cache.get(db.sql, "no.suchOperation")).toBeNull();
 
   // A new import (any node) changes the stamp: the next call sees the new catalog.
-  const changed = { ...core, bytes: new TextEncoder().encode(new TextDecoder().decode(core.bytes as Uint8Array).replace("List fabrics", "List all fabrics")) };
+  const changed = { ...core, bytes: new TextEncoder().encode(new TextDecoder().decode(core.bytes).replace("List fabrics", "List all fabrics")) };
   await importDocuments(db.sql, [changed]);
   const reloaded = await cache.get(db.sql, "manage.listFabrics");
   expect(reloaded).not.toBe(first);

@@ -67,3 +67,19 @@ describe("response shaping", () => {
     expect(r.text).toContain("pass fields=");
   });
 });
+
+describe("response shaping keeps what sits beside a list", () => {
+  test("totals and scores next to the rows are kept in text and structured content", () => {
+    const body = { anomalyScore: 83, totalAnomalyCount: 54, anomalies: [{ severity: "critical", anomalyCount: 26 }], meta: { counts: { total: 1 } } };
+    const r = shapeResponse(body, { limit: 20, offset: 0, maxChars: 20_000, maxString: 80 });
+    expect(r.text.split("\n")[0]).toBe("anomalyScore=83 totalAnomalyCount=54");
+    expect(r.structured).toMatchObject({ anomalyScore: 83, totalAnomalyCount: 54, total: 1 });
+  });
+
+  test("encryption keys and passphrases are redacted like passwords", () => {
+    const body = { schedules: [{ name: "nightly", encryptionKey: "k3y-material", passphrase: "pp-Secret" }] };
+    const r = shapeResponse(body, { limit: 20, offset: 0, maxChars: 20_000, maxString: 80 });
+    expect(r.text).not.toContain("k3y-material");
+    expect(r.text).not.toContain("pp-Secret");
+  });
+});
