@@ -106,12 +106,14 @@ export const READ_TASKS: ReadTask[] = [
     },
   },
   {
-    id: "backup-schedules",
-    question: "Which backup schedules are configured? (search → describe → call)",
+    // Was "backup schedules", until those became sensitive reads (they carry the backup
+    // encryption key): a viewer's search no longer offers them, as it should not.
+    id: "syslog-servers",
+    question: "Where does the ND cluster send its logs (syslog servers)? (search → describe → call)",
     run: async (call) => {
-      await call("search_operations", { query: "backup schedule" }, "infra.listBackupSchedules");
-      await call("describe_operation", { operation: "infra.listBackupSchedules" }, "infra.listBackupSchedules");
-      await call("call_operation", { operation: "infra.listBackupSchedules" }, "HTTP 200");
+      await call("search_operations", { query: "syslog servers" }, "infra.getLogServerSettings");
+      await call("describe_operation", { operation: "infra.getLogServerSettings" }, "infra.getLogServerSettings");
+      await call("call_operation", { operation: "infra.getLogServerSettings" }, "HTTP 200");
     },
   },
 ];

@@ -111,7 +111,7 @@ export const SEARCH_OPERATIONS: Tool = {
     type: "object",
     properties: {
       query: { type: "string", minLength: 2, maxLength: 200 },
-      limit: { type: "integer", minimum: 1, maximum: 20, description: "Matches to return (default 8)" },
+      limit: { type: "integer", minimum: 1, maximum: 20, description: "Matches to return (default 5)" },
     },
     required: ["query"],
     additionalProperties: false,

@@ -4,7 +4,7 @@
  * permissions could ever run, so a viewer is not shown writes it can never make.
  */
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { renderOneLine, renderOperation } from "../catalog/compact.ts";
+import { renderOperation } from "../catalog/compact.ts";
 import type { RiskClass } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { toolError, type CallContext } from "./call-operation.ts";
@@ -26,15 +26,21 @@ export async function listClusters(ctx: CallContext): Promise<CallToolResult> {
   return { content: [{ type: "text", text }], structuredContent: { clusters: rows } };
 }
 
+function searchLine(op: { id: string; method: string; summary: string; risk: string }): string {
+  const summary = op.summary.replace(/\s+/g, " ").trim();
+  return `${op.id} ${op.method} — ${summary.length > 90 ? `${summary.slice(0, 89)}…` : summary} [${op.risk}]`;
+}
+
 export async function searchOperations(ctx: CallContext, query: string, limit: number | undefined): Promise<CallToolResult> {
   const words = query.trim();
   if (words.length < 2) return toolError("search_operations needs a query of at least two characters.");
-  const hits = await ctx.deps.catalog.search(words, Math.min(20, Math.max(1, limit ?? 8)), { risks: usableRisks(ctx.principal) });
+  const hits = await ctx.deps.catalog.search(words, Math.min(20, Math.max(1, limit ?? 5)), { risks: usableRisks(ctx.principal) });
   if (!hits.length) {
     return { content: [{ type: "text", text: `no operation matches "${words}"; try other words (e.g. the object: fabric, switch, vrf, interface, anomaly)` }], structuredContent: { matches: [] } };
   }
   return {
-    content: [{ type: "text", text: hits.map((h) => renderOneLine(h.operation)).join("\n") }],
+    // Id, method, summary and risk are enough to choose; describe_operation gives the path.
+    content: [{ type: "text", text: hits.map((h) => searchLine(h.operation)).join("\n") }],
     structuredContent: { matches: hits.map((h) => ({ id: h.id, method: h.operation.method, path: h.operation.path, summary: h.operation.summary, risk: h.operation.risk })) },
   };
 }
