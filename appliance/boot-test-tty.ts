@@ -1,6 +1,6 @@
 /**
  * Keystroke test of the first-boot wizard on the VM's console (tty1), as an operator would use it
- * (QEMU in software emulation, no KVM; ≈ 6-10 min).
+ * (QEMU in software emulation, no KVM; ≈ 3-4 min).
  *
  *   bun appliance/boot-test-tty.ts [--image appliance/out/nexus-mcp-test.raw] [--keep]
  *

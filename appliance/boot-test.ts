@@ -1,5 +1,5 @@
 /**
- * Boot test of the built appliance under QEMU (software emulation, no KVM needed; ≈ 15-25 min).
+ * Boot test of the built appliance under QEMU (software emulation, no KVM needed; ≈ 13 min, --quick ≈ 4-5).
  *
  *   bun appliance/boot-test.ts [--image appliance/out/nexus-mcp.qcow2] [--uefi] [--quick] [--keep]
  *
