@@ -43,10 +43,14 @@ ok "no compilers or -dev packages"
 id nexus-mcp > /dev/null 2>&1 || chroot "$R" id nexus-mcp > /dev/null || fail "user nexus-mcp missing"
 ok "users nexus-mcp, nexus-mcp-owner"
 chroot "$R" /usr/local/bin/bun --version > /dev/null || fail "bun does not run in the image"
-# the product's own checks the wizard relies on: the CLI loads in the image and knows its commands
-out=$(cd "$R/opt/nexus-mcp" && printf 'a sufficiently long one\n' | chroot "$R" /usr/local/bin/bun /opt/nexus-mcp/app/cli.ts password check 2>&1) \
-  || fail "cli.ts password check does not run in the image: $out"
-commands=$(chroot "$R" /usr/local/bin/bun /opt/nexus-mcp/app/cli.ts 2>&1 || true)
+# The image's app tree loads and has the commands the appliance's scripts and the wizard use. Run
+# by the host's Bun (same version) on the image's files: Bun needs /proc and /dev, which the
+# build's chroot does not mount.
+app=$(readlink -f "$R/opt/nexus-mcp")
+[[ $app == "$R"/opt/nexus-mcp-releases/* ]] || fail "/opt/nexus-mcp does not point into the image's releases"
+out=$(cd "$app" && printf 'a sufficiently long one\n' | bun app/cli.ts password check 2>&1) \
+  || fail "cli.ts password check does not run on the image's app tree: $out"
+commands=$(cd "$app" && bun app/cli.ts 2>&1 || true)
 for c in backup restore "backup verify"; do
   grep -qx "  $c" <<< "$commands" || fail "the CLI in the image lacks '$c'"
 done
