@@ -17,6 +17,12 @@ BEGIN
     REVOKE UPDATE, DELETE, TRUNCATE ON public.audit_events FROM nexus_mcp_app, nexus_mcp;
     GRANT SELECT, INSERT ON public.audit_events TO nexus_mcp_app;
   END IF;
+  -- The chain head moves only through audit_seal() (SECURITY DEFINER, owned by the owner role).
+  IF to_regclass('public.audit_chain_head') IS NOT NULL THEN
+    REVOKE ALL ON public.audit_chain_head FROM PUBLIC;
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.audit_chain_head FROM nexus_mcp_app, nexus_mcp;
+    GRANT SELECT ON public.audit_chain_head TO nexus_mcp_app;
+  END IF;
   IF to_regclass('public.schema_migrations') IS NOT NULL THEN
     REVOKE INSERT, UPDATE, DELETE ON public.schema_migrations FROM nexus_mcp_app;
   END IF;
