@@ -5,7 +5,7 @@
 
 import type postgres from "postgres";
 import type { Sql, TransactionSql } from "postgres";
-import type { HttpMethod, Operation, OperationBody, OperationParam, OperationResponse, RiskClass, JsonSchema } from "./operation.ts";
+import type { JsonSchema, Operation, RiskClass } from "./operation.ts";
 import type { SearchableOperation } from "./search.ts";
 
 /** A pool or a transaction: the queries below run on either. */
@@ -184,27 +184,6 @@ export async function loadActiveSearchable(db: Db): Promise<SearchableOperation[
   return [...rows];
 }
 
-interface OperationRow {
-  id: string;
-  api: string;
-  source: string;
-  operationId: string;
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  summarySynthesized: boolean;
-  description: string;
-  tags: string[];
-  scopes: string[];
-  risk: RiskClass;
-  riskReason: string;
-  idempotent: boolean;
-  parameters: OperationParam[];
-  requestBody: OperationBody | null;
-  response: OperationResponse | null;
-  schemas: Record<string, JsonSchema>;
-  secretFields: string[];
-}
 
 /**
  * Full operations of the active catalog by id (missing ids are simply absent). Where two
@@ -212,7 +191,7 @@ interface OperationRow {
  */
 export async function loadActiveOperations(db: Db, ids: readonly string[]): Promise<Operation[]> {
   if (ids.length === 0) return [];
-  const rows = await db<OperationRow[]>`
+  const rows = await db<Operation[]>`
     select o.id, o.api, o.source, o.operation_id as "operationId", o.method, o.path, o.summary,
            o.summary_synthesized as "summarySynthesized", o.description, o.tags, o.scopes,
            o.risk, o.risk_reason as "riskReason", o.idempotent, o.parameters,
