@@ -12,6 +12,9 @@ import { healthRoutes } from "./http/health.routes.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
 import type { Services } from "./services.ts";
+import { loadAssets } from "./ui/assets.ts";
+import { buildUiApp } from "./ui/ui-app.ts";
+import { uiRoutes } from "./ui/ui-routes.ts";
 
 export interface GatewayContext {
   config: Config;
@@ -21,6 +24,10 @@ export interface GatewayContext {
   startedAt: number;
   /** Names on the certificate: clients reaching us by any of them are legitimate. */
   certificateNames: string[];
+  /** The serving certificate now (it may be renewed while running). */
+  certificate?: () => { pem: string; fingerprint256: string; notAfter: string };
+  /** Port the API listener is bound to (known after it starts). */
+  apiPort?: () => number;
 }
 
 export interface Gateway {
@@ -55,7 +62,11 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     },
     log,
   });
-  const uiApp = new Elysia({ name: "ui" }).use(health);
+  const uiApp = buildUiApp(uiRoutes(), {
+    sql: db.sql, config, services, log, assets: loadAssets(),
+    certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
+    apiPort: ctx.apiPort ?? (() => config.apiPort),
+  }, health);
   const apiApp = new Elysia({ name: "api" }).use(health).use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),

@@ -65,12 +65,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const services = await startServices(config, db, log);
     cleanups.push(() => services.close());
     let material = cert.material;
-    const gateway = buildGateway({ config, db, log, services, startedAt: Date.now(), certificateNames: material.info.sans });
+    let apiPort = config.apiPort;
+    const gateway = buildGateway({
+      config, db, log, services, startedAt: Date.now(), certificateNames: material.info.sans,
+      certificate: () => ({ pem: material.cert, fingerprint256: material.info.fingerprint256, notAfter: material.info.notAfter.toISOString() }),
+      apiPort: () => apiPort,
+    });
     cleanups.push(() => gateway.close());
     const ui = startListener({ name: "ui", hostname: config.bindAddress, port: config.uiPort, portKey: "UI_PORT", tls: material, handler: gateway.ui });
     cleanups.push(() => ui.stop(0));
     const api = startListener({ name: "api", hostname: config.bindAddress, port: config.apiPort, portKey: "API_PORT", tls: material, handler: gateway.api });
     cleanups.push(() => api.stop(0));
+    apiPort = Number(new URL(api.url).port) || config.apiPort;
     log.info({ ui: ui.url, api: api.url, certificate: material.info.fingerprint256 }, "listening");
 
     const running: RunningServer = {

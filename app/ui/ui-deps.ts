@@ -1,0 +1,18 @@
+/** What the UI routes receive from the composition root (gateway.ts). No globals. */
+import type { Config } from "../config.ts";
+import type { Sql } from "../identity/db-handle.ts";
+import type { Logger } from "../log.ts";
+import type { Services } from "../services.ts";
+import type { Assets } from "./assets.ts";
+
+export interface UiDeps {
+  sql: Sql;
+  config: Config;
+  services: Services;
+  log: Logger;
+  assets: Assets;
+  /** The serving certificate (PEM) and its SHA-256 fingerprint, read when asked (it may be renewed). */
+  certificate(): { pem: string; fingerprint256: string; notAfter: string };
+  /** Port of the API/MCP listener (known only once it is bound). */
+  apiPort(): number;
+}

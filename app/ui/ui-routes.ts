@@ -1,0 +1,15 @@
+/**
+ * Every route of the admin UI, in one list. Adding a page: write `views/<page>.ts` (the page and
+ * its fragments) and `app/ui/<page>.routes.ts` (routes with their access), add it here and to
+ * PAGES in pages.ts. A route without declared access fails at start and in the route test.
+ */
+import { authRoutes } from "./auth.routes.ts";
+import { dashboardRoutes } from "./dashboard.routes.ts";
+import { pendingRoutes } from "./pending.routes.ts";
+import type { UiRoute } from "./ui-route.ts";
+
+export function uiRoutes(): UiRoute[] {
+  const built = [...authRoutes(), ...dashboardRoutes()];
+  const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
+  return [...built, ...pendingRoutes(keys)];
+}
