@@ -48,7 +48,7 @@ const claude = {
 console.log(`
 Nexus MCP Gateway demo is running (embedded database, data in ${dataDir})
 
-  Admin UI      ${server.ui.url.replace("127.0.0.1", "localhost")}   (UI pages arrive in a later release; /healthz answers now)
+  Admin UI      ${server.ui.url.replace("127.0.0.1", "localhost")}   (sign in as admin; the first sign-in asks for a new password)
   MCP (HTTP)    ${apiUrl}/mcp
   MCP (SSE)     ${apiUrl}/mcp/sse
   ND simulator  ${sim.url}  registered as cluster "sim" (TLS verified with its CA)
