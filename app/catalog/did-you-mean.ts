@@ -42,8 +42,25 @@ export function closest(typed: string, candidates: Iterable<string>, max = 3): s
     let score = editDistance(word, candidate, limit);
     if (score > limit) score = Math.min(score, editDistance(tail, cTail, Math.max(1, Math.floor(tail.length / 3))) + 0.5);
     if (score > limit && tail.length >= 4 && (cTail.includes(tail) || (cTail.length >= 4 && tail.includes(cTail)))) score = limit + 0.25;
+    if (score > limit && abbreviates(word.split(".").pop()!, candidate.split(".").pop()!)) score = limit + 0.4;
     if (score <= limit + 0.5) scored.push([candidate, score]);
   }
   scored.sort((a, b) => a[1] - b[1] || a[0].length - b[0].length || a[0].localeCompare(b[0]));
   return scored.slice(0, max).map(([c]) => c);
+}
+
+const camelParts = (name: string) => name.split(/(?<=[a-z0-9])(?=[A-Z])|[_\-\s]+/).map((p) => p.toLowerCase()).filter(Boolean);
+
+/** "operStatus" abbreviates "operationalStatus": each word of it starts a word of the candidate, in order. */
+function abbreviates(typedTail: string, candidateTail: string): boolean {
+  const typed = camelParts(typedTail);
+  const parts = camelParts(candidateTail);
+  if (typed.length < 2) return false;
+  let at = 0;
+  for (const word of typed) {
+    while (at < parts.length && !parts[at]!.startsWith(word)) at++;
+    if (at === parts.length) return false;
+    at++;
+  }
+  return true;
 }

@@ -41,6 +41,7 @@ const SECRET_KEY = /pass(word|wd|phrase)?$|passphrase|secret|token|api[-_]?key|p
 const REDACTED = "<redacted>";
 /** Fields whose values are prose someone typed or ND composed: quoted and announced as data. */
 export const FREE_TEXT_KEY = /(^|[._])(description|desc|title|message|msg|comments?|notes?|remarks?|reason|summary|text|details|recommendation|alias)$|Description$|Title$|Message$|Comment$|Notes?$|Reason$/i;
+const EMBEDDED_FREE_TEXT = /"\w*(description|desc|title|message|comments?|notes?|remarks?)"\s*:\s*"[^"]/i;
 /** Scalars ND echoes beside a list that are paging, not answer. */
 const PAGING_ECHO = /^(offset|limit|max|page|pageSize|size|start)$/i;
 /** Columns are folded into one note only when there are at least this many rows. */
@@ -200,7 +201,9 @@ export function renderTable(rows: Record<string, unknown>[], columnsWanted?: str
     if (empty.length) notes.push(`empty in every row: ${empty.join(", ")}`);
     shown = columns.filter((c) => !empty.includes(c) && !constant.includes(c));
   }
-  const freeText = shown.filter((c) => isFreeText(c) && rows.some((r) => !isEmpty(r[c])));
+  // A column is free text by its name, or when it holds JSON text with free-text keys inside
+  // (ND's vrfTemplateConfig carries vrfDescription).
+  const freeText = shown.filter((c) => rows.some((r) => !isEmpty(r[c]) && (isFreeText(c) || (typeof r[c] === "string" && EMBEDDED_FREE_TEXT.test(r[c] as string)))));
   const cell = (c: string, v: unknown) => (freeText.includes(c) ? quoted(v) : cellText(v)).replace(/\|/g, "\\|").replace(/[\n\r]+/g, " ");
   const lines = shown.length ? [shown.join(" | "), ...rows.map((r) => shown.map((c) => cell(c, r[c])).join(" | "))] : [];
   return { text: lines.join("\n"), notes, freeText };
