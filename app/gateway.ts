@@ -46,7 +46,7 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     pingDatabase: () => db.ping(),
   });
   const mcp = mcpRoutes({
-    mcp: mcpDeps(db.sql, config, services),
+    mcp: mcpDeps(db.sql, config, services, log),
     authenticate: mcpAuthenticator(db.sql, config),
     allowedHosts: allowedHosts(config, ctx.certificateNames),
     limits: {

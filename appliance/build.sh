@@ -39,7 +39,7 @@ s=$SECONDS; cache=$("$here/build/rootfs.sh" "$out"); took[rootfs]=$((SECONDS - s
 step "working tree"
 tree=$out/rootfs
 s=$SECONDS
-rm -rf "$tree" && cp -a "$cache" "$tree" && rm -f "$tree/.complete"
+rm -rf "$tree" && cp -a "$cache" "$tree" && rm -f "$tree/.complete" "$tree/.archive-dates"
 "$here/build/install-files.sh" "$tree"
 release=$("$here/build/payload.sh" "$tree" "$out/stage")
 "$here/build/customize.sh" "$tree" "$variant"
@@ -70,6 +70,8 @@ mib() { echo "$(( ($(stat -c %s "$1") + 524287) / 1048576 )) MiB"; }
   echo "release:   $release ($variant)"
   echo "built:     $(date -u +%FT%TZ) on $(uname -n)"
   echo "debian:    $(cat "$tree/etc/debian_version")"
+  echo "archive:   Release dates the root file system was built from (cache key):"
+  sed 's/^/  /' "$cache/.archive-dates" 2> /dev/null || echo "  unknown"
   echo "kernel:    $(basename "$(readlink "$tree/vmlinuz")")"
   echo "bun:       $(chroot "$tree" /usr/local/bin/bun --version)"
   echo "root uuid: $uuid"

@@ -3,8 +3,10 @@
  *
  * Guarantees: rows stream through a database cursor, so memory stays constant whatever the size
  * of the log; CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or
- * carriage return) are neutralised with a leading single quote, and every cell is quoted as
- * RFC 4180 requires; JSON Lines carry each event exactly as stored, one object per line.
+ * carriage return) are neutralised with a leading single quote, control characters (ESC, CR, LF,
+ * BEL, DEL, C1 — anything a terminal would act on) are shown as visible `\uXXXX` escapes, and every
+ * cell is quoted as RFC 4180 requires; JSON Lines carry each event exactly as stored, one object
+ * per line, with DEL and C1 controls escaped too (JSON already escapes the C0 ones).
  */
 import type { Sql } from "postgres";
 import { filterCondition, type AuditFilter } from "./audit-filter.ts";
@@ -40,8 +42,13 @@ export function csvLine(row: AuditRecord): string {
 export function jsonLine(row: AuditRecord): string {
   const ordered: Record<string, unknown> = {};
   for (const column of EXPORT_COLUMNS) ordered[column] = row[column];
-  return JSON.stringify(ordered);
+  return JSON.stringify(ordered).replace(C1, visible);
 }
+
+// C0 controls but tab, DEL and C1 controls; tab stays (it is neutralised as a formula lead only).
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const C1 = /[\u007f-\u009f]/g;
+const visible = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -49,8 +56,9 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
-/** One CSV cell: formula triggers neutralised, always quoted, quotes doubled. */
+/** One CSV cell: formula triggers neutralised, control characters made visible, always quoted, quotes doubled. */
 export function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const formula = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const safe = formula.replace(CONTROL, visible);
   return `"${safe.replace(/"/g, '""')}"`;
 }

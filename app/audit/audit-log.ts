@@ -15,6 +15,7 @@
  * seals before it checks.
  */
 import type { AuditEventInput } from "./audit-event.ts";
+import { normaliseRow } from "./audit-normalise.ts";
 import { cleanText, redactDetails } from "./audit-redact.ts";
 import { insertAuditEvent, type Db, type NewAuditRow } from "./audit.sql.ts";
 
@@ -29,8 +30,15 @@ export async function recordAudit(db: Db, event: AuditEventInput): Promise<{ id:
   return { id };
 }
 
-/** The stored form of an event: every text masked and bounded, details redacted. */
+/**
+ * The stored form of an event: every text masked and bounded, details redacted, then normalised
+ * (audit-normalise.ts) so no content can make the insert fail.
+ */
 export function toRow(e: AuditEventInput): NewAuditRow {
+  return normaliseRow(boundedRow(e));
+}
+
+function boundedRow(e: AuditEventInput): NewAuditRow {
   const a = e.actor ?? {};
   const t = e.target ?? {};
   const c = e.cluster ?? {};

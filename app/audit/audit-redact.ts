@@ -101,7 +101,9 @@ function redactObject(object: Record<string, unknown>, depth: number, limits: Re
   for (const key of keys.slice(0, limits.maxEntries)) {
     const safeKey = cleanText(key, 200) ?? "";
     const raw = object[key];
-    out[safeKey] = isSecretKey(key) && raw !== null && raw !== undefined && raw !== "" ? REDACTED : redactValue(raw, depth + 1, limits, seen);
+    const value = isSecretKey(key) && raw !== null && raw !== undefined && raw !== "" ? REDACTED : redactValue(raw, depth + 1, limits, seen);
+    // defineProperty, not assignment: "__proto__" must stay a visible key, as ND received it.
+    Object.defineProperty(out, safeKey, { value, enumerable: true, writable: true, configurable: true });
   }
   if (keys.length > limits.maxEntries) out._moreKeys = keys.length - limits.maxEntries;
   return out;

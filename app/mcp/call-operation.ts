@@ -112,7 +112,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const callId = write ? crypto.randomUUID() : null;
   if (write || byApproval) {
     const intent: AuditEventInput | null = write ? { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } } : null;
-    const claimed = await claimBeforeCalling(deps, { principal, approvalId: byApproval ? req.approvalId! : null, approvalCall, intent });
+    const claimed = await claimBeforeCalling(deps, ctx.requestId, { principal, approvalId: byApproval ? req.approvalId! : null, approvalCall, intent });
     if (claimed === "approval-gone") {
       const reason = "the approval was used by another call a moment ago (an approval allows exactly one call); request a new one.";
       return audited({ status: "denied", decision: "deny", reason }, toolError(`refused: ${reason}`, { check: "approval" }));
@@ -136,7 +136,8 @@ function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): A
     try {
       await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
       return result;
-    } catch {
+    } catch (err) {
+      deps.auditFailed(err, base.requestId ?? "", base.action);
       return toolError(failure ?? "the gateway could not write its audit log, so the result is withheld; an administrator must check the database.");
     }
   };
@@ -156,7 +157,7 @@ interface Claim {
  * once, even against a concurrent call) and a write's intent is on record. Either both commit
  * or neither does, so an intent that cannot be written leaves the approval unused.
  */
-async function claimBeforeCalling(deps: McpDeps, claim: Claim): Promise<"ok" | "approval-gone" | "audit-failed"> {
+async function claimBeforeCalling(deps: McpDeps, requestId: string, claim: Claim): Promise<"ok" | "approval-gone" | "audit-failed"> {
   const gone = new Error("approval gone");
   try {
     await deps.sql.begin(async (tx) => {
@@ -165,7 +166,9 @@ async function claimBeforeCalling(deps: McpDeps, claim: Claim): Promise<"ok" | "
     });
     return "ok";
   } catch (err) {
-    return err === gone ? "approval-gone" : "audit-failed";
+    if (err === gone) return "approval-gone";
+    deps.auditFailed(err, requestId, "mcp.call intent");
+    return "audit-failed";
   }
 }
 

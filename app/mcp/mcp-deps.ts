@@ -56,6 +56,8 @@ export interface McpDeps {
   /** Calls ND; throws an NdFailure-shaped error (`ndFailure(err)` reads it). */
   ndRequest(clusterId: string, call: NdCall): Promise<NdResult>;
   ndFailure(err: unknown): NdFailure | null;
+  /** Reports an audit insert that failed (logged at error level with the request id; never silent). */
+  auditFailed(err: unknown, requestId: string, action: string): void;
   catalog: {
     get(id: string): Promise<Operation | null>;
     search(query: string, limit: number, filter: SearchFilter): Promise<SearchHit<SearchableOperation>[]>;

@@ -4,6 +4,8 @@
  */
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
+import { safeDbError } from "../db.ts";
+import type { Logger } from "../log.ts";
 import { AppError } from "../errors.ts";
 import { closest } from "../catalog/did-you-mean.ts";
 import { loadActiveOperations } from "../catalog/catalog.sql.ts";
@@ -30,7 +32,7 @@ export function splitAtFirstParam(path: string): { basePath: string; pathTemplat
   return { basePath: path.slice(0, Math.max(0, cut)), pathTemplate: path.slice(Math.max(0, cut)) };
 }
 
-export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
+export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<Logger, "error">): McpDeps {
   return {
     sql,
     version: config.version,
@@ -54,6 +56,9 @@ export function mcpDeps(sql: Sql, config: Config, services: Services): McpDeps {
       if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus };
       if (err instanceof AppError) return { kind: err.code, message: err.message };
       return null;
+    },
+    auditFailed(err, requestId, action) {
+      log.error({ requestId, action, err: safeDbError(err) }, "audit event could not be written");
     },
     catalog: {
       get: (id) => services.operationCache.get(sql, id),

@@ -13,6 +13,7 @@
 import { createMcpHandler, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResponse, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { Elysia } from "elysia";
 import { recordAudit } from "../audit/audit-log.ts";
+import { safeDbError } from "../db.ts";
 import { disableIdleTimeout } from "../http/request-meta.ts";
 import type { Logger } from "../log.ts";
 import { AuditCoalescer } from "./audit-coalescer.ts";
@@ -62,7 +63,7 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 export function mcpRoutes(deps: McpRouteDeps) {
   const keepAliveMs = deps.limits.keepAliveMs ?? 15_000;
   const sessions = new SseSessions({ perUser: deps.limits.ssePerUser, idleMs: deps.limits.sseIdleMs, unusedMs: deps.limits.sseUnusedMs ?? 60_000 });
-  const coalescer = new AuditCoalescer((e) => recordAudit(deps.mcp.sql, e), (err) => deps.log.warn({ error: (err as Error).message }, "could not audit a refused MCP request"));
+  const coalescer = new AuditCoalescer((e) => recordAudit(deps.mcp.sql, e), (err) => deps.log.error({ err: safeDbError(err) }, "audit event of a refused MCP request could not be written"));
   const admit = createAdmission({
     sql: deps.mcp.sql, authenticate: deps.authenticate, allowedHosts: deps.allowedHosts,
     ratePerSec: deps.limits.ratePerSec, rateBurst: deps.limits.rateBurst, coalescer,

@@ -82,7 +82,8 @@ async function auditLocal(ctx: CallContext, event: Pick<AuditEventInput, "status
   try {
     await recordAudit(ctx.deps.sql, { action: "mcp.call", actor: ctx.actor, requestId: ctx.requestId, ...event });
     return result;
-  } catch {
+  } catch (err) {
+    ctx.deps.auditFailed(err, ctx.requestId, "mcp.call");
     return toolError("the gateway could not write its audit log, so the result is withheld; an administrator must check the database.");
   }
 }

@@ -51,9 +51,18 @@ test("CSV cells a spreadsheet would evaluate are neutralised; quoting is RFC 418
   expect(csvCell("-1")).toBe(`"'-1"`);
   expect(csvCell("@x")).toBe(`"'@x"`);
   expect(csvCell("\tx")).toBe(`"'\tx"`);
-  expect(csvCell("\rx")).toBe(`"'\rx"`);
+  expect(csvCell("\rx")).toBe(`"'\\u000dx"`);
   expect(csvCell('a "b", c')).toBe(`"a ""b"", c"`);
   expect(csvCell("plain")).toBe(`"plain"`);
+});
+
+test("CSV cells never carry a control character a terminal would act on", () => {
+  for (const ch of ["\u001b", "\r", "\n", "\u0007", "\u0000", "\u007f", "\u009b"]) {
+    const cell = csvCell(`a${ch}[31mb`);
+    expect(cell).not.toContain(ch);
+    expect(cell).toBe(`"a\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}[31mb"`);
+  }
+  expect(csvCell("tab\tinside")).toBe(`"tab\tinside"`);
 });
 
 test("`audit export --format csv` writes every event, neutralised and parseable", async () => {
@@ -70,7 +79,7 @@ test("`audit export --format csv` writes every event, neutralised and parseable"
   expect(byAction.get("mcp.denied")![col("reason")]).toBe("'-2+3");
   expect(JSON.parse(byAction.get("mcp.denied")![col("details")]!)).toMatchObject({ note: "@SUM(A1)", multi: "line1\nline2, \"quoted\"" });
   expect(byAction.get("auth.login")![col("reason")]).toBe("'\tTAB");
-  expect(byAction.get("auth.login")![col("error")]).toBe("'\rCR");
+  expect(byAction.get("auth.login")![col("error")]).toBe("'\\u000dCR");
   // oldest first
   expect(rows[1]![col("action")]).toBe("auth.login");
 });

@@ -81,3 +81,25 @@ test("huge or hostile text is bounded before it is masked", () => {
   expect((hostile.a as string).length).toBeLessThanOrEqual(2000);
   expect(hostile.b).not.toContain("tttttttt");
 });
+
+test("keys such as __proto__ stay visible keys in audit details, exactly as sent", () => {
+  const sent = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": "c", "name": "n"}');
+  const out = redactDetails(sent);
+  expect(Object.keys(out)).toEqual(["__proto__", "constructor", "name"]);
+  expect(JSON.parse(JSON.stringify(out))).toEqual(sent);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+test("characters PostgreSQL refuses never fail an insert: escaped, and the row says so", async () => {
+  const { id } = await recordAudit(db.sql, {
+    action: "mcp.call", status: "ok", actor: { username: "a\u0000b", userAgent: "cli\ud800" },
+    details: { body: { "k\u0000": ["x\u0000y", "\udfff"] }, fine: "ok" },
+  });
+  const [row] = await db.sql<{ username: string; user_agent: string; details: Record<string, unknown> }[]>`select username, user_agent, details from audit_events where id = ${id}`;
+  expect(row!.username).toBe("a\\u0000b");
+  expect(row!.user_agent).toBe("cli\\ud800");
+  expect(row!.details).toEqual({ body: { "k\\u0000": ["x\\u0000y", "\\udfff"] }, fine: "ok", _normalised: ["username", "userAgent", "details"] });
+  const clean = await recordAudit(db.sql, { action: "mcp.call", status: "ok", details: { text: "\ud83d\ude00 \\u0000 literal" } });
+  const [plain] = await db.sql<{ details: Record<string, unknown> }[]>`select details from audit_events where id = ${clean.id}`;
+  expect(plain!.details).toEqual({ text: "\ud83d\ude00 \\u0000 literal" });
+});

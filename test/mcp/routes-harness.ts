@@ -39,7 +39,7 @@ export async function serveRoutes(world: McpWorld, opts: HarnessOptions = {}): P
   const log = createLogger("silent");
   const fixed = opts.asUser ? await fixedPrincipal(world, opts.asUser) : null;
   const routes = mcpRoutes({
-    mcp: mcpDeps(db.sql, config, services),
+    mcp: mcpDeps(db.sql, config, services, log),
     authenticate: fixed ?? mcpAuthenticator(db.sql, config),
     allowedHosts: new Set(["localhost", "127.0.0.1"]),
     limits: { maxBody: config.mcp.maxBody, ratePerSec: 1000, rateBurst: 1000, ssePerUser: 8, sseIdleMs: 60_000, ...opts.limits },
