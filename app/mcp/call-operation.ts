@@ -20,7 +20,7 @@ import { decide, isWriteRisk, type ClusterRef } from "../policy/guard.ts";
 import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
-import { shapeResponse } from "./shape.ts";
+import { shapedResult, unknownOperation } from "./operation-result.ts";
 
 export interface CallContext {
   deps: McpDeps;
@@ -69,7 +69,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const audited = auditedResult(deps, base, started);
 
   if (!op) {
-    return audited({ status: "failed", error: "unknown operation" }, toolError(`unknown operation "${req.operationId.slice(0, 100)}"; use search_operations to find the right id.`));
+    return audited({ status: "failed", error: "unknown operation" }, toolError(await unknownOperation(deps, principal, req.operationId)));
   }
   const cluster = await pickCluster(deps, principal, req.cluster);
   if (typeof cluster === "string") return audited({ status: "denied", decision: "deny", reason: cluster }, toolError(cluster));
@@ -204,14 +204,7 @@ async function execute(
   } catch (err) {
     return state.audited(...failedCall(deps, err, state));
   }
-  const shaped = shapeResponse(result.body, {
-    fields: req.fields, limit, offset, upstreamPaged, maxChars: deps.limits.maxChars, maxString: deps.limits.maxString, secretFields: op.secretFields,
-  });
-  const header = `${op.id} on ${cluster.name} → HTTP ${result.status}`;
-  const outcome: CallToolResult = {
-    content: [{ type: "text", text: `${header}\n${shaped.text}` }],
-    structuredContent: { operation: op.id, cluster: cluster.name, status: result.status, ...shaped.structured },
-  };
+  const outcome = shapedResult(op, cluster.name, result, req, { limit, offset, upstreamPaged }, deps.limits);
   const unrecorded = state.write
     ? `Nexus Dashboard ran ${op.id} on ${cluster.name} (HTTP ${result.status}), but the gateway could not record the outcome in its audit log, so the result is withheld. The change WAS made; an administrator must check the database.`
     : undefined;

@@ -61,6 +61,8 @@ export interface McpDeps {
   catalog: {
     get(id: string): Promise<Operation | null>;
     search(query: string, limit: number, filter: SearchFilter): Promise<SearchHit<SearchableOperation>[]>;
+    /** Ids close to a mistyped one ("did you mean"), among operations of these risk classes. */
+    suggest(id: string, filter: SearchFilter): Promise<string[]>;
     /** Operations for an 'operations' tool profile. */
     many(ids: readonly string[]): Promise<Operation[]>;
   };

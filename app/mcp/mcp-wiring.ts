@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import { safeDbError } from "../db.ts";
 import type { Logger } from "../log.ts";
 import { AppError } from "../errors.ts";
+import { closest } from "../catalog/did-you-mean.ts";
 import { loadActiveOperations } from "../catalog/catalog.sql.ts";
 import { listClusters } from "../clusters/clusters.ts";
 import { NdError } from "../clusters/nd-errors.ts";
@@ -62,6 +63,11 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     catalog: {
       get: (id) => services.operationCache.get(sql, id),
       search: (query, limit, filter) => services.catalogIndex.search(sql, query, { limit, filter }),
+      async suggest(id, filter) {
+        const index = await services.catalogIndex.index(sql);
+        const ids = index.operations.filter((o) => !filter.risks || filter.risks.includes(o.risk)).map((o) => o.id);
+        return closest(id, ids, 3);
+      },
       async many(patterns) {
         const index = await services.catalogIndex.index(sql);
         const ids = index.operations.map((o) => o.id).filter((id) => matchesAny(patterns, id));

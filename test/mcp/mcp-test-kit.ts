@@ -46,9 +46,23 @@ export function ndRequests(world: McpWorld, prefix = "/", method?: string): numb
   return world.sim.requestLog.find(prefix, method).filter((e) => e.path !== "/login" && e.path !== "/logout").length;
 }
 
+/**
+ * The rows of the table in a tool result's text, as records: the answer the model reads (the
+ * structuredContent envelope carries no rows, see app/mcp/operation-result.ts).
+ */
+export function tableRows(text: string): Record<string, string>[] {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^\w[\w.]*: (none|\d)/.test(l));
+  const table = lines.slice(start + 1).filter((l) => !l.startsWith("("));
+  if (!table.length) return [];
+  const split = (l: string) => l.split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, "|").replace(/^"(.*)"$/, "$1"));
+  const columns = split(table[0]!);
+  return table.slice(1).map((l) => Object.fromEntries(split(l).map((c, i) => [columns[i]!, c])));
+}
+
 export async function firstFabric(client: Client): Promise<string> {
   const r = await call(client, "list_fabrics", { fields: ["name"] });
-  return (r.structuredContent as { fabrics: { name: string }[] }).fabrics[0]!.name;
+  return tableRows(textOf(r))[0]!.name!;
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */

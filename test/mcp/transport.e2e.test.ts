@@ -136,7 +136,7 @@ describe("SSE streams", () => {
     const headersMs = performance.now() - started;
     expect(res.status).toBe(200);
     const all = await res.text();
-    expect(all).toContain("manage.listFabrics on sim");
+    expect(all).toContain("fabrics: 2 of 2");
     expect(res.headers.get("content-type")).toStartWith("text/event-stream");
     expect(headersMs).toBeLessThan(1_000);
   });

@@ -36,7 +36,7 @@ test("the legacy token maps to its service user, whose (absent) roles apply, nev
   await grantRole(world.gw.db.sql, "claude-service", "viewer", cli);
   await setUserClusters(world.gw.db.sql, "claude-service", "all", cli);
   const after = await (await call(LEGACY)).text();
-  expect(after).toContain("manage.listFabrics on sim → HTTP 200");
+  expect(after).toContain("fabrics: 2 of 2");
   expect((await call(`${LEGACY}x`)).status).toBe(401);
 });
 
