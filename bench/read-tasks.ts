@@ -26,7 +26,14 @@ export interface ReadTask {
   run(call: CallTool, ctx: TaskContext): Promise<void>;
 }
 
-const rowsOf = (a: ToolAnswer, key: string) => (a.structured[key] ?? []) as Record<string, unknown>[];
+/** Rows of the table in a result's text (structuredContent carries no rows; app/mcp/operation-result.ts). */
+const rowsOf = (a: ToolAnswer): Record<string, string>[] => {
+  const lines = a.text.split("\n").filter((l) => !l.startsWith("("));
+  const start = lines.findIndex((l) => /^\w[\w.]*: (none|\d)/.test(l));
+  const [head, ...body] = lines.slice(start + 1);
+  const columns = (head ?? "").split(" | ");
+  return body.map((l) => Object.fromEntries(l.split(" | ").map((c, i) => [columns[i]!, c])));
+};
 
 export const READ_TASKS: ReadTask[] = [
   {
@@ -71,7 +78,7 @@ export const READ_TASKS: ReadTask[] = [
     question: "Which interfaces are down on switch S?",
     run: async (call, { fabric, hostname }) => {
       const switches = await call("list_switches", { fabric, fields: ["hostname", "switchId"], limit: 200 }, hostname);
-      const switchId = rowsOf(switches, "switches").find((s) => s.hostname === hostname)?.switchId;
+      const switchId = rowsOf(switches).find((s) => s.hostname === hostname)?.switchId;
       await call("search_operations", { query: "list interfaces" }, "analyze.listFabricInterfaces");
       await call("describe_operation", { operation: "analyze.listFabricInterfaces" }, "switchId");
       await call("call_operation", {
@@ -113,7 +120,7 @@ export const READ_TASKS: ReadTask[] = [
     run: async (call) => {
       await call("search_operations", { query: "syslog servers" }, "infra.getLogServerSettings");
       await call("describe_operation", { operation: "infra.getLogServerSettings" }, "infra.getLogServerSettings");
-      await call("call_operation", { operation: "infra.getLogServerSettings" }, "HTTP 200");
+      await call("call_operation", { operation: "infra.getLogServerSettings" }, "SyslogServer1");
     },
   },
 ];
