@@ -11,6 +11,7 @@ import { policyCommands } from "./policy.ts";
 import { CATALOG_COMMANDS } from "./catalog.ts";
 import { catalogFetchCommand } from "./catalog-fetch.ts";
 import { opsCommands } from "./ops.ts";
+import { siemCommands } from "./siem.ts";
 
 /** The catalog's handlers take (db, args, out); adapt them to the CLI context. */
 function catalogCommands(): Record<string, CliHandler> {
@@ -31,5 +32,6 @@ export function commandTable(): Record<string, CliHandler> {
     ...policyCommands(),
     ...catalogCommands(),
     ...opsCommands(),
+    ...siemCommands(),
   };
 }
