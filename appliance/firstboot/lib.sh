@@ -176,6 +176,39 @@ ipv4_network_of() {
   echo "$((n >> 24 & 255)).$((n >> 16 & 255)).$((n >> 8 & 255)).$((n & 255))/$p"
 }
 
+# IPV4 inside the subnet of ADDRESS/PREFIX?
+ipv4_in_subnet() {
+  local ip=$1 cidr=$2
+  [[ $(ipv4_network_of "$ip/${cidr#*/}") == "$(ipv4_network_of "$cidr")" ]]
+}
+
+# One OpenSSH public key line: type, base64 blob, optional comment.
+valid_ssh_key() {
+  [[ ${1-} =~ ^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\ AAAA[A-Za-z0-9+/]+={0,3}(\ [[:print:]]*)?$ ]]
+}
+
+# Prints the problem with a list of extra names (host names or IP addresses; empty is fine).
+names_problem() {
+  local item
+  while IFS= read -r item; do
+    valid_hostname "$item" || valid_ipv4 "$item" || valid_ipv6 "$item" \
+      || { echo "\"$item\" is not a host name or an IP address"; return; }
+  done < <(split_list "${1-}")
+}
+
+# The gateway's names (PUBLIC_HOSTNAMES, TLS_SANS): host name, its short form, address, extras; no
+# duplicates, comma-separated.
+gateway_names() {
+  local host=$1 ip=${2-} extra=${3-}
+  { echo "$host"; [[ $host == *.* ]] && echo "${host%%.*}"; [[ -n $ip ]] && echo "$ip"; split_list "$extra"; } | awk 'NF && !seen[tolower($0)]++' | paste -sd,
+}
+
+# A SHA-256 fingerprint (95 characters) as two lines of 16 pairs: it fits the console and reads.
+wrap_fingerprint() {
+  local fp=${1-}
+  if ((${#fp} == 95)); then echo "${fp:0:47}"; echo "${fp:48}"; else echo "$fp"; fi
+}
+
 # ---------------------------------------------------------------- writers
 
 # atomic_write PATH MODE < content — stage beside the target, then rename over it.
