@@ -58,6 +58,17 @@ describe("validators", () => {
     expect(lib(fn, value).code).toBe(code);
   });
 
+  test("a gateway outside the subnet is refused in an answers file too", () => {
+    expect(lib("ipv4_in_subnet", "192.0.2.1", "192.0.2.10/24").code).toBe(0);
+    expect(lib("ipv4_in_subnet", "192.0.3.1", "192.0.2.10/24").code).toBe(1);
+    expect(lib("ipv4_in_subnet", "192.0.3.1", "192.0.2.10/23").code).toBe(0);
+  });
+
+  test("a fingerprint wraps into two console lines", () => {
+    const fp = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, "0").toUpperCase()).join(":");
+    expect(lib("wrap_fingerprint", fp).out.split("\n")).toEqual([fp.slice(0, 47), fp.slice(48)]);
+  });
+
   test("the network of an address", () => {
     expect(lib("ipv4_network_of", "192.0.2.77/26").out).toBe("192.0.2.64/26");
   });
@@ -90,6 +101,8 @@ describe("validators", () => {
     expect(libWith(app, "password_problem", "Blue-Falcon-Harbour-7", "admin").out).toBe("");
   });
 });
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKyv0n5Qv0m8y2cYHfS9yq3o4Y1rPzv2qFGm9s8Jx1Ab op@laptop";
 
 const ANSWERS = `# unattended install
 HOSTNAME=nexus01
@@ -138,12 +151,36 @@ describe("answers file", () => {
     expect(again.out).toContain("already configured");
   });
 
+  test("an SSH key and other names: the key is installed for root, every name is in the certificate's SANs", () => {
+    const d = scratch();
+    const root = join(d, "root");
+    writeFileSync(join(d, "answers.env"), `${ANSWERS}SSH_AUTHORIZED_KEY=${KEY}\nEXTRA_NAMES=nexus01.corp.example.com 2001:db8::10\nINTERFACE=ens192\n`);
+    const r = run(["bash", WIZARD, "--answers", join(d, "answers.env")], { env: { ROOT: root, APPLY: "0" } });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY}\n`);
+    const env = readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8");
+    expect(env).toContain("TLS_SANS=nexus01,192.0.2.10,nexus01.corp.example.com,2001:db8::10\n");
+    // the static address goes to the management NIC only, never to every NIC
+    const network = readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8");
+    expect(network).toContain("Name=ens192\n");
+    expect(network).not.toContain("en*");
+  });
+
+  test("wizard and console text is ASCII (the Linux console font has no typographic characters)", () => {
+    for (const f of ["firstboot/firstboot", "firstboot/lib.sh", "console/console"]) {
+      const text = readFileSync(join(APPLIANCE, f), "utf8");
+      const bad = text.split("\n").map((l, i) => [i + 1, l] as const).filter(([, l]) => /[^\x00-\x7f]/.test(l) && !/^\s*#/.test(l));
+      expect({ f, bad }).toEqual({ f, bad: [] });
+    }
+  });
+
   test("invalid answers: exit 2, every reason listed, nothing written", () => {
     const d = scratch();
-    writeFileSync(join(d, "bad.env"), "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\n");
+    writeFileSync(join(d, "bad.env"), "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\nSSH_AUTHORIZED_KEY=ssh-rsa nope\nEXTRA_NAMES=ok.example.com bad_name\n");
     const r = run(["bash", WIZARD, "--answers", join(d, "bad.env")], { env: { ROOT: join(d, "root"), APPLY: "0" } });
     expect(r.code).toBe(2);
-    for (const reason of ["unknown key COLOR", "HOSTNAME", "ADDRESS", "TRUSTED_NETWORKS", "ADMIN_PASSWORD"]) expect(r.err).toContain(reason);
+    for (const reason of ["unknown key COLOR", "HOSTNAME", "ADDRESS", "TRUSTED_NETWORKS", "ADMIN_PASSWORD", "SSH_AUTHORIZED_KEY", "EXTRA_NAMES: \"bad_name\""]) expect(r.err).toContain(reason);
     expect(files(join(d, "root"))).toEqual([]);
   });
 });
@@ -205,6 +242,13 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     keys("Enter");
     await waitFor("Host name of this appliance");
     retype("nexus02");
+    await waitFor("Other names clients use");
+    retype("nexus02.example.com bad_name");
+    await waitFor("is not a host name or an IP address");
+    keys("Enter");
+    await waitGone("is not a host name");
+    await waitFor("Other names clients use");
+    retype("nexus02.example.com mcp.example.com");
     await waitFor("Management network address");
     keys("Down"); keys("Enter");
     await waitFor("IPv4 address and prefix length");
@@ -214,6 +258,11 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     await waitGone("is not valid");
     await waitFor("IPv4 address and prefix length");
     retype("192.0.2.20/24");
+    await waitFor("Default gateway");
+    retype("198.51.100.1");
+    await waitFor("is not inside the subnet 192.0.2.0/24");
+    keys("Enter");
+    await waitGone("is not inside the subnet");
     await waitFor("Default gateway");
     retype("192.0.2.1");
     await waitFor("DNS servers");
@@ -239,8 +288,17 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     type("Blue-Falcon-Harbour-7"); keys("Enter");
     await waitFor("Repeat the password");
     type("Blue-Falcon-Harbour-7"); keys("Enter");
+    await waitFor("SSH public key for root");
+    retype("ssh-ed25519 not-a-key");
+    await waitFor("not an OpenSSH public key line");
+    keys("Enter");
+    await waitGone("not an OpenSSH public key line");
+    await waitFor("SSH public key for root");
+    retype(KEY);
     const summary = await waitFor("Please confirm");
     expect(summary).toContain("192.0.2.20/24");
+    expect(summary).toContain("nexus02.example.com mcp.example.com");
+    expect(summary).toContain("ssh-ed25519 ...");
     expect(files(root)).toEqual([]); // nothing before the confirmation
     keys("Enter");
     await waitFor("The appliance is configured", 20_000);
@@ -248,7 +306,8 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     for (let i = 0; i < 100 && !existsSync(done); i++) await Bun.sleep(100);
     expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=0");
     expect(readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8")).toContain("Address=192.0.2.20/24");
-    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("PUBLIC_HOSTNAMES=nexus02,192.0.2.20");
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("PUBLIC_HOSTNAMES=nexus02,192.0.2.20,nexus02.example.com,mcp.example.com\n");
+    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY}\n`);
     expect(existsSync(join(root, "etc/nexus-mcp/configured"))).toBe(true);
   }, 60_000);
 
@@ -261,6 +320,8 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     keys("Enter");
     await waitFor("Host name of this appliance");
     retype("nexus03");
+    await waitFor("Other names clients use");
+    keys("Enter");
     await waitFor("Management network address");
     keys("C-c");
     await Bun.sleep(300);
