@@ -13,6 +13,7 @@ import { policyCommands } from "./policy/policy.cli.ts";
 import { CATALOG_COMMANDS } from "./catalog/catalog.cli.ts";
 import { catalogFetchCommand } from "./catalog/catalog-fetch.cli.ts";
 import { opsCommands } from "./ops/ops.cli.ts";
+import { applianceCommands } from "./ops/appliance-event.cli.ts";
 
 /** Catalog imports from the CLI are audited like every other state change. */
 const catalogDeps = {
@@ -41,5 +42,6 @@ export function commandTable(): Record<string, CliHandler> {
     ...policyCommands(),
     ...catalogCommands(),
     ...opsCommands(),
+    ...applianceCommands(),
   };
 }

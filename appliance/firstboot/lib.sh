@@ -244,3 +244,40 @@ write_firewall_set() {
     nft_set_statements "$name" "$list"
   } | atomic_write "$root/etc/nexus-mcp/firewall/$name.nft" 0644
 }
+
+# write_network ROOT WHO — the management NIC's systemd-networkd file from NET_MODE, ADDRESS,
+# GATEWAY, DNS and INTERFACE. It matches that NIC only: other NICs stay unconfigured.
+write_network() {
+  local root=$1 who=${2-nexus-mcp} d
+  {
+    echo "# Management network, written by $who on $(date -u +%FT%TZ)."
+    echo "[Match]"
+    echo "Type=ether"
+    echo "Name=$INTERFACE"
+    echo
+    echo "[Network]"
+    if [[ $NET_MODE == dhcp ]]; then
+      echo "DHCP=ipv4"
+    else
+      echo "Address=$ADDRESS"
+      echo "Gateway=$GATEWAY"
+      while IFS= read -r d; do echo "DNS=$d"; done < <(split_list "$DNS")
+    fi
+    echo "LinkLocalAddressing=ipv6"
+    echo "IPv6AcceptRA=yes"
+  } | atomic_write "$root/etc/systemd/network/10-mgmt.network" 0644
+}
+
+# read_network ROOT — NET_MODE, ADDRESS, GATEWAY, DNS and INTERFACE from the file write_network wrote.
+read_network() {
+  local f=$1/etc/systemd/network/10-mgmt.network
+  NET_MODE=dhcp ADDRESS="" GATEWAY="" DNS="" INTERFACE=${INTERFACE:-eth0}
+  [[ -r $f ]] || return 0
+  ADDRESS=$(sed -n 's/^Address=//p' "$f" | head -1)
+  GATEWAY=$(sed -n 's/^Gateway=//p' "$f" | head -1)
+  DNS=$(sed -n 's/^DNS=//p' "$f" | paste -sd' ')
+  INTERFACE=$(sed -n 's/^Name=//p' "$f" | head -1)
+  INTERFACE=${INTERFACE:-eth0}
+  [[ -n $ADDRESS ]] && NET_MODE=static
+  return 0
+}
