@@ -209,6 +209,24 @@ wrap_fingerprint() {
   if ((${#fp} == 95)); then echo "${fp:0:47}"; echo "${fp:48}"; else echo "$fp"; fi
 }
 
+# The OVF environment (vApp properties from vCenter, VMware Tools' guestinfo.ovfEnv) as answers:
+# KEY=VALUE lines for the keys the OVF declares (appliance/ova/nexus-mcp.ovf.in), XML entities
+# decoded, anything else dropped. The caller parses the lines against its allow-list; nothing here
+# is ever evaluated.
+ovf_env_answers() {
+  local xml=${1-} key value
+  while IFS=$'\t' read -r key value; do
+    case $key in
+      hostname | extra_names | interface | net_mode | address | gateway | dns | ntp | trusted_networks | ssh_authorized_key) ;;
+      *) continue ;;
+    esac
+    [[ -n $value ]] || continue
+    value=$(sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&#10;/ /g' -e 's/&amp;/\&/g' <<< "$value")
+    printf '%s=%s\n' "${key^^}" "$value"
+  done < <(grep -o '<[A-Za-z]*:\?Property [^>]*>' <<< "$xml" \
+    | sed -nE 's/.*[A-Za-z]*:key="([^"]*)".*[A-Za-z]*:value="([^"]*)".*/\1\t\2/p')
+}
+
 # ---------------------------------------------------------------- writers
 
 # atomic_write PATH MODE < content — stage beside the target, then rename over it.
