@@ -14,6 +14,7 @@ import { CATALOG_COMMANDS } from "./catalog/catalog.cli.ts";
 import { catalogFetchCommand } from "./catalog/catalog-fetch.cli.ts";
 import { opsCommands } from "./ops/ops.cli.ts";
 import { applianceCommands } from "./ops/appliance-event.cli.ts";
+import { siemCommands } from "./siem/siem.cli.ts";
 
 /** Catalog imports from the CLI are audited like every other state change. */
 const catalogDeps = {
@@ -39,6 +40,7 @@ export function commandTable(): Record<string, CliHandler> {
     ...clusterCommands(),
     ...secretsCommands(),
     ...identityCommands(),
+    ...siemCommands(),
     ...policyCommands(),
     ...catalogCommands(),
     ...opsCommands(),
