@@ -3,7 +3,7 @@
  * Every state change and every MCP call produces one. Callers pass parameters as they were
  * received; the audit module redacts secrets before anything is stored.
  */
-export type AuditStatus = "ok" | "denied" | "failed" | "pending";
+export type AuditStatus = "ok" | "denied" | "failed" | "pending" | "unknown";
 export type AuditDecision = "allow" | "deny" | "needs_approval";
 
 export interface AuditActor {
