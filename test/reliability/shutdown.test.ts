@@ -9,13 +9,14 @@
 import { expect, test } from "bun:test";
 import { recordAudit } from "../../app/audit/audit-log.ts";
 import { closeOpenIntents, findOpenIntents } from "../../app/audit/audit-intents.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
 import { startMcpWorld, type McpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, firstFabric, lastAuditId, textOf } from "../mcp/mcp-test-kit.ts";
 import { freshDatabase } from "../support/db.ts";
 import { runCli } from "../../app/cli.ts";
+import { cliCaller } from "../support/callers.ts";
 
-const admin = { username: "admin", via: "cli" };
+const admin = cliCaller("admin");
 
 async function writeInFlight(world: McpWorld, latencyMs: number) {
   const sql = world.gw.db.sql;
