@@ -21,6 +21,9 @@ import { ensureServiceUser } from "./identity/service-user.ts";
 import { purgeExpiredSessions } from "./identity/sessions.ts";
 import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
+import { readThroughFeed, startChangeFeed } from "./cache/change-feed.ts";
+import { createCallCaches, type CallCaches } from "./cache/caches.ts";
+import { getCluster } from "./clusters/clusters.ts";
 import type { Keyring } from "./secrets/keyring.ts";
 
 export interface Services {
@@ -31,6 +34,8 @@ export interface Services {
   catalogIndex: CatalogIndexCache;
   operationCache: OperationCache;
   sealer: AuditSealer;
+  /** In-process caches of the MCP call path, invalidated by the change feed. */
+  caches: CallCaches;
   firstAdmin: FirstAdminResult;
   close(): Promise<void>;
 }
@@ -55,7 +60,11 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const core = await readCoreDocument();
   if (core) await importDocuments(sql, [core]);
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
-  const ndClients = createNdClientPool({ sql, keyring, urlPolicy });
+  // The embedded engine has one connection, so no LISTEN: its caches always read through.
+  const feed = db.engine === "postgresql" && config.databaseUrl ? startChangeFeed(config.databaseUrl, log, { retryMs: config.changeFeedRetryMs }) : readThroughFeed();
+  const caches = createCallCaches(sql, feed);
+  const findCluster = async (idOrName: string) => (await caches.clusters()).find((c) => c.id === idOrName || c.name === idOrName) ?? getCluster(sql, idOrName);
+  const ndClients = createNdClientPool({ sql, keyring, urlPolicy, findCluster });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
   const purge = setInterval(() => {
     const now = new Date();
@@ -66,9 +75,12 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   }, 10 * 60_000);
   purge.unref();
   return {
-    keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, firstAdmin,
+    keyring, passwords, urlPolicy, ndClients, sealer, firstAdmin, caches,
+    catalogIndex: createCatalogIndexCache(() => caches.catalogStamp()),
+    operationCache: createOperationCache(256, () => caches.catalogStamp()),
     async close() {
       clearInterval(purge);
+      await feed.close();
       await sealer.stop();
       await ndClients.closeAll();
     },

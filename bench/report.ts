@@ -24,7 +24,7 @@ interface ReadTasks extends Meta {
 }
 interface Phase {
   target: string; mode: string; concurrency: number; offeredPerSecond: number | null; perSecond: number; p50Ms: number; p99Ms: number;
-  totalCalls: number; errors: number; auditRows: number | null; dbCommitsPerCall: number | null; cpuMsPerCall: Record<string, number>; loadAverage1m: number;
+  totalCalls: number; errors: number; auditRows: number | null; dbCommitsPerCall: number | null; dbRoundTripsPerCall?: number | null; cpuMsPerCall: Record<string, number>; loadAverage1m: number;
 }
 interface Overhead extends Meta {
   phaseMs: number; catalog: string; pacedRate: number; peer: { package: string; version: string } | null; notes: string[];
@@ -143,8 +143,8 @@ function overheadSection(c: Overhead | null): string {
     "",
     "**CPU per call** (ms, from /proc, closed loop; 2 cores = 2,000 CPU-ms per second):",
     "",
-    markdownTable(["target", "clients", ...keys, "total", "DB commits / call"],
-      closed.map((p) => [p.target, p.concurrency, ...keys.map((k) => f2(p.cpuMsPerCall[k] ?? 0)), f2(cpuSum(p)), p.dbCommitsPerCall === null ? "—" : p.dbCommitsPerCall.toFixed(1)])),
+    markdownTable(["target", "clients", ...keys, "total", "DB commits / call", "DB round trips / call"],
+      closed.map((p) => [p.target, p.concurrency, ...keys.map((k) => f2(p.cpuMsPerCall[k] ?? 0)), f2(cpuSum(p)), p.dbCommitsPerCall === null ? "—" : p.dbCommitsPerCall.toFixed(1), p.dbRoundTripsPerCall == null ? "—" : p.dbRoundTripsPerCall.toFixed(2)])),
     "",
     `With the product's default of 4 ND requests in flight per cluster (the phases above use 64): http × 50 → ${f0(n.perSecond)} calls/s, p50 ${f2(n.p50Ms)} ms, p99 ${f2(n.p99Ms)} ms.`,
     ...(c.leanCatalog?.length ? [

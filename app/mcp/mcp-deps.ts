@@ -6,6 +6,7 @@ import type { Sql } from "postgres";
 import type { Operation } from "../catalog/operation.ts";
 import type { SearchFilter, SearchHit, SearchableOperation } from "../catalog/search.ts";
 import type { Principal } from "../identity/principal.ts";
+import type { PolicySnapshot, ToolProfile } from "../policy/guard.ts";
 
 export interface ClusterChoice {
   id: string;
@@ -51,6 +52,10 @@ export interface McpDeps {
   sql: Sql;
   version: string;
   limits: ResultLimits;
+  /** The policy snapshot for a decision now (cached in process, `now` = this call's clock). */
+  policy(): Promise<PolicySnapshot>;
+  /** A tool profile by name (null = the default profile). */
+  toolProfile(name: string | null): Promise<ToolProfile | null>;
   /** Clusters this principal may use (user access and token narrowing applied). */
   clustersFor(principal: Principal): Promise<ClusterChoice[]>;
   /** Calls ND; throws an NdFailure-shaped error (`ndFailure(err)` reads it). */

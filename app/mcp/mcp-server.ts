@@ -10,7 +10,6 @@ import type { AuditActor } from "../audit/audit-event.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { matchesPattern } from "../policy/patterns.ts";
-import { loadToolProfile } from "../policy/policy.sql.ts";
 import type { ToolProfile } from "../policy/guard.ts";
 import type { CallContext } from "./call-operation.ts";
 import { CALL_OPERATION, CALL_OPERATION_READS, CURATED_TOOLS, DESCRIBE_OPERATION, LIST_CLUSTERS, SEARCH_OPERATIONS } from "./core-tools.ts";
@@ -75,7 +74,7 @@ export function createMcpServer(deps: McpDeps): Server {
   // them gets an empty list instead of an error; any read is resource-not-found (-32602).
   const capabilities = { tools: {}, prompts: {}, logging: {}, resources: {} };
   const server = new Server({ name: "nexus-mcp-gateway", version: deps.version }, { capabilities, instructions: INSTRUCTIONS });
-  const surfaceFor = async (p: Principal) => toolsFor(deps, await loadToolProfile(deps.sql, p.toolProfile), p);
+  const surfaceFor = async (p: Principal) => toolsFor(deps, await deps.toolProfile(p.toolProfile), p);
 
   server.setRequestHandler("tools/list", async (_request, ctx) => ({ tools: (await surfaceFor(sessionOf(ctx).principal)).tools }));
 

@@ -9,10 +9,9 @@ import type { Logger } from "../log.ts";
 import { AppError } from "../errors.ts";
 import { closest } from "../catalog/did-you-mean.ts";
 import { loadActiveOperations } from "../catalog/catalog.sql.ts";
-import { listClusters } from "../clusters/clusters.ts";
 import { NdError } from "../clusters/nd-errors.ts";
 import type { NdMethod } from "../clusters/nd-client.ts";
-import { checkApiToken } from "../identity/api-tokens.ts";
+import { checkApiToken, type TokenLookup } from "../identity/api-tokens.ts";
 import { parseApiToken } from "../identity/api-token-format.ts";
 import { resolveLegacyToken } from "../identity/legacy-token.ts";
 import type { Principal } from "../identity/principal.ts";
@@ -37,8 +36,10 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     sql,
     version: config.version,
     limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
+    policy: () => services.caches.policy(),
+    toolProfile: (name) => services.caches.toolProfile(name),
     async clustersFor(p: Principal): Promise<ClusterChoice[]> {
-      const all = await listClusters(sql);
+      const all = await services.caches.clusters();
       return all
         .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
         .filter((c) => !p.token?.clusters || p.token.clusters.includes(c.id))
@@ -78,10 +79,10 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
 }
 
 /** Bearer → principal: `nmg_` API tokens, else the legacy shared token (when one is configured). */
-export function mcpAuthenticator(sql: Sql, config: Config): Authenticate {
+export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup): Authenticate {
   return async (bearer, clientIp): Promise<AuthOutcome> => {
     if (bearer.startsWith("nmg_")) {
-      const checked = await checkApiToken(sql, bearer, { clientIp });
+      const checked = await checkApiToken(sql, bearer, { clientIp, lookup });
       if ("principal" in checked) return checked;
       if (checked.failure === "malformed" || checked.failure === "unknown") return { failure: "invalid" };
       // The secret matched (identity checks it before revocation and expiry), so the id is real.

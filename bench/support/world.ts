@@ -139,7 +139,7 @@ async function startGateway(dir: string, databaseUrl: string, encryptionKey: str
   const env = {
     DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ADMIN_PASSWORD: PASSWORD,
     UI_PORT: String(await freePort()), API_PORT: String(apiPort), BIND_ADDRESS: "127.0.0.1", TLS_SANS: "localhost,127.0.0.1",
-    LOG_LEVEL: "warn", CLUSTER_ALLOW_LOOPBACK: "true",
+    LOG_LEVEL: "warn", CLUSTER_ALLOW_LOOPBACK: "true", DB_COUNT_QUERIES: "true",
     // Load clients must measure the gateway, not its throttles: rate limit and SSE cap far above the load.
     MCP_RATE_PER_SEC: "100000", MCP_RATE_BURST: "100000", MCP_SSE_PER_USER: "500",
     ...extra,
