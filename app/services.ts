@@ -24,6 +24,8 @@ import { loadKeyring } from "./secrets/keyring.ts";
 import { readThroughFeed, startChangeFeed } from "./cache/change-feed.ts";
 import { createCallCaches, type CallCaches } from "./cache/caches.ts";
 import { getCluster } from "./clusters/clusters.ts";
+import { startSiemForwarder, type SiemForwarder } from "./siem/siem-forwarder.ts";
+import { hostname } from "node:os";
 import type { Keyring } from "./secrets/keyring.ts";
 
 export interface Services {
@@ -36,6 +38,7 @@ export interface Services {
   sealer: AuditSealer;
   /** In-process caches of the MCP call path, invalidated by the change feed. */
   caches: CallCaches;
+  siem: SiemForwarder;
   firstAdmin: FirstAdminResult;
   close(): Promise<void>;
 }
@@ -66,6 +69,10 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const findCluster = async (idOrName: string) => (await caches.clusters()).find((c) => c.id === idOrName || c.name === idOrName) ?? getCluster(sql, idOrName);
   const ndClients = createNdClientPool({ sql, keyring, urlPolicy, findCluster });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
+  const siem = startSiemForwarder({
+    sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
+    onError: (destination, err) => log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
+  });
   const purge = setInterval(() => {
     const now = new Date();
     Promise.all([
@@ -75,12 +82,13 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   }, 10 * 60_000);
   purge.unref();
   return {
-    keyring, passwords, urlPolicy, ndClients, sealer, firstAdmin, caches,
+    keyring, passwords, urlPolicy, ndClients, sealer, siem, firstAdmin, caches,
     catalogIndex: createCatalogIndexCache(() => caches.catalogStamp()),
     operationCache: createOperationCache(256, () => caches.catalogStamp()),
     async close() {
       clearInterval(purge);
       await feed.close();
+      await siem.stop();
       await sealer.stop();
       await ndClients.closeAll();
     },
