@@ -87,6 +87,7 @@ export function onAuditWritten(wake: () => void): () => void {
   return () => wakers.delete(wake);
 }
 
-function wakeSealers(): void {
+/** For writers that insert without recordAudit (the group-commit batcher). */
+export function wakeSealers(): void {
   for (const wake of wakers) wake();
 }

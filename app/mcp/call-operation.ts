@@ -133,7 +133,7 @@ type Audited = (event: Partial<AuditEventInput>, result: CallToolResult, failure
 function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): Audited {
   return async (event, result, failure) => {
     try {
-      await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
+      await deps.audit({ ...base, durationMs: Math.round(performance.now() - started), ...event });
       return result;
     } catch (err) {
       deps.auditFailed(err, base.requestId ?? "", base.action);

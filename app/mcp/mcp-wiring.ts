@@ -37,6 +37,7 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     version: config.version,
     limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
     policy: () => services.caches.policy(),
+    audit: (event) => services.auditBatcher.write(event),
     toolProfile: (name) => services.caches.toolProfile(name),
     async clustersFor(p: Principal): Promise<ClusterChoice[]> {
       const all = await services.caches.clusters();
