@@ -17,6 +17,7 @@ import { resolveLegacyToken } from "../identity/legacy-token.ts";
 import type { Principal } from "../identity/principal.ts";
 import { matchesAny } from "../policy/patterns.ts";
 import type { Services } from "../services.ts";
+import { ndRequestDuration, since } from "../metrics/metrics.ts";
 import type { AuthOutcome, Authenticate } from "./mcp-admission.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 
@@ -48,11 +49,19 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     },
     async ndRequest(clusterId, call) {
       const client = await services.ndClients.clientFor(clusterId);
-      const res = await client.request({
-        method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
-        headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
-      });
-      return { status: res.status, body: res.body, durationMs: res.durationMs };
+      const started = performance.now();
+      try {
+        const res = await client.request({
+          method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
+          headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
+        });
+        ndRequestDuration.observe({ cluster: client.clusterName, status: `${Math.floor(res.status / 100)}xx` }, since(started));
+        return { status: res.status, body: res.body, durationMs: res.durationMs };
+      } catch (err) {
+        const status = err instanceof NdError && err.upstreamStatus ? `${Math.floor(err.upstreamStatus / 100)}xx` : "error";
+        ndRequestDuration.observe({ cluster: client.clusterName, status }, since(started));
+        throw err;
+      }
     },
     ndFailure(err) {
       if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus };
