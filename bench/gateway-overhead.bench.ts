@@ -28,8 +28,8 @@ const PHASE_MS = Number(process.argv[process.argv.indexOf("--phase-ms") + 1]) ||
 const CORE_CATALOG = process.argv.includes("--core-catalog");
 const WARMUP_MS = 1000;
 const CLOSED_LOOP_CLIENTS = [1, TARGETS.clients];
-/** Offered load of the paced phases: 50 assistants each calling twice a second — busy, short of saturation. */
-const PACED_RATE = 100;
+/** Offered load of the paced phases (issue 11): 50 assistants each calling four times a second — busy, short of saturation. */
+const PACED_RATE = 200;
 
 interface Env {
   world: BenchWorld;
@@ -144,6 +144,9 @@ async function main(): Promise<void> {
     const defaultNdConcurrency = await phase("http", TARGETS.clients, env);
     await world.sql`update clusters set max_concurrency = 64, revision = revision + 1 where id = ${world.clusterId}`;
     const leanCatalog = CORE_CATALOG ? [] : await withCoreListFabrics(world, env);
+    // Last: a restart of the gateway on the same database (TLS certificate and catalog already there).
+    const startup = await world.gateway.restart();
+    console.log(`\ngateway restart: ready after ${startup.readyMs.toFixed(0)} ms; idle RSS ${startup.idleRssMb.toFixed(0)} MB`);
 
     printPhases(phases, PHASE_MS, WARMUP_MS, leanCatalog);
     console.log(`\nhttp × ${TARGETS.clients} with the product's default ND concurrency per cluster (4): ${defaultNdConcurrency.perSecond.toFixed(0)} calls/s, p50 ${defaultNdConcurrency.p50Ms.toFixed(2)} ms, p99 ${defaultNdConcurrency.p99Ms.toFixed(2)} ms`);
@@ -154,7 +157,7 @@ async function main(): Promise<void> {
       phaseMs: PHASE_MS, warmupMs: WARMUP_MS, catalog: CORE_CATALOG ? "core document only" : "core + Cisco's 844 operations",
       ndRequest: `GET /api/v1/manage/fabrics?max=20&offset=0`, pacedRate: PACED_RATE,
       peer: peer ? { package: PEER_PACKAGE, version: peerVersion(), runtime: "node" } : null,
-      targets: TARGETS, verdicts: vs, phases, defaultNdConcurrency, leanCatalog, notes,
+      targets: TARGETS, verdicts: vs, phases, defaultNdConcurrency, leanCatalog, startup, notes,
     });
     if (vs.some((v) => !v.everyCallAudited)) process.exitCode = 1;
   } finally {
