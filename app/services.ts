@@ -21,6 +21,7 @@ import { ensureServiceUser } from "./identity/service-user.ts";
 import { purgeExpiredSessions } from "./identity/sessions.ts";
 import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
+import { startDirectoryChecks } from "./directory/directory-sync.ts";
 import { readThroughFeed, startChangeFeed } from "./cache/change-feed.ts";
 import { createCallCaches, type CallCaches } from "./cache/caches.ts";
 import { getCluster } from "./clusters/clusters.ts";
@@ -64,7 +65,7 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   // The core catalog (ours) makes the core tools work before any Cisco document is imported;
   // re-importing identical content is a no-op.
   const core = await readCoreDocument();
-  if (core) await importDocuments(sql, [core]);
+  if (core) await importDocuments(sql, "bootstrap", [core]);
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
   // The embedded engine has one connection, so no LISTEN: its caches always read through.
   const feed = db.engine === "postgresql" && config.databaseUrl ? startChangeFeed(config.databaseUrl, log, { retryMs: config.changeFeedRetryMs }) : readThroughFeed();
@@ -76,6 +77,10 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const siem = startSiemForwarder({
     sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
     onError: (destination, err) => log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
+  });
+  const directoryChecks = startDirectoryChecks(sql, keyring, {
+    onResult: (r) => r.disabled.length && log.warn({ disabled: r.disabled }, "directory accounts gone or disabled: disabled here too"),
+    onError: (err) => log.warn({ error: err.message }, "directory check failed; will retry"),
   });
   const purge = setInterval(() => {
     const now = new Date();
@@ -91,6 +96,7 @@ export async function startServices(config: Config, db: Database, log: Logger): 
     operationCache: createOperationCache(256, () => caches.catalogStamp()),
     async close() {
       clearInterval(purge);
+      directoryChecks.stop();
       await auditBatcher.close();
       await feed.close();
       await siem.stop();

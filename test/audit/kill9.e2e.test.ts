@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseUrlPolicy } from "../../app/clusters/cluster-url-policy.ts";
 import { addCluster } from "../../app/clusters/clusters.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { createApiToken } from "../../app/identity/api-tokens.ts";
 import { createPasswordHasher } from "../../app/identity/passwords.ts";
 import { createUser } from "../../app/identity/users.ts";
@@ -30,12 +30,11 @@ test("kill -9 under load leaves no answered call without its audit row", async (
   const gw = await startGatewayProcess(db.url, { ENCRYPTION_KEY: encryptionKey, ADMIN_PASSWORD: "correct-Horse-battery-9" });
   try {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: mkdtempSync(join(tmpdir(), "nmg-k9-")), encryptionKey });
-    await addCluster(db.sql, { keyring, urlPolicy: parseUrlPolicy(["*"], true), actor: { via: "cli", username: "test" } }, {
+    await addCluster(db.sql, cliCaller("test"), {
       name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-    });
-    const cli = { by: systemPrincipal("cli") };
-    await createUser(db.sql, { username: "vera", password: "correct-Horse-battery-9", roles: ["viewer"], clusters: "all" }, cli, { passwords: createPasswordHasher() });
-    const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => createApiToken(db.sql, { username: "vera", name: `load-${i}` }, cli)));
+    }, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
+    await createUser(db.sql, cliCaller("test"), { username: "vera", password: "correct-Horse-battery-9", roles: ["viewer"], clusters: "all" }, { passwords: createPasswordHasher() });
+    const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => createApiToken(db.sql, cliCaller("test"), { username: "vera", name: `load-${i}` })));
 
     const answered = new Array<number>(CLIENTS).fill(0);
     let killed = false;

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addCluster } from "../../app/clusters/clusters.ts";
 import { loadConfig } from "../../app/config.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { createApiToken, revokeApiToken } from "../../app/identity/api-tokens.ts";
 import { createUser, setUserActive } from "../../app/identity/users.ts";
 import { createLogger } from "../../app/log.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
 import { startServer, type RunningServer } from "../../app/server.ts";
 import { startSimulator, type RunningSimulator } from "../../sim/simulator.ts";
 import { freshDatabase, type TestDatabase } from "../support/db.ts";
@@ -24,8 +24,8 @@ import { testEnv } from "../support/server.ts";
 const PASSWORD = "correct-Horse-battery-9";
 /** What the tests hold the other node to; the issue's target (< 100 ms) is reported from the measured times. */
 const BOUND_MS = 1000;
-const cli = { by: systemPrincipal("cli") };
-const admin = { via: "cli", username: "test" };
+// A fresh caller per change: a Caller carries the instant of its request.
+const cli = () => cliCaller("test");
 
 let db: TestDatabase;
 let sim: RunningSimulator;
@@ -38,7 +38,7 @@ const callA = (token: string, tool = "list_clusters", args: Record<string, unkno
 const callB = (token: string, tool = "list_clusters", args: Record<string, unknown> = {}) => toolCall(b.mcpUrl, b.ca, token, tool, args);
 
 async function token(username: string, name: string) {
-  return createApiToken(db.sql, { username, name }, cli);
+  return createApiToken(db.sql, cli(), { username, name });
 }
 
 /** Calls B until `refused` says the answer is a refusal; returns how long that took after `since`. */
@@ -62,11 +62,11 @@ beforeAll(async () => {
   const config = loadConfig(testEnv(mkdtempSync(join(tmpdir(), "nmg-nodeA-")), db.url, env));
   a = await startServer(config, createLogger("silent"));
   aUrl = `${a.api.url.replace("127.0.0.1", "localhost")}/mcp`;
-  await addCluster(db.sql, { keyring: a.services.keyring, urlPolicy: a.services.urlPolicy, actor: admin }, {
+  await addCluster(db.sql, cli(), {
     name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-  });
+  }, { keyring: a.services.keyring, urlPolicy: a.services.urlPolicy });
   for (const [username, role] of [["olga", "operator"], ["vera", "viewer"], ["wendy", "viewer"]] as const) {
-    await createUser(db.sql, { username, password: PASSWORD, roles: [role], clusters: "all" }, cli, { passwords: a.services.passwords });
+    await createUser(db.sql, cli(), { username, password: PASSWORD, roles: [role], clusters: "all" }, { passwords: a.services.passwords });
   }
   b = await startGatewayProcess(db.url, { ...env, CHANGE_FEED_RETRY: "3s" });
 }, 60_000);
@@ -86,7 +86,7 @@ describe("two gateway nodes on one PostgreSQL", () => {
     expect((await callB(t.token)).isError).toBe(false);
     expect((await callB(t.token)).isError).toBe(false); // now served from B's cache
 
-    await revokeApiToken(db.sql, t.id, cli);
+    await revokeApiToken(db.sql, cli(), t.id);
     const since = performance.now();
     const here = await callA(t.token);
     expect(here.status).toBe(401);
@@ -100,7 +100,7 @@ describe("two gateway nodes on one PostgreSQL", () => {
     expect((await callA(t.token)).isError).toBe(false);
     expect((await callB(t.token)).isError).toBe(false);
 
-    await setUserActive(db.sql, "vera", false, cli);
+    await setUserActive(db.sql, cli(), "vera", false);
     const since = performance.now();
     expect((await callA(t.token)).status).toBe(401);
     measured.disabled = await untilRefusedOnB(since, t.token, (r) => r.status === 401);
@@ -111,11 +111,11 @@ describe("two gateway nodes on one PostgreSQL", () => {
     const t = await token("admin", "two-nodes");
     const write = { operation: "ndfc.createVrf", params: { fabric: "ams-dc1" }, body: { fabric: "ams-dc1", vrfName: "v-two-nodes", vrfId: 50123 } };
     const offRefusal = (r: { text: string }) => r.text.includes("edit mode is off");
-    await setEditMode(db.sql, admin, true, null);
+    await setEditMode(db.sql, cli(), true, null);
     expect(offRefusal(await callA(t.token, "call_operation", write))).toBe(false);
     expect(offRefusal(await callB(t.token, "call_operation", write))).toBe(false);
 
-    await setEditMode(db.sql, admin, false, null);
+    await setEditMode(db.sql, cli(), false, null);
     const since = performance.now();
     expect(offRefusal(await callA(t.token, "call_operation", write))).toBe(true);
     measured.editModeOff = await untilRefusedOnB(since, t.token, offRefusal, "call_operation", write);
@@ -137,7 +137,7 @@ describe("two gateway nodes on one PostgreSQL", () => {
     expect(b.log()).toContain("change feed lost");
 
     // B cannot hear this revocation; it must not answer from its cache.
-    await revokeApiToken(db.sql, t.id, cli);
+    await revokeApiToken(db.sql, cli(), t.id);
     expect((await callB(t.token)).status).toBe(401);
 
     const backBy = Date.now() + 10_000;
