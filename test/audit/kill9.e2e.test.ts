@@ -50,7 +50,9 @@ test("kill -9 under load leaves no answered call without its audit row", async (
         }
       }
     });
-    await Bun.sleep(2000);
+    // Kill once the load is well under way (time-based waits fail on a busy machine).
+    const by = Date.now() + 30_000;
+    while (answered.reduce((x, y) => x + y, 0) < 100 && Date.now() < by) await Bun.sleep(50);
     killed = true;
     await gw.kill9();
     await Promise.all(clients);
@@ -60,7 +62,7 @@ test("kill -9 under load leaves no answered call without its audit row", async (
     const byToken = new Map(rows.map((r) => [r.token_name, r.n]));
     const total = answered.reduce((a, b) => a + b, 0);
     console.log(`answered before kill -9: ${total}; audit rows: ${rows.reduce((a, r) => a + r.n, 0)}`);
-    expect(total).toBeGreaterThan(CLIENTS * 2);
+    expect(total).toBeGreaterThanOrEqual(100);
     for (const [i, n] of answered.entries()) expect(byToken.get(`load-${i}`) ?? 0).toBeGreaterThanOrEqual(n);
   } finally {
     await gw.stop();
