@@ -58,6 +58,7 @@ export const CONFIG_KEYS = {
   MCP_MAX_BODY: { kind: "int", default: "1048576", min: 1024, max: 67108864, help: "Largest MCP request body in bytes" },
   MCP_SSE_PER_USER: { kind: "int", default: "8", min: 1, max: 1000, help: "Open SSE sessions per user" },
   MCP_SSE_IDLE: { kind: "duration", default: "30m", help: "Close SSE sessions idle this long" },
+  OAUTH_REGISTRATIONS_PER_MINUTE: { kind: "int", default: "10", min: 1, max: 100000, help: "OAuth client registrations per minute per client address" },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -97,6 +98,7 @@ export interface Config {
   clusterAllowlist: string[];
   clusterAllowLoopback: boolean;
   mcp: { ratePerSec: number; rateBurst: number; maxBody: number; ssePerUser: number; sseIdleMs: number };
+  oauthRegistrationsPerMinute: number;
   version: string;
 }
 
@@ -251,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ssePerUser: num("MCP_SSE_PER_USER"),
       sseIdleMs: num("MCP_SSE_IDLE"),
     },
+    oauthRegistrationsPerMinute: num("OAUTH_REGISTRATIONS_PER_MINUTE"),
     version: packageVersion(),
   };
   crossCheck(config, problems);

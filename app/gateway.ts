@@ -11,6 +11,8 @@ import { createHandler, type Handler } from "./http/handler.ts";
 import { healthRoutes } from "./http/health.routes.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import type { GatewayNames } from "./oauth/oauth-resource.ts";
+import { oauthRoutes } from "./oauth/oauth.routes.ts";
 import type { Services } from "./services.ts";
 import { loadAssets } from "./ui/assets.ts";
 import { buildUiApp } from "./ui/ui-app.ts";
@@ -28,6 +30,8 @@ export interface GatewayContext {
   certificate?: () => { pem: string; fingerprint256: string; notAfter: string };
   /** Port the API listener is bound to (known after it starts). */
   apiPort?: () => number;
+  /** Port the UI listener is bound to (known after it starts). */
+  uiPort?: () => number;
 }
 
 export interface Gateway {
@@ -52,10 +56,12 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     startedAt: ctx.startedAt,
     pingDatabase: () => db.ping(),
   });
+  const hosts = allowedHosts(config, ctx.certificateNames);
+  const names: GatewayNames = { allowedHosts: hosts, apiPort: ctx.apiPort ?? (() => config.apiPort), uiPort: ctx.uiPort ?? (() => config.uiPort) };
   const mcp = mcpRoutes({
     mcp: mcpDeps(db.sql, config, services, log),
     authenticate: mcpAuthenticator(db.sql, config),
-    allowedHosts: allowedHosts(config, ctx.certificateNames),
+    allowedHosts: hosts,
     limits: {
       maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
       ssePerUser: config.mcp.ssePerUser, sseIdleMs: config.mcp.sseIdleMs,
@@ -65,9 +71,10 @@ export function buildGateway(ctx: GatewayContext): Gateway {
   const uiApp = buildUiApp(uiRoutes(), {
     sql: db.sql, config, services, log, assets: loadAssets(),
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
-    apiPort: ctx.apiPort ?? (() => config.apiPort),
+    apiPort: names.apiPort,
+    oauthNames: names,
   }, health);
-  const apiApp = new Elysia({ name: "api" }).use(health).use(mcp.app);
+  const apiApp = new Elysia({ name: "api" }).use(health).use(oauthRoutes({ sql: db.sql, names, registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute } })).use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),
     api: createHandler(apiApp, "api", log),

@@ -64,6 +64,7 @@ export async function startAuthorization(sql: Sql, names: GatewayNames, hostHead
   if (!findRegistered(redirectUri, client.redirectUris)) {
     throw new AuthorizationPageError("the redirect_uri is not one this application registered; the gateway will not send you there");
   }
+  if (!names.allowedHosts.has(hostnameOf(hostHeader))) throw new AuthorizationPageError("this gateway is not known by the name in the address bar; use one in PUBLIC_HOSTNAMES");
   const state = one("state");
   const fallbackIssuer = new URL(resourceFor(names, hostnameOf(hostHeader))).origin;
   const back = (error: string, description: string) => ({ redirect: clientRedirect(redirectUri, { error, error_description: description, state, iss: fallbackIssuer }) });
@@ -142,7 +143,7 @@ export interface DecisionContext {
 }
 
 /** Records the user's answer; returns where the browser goes next (the client's redirect URI). */
-export async function decideAuthorization(sql: Sql, requestId: string, d: ConsentDecision, ctx: DecisionContext): Promise<string> {
+export async function decideAuthorization(sql: Sql, requestId: string, d: ConsentDecision, ctx: DecisionContext): Promise<{ location: string; clientName: string }> {
   const now = ctx.now ?? new Date();
   const { client } = await pending(sql, requestId, now);
   const p = ctx.principal;
@@ -163,7 +164,7 @@ export async function decideAuthorization(sql: Sql, requestId: string, d: Consen
     const audit = { actor: ctx.actor, requestId: ctx.requestId, target: { resourceType: "oauth_client", resourceId: client.id } };
     if (!d.approve) {
       await recordAudit(tx, { ...audit, action: "oauth.deny", status: "ok", details: { clientName: client.clientName, redirectUri: request.redirectUri } });
-      return clientRedirect(request.redirectUri, { error: "access_denied", error_description: `${p.username} declined the request`, state: request.state, iss });
+      return { clientName: client.clientName, location: clientRedirect(request.redirectUri, { error: "access_denied", error_description: `${p.username} declined the request`, state: request.state, iss }) };
     }
     const readOnly = d.readOnly || !request.wantsWrite || !userCanWrite;
     const grantId = randomTokenId();
@@ -174,6 +175,6 @@ export async function decideAuthorization(sql: Sql, requestId: string, d: Consen
       ...audit, action: "oauth.grant", status: "ok", target: { resourceType: "oauth_grant", resourceId: grantId },
       details: { clientId: client.id, clientName: client.clientName, redirectUri: request.redirectUri, readOnly, clusters, resource: request.resource },
     });
-    return clientRedirect(request.redirectUri, { code: code.token, state: request.state, iss });
+    return { clientName: client.clientName, location: clientRedirect(request.redirectUri, { code: code.token, state: request.state, iss }) };
   });
 }

@@ -5,11 +5,12 @@
  */
 import { authRoutes } from "./auth.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
+import { oauthUiRoutes } from "./oauth.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes()];
+  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes()];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
 }
