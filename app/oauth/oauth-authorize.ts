@@ -12,7 +12,7 @@
  * and the grant; approval and denial are audited with the client's name and redirect URI.
  */
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor } from "../audit/audit-event.ts";
+import type { Caller } from "../identity/caller.ts";
 import { listClusters } from "../clusters/clusters.ts";
 import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import { authorize } from "../identity/authorize.ts";
@@ -135,18 +135,11 @@ export interface ConsentDecision {
   clusters: string[] | null;
 }
 
-export interface DecisionContext {
-  principal: Principal;
-  actor: AuditActor;
-  requestId: string;
-  now?: Date;
-}
-
 /** Records the user's answer; returns where the browser goes next (the client's redirect URI). */
-export async function decideAuthorization(sql: Sql, requestId: string, d: ConsentDecision, ctx: DecisionContext): Promise<{ location: string; clientName: string }> {
-  const now = ctx.now ?? new Date();
+export async function decideAuthorization(sql: Sql, caller: Caller, requestId: string, d: ConsentDecision): Promise<{ location: string; clientName: string }> {
+  const now = caller.now;
   const { client } = await pending(sql, requestId, now);
-  const p = ctx.principal;
+  const p = caller.principal;
   if (d.approve) requireMcp(p);
   const userCanWrite = p.permissions.has("mcp:write");
   let clusters: string[] | null = null;
@@ -161,7 +154,7 @@ export async function decideAuthorization(sql: Sql, requestId: string, d: Consen
     const request = await decideRequestRow(tx, requestId, now);
     if (!request) throw new Invalid("this sign-in request was answered already or has expired; start again from the application");
     const iss = issuerOfResource(request.resource);
-    const audit = { actor: ctx.actor, requestId: ctx.requestId, target: { resourceType: "oauth_client", resourceId: client.id } };
+    const audit = { caller, target: { resourceType: "oauth_client", resourceId: client.id } };
     if (!d.approve) {
       await recordAudit(tx, { ...audit, action: "oauth.deny", status: "ok", details: { clientName: client.clientName, redirectUri: request.redirectUri } });
       return { clientName: client.clientName, location: clientRedirect(request.redirectUri, { error: "access_denied", error_description: `${p.username} declined the request`, state: request.state, iss }) };

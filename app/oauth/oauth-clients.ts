@@ -10,7 +10,7 @@
  * revocation are audited; revoking a client ends all of its grants.
  */
 import { recordAudit } from "../audit/audit-log.ts";
-import { auditActor, nowOf, type ActionContext } from "../identity/actor.ts";
+import type { Caller } from "../identity/caller.ts";
 import { requirePermission } from "../identity/authorize.ts";
 import type { Sql } from "../identity/db-handle.ts";
 import { Conflict, NotFound } from "../errors.ts";
@@ -104,7 +104,7 @@ export async function registerClient(sql: Sql, body: unknown, from: { clientIp: 
     await insertClient(tx, client);
     await recordAudit(tx, {
       action: "oauth.client.register", status: "ok", requestId: from.requestId,
-      actor: { via: "oauth", clientIp: from.clientIp, userAgent: from.userAgent },
+      actor: { via: "mcp", clientIp: from.clientIp, userAgent: from.userAgent },
       target: { resourceType: "oauth_client", resourceId: client.id },
       details: { clientName: client.clientName, redirectUris: client.redirectUris, softwareId: client.softwareId },
     });
@@ -112,20 +112,20 @@ export async function registerClient(sql: Sql, body: unknown, from: { clientIp: 
   return registrationOf({ ...client, revokedAt: null });
 }
 
-export async function listOAuthClients(sql: Sql, ctx: ActionContext) {
-  requirePermission(ctx.by, "tokens:manage");
+export async function listOAuthClients(sql: Sql, caller: Caller) {
+  requirePermission(caller.principal, "tokens:manage");
   return listClientRows(sql);
 }
 
-export async function revokeOAuthClient(sql: Sql, id: string, ctx: ActionContext): Promise<void> {
-  requirePermission(ctx.by, "tokens:manage");
+export async function revokeOAuthClient(sql: Sql, caller: Caller, id: string): Promise<void> {
+  requirePermission(caller.principal, "tokens:manage");
   const client = await findClient(sql, id);
   if (!client) throw new NotFound(`no OAuth client with id ${id}`);
   await sql.begin(async (tx) => {
-    if (!(await revokeClientRow(tx, id, nowOf(ctx), ctx.by.username))) throw new Conflict(`OAuth client ${id} was revoked already`);
-    await expireClientTokens(tx, id, nowOf(ctx));
+    if (!(await revokeClientRow(tx, id, caller.now, caller.principal.username))) throw new Conflict(`OAuth client ${id} was revoked already`);
+    await expireClientTokens(tx, id, caller.now);
     await recordAudit(tx, {
-      action: "oauth.client.revoke", status: "ok", requestId: ctx.requestId ?? null, actor: auditActor(ctx),
+      action: "oauth.client.revoke", status: "ok", caller,
       target: { resourceType: "oauth_client", resourceId: id }, details: { clientName: client.clientName },
     });
   });

@@ -8,7 +8,7 @@
  */
 import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, NotFound } from "../errors.ts";
-import { auditActor, nowOf, type ActionContext } from "../identity/actor.ts";
+import type { Caller } from "../identity/caller.ts";
 import { requirePermission } from "../identity/authorize.ts";
 import type { Sql } from "../identity/db-handle.ts";
 import type { Principal } from "../identity/principal.ts";
@@ -20,27 +20,27 @@ function requireGrantRights(by: Principal, ownerId: string): void {
   requirePermission(by, ownerId === by.userId ? "tokens:own" : "tokens:manage");
 }
 
-export async function listMyGrants(sql: Sql, ctx: ActionContext): Promise<OAuthGrantRow[]> {
-  requirePermission(ctx.by, "tokens:own");
-  return listGrantRows(sql, ctx.by.userId);
+export async function listMyGrants(sql: Sql, caller: Caller): Promise<OAuthGrantRow[]> {
+  requirePermission(caller.principal, "tokens:own");
+  return listGrantRows(sql, caller.principal.userId);
 }
 
-export async function listAllGrants(sql: Sql, ctx: ActionContext): Promise<OAuthGrantRow[]> {
-  requirePermission(ctx.by, "tokens:manage");
+export async function listAllGrants(sql: Sql, caller: Caller): Promise<OAuthGrantRow[]> {
+  requirePermission(caller.principal, "tokens:manage");
   return listGrantRows(sql, null);
 }
 
-export async function revokeGrant(sql: Sql, id: string, ctx: ActionContext, reason = "revoked"): Promise<OAuthGrantRow> {
+export async function revokeGrant(sql: Sql, caller: Caller, id: string, reason = "revoked"): Promise<OAuthGrantRow> {
   const grant = await findGrant(sql, id);
   if (!grant) throw new NotFound(`no connected app with id ${id}`);
-  requireGrantRights(ctx.by, grant.userId);
+  requireGrantRights(caller.principal, grant.userId);
   if (grant.revokedAt) throw new Conflict(`access of ${grant.clientName} (${id}) was revoked already`);
-  const now = nowOf(ctx);
+  const now = caller.now;
   await sql.begin(async (tx) => {
     if (!(await revokeGrantRow(tx, id, now, reason.slice(0, 200)))) throw new Conflict(`access of ${grant.clientName} (${id}) was revoked already`);
     await expireGrantTokens(tx, id, now);
     await recordAudit(tx, {
-      action: "oauth.revoke", status: "ok", requestId: ctx.requestId ?? null, actor: auditActor(ctx),
+      action: "oauth.revoke", status: "ok", caller,
       target: { resourceType: "oauth_grant", resourceId: id },
       details: { clientName: grant.clientName, clientId: grant.clientId, owner: grant.username, reason },
     });

@@ -75,7 +75,7 @@ async function revokeForTheft(sql: Sql, row: OAuthTokenVerification, reason: str
     await expireGrantTokens(tx, row.grantId, now);
     await recordAudit(tx, {
       action, status: "denied", decision: "deny", reason, requestId: ctx.requestId,
-      actor: { userId: row.userId, username: row.username, via: "oauth", tokenName: row.clientName, clientIp: ctx.clientIp, userAgent: ctx.userAgent },
+      actor: { userId: row.userId, username: row.username, via: "mcp", tokenName: row.clientName, clientIp: ctx.clientIp, userAgent: ctx.userAgent },
       target: { resourceType: "oauth_grant", resourceId: row.grantId }, details: { clientId: row.clientId, clientName: row.clientName },
     });
   });
@@ -92,7 +92,7 @@ async function issue(sql: Sql, row: OAuthTokenVerification, grantType: string, c
     await insertToken(tx, { id: refresh.id, grantId: row.grantId, kind: "refresh", secretHash: refresh.secretHash, createdAt: now, expiresAt: new Date(now.getTime() + REFRESH_TTL_MS) });
     await recordAudit(tx, {
       action: "oauth.token", status: "ok", requestId: ctx.requestId,
-      actor: { userId: row.userId, username: row.username, via: "oauth", tokenName: row.clientName, clientIp: ctx.clientIp, userAgent: ctx.userAgent },
+      actor: { userId: row.userId, username: row.username, via: "mcp", tokenName: row.clientName, clientIp: ctx.clientIp, userAgent: ctx.userAgent },
       target: { resourceType: "oauth_grant", resourceId: row.grantId }, details: { grantType, clientId: row.clientId, clientName: row.clientName },
     });
   });

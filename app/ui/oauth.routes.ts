@@ -43,10 +43,7 @@ export function oauthUiRoutes(): UiRoute[] {
       if (approve && some && clusters!.length === 0) return consentView(req, "Choose at least one cluster, or every cluster.");
       const caller = req.session.caller;
       try {
-        const { location, clientName } = await decideAuthorization(req.deps.sql, req.params.id ?? "", { approve, readOnly: field(req.form, "access") !== "write", clusters }, {
-          principal: caller.principal, requestId: caller.requestId, now: caller.now,
-          actor: { userId: caller.principal.userId, username: caller.principal.username, via: "ui", clientIp: caller.actor.ip, userAgent: caller.actor.userAgent },
-        });
+        const { location, clientName } = await decideAuthorization(req.deps.sql, caller, req.params.id ?? "", { approve, readOnly: field(req.form, "access") !== "write", clusters });
         return { title: approve ? "Access allowed" : "Access denied", bare: true, main: returnPage({ clientName, location, approved: approve }) };
       } catch (err) {
         if (err instanceof Invalid && /cluster/.test(err.message)) return consentView(req, err.message);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { revokeApiToken } from "../../app/identity/api-tokens.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { ADMIN_PASSWORD, startMcpWorld } from "../support/mcp-world.ts";
 
 const world = await startMcpWorld();
@@ -143,7 +143,7 @@ test("a denied consent gives mcp-remote a clear error and no access", async () =
 
 test("a revoked pasted token now leads mcp-remote into the OAuth sign-in instead of a registration 404", async () => {
   const [token] = await world.gw.db.sql<{ id: string }[]>`select t.id from api_tokens t join users u on u.id = t.user_id where u.username = 'olga'`;
-  await revokeApiToken(world.gw.db.sql, token!.id, { by: systemPrincipal("cli") });
+  await revokeApiToken(world.gw.db.sql, cliCaller("cli"), token!.id);
   const bridge = startBridge(world.mcpUrl, ["--header", `Authorization: Bearer ${world.tokens.olga}`]);
   try {
     bridge.send(INIT);

@@ -2,7 +2,7 @@
 // authorization with sign-in and consent, the token endpoint's grants and every refusal.
 import { afterAll, describe, expect, test } from "bun:test";
 import { createUser, setUserActive } from "../../app/identity/users.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { startTestServer } from "../support/server.ts";
 import { OAuthKit, pkcePair, REDIRECT } from "./oauth-kit.ts";
 
@@ -10,9 +10,9 @@ const PASSWORD = "correct-Horse-battery-9";
 const srv = await startTestServer({ ADMIN_PASSWORD: PASSWORD, OAUTH_REGISTRATIONS_PER_MINUTE: "1000" });
 afterAll(() => srv.stop());
 const kit = new OAuthKit(srv);
-const cli = { by: systemPrincipal("cli") };
-await createUser(srv.db.sql, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, cli, { passwords: srv.server.services.passwords });
-await createUser(srv.db.sql, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, cli, { passwords: srv.server.services.passwords });
+const cli = cliCaller("cli");
+await createUser(srv.db.sql, cli, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, { passwords: srv.server.services.passwords });
+await createUser(srv.db.sql, cli, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, { passwords: srv.server.services.passwords });
 
 async function audit(action: string) {
   return srv.db.sql<{ username: string | null; details: any; reason: string | null }[]>`select username, details, reason from audit_events where action = ${action} order by id`;
@@ -300,10 +300,10 @@ describe("token endpoint", () => {
   });
 
   test("a disabled user's tokens stop working and cannot be refreshed", async () => {
-    await createUser(srv.db.sql, { username: "dora", password: PASSWORD, roles: ["operator"], clusters: "all" }, cli, { passwords: srv.server.services.passwords });
+    await createUser(srv.db.sql, cli, { username: "dora", password: PASSWORD, roles: ["operator"], clusters: "all" }, { passwords: srv.server.services.passwords });
     const { tokens, clientId } = await kit.fullFlow("dora", PASSWORD);
     expect((await kit.mcp(tokens.body.access_token)).status).toBe(200);
-    await setUserActive(srv.db.sql, "dora", false, cli);
+    await setUserActive(srv.db.sql, cli, "dora", false);
     const res = await kit.mcp(tokens.body.access_token);
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.message).toContain("disabled");
