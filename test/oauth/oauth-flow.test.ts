@@ -330,3 +330,40 @@ describe("token endpoint", () => {
     }
   });
 });
+
+describe("connected apps", () => {
+  test("a user sees their grants and revokes one: its tokens stop working at once", async () => {
+    const { tokens, ui } = await kit.fullFlow("olga", PASSWORD);
+    expect((await kit.mcp(tokens.body.access_token)).status).toBe(200);
+    const list = await ui.page("/apps");
+    expect(list.res.status).toBe(200);
+    expect(list.text).toContain("Test Assistant");
+    expect(list.text).not.toContain("Everybody");
+    const [grant] = await srv.db.sql<{ id: string }[]>`select g.id from oauth_grants g join users u on u.id = g.user_id where u.username = 'olga' and g.revoked_at is null order by g.created_at desc limit 1`;
+    const res = await ui.post(`/apps/${grant!.id}/revoke`, {});
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("was revoked");
+    const after = await kit.mcp(tokens.body.access_token);
+    expect(after.status).toBe(401);
+    expect((await audit("oauth.revoke")).at(-1)).toMatchObject({ username: "olga" });
+  });
+
+  test("another user cannot revoke it; an administrator sees everybody's and can block a client", async () => {
+    const { tokens, clientId } = await kit.fullFlow("olga", PASSWORD);
+    const [grant] = await srv.db.sql<{ id: string }[]>`select id from oauth_grants where client_id = ${clientId}`;
+    const vera = await kit.browser("vera", PASSWORD);
+    await vera.page("/apps");
+    expect((await vera.post(`/apps/${grant!.id}/revoke`, {})).status).toBe(403);
+    expect((await kit.mcp(tokens.body.access_token)).status).toBe(200);
+    const admin = await kit.browser("admin", PASSWORD);
+    const page = await admin.page("/apps");
+    expect(page.text).toContain("Everybody");
+    expect(page.text).toContain("Registered applications");
+    expect((await admin.post(`/apps/clients/${clientId}/revoke`, {})).status).toBe(200);
+    expect((await kit.mcp(tokens.body.access_token)).status).toBe(401);
+    // A blocked client cannot start a new sign-in either.
+    const again = await admin.request(kit.authorizeQuery(clientId, pkcePair().challenge));
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("blocked");
+  });
+});
