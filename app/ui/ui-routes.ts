@@ -5,13 +5,17 @@
  */
 import { accountRoutes } from "./account.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { connectRoutes } from "./connect.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
+import { tokensRoutes } from "./tokens.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
   const built = [...authRoutes(), ...dashboardRoutes(),
     ...accountRoutes(),
+    ...tokensRoutes(),
+    ...connectRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
