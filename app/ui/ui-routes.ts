@@ -8,7 +8,9 @@ import { authRoutes } from "./auth.routes.ts";
 import { connectRoutes } from "./connect.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
+import { rolesRoutes } from "./roles.routes.ts";
 import { tokensRoutes } from "./tokens.routes.ts";
+import { usersRoutes } from "./users.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
@@ -16,6 +18,8 @@ export function uiRoutes(): UiRoute[] {
     ...accountRoutes(),
     ...tokensRoutes(),
     ...connectRoutes(),
+    ...usersRoutes(),
+    ...rolesRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
