@@ -21,7 +21,7 @@ async function listPage(req: SignedInRequest, state: { message?: Message; form?:
 }
 
 async function detailPage(req: SignedInRequest, state: { message?: Message; status?: number } = {}): Promise<UiView> {
-  const role = await getRole(req.deps.sql, req.params.name ?? "");
+  const role = await getRole(req.deps.sql, req.params.id ?? "");
   return {
     title: `Role ${role.name}`,
     status: state.status,
@@ -45,11 +45,11 @@ export function rolesRoutes(): UiRoute[] {
       }
     }),
 
-    get("/roles/:name", "roles:manage", (req) => detailPage(req)),
+    get("/roles/:id", "roles:manage", (req) => detailPage(req)),
 
-    post("/roles/:name", "roles:manage", async (req) => {
+    post("/roles/:id", "roles:manage", async (req) => {
       try {
-        await updateRole(req.deps.sql, req.params.name ?? "", { description: field(req.form, "description"), permissions: fields(req.form, "permissions") }, actionContext(req.session.caller));
+        await updateRole(req.deps.sql, req.params.id ?? "", { description: field(req.form, "description"), permissions: fields(req.form, "permissions") }, actionContext(req.session.caller));
         return detailPage(req, { message: { kind: "ok", text: "Role saved." } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
@@ -57,9 +57,9 @@ export function rolesRoutes(): UiRoute[] {
       }
     }),
 
-    post("/roles/:name/delete", "roles:manage", async (req) => {
+    post("/roles/:id/delete", "roles:manage", async (req) => {
       try {
-        await deleteRole(req.deps.sql, req.params.name ?? "", actionContext(req.session.caller));
+        await deleteRole(req.deps.sql, req.params.id ?? "", actionContext(req.session.caller));
         return redirect(req, "/roles");
       } catch (err) {
         if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });

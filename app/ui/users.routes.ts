@@ -35,7 +35,7 @@ async function listPage(req: SignedInRequest, state: { message?: Message; create
 
 async function detailPage(req: SignedInRequest, state: { message?: Message; resetPassword?: string; status?: number } = {}): Promise<UiView> {
   const c = await common(req);
-  const name = req.params.name ?? "";
+  const name = req.params.id ?? "";
   const user = c.users.find((u) => u.username.toLowerCase() === name.toLowerCase());
   if (!user) throw new NotFound(`no user named ${name}`);
   const path = `/users/${encodeURIComponent(user.username)}`;
@@ -50,7 +50,7 @@ async function detailPage(req: SignedInRequest, state: { message?: Message; rese
 /** Runs one domain change for a user's page; a refusal becomes the page's message. */
 async function onUser(req: SignedInRequest, change: (username: string) => Promise<{ message?: Message; resetPassword?: string }>): Promise<UiView> {
   try {
-    return await detailPage(req, await change(req.params.name ?? ""));
+    return await detailPage(req, await change(req.params.id ?? ""));
   } catch (err) {
     if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
     throw err;
@@ -78,26 +78,26 @@ export function usersRoutes(): UiRoute[] {
       }
     }),
 
-    get("/users/:name", "users:manage", (req) => detailPage(req)),
+    get("/users/:id", "users:manage", (req) => detailPage(req)),
 
-    post("/users/:name/roles", "users:manage", (req) => onUser(req, async (name) => {
+    post("/users/:id/roles", "users:manage", (req) => onUser(req, async (name) => {
       const r = await setUserRoles(req.deps.sql, name, fields(req.form, "roles"), actionContext(req.session.caller));
       const changes = [...r.granted.map((n) => `granted ${n}`), ...r.revoked.map((n) => `revoked ${n}`)];
       return { message: { kind: "ok", text: changes.length ? `Roles saved: ${changes.join(", ")}. ${name}'s sessions were ended.` : "Nothing changed." } };
     })),
 
-    post("/users/:name/clusters", "users:manage", (req) => onUser(req, async (name) => {
+    post("/users/:id/clusters", "users:manage", (req) => onUser(req, async (name) => {
       await setUserClusters(req.deps.sql, name, field(req.form, "allClusters") === "1" ? "all" : fields(req.form, "clusters"), actionContext(req.session.caller));
       return { message: { kind: "ok", text: "Cluster access saved." } };
     })),
 
-    post("/users/:name/active", "users:manage", (req) => onUser(req, async (name) => {
+    post("/users/:id/active", "users:manage", (req) => onUser(req, async (name) => {
       const active = field(req.form, "active") === "1";
       const r = await setUserActive(req.deps.sql, name, active, actionContext(req.session.caller));
       return { message: { kind: "ok", text: active ? `${name} is enabled.` : `${name} is disabled: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} token(s) revoked.` } };
     })),
 
-    post("/users/:name/reset-password", "users:manage", (req) => onUser(req, async (name) => {
+    post("/users/:id/reset-password", "users:manage", (req) => onUser(req, async (name) => {
       const r = await resetPassword(req.deps.sql, { username: name }, actionContext(req.session.caller), { passwords: req.deps.services.passwords });
       return { message: { kind: "ok", text: `Password reset; ${r.sessionsEnded} session(s) ended.` }, resetPassword: r.generatedPassword! };
     })),
