@@ -148,11 +148,11 @@ export interface TokenNarrowingInput {
  * shrink (a token for every cluster may be limited to some). Anything wider is refused with
  * what to do instead (create a new token). Audited with the before and after.
  */
-export async function narrowApiToken(sql: Sql, id: string, input: TokenNarrowingInput, ctx: ActionContext): Promise<ApiTokenRow> {
+export async function narrowApiToken(sql: Sql, caller: Caller, id: string, input: TokenNarrowingInput): Promise<ApiTokenRow> {
   const row = /^[0-9a-f]{24}$/.test(id) ? await findApiToken(sql, id) : null;
   if (!row) throw new NotFound(`no token with id ${id}`);
-  requireTokenRights(ctx.by, row.userId);
-  if (tokenStatus(row, nowOf(ctx)) !== "active") throw new Conflict(`token "${row.name}" is ${tokenStatus(row, nowOf(ctx))}; only an active token can be narrowed`);
+  requireTokenRights(caller.principal, row.userId);
+  if (tokenStatus(row, caller.now) !== "active") throw new Conflict(`token "${row.name}" is ${tokenStatus(row, caller.now)}; only an active token can be narrowed`);
   if (input.readOnly === false && row.readOnly) throw new Invalid("a read-only token cannot become read-write; create a new token instead");
   const readOnly = row.readOnly || input.readOnly === true;
   let clusters = row.clusters;
@@ -169,21 +169,20 @@ export async function narrowApiToken(sql: Sql, id: string, input: TokenNarrowing
     await recordAudit(tx, {
       action: "token.narrow",
       status: "ok",
-      actor: auditActor(ctx),
+      caller,
       target: { resourceType: "api_token", resourceId: id },
       details: { name: row.name, owner: row.username, before: { readOnly: row.readOnly, clusters: row.clusters }, after: { readOnly, clusters } },
-      requestId: ctx.requestId ?? null,
     });
   });
   return { ...row, readOnly, clusters };
 }
 
 /** Live tokens expiring within `withinMs`: the caller's own, or everybody's with tokens:manage. */
-export async function listExpiringTokens(sql: Sql, ctx: ActionContext, withinMs: number): Promise<ApiTokenRow[]> {
-  const now = nowOf(ctx);
-  const everyone = authorize(ctx.by, "tokens:manage").allowed;
-  if (!everyone) requirePermission(ctx.by, "tokens:own");
-  return listExpiringTokenRows(sql, everyone ? null : ctx.by.userId, now, new Date(now.getTime() + withinMs));
+export async function listExpiringTokens(sql: Sql, caller: Caller, withinMs: number): Promise<ApiTokenRow[]> {
+  const now = caller.now;
+  const everyone = authorize(caller.principal, "tokens:manage").allowed;
+  if (!everyone) requirePermission(caller.principal, "tokens:own");
+  return listExpiringTokenRows(sql, everyone ? null : caller.principal.userId, now, new Date(now.getTime() + withinMs));
 }
 
 export interface TokenUse {

@@ -15,7 +15,7 @@ import { loadPrincipal } from "./principals.ts";
 import { secretMatches } from "./secret-tokens.ts";
 import { newSessionToken, parseSessionToken } from "./session-token.ts";
 import { deleteExpiredSessions, deleteOtherSessions, deleteSession, deleteUserSessions, findSession, insertSession, listUserSessions, touchSession, type SessionListing, type SessionRow } from "./sessions.sql.ts";
-import { auditActor, type ActionContext } from "./actor.ts";
+import type { Caller } from "./caller.ts";
 import { Invalid } from "../errors.ts";
 
 export type { SessionListing };
@@ -125,25 +125,24 @@ export async function purgeExpiredSessions(sql: Sql, now: Date, settings: Sessio
 }
 
 /** The caller's own live sessions (the one in use is `ctx.by.sessionId`), expired ones left out. */
-export async function listMySessions(sql: Sql, ctx: ActionContext, settings: SessionSettings): Promise<SessionListing[]> {
-  const now = ctx.now ?? new Date();
-  const rows = await listUserSessions(sql, ctx.by.userId);
+export async function listMySessions(sql: Sql, caller: Caller, settings: SessionSettings): Promise<SessionListing[]> {
+  const now = caller.now;
+  const rows = await listUserSessions(sql, caller.principal.userId);
   return rows.filter((r) => !sessionExpiry(r, now, settings));
 }
 
 /** Ends every session of the caller except the one in use (a stolen cookie stops working). Audited. */
-export async function endMyOtherSessions(sql: Sql, ctx: ActionContext): Promise<number> {
-  const keep = ctx.by.sessionId;
-  if (!keep || ctx.by.via !== "session") throw new Invalid("only a browser session can end the user's other sessions");
+export async function endMyOtherSessions(sql: Sql, caller: Caller): Promise<number> {
+  const keep = caller.principal.sessionId;
+  if (!keep || caller.principal.via !== "session") throw new Invalid("only a browser session can end the user's other sessions");
   return sql.begin(async (tx) => {
-    const ended = await deleteOtherSessions(tx, ctx.by.userId, keep);
+    const ended = await deleteOtherSessions(tx, caller.principal.userId, keep);
     await recordAudit(tx, {
       action: "auth.sessions.end_others",
       status: "ok",
-      actor: auditActor(ctx),
-      target: { resourceType: "user", resourceId: ctx.by.userId },
+      caller,
+      target: { resourceType: "user", resourceId: caller.principal.userId },
       details: { ended },
-      requestId: ctx.requestId ?? null,
     });
     return ended;
   });

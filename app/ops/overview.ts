@@ -10,7 +10,7 @@ import { callsPerHour, latestClusterTests, topOperations, type HourBucket, type 
 import type { AuditRecord } from "../audit/audit.sql.ts";
 import type { Cluster } from "../clusters/cluster.ts";
 import { listClusters } from "../clusters/clusters.ts";
-import type { ActionContext } from "../identity/actor.ts";
+import type { Caller } from "../identity/caller.ts";
 import { listExpiringTokens, type ApiTokenRow } from "../identity/api-tokens.ts";
 import { authorize } from "../identity/authorize.ts";
 import type { Sql } from "../identity/db-handle.ts";
@@ -50,9 +50,9 @@ function health(c: Cluster, latency: Map<string, number | null>): ClusterHealth 
   };
 }
 
-export async function loadOverview(sql: Sql, ctx: ActionContext): Promise<Overview> {
-  const by = ctx.by;
-  const now = ctx.now ?? new Date();
+export async function loadOverview(sql: Sql, caller: Caller): Promise<Overview> {
+  const by = caller.principal;
+  const now = caller.now;
   const may = (p: Parameters<typeof authorize>[1]) => authorize(by, p).allowed;
   const since = new Date(now.getTime() - DAY_MS);
   const [clusters, tests, policy, approvals, hours, top, recent, tokens] = await Promise.all([
@@ -63,7 +63,7 @@ export async function loadOverview(sql: Sql, ctx: ActionContext): Promise<Overvi
     may("audit:read") ? callsPerHour(sql, since) : null,
     may("audit:read") ? topOperations(sql, since, 8) : null,
     may("audit:read") ? queryAudit(sql, {}, { limit: 20 }) : null,
-    may("tokens:own") || may("tokens:manage") ? listExpiringTokens(sql, ctx, 7 * DAY_MS) : null,
+    may("tokens:own") || may("tokens:manage") ? listExpiringTokens(sql, caller, 7 * DAY_MS) : null,
   ]);
   const latency = new Map(tests.map((t) => [t.clusterId, t.durationMs]));
   const visible = clusters?.filter((c) => by.clusterAccess === "all" || by.clusterAccess.includes(c.id)) ?? null;

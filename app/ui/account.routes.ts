@@ -11,7 +11,6 @@ import { endMyOtherSessions, listMySessions } from "../identity/sessions.ts";
 import { requireUser } from "../identity/users.ts";
 import { accountPage, sessionsPanel } from "../../views/account.ts";
 import type { NoticeKind } from "../../views/layout.ts";
-import { actionContext } from "./ui-caller.ts";
 import { get, post, rawField, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
 
 function settings(req: SignedInRequest) {
@@ -27,7 +26,7 @@ interface PageState {
 async function page(req: SignedInRequest, state: PageState = {}): Promise<UiView> {
   const caller = req.session.caller;
   const p = caller.principal;
-  const [user, sessions] = await Promise.all([requireUser(req.deps.sql, p.username), listMySessions(req.deps.sql, actionContext(caller), settings(req))]);
+  const [user, sessions] = await Promise.all([requireUser(req.deps.sql, p.username), listMySessions(req.deps.sql, caller, settings(req))]);
   const props = { username: p.username, displayName: user.displayName, roles: p.roles, csrf: req.session.csrf, currentSessionId: p.sessionId, sessions, minLength: MIN_PASSWORD_LENGTH, now: caller.now };
   return {
     title: "My account",
@@ -65,7 +64,7 @@ export function accountRoutes(): UiRoute[] {
     }),
 
     post("/account/sessions/end-others", "signed-in", async (req) => {
-      const ended = await endMyOtherSessions(req.deps.sql, actionContext(req.session.caller));
+      const ended = await endMyOtherSessions(req.deps.sql, req.session.caller);
       return page(req, { message: { kind: "ok", text: `Signed out ${ended} other session${ended === 1 ? "" : "s"}.` } });
     }),
   ];

@@ -8,7 +8,6 @@ import { createApiToken } from "../identity/api-tokens.ts";
 import { connectPage } from "../../views/connect.ts";
 import type { CreatedToken } from "../../views/tokens.ts";
 import { clusterChoices, tokenFormValues, tokenInput, type TokenFormValues } from "./token-input.ts";
-import { actionContext } from "./ui-caller.ts";
 import { get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
 
 /** The MCP listener as this browser reaches the gateway: same host name, the API port. */
@@ -39,7 +38,7 @@ export function connectRoutes(): UiRoute[] {
       const caller = req.session.caller;
       const values = tokenFormValues(req.form);
       try {
-        const t = await createApiToken(req.deps.sql, tokenInput(values, caller.principal.username, caller.now), actionContext(caller));
+        const t = await createApiToken(req.deps.sql, caller, tokenInput(values, caller.principal.username, caller.now));
         return page(req, { created: { token: t.token, name: t.name, expiresAt: t.expiresAt, readOnly: t.readOnly } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return page(req, { values, error: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".", status: err.status });

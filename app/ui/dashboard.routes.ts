@@ -2,7 +2,6 @@
 import { dashboardPage } from "../../views/dashboard.ts";
 import { authorize } from "../identity/authorize.ts";
 import { loadOverview } from "../ops/overview.ts";
-import { actionContext } from "./ui-caller.ts";
 import { get, type UiRoute } from "./ui-route.ts";
 
 export function dashboardRoutes(): UiRoute[] {
@@ -10,7 +9,7 @@ export function dashboardRoutes(): UiRoute[] {
     get("/", "signed-in", async (req) => {
       const caller = req.session.caller;
       const p = caller.principal;
-      const overview = await loadOverview(req.deps.sql, actionContext(caller));
+      const overview = await loadOverview(req.deps.sql, caller);
       const cert = req.deps.certificate();
       return {
         title: "Dashboard",

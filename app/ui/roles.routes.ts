@@ -3,7 +3,6 @@ import { AppError, NotFound } from "../errors.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../identity/roles.ts";
 import { rolePage, rolesPage } from "../../views/roles.ts";
 import type { Message } from "../../views/users.ts";
-import { actionContext } from "./ui-caller.ts";
 import { redirect } from "./ui-app.ts";
 import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
 
@@ -37,7 +36,7 @@ export function rolesRoutes(): UiRoute[] {
     post("/roles", "roles:manage", async (req) => {
       const values = { name: field(req.form, "name"), description: field(req.form, "description"), permissions: fields(req.form, "permissions") };
       try {
-        const role = await createRole(req.deps.sql, values, actionContext(req.session.caller));
+        const role = await createRole(req.deps.sql, req.session.caller, values);
         return listPage(req, { message: { kind: "ok", text: `Role ${role.name} was created with ${role.permissions.length} permission(s). Grant it on a user's page.` } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
@@ -49,7 +48,7 @@ export function rolesRoutes(): UiRoute[] {
 
     post("/roles/:id", "roles:manage", async (req) => {
       try {
-        await updateRole(req.deps.sql, req.params.id ?? "", { description: field(req.form, "description"), permissions: fields(req.form, "permissions") }, actionContext(req.session.caller));
+        await updateRole(req.deps.sql, req.session.caller, req.params.id ?? "", { description: field(req.form, "description"), permissions: fields(req.form, "permissions") });
         return detailPage(req, { message: { kind: "ok", text: "Role saved." } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
@@ -59,7 +58,7 @@ export function rolesRoutes(): UiRoute[] {
 
     post("/roles/:id/delete", "roles:manage", async (req) => {
       try {
-        await deleteRole(req.deps.sql, req.params.id ?? "", actionContext(req.session.caller));
+        await deleteRole(req.deps.sql, req.session.caller, req.params.id ?? "");
         return redirect(req, "/roles");
       } catch (err) {
         if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });

@@ -6,7 +6,6 @@ import { listClusters } from "../clusters/clusters.ts";
 import { tokensPage, type CreatedToken, type TokenRowView, type TokensPageProps } from "../../views/tokens.ts";
 import type { NoticeKind } from "../../views/layout.ts";
 import { clusterChoices, tokenFormValues, tokenInput } from "./token-input.ts";
-import { actionContext } from "./ui-caller.ts";
 import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
 
 interface State {
@@ -18,12 +17,11 @@ interface State {
 
 async function page(req: SignedInRequest, state: State = {}): Promise<UiView> {
   const caller = req.session.caller;
-  const ctx = actionContext(caller);
   const p = caller.principal;
   const admin = authorize(p, "tokens:manage").allowed;
   const [mine, all, clusters, every] = await Promise.all([
-    listApiTokens(req.deps.sql, ctx, p.username),
-    admin ? listApiTokens(req.deps.sql, ctx) : Promise.resolve(null),
+    listApiTokens(req.deps.sql, caller, p.username),
+    admin ? listApiTokens(req.deps.sql, caller) : Promise.resolve(null),
     clusterChoices(req.deps.sql, p),
     listClusters(req.deps.sql),
   ]);
@@ -63,7 +61,7 @@ export function tokensRoutes(): UiRoute[] {
       const caller = req.session.caller;
       const values = tokenFormValues(req.form);
       try {
-        const t = await createApiToken(req.deps.sql, tokenInput(values, caller.principal.username, caller.now), actionContext(caller));
+        const t = await createApiToken(req.deps.sql, caller, tokenInput(values, caller.principal.username, caller.now));
         return page(req, { created: { token: t.token, name: t.name, expiresAt: t.expiresAt, readOnly: t.readOnly } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return page(req, { form: { values, error: capital(err.message) + "." }, status: err.status });
@@ -72,13 +70,13 @@ export function tokensRoutes(): UiRoute[] {
     }),
 
     post("/tokens/:id/revoke", "tokens:own", (req) => orMessage(req, async () => {
-      await revokeApiToken(req.deps.sql, req.params.id ?? "", actionContext(req.session.caller), `revoked in the UI by ${req.session.caller.principal.username}`);
+      await revokeApiToken(req.deps.sql, req.session.caller, req.params.id ?? "", `revoked in the UI by ${req.session.caller.principal.username}`);
       return { message: { kind: "ok", text: "The token was revoked; assistants using it are refused from now on." } };
     })),
 
     post("/tokens/:id/narrow", "tokens:own", (req) => orMessage(req, async () => {
       const clusters = fields(req.form, "clusters");
-      const t = await narrowApiToken(req.deps.sql, req.params.id ?? "", { readOnly: field(req.form, "readOnly") === "1" ? true : undefined, clusters: clusters.length ? clusters : undefined }, actionContext(req.session.caller));
+      const t = await narrowApiToken(req.deps.sql, req.session.caller, req.params.id ?? "", { readOnly: field(req.form, "readOnly") === "1" ? true : undefined, clusters: clusters.length ? clusters : undefined });
       return { message: { kind: "ok", text: `Token “${t.name}” is now ${t.readOnly ? "read-only" : "read-write"}${t.clusters ? ` and limited to ${t.clusters.length} cluster${t.clusters.length === 1 ? "" : "s"}` : ""}.` } };
     })),
   ];

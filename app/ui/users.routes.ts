@@ -5,7 +5,6 @@ import { resetPassword } from "../identity/password-change.ts";
 import { listRoles } from "../identity/roles.ts";
 import { createUser, listUsers, setUserActive, setUserClusters, setUserRoles } from "../identity/users.ts";
 import { roleChoices, userPage, usersPage, type Message, type NewUserValues } from "../../views/users.ts";
-import { actionContext } from "./ui-caller.ts";
 import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
 
 function capital(s: string): string {
@@ -14,7 +13,7 @@ function capital(s: string): string {
 
 async function common(req: SignedInRequest) {
   const caller = req.session.caller;
-  const [users, roles, clusters] = await Promise.all([listUsers(req.deps.sql, actionContext(caller)), listRoles(req.deps.sql), listClusters(req.deps.sql)]);
+  const [users, roles, clusters] = await Promise.all([listUsers(req.deps.sql, caller), listRoles(req.deps.sql), listClusters(req.deps.sql)]);
   return {
     users,
     roles: roleChoices(roles, caller.principal.permissions),
@@ -67,10 +66,10 @@ export function usersRoutes(): UiRoute[] {
         roles: fields(req.form, "roles"), allClusters: field(req.form, "allClusters") === "1", clusters: fields(req.form, "clusters"),
       };
       try {
-        const r = await createUser(req.deps.sql, {
+        const r = await createUser(req.deps.sql, req.session.caller, {
           username: values.username!, displayName: values.displayName || null, email: values.email || null, roles: values.roles,
           clusters: values.allClusters ? "all" : values.clusters,
-        }, actionContext(req.session.caller), { passwords: req.deps.services.passwords });
+        }, { passwords: req.deps.services.passwords });
         return listPage(req, { message: { kind: "ok", text: `User ${r.user.username} was created.` }, created: { username: r.user.username, password: r.generatedPassword! } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
@@ -81,24 +80,24 @@ export function usersRoutes(): UiRoute[] {
     get("/users/:id", "users:manage", (req) => detailPage(req)),
 
     post("/users/:id/roles", "users:manage", (req) => onUser(req, async (name) => {
-      const r = await setUserRoles(req.deps.sql, name, fields(req.form, "roles"), actionContext(req.session.caller));
+      const r = await setUserRoles(req.deps.sql, req.session.caller, name, fields(req.form, "roles"));
       const changes = [...r.granted.map((n) => `granted ${n}`), ...r.revoked.map((n) => `revoked ${n}`)];
       return { message: { kind: "ok", text: changes.length ? `Roles saved: ${changes.join(", ")}. ${name}'s sessions were ended.` : "Nothing changed." } };
     })),
 
     post("/users/:id/clusters", "users:manage", (req) => onUser(req, async (name) => {
-      await setUserClusters(req.deps.sql, name, field(req.form, "allClusters") === "1" ? "all" : fields(req.form, "clusters"), actionContext(req.session.caller));
+      await setUserClusters(req.deps.sql, req.session.caller, name, field(req.form, "allClusters") === "1" ? "all" : fields(req.form, "clusters"));
       return { message: { kind: "ok", text: "Cluster access saved." } };
     })),
 
     post("/users/:id/active", "users:manage", (req) => onUser(req, async (name) => {
       const active = field(req.form, "active") === "1";
-      const r = await setUserActive(req.deps.sql, name, active, actionContext(req.session.caller));
+      const r = await setUserActive(req.deps.sql, req.session.caller, name, active);
       return { message: { kind: "ok", text: active ? `${name} is enabled.` : `${name} is disabled: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} token(s) revoked.` } };
     })),
 
     post("/users/:id/reset-password", "users:manage", (req) => onUser(req, async (name) => {
-      const r = await resetPassword(req.deps.sql, { username: name }, actionContext(req.session.caller), { passwords: req.deps.services.passwords });
+      const r = await resetPassword(req.deps.sql, req.session.caller, { username: name }, { passwords: req.deps.services.passwords });
       return { message: { kind: "ok", text: `Password reset; ${r.sessionsEnded} session(s) ended.` }, resetPassword: r.generatedPassword! };
     })),
   ];

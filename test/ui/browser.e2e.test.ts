@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runConnectionTest } from "../../app/clusters/connection-test.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { ADMIN_PASSWORD, startMcpWorld, type McpWorld } from "../support/mcp-world.ts";
 import { axeProblems, guardDialogs, launchBrowser, newContext, runClaudeDesktopConfig, signIn } from "../support/browser.ts";
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) await client.callTool({ name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } });
   await client.callTool({ name: "list_fabrics", arguments: {} }).catch(() => undefined);
   await client.close();
-  await runConnectionTest(world.gw.db.sql, { pool: world.gw.server.services.ndClients, actor: { via: "cli", username: "test" } }, "sim");
+  await runConnectionTest(world.gw.db.sql, cliCaller("test"), "sim", { pool: world.gw.server.services.ndClients });
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { recordAudit } from "../../app/audit/audit-log.ts";
 import { createApiToken } from "../../app/identity/api-tokens.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
 import { addUser, cli } from "../identity/helpers.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { UiClient } from "./ui-client.ts";
@@ -22,8 +22,8 @@ test("an admin sees the calls chart, top operations, recent events, edit mode an
   for (const [status, op, n] of [["ok", "listFabrics", 5], ["denied", "createVrf", 2], ["failed", "getSwitches", 1]] as const) {
     for (let i = 0; i < n; i++) await recordAudit(sql, { action: "mcp.call", status, actor, target: { operationId: op }, reason: `<script>alert(1)</script>` });
   }
-  await setEditMode(sql, { username: "ada", via: "cli" }, true, new Date(Date.now() + 20 * 60_000));
-  await createApiToken(sql, { username: "ada", name: `soon "<b>"`, ttlMs: 3 * 86_400_000 }, cli());
+  await setEditMode(sql, cli(), true, new Date(Date.now() + 20 * 60_000));
+  await createApiToken(sql, cli(), { username: "ada", name: `soon "<b>"`, ttlMs: 3 * 86_400_000 });
   const c = new UiClient(srv);
   await c.login(a.username, a.password);
   const { res, text } = await c.page("/");

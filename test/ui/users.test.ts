@@ -3,7 +3,6 @@
 // escalation, the last admin kept, hostile values escaped — every change audited with the IP.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { addCluster } from "../../app/clusters/clusters.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
 import { createRole } from "../../app/identity/roles.ts";
 import { addUser, cli } from "../identity/helpers.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -15,15 +14,14 @@ let admin: UiClient;
 beforeAll(async () => {
   srv = await startTestServer({ CLUSTER_ALLOW_LOOPBACK: "true" });
   const s = srv.server.services;
-  const c = await addCluster(srv.db.sql, { keyring: s.keyring, urlPolicy: s.urlPolicy, actor: { via: "cli", username: "test" } }, {
+  const c = await addCluster(srv.db.sql, cli(), {
     name: "dc1-east", url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password: "pw", domain: "local" },
-  });
+  }, { keyring: s.keyring, urlPolicy: s.urlPolicy });
   clusterId = c.id;
   const a = await addUser(srv.db.sql, { username: "boss", roles: ["admin"] });
   admin = new UiClient(srv);
   await admin.login(a.username, a.password);
   await admin.page("/users");
-  void systemPrincipal;
 });
 afterAll(() => srv.stop());
 
@@ -87,7 +85,7 @@ test("the last admin cannot be disabled or lose the admin role", async () => {
 });
 
 test("no privilege escalation: a user manager cannot grant or hand out what they lack", async () => {
-  await createRole(srv.db.sql, { name: "usermgr", permissions: ["users:manage", "roles:manage", "tokens:own"] }, cli());
+  await createRole(srv.db.sql, cli(), { name: "usermgr", permissions: ["users:manage", "roles:manage", "tokens:own"] });
   const m = await addUser(srv.db.sql, { username: "mgr", roles: ["usermgr"] });
   const c = new UiClient(srv);
   await c.login(m.username, m.password);
