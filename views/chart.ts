@@ -37,7 +37,7 @@ function niceMax(n: number): number {
 }
 
 export function callsChart(buckets: HourCounts[]): SafeHtml {
-  const W = 720, H = 200, left = 40, bottom = 24, top = 10, right = 8;
+  const W = 600, H = 220, left = 36, bottom = 24, top = 10, right = 8;
   const plotW = W - left - right, plotH = H - top - bottom;
   const totals = buckets.map((b) => b.ok + b.denied + b.failed);
   const max = niceMax(Math.max(0, ...totals));

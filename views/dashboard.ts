@@ -66,7 +66,7 @@ ${o.clusters.length === 0 ? html`<p class="muted">No cluster is registered${o.cl
 
 function callsPanel(o: Overview): SafeHtml {
   if (!o.calls) return html``;
-  return html`<div class="columns">
+  return html`<div class="columns chart-left">
 <section class="panel" aria-labelledby="chart-h"><h2 id="chart-h">Calls per hour, last 24 h</h2>${callsChart(last24Hours(o.calls.hours, o.now))}</section>
 <section class="panel" aria-labelledby="top-h"><h2 id="top-h">Top operations, 24 h</h2>
 ${o.calls.top.length === 0 ? html`<p class="muted">No calls in the last 24 hours.</p>` : html`<div class="table-wrap"><table>

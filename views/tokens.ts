@@ -129,11 +129,9 @@ export function tokensPage(p: TokensPageProps): SafeHtml {
 <p class="lead">Tokens let an assistant (Claude Desktop, Claude Code, VS Code, Cursor) act as you. A token can only narrow what you may do: read-only, or fewer clusters.</p>
 ${p.message ? notice(p.message.kind, p.message.text) : ""}
 ${p.created ? html`<section class="panel" aria-labelledby="created-h"><h2 id="created-h">New token “${p.created.name}”</h2>${shownOnce(p.created)}<p><a href="/connect">Get the ready configuration for your assistant</a></p></section>` : ""}
-<div class="columns">
-<section class="panel" aria-labelledby="create-h"><h2 id="create-h">Create a token</h2>${tokenForm({ csrf: p.csrf, action: "/tokens", clusters: p.clusters, ...p.form })}</section>
 <section class="panel" aria-labelledby="mine-h"><div class="spread"><h2 id="mine-h">My tokens</h2>${hidden > 0 ? html`<a href="/tokens?all=1">Show ${hidden} expired or revoked</a>` : p.showInactive ? html`<a href="/tokens">Hide expired and revoked</a>` : ""}</div>
 ${tokenTable(mine, { csrf: p.csrf, now: p.now, owner: false, clusters: p.clusters, narrow: true, caption: "My tokens" })}</section>
-</div>
+<section class="panel" aria-labelledby="create-h"><h2 id="create-h">Create a token</h2>${tokenForm({ csrf: p.csrf, action: "/tokens", clusters: p.clusters, ...p.form })}</section>
 ${p.all ? html`<section class="panel" aria-labelledby="all-h"><h2 id="all-h">All tokens</h2><p class="hint">Every user’s tokens, as an administrator sees them. Revoking one stops its assistant at once.</p>
 ${tokenTable(p.showInactive ? p.all : p.all.filter((t) => t.status === "active"), { csrf: p.csrf, now: p.now, owner: true, clusters: p.clusters, narrow: false, caption: "All tokens" })}</section>` : ""}`;
 }

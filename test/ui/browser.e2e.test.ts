@@ -38,6 +38,8 @@ beforeAll(async () => {
   const client = await world.connect("olga", "http");
   for (let i = 0; i < 4; i++) await client.callTool({ name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } });
   await client.callTool({ name: "list_fabrics", arguments: {} }).catch(() => undefined);
+  // A write while edit mode is off: refused, so the chart shows more than one outcome.
+  await client.callTool({ name: "call_operation", arguments: { operation: "ndfc.createVrf", params: { fabric: "f1" }, body: { fabric: "f1", vrfName: "v1", vrfId: 50001 } } }).catch(() => undefined);
   await client.close();
   await runConnectionTest(world.gw.db.sql, cliCaller("test"), "sim", { pool: world.gw.server.services.ndClients });
 }, 60_000);
