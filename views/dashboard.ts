@@ -72,7 +72,7 @@ function callsPanel(o: Overview): SafeHtml {
 ${o.calls.top.length === 0 ? html`<p class="muted">No calls in the last 24 hours.</p>` : html`<div class="table-wrap"><table>
 <caption class="visually-hidden">Most called operations in the last 24 hours</caption>
 <thead><tr><th scope="col">Operation</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Refused</th><th scope="col" class="num">Failed</th></tr></thead>
-<tbody>${join(o.calls.top.map((t) => html`<tr><td class="mono">${t.operation}</td><td class="num">${t.calls}</td><td class="num">${t.refused || ""}</td><td class="num">${t.failed || ""}</td></tr>`))}</tbody></table></div>`}
+<tbody>${join(o.calls.top.map((t) => html`<tr><td class="mono wrap">${t.operation}</td><td class="num">${t.calls}</td><td class="num">${t.refused || ""}</td><td class="num">${t.failed || ""}</td></tr>`))}</tbody></table></div>`}
 </section></div>`;
 }
 

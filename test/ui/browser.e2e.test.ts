@@ -89,11 +89,13 @@ describe("the admin UI in Chromium", () => {
     expect(new URL(page.url()).pathname).toBe("/users");
     await page.getByRole("link", { name: "erin" }).click();
     await page.getByRole("heading", { name: "erin", exact: true }).waitFor();
+    await page.waitForURL(`${base}/users/erin`);
     expect(new URL(page.url()).pathname).toBe("/users/erin");
     expect(await page.getByLabel("operator").isChecked()).toBe(true);
     await audit(page);
     await page.getByRole("link", { name: "Roles", exact: true }).click();
     await page.getByRole("heading", { name: "Roles", exact: true }).waitFor();
+    await page.waitForURL(`${base}/roles`);
     // Back and forward work across htmx navigations (pushed URLs, pages refetched).
     await page.goBack();
     await page.getByRole("heading", { name: "erin", exact: true }).waitFor();
