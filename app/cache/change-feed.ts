@@ -3,7 +3,7 @@
  *
  * Guarantees:
  * - Every change to what the call path caches is announced on channel `nmg_changes` by a
- *   trigger (sql/0009_change_feed.sql) in the changing transaction, so every node hears it once
+ *   trigger (sql/0010_change_feed.sql) in the changing transaction, so every node hears it once
  *   the change commits — whoever made it (this gateway, another node, the CLI, plain SQL).
  * - The node that made a change sees it on its very next call: a state change audited in this
  *   process (recordAudit of anything but an MCP call) first drops every cache here and switches

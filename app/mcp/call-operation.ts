@@ -209,18 +209,26 @@ async function execute(
   return state.audited({ ...state.base, status: "ok", upstreamStatus: result.status, details: { ...state.base.details, phase: "outcome" } }, outcome, unrecorded);
 }
 
-/** The audit event and tool error of a call ND did not complete; unexpected errors say only that. */
+/**
+ * The audit event and tool error of a call ND did not complete; unexpected errors say only that.
+ * A write whose outcome cannot be known (the request may have reached ND: a timeout after it
+ * left, a connection broken mid-call, an abort) is recorded as `unknown`, never `failed`, and
+ * the text tells the human to check ND — once.
+ */
 function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<Audited> {
   const failure = deps.ndFailure(err);
   const base = { ...state.base, details: { ...state.base.details, phase: "outcome" } };
-  const unsure = state.write ? " The write may or may not have been applied; check its state before retrying." : "";
+  const unsure = " The write may or may not have been applied; check it on Nexus Dashboard before retrying.";
   if (!failure) {
     // Not an ND failure: a bug or an abort. Its message is for administrators (the audit row,
     // redacted there), never for the model.
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
-    return [{ ...base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
+    const status = state.write ? "unknown" : "failed";
+    return [{ ...base, status, error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${state.write ? unsure : ""}`, { kind: "internal" })];
   }
   const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
-  const mayHaveRun = state.write && (failure.kind === "timeout" || failure.kind === "unreachable") ? unsure : "";
-  return [{ ...base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
+  const unknown = state.write && failure.outcomeUnknown === true;
+  // ND's error text already carries the warning when its client flagged the outcome unknown.
+  const warning = unknown && !/may or may not have been applied/.test(failure.message) ? unsure : "";
+  return [{ ...base, status: unknown ? "unknown" : "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + warning, { kind: failure.kind })];
 }
