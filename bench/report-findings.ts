@@ -7,7 +7,7 @@ export const FINDINGS = `## Issue 11 — what changed, what was measured, why ta
 
 **What changed** (app/cache/, app/audit/audit-batch.ts, app/policy/rate-limit.ts, app/metrics/):
 token → principal, policy snapshot, tool profiles, the catalog stamp and the cluster list are
-held in process and emptied by LISTEN/NOTIFY (triggers in sql/0009); the rate limit is an
+held in process and emptied by LISTEN/NOTIFY (triggers in sql/0010); the rate limit is an
 in-memory token bucket per node; call audit rows are group-committed and each answer waits for
 its batch's commit. **DB round trips per audited read** (counted by the gateway itself,
 \`nmg_db_queries_total\`, in the CPU table): 10.2–10.6 before (first run of this work) →
