@@ -16,7 +16,8 @@ import { recordAudit } from "../audit/audit-log.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { approvalMatches, consumeApproval, requestApproval, type ApprovalCall } from "../policy/approvals.ts";
-import { decide, isWriteRisk, type ClusterRef } from "../policy/guard.ts";
+import { decide, type ClusterRef, type ToolProfile } from "../policy/guard.ts";
+import { isWriteRisk } from "../policy/risk-permissions.ts";
 import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
@@ -29,6 +30,8 @@ export interface CallContext {
   requestId: string;
   tool: string;
   signal?: AbortSignal;
+  /** The principal's tool profile when the caller loaded it already (tools/call does); else loaded here. */
+  profile?: ToolProfile | null;
 }
 
 export interface CallRequest {
@@ -91,7 +94,10 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
     return audited({ status: "failed", error: err.message }, toolError(`${err.message}. describe_operation shows the parameters.`));
   }
 
-  const [policy, profile] = await Promise.all([loadPolicySnapshot(deps.sql), loadToolProfile(deps.sql, principal.toolProfile)]);
+  const [policy, profile] = await Promise.all([
+    loadPolicySnapshot(deps.sql),
+    ctx.profile !== undefined ? ctx.profile : loadToolProfile(deps.sql, principal.toolProfile),
+  ]);
   const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
   const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
   const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved: presented });

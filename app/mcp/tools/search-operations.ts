@@ -1,0 +1,49 @@
+/**
+ * search_operations: catalog search for the long tail. It only offers operations the principal's
+ * permissions could ever run, so a viewer is not shown writes it can never make.
+ */
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import { usableRisks } from "../../policy/risk-permissions.ts";
+import { toolError, type CallContext } from "../call-operation.ts";
+import { asNumber, asString, READ_ANNOTATIONS, type ToolDescriptor } from "../tool-descriptor.ts";
+
+function searchLine(op: { id: string; method: string; summary: string; risk: string }): string {
+  const summary = op.summary.replace(/\s+/g, " ").trim();
+  return `${op.id} ${op.method} — ${summary.length > 90 ? `${summary.slice(0, 89)}…` : summary} [${op.risk}]`;
+}
+
+async function searchOperations(ctx: CallContext, query: string, limit: number | undefined): Promise<CallToolResult> {
+  const words = query.trim();
+  if (words.length < 2) return toolError("search_operations needs a query of at least two characters.");
+  const hits = await ctx.deps.catalog.search(words, Math.min(20, Math.max(1, limit ?? 5)), { risks: usableRisks(ctx.principal) });
+  if (!hits.length) {
+    return { content: [{ type: "text", text: `no operation matches "${words}"; try other words (e.g. the object: fabric, switch, vrf, interface, anomaly)` }], structuredContent: { matches: [] } };
+  }
+  return {
+    // Id, method, summary and risk are enough to choose; describe_operation gives the path.
+    content: [{ type: "text", text: hits.map((h) => searchLine(h.operation)).join("\n") }],
+    structuredContent: { matches: hits.map((h) => ({ id: h.id, method: h.operation.method, path: h.operation.path, summary: h.operation.summary, risk: h.operation.risk })) },
+  };
+}
+
+export const searchOperationsTool: ToolDescriptor = {
+  tool: {
+    name: "search_operations",
+    title: "Search ND operations",
+    description:
+      "Find Nexus Dashboard API operations by words (e.g. \"vrf attachments\", \"interfaces of a switch\"). Returns the best matches: id, method, path, summary, risk. Use when no other tool fits; then describe_operation, then call_operation.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        query: { type: "string", minLength: 2, maxLength: 200 },
+        limit: { type: "integer", minimum: 1, maximum: 20, description: "Matches to return (default 5)" },
+      },
+      required: ["query"],
+      additionalProperties: false,
+    },
+    annotations: { title: "Search ND operations", ...READ_ANNOTATIONS, openWorldHint: false },
+  },
+  risks: [],
+  audit: "dispatch",
+  run: (ctx, args) => searchOperations(ctx, asString(args.query) ?? "", asNumber(args.limit)),
+};
