@@ -38,18 +38,16 @@ const rowsOf = (a: ToolAnswer): Record<string, string>[] => {
 export const READ_TASKS: ReadTask[] = [
   {
     id: "fabrics",
-    question: "Which fabrics are there, and of what type?",
+    question: "Which fabrics are there, of what type, and in what state?",
     run: async (call) => {
-      await call("list_fabrics", { fields: ["name", "category", "management.type", "licenseTier"] }, "vxlan");
+      await call("list_fabrics", {}, "syncStatus");
     },
   },
   {
     id: "out-of-sync",
     question: "Which switches are out of sync in fabric X?",
     run: async (call, { fabric }) => {
-      // The sync status is nested (additionalData); the first answer shows where, the second projects it.
-      await call("list_switches", { fabric }, "configSyncStatus");
-      await call("list_switches", { fabric, fields: ["hostname", "switchId", "additionalData.configSyncStatus"], limit: 200 }, "outOfSync");
+      await call("list_switches", { fabric, limit: 200 }, "outOfSync");
     },
   },
   {
@@ -77,16 +75,7 @@ export const READ_TASKS: ReadTask[] = [
     id: "interfaces-down",
     question: "Which interfaces are down on switch S?",
     run: async (call, { fabric, hostname }) => {
-      const switches = await call("list_switches", { fabric, fields: ["hostname", "switchId"], limit: 200 }, hostname);
-      const switchId = rowsOf(switches).find((s) => s.hostname === hostname)?.switchId;
-      await call("search_operations", { query: "list interfaces" }, "analyze.listFabricInterfaces");
-      await call("describe_operation", { operation: "analyze.listFabricInterfaces" }, "switchId");
-      await call("call_operation", {
-        operation: "analyze.listFabricInterfaces",
-        params: { fabricName: fabric, switchId, filter: "operationalStatus:down" },
-        fields: ["interfaceName", "adminStatus", "operationalStatus", "description"],
-        limit: 200,
-      }, "down");
+      await call("list_interfaces", { fabric, switch: hostname, status: "down", limit: 200 }, "down");
     },
   },
   {
@@ -108,8 +97,7 @@ export const READ_TASKS: ReadTask[] = [
     id: "networks",
     question: "Which networks are defined in fabric X?",
     run: async (call, { fabric }) => {
-      await call("search_operations", { query: "networks of a fabric" }, "ndfc.listNetworks");
-      await call("call_operation", { operation: "ndfc.listNetworks", params: { fabric } }, "networkName");
+      await call("list_networks", { fabric }, "networkName");
     },
   },
   {

@@ -42,4 +42,5 @@ export function pagingOf(args: Record<string, unknown>) {
   return { fields: asStrings(args.fields), limit: asNumber(args.limit), offset: asNumber(args.offset) };
 }
 
-export const READ_ANNOTATIONS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true } as const;
+/** A read: the spec gives destructive and idempotent hints meaning only when readOnlyHint is false. */
+export const READ_ANNOTATIONS = { readOnlyHint: true } as const;

@@ -23,6 +23,8 @@ import { describeOperationTool } from "./tools/describe-operation.ts";
 import { listAnomalies } from "./tools/list-anomalies.ts";
 import { listClustersTool } from "./tools/list-clusters.ts";
 import { listFabrics } from "./tools/list-fabrics.ts";
+import { listInterfaces } from "./tools/list-interfaces.ts";
+import { listNetworks } from "./tools/list-networks.ts";
 import { listSwitches } from "./tools/list-switches.ts";
 import { listVrfs } from "./tools/list-vrfs.ts";
 import { searchOperationsTool } from "./tools/search-operations.ts";
@@ -35,6 +37,8 @@ export const DEFAULT_TOOLS: readonly ToolDescriptor[] = [
   listAnomalies,
   clusterHealth,
   listVrfs,
+  listNetworks,
+  listInterfaces,
   searchOperationsTool,
   describeOperationTool,
   callOperationTool,

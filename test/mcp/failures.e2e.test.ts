@@ -39,7 +39,7 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     const r = await call(vera, "list_fabrics", { cluster: "down" });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
-    expect(await failedRow(mark)).toMatchObject({ status: "failed", cluster_name: "down", operation_id: "manage.listFabrics" });
+    expect(await failedRow(mark)).toMatchObject({ status: "failed", cluster_name: "down", operation_id: "manage.listFabricsSummary" });
     expect((await call(vera, "list_fabrics", { cluster: "sim" })).isError).toBeFalsy();
   });
 
@@ -56,7 +56,7 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain("Nexus Dashboard call failed (timeout)");
     expect(textOf(r)).toContain("did not answer in time");
-    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabrics" });
+    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabricsSummary" });
   });
 
   test("a write whose ND call fails leaves its intent and a failed outcome, linked, and warns it may have run", async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { startMcpWorld } from "../support/mcp-world.ts";
-import { call, firstFabric, tableRows, textOf } from "./mcp-test-kit.ts";
+import { call, firstFabric, ndRequests, tableRows, textOf } from "./mcp-test-kit.ts";
 
 const world = await startMcpWorld();
 afterAll(() => world.stop());
@@ -50,6 +50,35 @@ describe("the model's experience", () => {
     const r = await call(client, "list_fabrics");
     expect(Object.keys(r.structuredContent!).sort()).toEqual(["cluster", "offset", "operation", "returned", "rows", "status", "total", "truncated"]);
     expect(JSON.stringify(r.structuredContent).length).toBeLessThan(200);
+    await client.close();
+  });
+
+  test("one call answers 'which fabrics, in what state': reachability, config sync and health come with the names", async () => {
+    const client = await world.connect("vera", "http");
+    const r = await call(client, "list_fabrics");
+    const rows = tableRows(textOf(r));
+    expect(rows.length).toBe(2);
+    for (const row of rows) {
+      expect(row.connectivityStatus).toMatch(/^(Up|Down)$/);
+      expect(row["management.configSyncStatus.syncStatus"]).toMatch(/^(inSync|outOfSync|notApplicable)$/);
+      expect(row.anomalyLevel).toMatch(/^(healthy|warning|minor|major|critical)$/);
+      expect(row["management.type"]).toStartWith("vxlan");
+    }
+    await client.close();
+  });
+
+  test("interfaces down on a switch named by host name: one call, no serial lookup first", async () => {
+    const client = await world.connect("vera", "http");
+    const fabric = await firstFabric(client);
+    const before = ndRequests(world, "/api/v1/analyze/interfaces");
+    const r = await call(client, "list_interfaces", { fabric, switch: `${fabric}-spine1`, status: "down" });
+    expect(r.isError).toBeFalsy();
+    expect(ndRequests(world, "/api/v1/analyze/interfaces")).toBe(before + 1);
+    const text = textOf(r);
+    expect(text).toContain(`same in every row: switchName=${fabric}-spine1, operationalStatus=down`);
+    expect(tableRows(text).length).toBeGreaterThan(0);
+    const networks = await call(client, "list_networks", { fabric });
+    expect(tableRows(textOf(networks))[0]).toHaveProperty("vrf");
     await client.close();
   });
 });

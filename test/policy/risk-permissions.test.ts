@@ -36,12 +36,12 @@ describe("risk classes and permissions", () => {
 });
 
 describe("the tool registry", () => {
-  test("tool names are unique and every tool has a title, a description and an object schema", () => {
+  test("tool names are unique and every tool has a description, annotations and an object schema", () => {
     const tools = DEFAULT_TOOLS.map((d) => toolOf(d, principal(SYSTEM_ROLES.admin)));
     expect(new Set(tools.map((t) => t.name)).size).toBe(tools.length);
     for (const t of tools) {
       expect(t.description?.length).toBeGreaterThan(20);
-      expect(t.annotations?.title).toBe(t.title);
+      expect(typeof t.annotations?.readOnlyHint).toBe("boolean");
       expect(t.inputSchema.type).toBe("object");
     }
   });

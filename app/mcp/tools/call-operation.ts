@@ -13,12 +13,14 @@ import { CLUSTER_ARG, PAGING_ARGS } from "./schema-parts.ts";
 const inputSchema: Tool["inputSchema"] = {
   type: "object",
   properties: {
-    operation: { type: "string", description: "Operation id from search_operations" },
+    operation: { type: "string" },
     cluster: CLUSTER_ARG,
-    params: { type: "object", description: "Path and query parameters by name", additionalProperties: true },
-    body: { description: "JSON request body, for operations that take one" },
+    params: { type: "object", description: "Path and query parameters" },
+    // A schema keyword, so strict validators (the Inspector's --strict) accept it; ND bodies are
+    // objects or arrays, and describe_operation shows the operation's own schema.
+    body: { type: ["object", "array"], description: "Request body (describe_operation)" },
     ...PAGING_ARGS,
-    approvalId: { type: "string", description: "Id of an approved request, when the call needed approval" },
+    approvalId: { type: "string", description: "When a call needed approval" },
   },
   required: ["operation"],
   additionalProperties: false,
@@ -27,18 +29,17 @@ const inputSchema: Tool["inputSchema"] = {
 /** call_operation for a principal who may write (role with mcp:write, token not read-only). */
 export const CALL_OPERATION: Tool = {
   name: "call_operation",
-  title: "Call an ND operation",
   description:
-    "Run one operation by id with its parameters. Reads are allowed by your role; writes run only when an administrator has enabled edit mode (and may need approval). Results are paged and trimmed: use fields, limit, offset.",
+    "Run one ND operation by id. Writes run only while an administrator has edit mode on, some after a human's approval.",
   inputSchema,
-  annotations: { title: "Call an ND operation", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 };
 
 /** call_operation for a principal who can only read. */
 export const CALL_OPERATION_READS: Tool = {
   ...CALL_OPERATION,
-  description: "Run one read operation by id with its parameters (your role or token allows reads only). Results are paged and trimmed: use fields, limit, offset.",
-  annotations: { title: "Call an ND operation", ...READ_ANNOTATIONS, openWorldHint: true },
+  description: "Run one ND read operation by id (your access allows reads only).",
+  annotations: { ...READ_ANNOTATIONS, openWorldHint: true },
 };
 
 export const callOperationTool: ToolDescriptor = {

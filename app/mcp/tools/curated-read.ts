@@ -10,7 +10,6 @@ import { CLUSTER_ARG } from "./schema-parts.ts";
 
 export interface CuratedRead {
   name: string;
-  title: string;
   description: string;
   properties: Record<string, unknown>;
   required?: string[];
@@ -23,10 +22,14 @@ export interface CuratedRead {
 export function curatedRead(def: CuratedRead): ToolDescriptor {
   const tool: Tool = {
     name: def.name,
-    title: def.title,
     description: def.description,
-    inputSchema: { type: "object", properties: { cluster: CLUSTER_ARG, ...def.properties }, required: def.required ?? [], additionalProperties: false },
-    annotations: { title: def.title, ...READ_ANNOTATIONS, openWorldHint: true },
+    inputSchema: {
+      type: "object",
+      properties: { cluster: CLUSTER_ARG, ...def.properties },
+      ...(def.required?.length ? { required: def.required } : {}),
+      additionalProperties: false,
+    },
+    annotations: { ...READ_ANNOTATIONS, openWorldHint: true },
   };
   return {
     tool,

@@ -17,15 +17,14 @@ async function describeOperation(ctx: CallContext, id: string): Promise<CallTool
 export const describeOperationTool: ToolDescriptor = {
   tool: {
     name: "describe_operation",
-    title: "Describe an ND operation",
-    description: "Parameters (required marked, enums inline) and a compact request-body schema of one operation id from search_operations.",
+    description: "Parameters, request body and response fields of one operation id.",
     inputSchema: {
       type: "object",
-      properties: { operation: { type: "string", description: "Operation id, e.g. manage.listFabrics" } },
+      properties: { operation: { type: "string" } },
       required: ["operation"],
       additionalProperties: false,
     },
-    annotations: { title: "Describe an ND operation", ...READ_ANNOTATIONS, openWorldHint: false },
+    annotations: { ...READ_ANNOTATIONS, openWorldHint: false },
   },
   risks: [],
   audit: "dispatch",

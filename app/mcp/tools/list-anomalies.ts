@@ -4,10 +4,9 @@ import { PAGING_ARGS } from "./schema-parts.ts";
 
 export const listAnomalies = curatedRead({
   name: "list_anomalies",
-  title: "List anomalies",
-  description: "Active anomalies (problems ND detected): severity, category, title, affected nodes, start time. Filter by fabric and severity.",
+  description: "Active anomalies (problems ND found): id, severity, category, title, nodes, start.",
   properties: {
-    fabric: { type: "string", description: "Fabric name" },
+    fabric: { type: "string" },
     severity: { type: "string", enum: ["critical", "major", "minor", "warning"] },
     ...PAGING_ARGS,
   },
@@ -18,5 +17,5 @@ export const listAnomalies = curatedRead({
       ...(str(a.severity) ? { filter: `severity:${a.severity}` } : {}),
     },
   }),
-  defaultFields: ["anomalyId", "severity", "category", "mnemonicTitle", "title", "fabricName", "nodeNames", "startDate"],
+  defaultFields: ["anomalyId", "severity", "category", "title", "fabricName", "nodeNames", "startDate"],
 });

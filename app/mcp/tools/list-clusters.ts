@@ -15,10 +15,9 @@ async function listClusters(ctx: CallContext): Promise<CallToolResult> {
 export const listClustersTool: ToolDescriptor = {
   tool: {
     name: "list_clusters",
-    title: "List clusters",
-    description: "Nexus Dashboard clusters you may use, with their names (pass as `cluster`), versions and addresses.",
+    description: "Clusters you may use: name (pass as cluster), ND version, address.",
     inputSchema: { type: "object", properties: {}, additionalProperties: false },
-    annotations: { title: "List clusters", ...READ_ANNOTATIONS, openWorldHint: false },
+    annotations: { ...READ_ANNOTATIONS, openWorldHint: false },
   },
   risks: [],
   audit: "dispatch",

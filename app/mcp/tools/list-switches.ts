@@ -4,10 +4,9 @@ import { PAGING_ARGS } from "./schema-parts.ts";
 
 export const listSwitches = curatedRead({
   name: "list_switches",
-  title: "List switches",
   description:
-    "Switches with serial (switchId), hostname, model, role, software version, anomaly level and sync status. Give fabric for one fabric; omit it for all.",
-  properties: { fabric: { type: "string", description: "Fabric name" }, ...PAGING_ARGS },
+    "Switches of a fabric (or all): serial, hostname, model, role, NX-OS version, anomaly level, config sync, discovery status.",
+  properties: { fabric: { type: "string" }, ...PAGING_ARGS },
   route: (a) =>
     str(a.fabric)
       ? { operationId: "manage.listFabricSwitches", params: { fabricName: a.fabric } }

@@ -4,9 +4,8 @@ import { PAGING_ARGS } from "./schema-parts.ts";
 
 export const listVrfs = curatedRead({
   name: "list_vrfs",
-  title: "List VRFs",
-  description: "VRFs of a fabric with VRF id, template, tenant and deployment status.",
-  properties: { fabric: { type: "string", description: "Fabric name" }, ...PAGING_ARGS },
+  description: "VRFs of a fabric: name, VRF id, tenant, deployment status.",
+  properties: { fabric: { type: "string" }, ...PAGING_ARGS },
   required: ["fabric"],
   route: (a) => ({ operationId: "ndfc.listVrfs", params: { fabric: a.fabric } }),
   defaultFields: ["vrfName", "vrfId", "tenantName", "vrfStatus"],

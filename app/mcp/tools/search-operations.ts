@@ -29,19 +29,18 @@ async function searchOperations(ctx: CallContext, query: string, limit: number |
 export const searchOperationsTool: ToolDescriptor = {
   tool: {
     name: "search_operations",
-    title: "Search ND operations",
     description:
-      "Find Nexus Dashboard API operations by words (e.g. \"vrf attachments\", \"interfaces of a switch\"). Returns the best matches: id, method, path, summary, risk. Use when no other tool fits; then describe_operation, then call_operation.",
+      "Find any ND API operation by words (e.g. \"vrf attachments\") when no other tool fits: best matches' id, method, summary, risk. Then call_operation (describe_operation for its parameters).",
     inputSchema: {
       type: "object",
       properties: {
         query: { type: "string", minLength: 2, maxLength: 200 },
-        limit: { type: "integer", minimum: 1, maximum: 20, description: "Matches to return (default 5)" },
+        limit: { type: "integer", minimum: 1, maximum: 20 },
       },
       required: ["query"],
       additionalProperties: false,
     },
-    annotations: { title: "Search ND operations", ...READ_ANNOTATIONS, openWorldHint: false },
+    annotations: { ...READ_ANNOTATIONS, openWorldHint: false },
   },
   risks: [],
   audit: "dispatch",
