@@ -81,4 +81,41 @@ describe("the model's experience", () => {
     expect(tableRows(textOf(networks))[0]).toHaveProperty("vrf");
     await client.close();
   });
+
+  test("describe_operation names every field its compact schema left out, and shows one part in full on request", async () => {
+    const client = await world.connect("vera", "http");
+    const text = textOf(await call(client, "describe_operation", { operation: "manage.listFabricsSummary" }));
+    expect(text).toContain("cut to fit:");
+    expect(text).toContain("response.fabrics.management {…4 fields}: type, bgpAsn, configSyncStatus, displayFabricType");
+    expect(text).toMatch(/response\.fabrics: \d+ more fields not shown: .*connectivityStatusDescription/);
+    expect(text).toContain('describe_operation operation="manage.listFabricsSummary" part="');
+    const part = textOf(await call(client, "describe_operation", { operation: "manage.listFabricsSummary", part: "response.fabrics.management" }));
+    expect(part).toContain('syncStatus: "inSync"|"outOfSync"|"notApplicable"');
+    expect(part).not.toContain("…");
+    const wrong = await call(client, "describe_operation", { operation: "manage.listFabricsSummary", part: "response.fabrics.nope" });
+    expect(wrong.isError).toBe(true);
+    expect(textOf(wrong)).toContain('has no part "response.fabrics.nope"');
+    await client.close();
+  });
+
+  test("an enum value outside the allowed set is refused with the allowed values, closest first", async () => {
+    const client = await world.connect("vera", "http");
+    const curated = await call(client, "list_anomalies", { severity: "Critcal" });
+    expect(curated.isError).toBe(true);
+    expect(textOf(curated)).toContain('severity = "Critcal" is not allowed; allowed values (closest first): "critical", "major"');
+    const param = await call(client, "call_operation", { operation: "manage.listFabrics", params: { category: "fabrik" } });
+    expect(textOf(param)).toContain('category = "fabrik" is not allowed; allowed values (closest first): "fabric", "fabricGroup"');
+    await client.close();
+  });
+
+  test("search_operations says when its best match leaves words unmatched, and offers ND's words", async () => {
+    const client = await world.connect("vera", "http");
+    const weak = await call(client, "search_operations", { query: "err-disabled ports" });
+    expect(textOf(weak)).toContain('(weak match: no operation matches "err", "disabled"; words ND uses nearby: ');
+    expect(weak.structuredContent!.suggestedWords).toContain("interfaces");
+    const good = await call(client, "search_operations", { query: "fabric summary" });
+    expect(textOf(good)).not.toContain("weak match");
+    expect(textOf(good).split("\n")[0]).toStartWith("manage.listFabricsSummary");
+    await client.close();
+  });
 });

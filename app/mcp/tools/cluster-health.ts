@@ -4,7 +4,7 @@ import { PAGING_ARGS } from "./schema-parts.ts";
 
 export const clusterHealth = curatedRead({
   name: "cluster_health",
-  description: "Health of the ND cluster itself: services, Kubernetes, per-node checks.",
+  description: "Health of the ND cluster itself: services, Kubernetes, nodes.",
   properties: { fields: PAGING_ARGS.fields },
   route: () => ({ operationId: "infra.getClusterHealtStatus", params: {} }),
 });

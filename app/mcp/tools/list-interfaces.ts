@@ -11,7 +11,7 @@ const term = (v: string) => `"${v.replace(/["\\]/g, "\\$&")}"`;
 
 export const listInterfaces = curatedRead({
   name: "list_interfaces",
-  description: "Interfaces of a fabric, or of one switch (host name): admin and operational status, speed, description.",
+  description: "Interfaces of a fabric or one switch (host name): admin/oper status, speed, description.",
   properties: {
     fabric: { type: "string" },
     switch: { type: "string" },
