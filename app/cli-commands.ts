@@ -13,6 +13,7 @@ import { policyCommands } from "./policy/policy.cli.ts";
 import { CATALOG_COMMANDS } from "./catalog/catalog.cli.ts";
 import { catalogFetchCommand } from "./catalog/catalog-fetch.cli.ts";
 import { opsCommands } from "./ops/ops.cli.ts";
+import { directoryCommands } from "./directory/directory.cli.ts";
 import { siemCommands } from "./siem/siem.cli.ts";
 
 /** Catalog imports from the CLI are audited like every other state change. */
@@ -39,6 +40,7 @@ export function commandTable(): Record<string, CliHandler> {
     ...clusterCommands(),
     ...secretsCommands(),
     ...identityCommands(),
+    ...directoryCommands(),
     ...siemCommands(),
     ...policyCommands(),
     ...catalogCommands(),
