@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { startMcpWorld } from "../support/mcp-world.ts";
-import { call, firstFabric, ndRequests, tableRows, textOf } from "./mcp-test-kit.ts";
+import { call, firstFabric, ndRequests, tableRows, textOf, waitFor } from "./mcp-test-kit.ts";
 
 const world = await startMcpWorld();
 afterAll(() => world.stop());
@@ -116,6 +116,17 @@ describe("the model's experience", () => {
     const good = await call(client, "search_operations", { query: "fabric summary" });
     expect(textOf(good)).not.toContain("weak match");
     expect(textOf(good).split("\n")[0]).toStartWith("manage.listFabricsSummary");
+    await client.close();
+  });
+
+  test("list_clusters shows the ND version recorded at login, without a connection test", async () => {
+    const client = await world.connect("vera", "http");
+    await call(client, "list_fabrics");
+    const version = await waitFor(async () => {
+      const row = tableRows(textOf(await call(client, "list_clusters")).replace(/^/, "clusters: 1\n"))[0]!;
+      return row.version !== "unknown" && row.version;
+    }, 5_000);
+    expect(version).toMatch(/^\d+\.\d+/);
     await client.close();
   });
 });
