@@ -228,7 +228,9 @@ function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<A
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
     return [{ ...base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
   }
-  const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
+  // The status is said once, here: the ND client's message may carry it too ("… (HTTP 404): …").
+  const message = failure.status ? failure.message.replace(` (HTTP ${failure.status})`, "") : failure.message;
+  const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${message}`;
   const mayHaveRun = state.write && (failure.kind === "timeout" || failure.kind === "unreachable") ? unsure : "";
   return [{ ...base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
 }

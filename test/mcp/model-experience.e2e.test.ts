@@ -129,4 +129,15 @@ describe("the model's experience", () => {
     expect(version).toMatch(/^\d+\.\d+/);
     await client.close();
   });
+
+  test("an ND 404 says HTTP 404 once; call_operation's body declares a schema type", async () => {
+    const client = await world.connect("vera", "http");
+    const r = await call(client, "call_operation", { operation: "manage.getFabricDetails", params: { fabricName: "no-such-fabric" } });
+    expect(r.isError).toBe(true);
+    expect(textOf(r).match(/HTTP 404/g)).toHaveLength(1);
+    const { tools } = await client.listTools();
+    const body = (tools.find((t) => t.name === "call_operation")!.inputSchema.properties as Record<string, { type?: unknown }>).body!;
+    expect(body.type).toEqual(["object", "array"]);
+    await client.close();
+  });
 });
