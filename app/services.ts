@@ -57,7 +57,7 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   // The core catalog (ours) makes the core tools work before any Cisco document is imported;
   // re-importing identical content is a no-op.
   const core = await readCoreDocument();
-  if (core) await importDocuments(sql, [core]);
+  if (core) await importDocuments(sql, "bootstrap", [core]);
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
   const ndClients = createNdClientPool({ sql, keyring, urlPolicy });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });

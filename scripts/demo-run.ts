@@ -5,20 +5,18 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { TransactionSql } from "postgres";
-import { recordAudit } from "../app/audit/audit-log.ts";
 import { importDocuments } from "../app/catalog/import.ts";
 import { readPathInputs } from "../app/catalog/import-inputs.ts";
-import { loadConfig } from "../app/config.ts";
+import { DEMO_DATA_DIR, loadConfig } from "../app/config.ts";
 import { createLogger } from "../app/log.ts";
 import { startServer } from "../app/server.ts";
 import { addCluster, listClusters, updateCluster } from "../app/clusters/clusters.ts";
 import { createApiToken, listApiTokens, revokeApiToken, tokenStatus } from "../app/identity/api-tokens.ts";
-import { systemPrincipal } from "../app/identity/actor.ts";
+import { cliCaller } from "../app/identity/caller.ts";
 import { startSimulator } from "../sim/simulator.ts";
 
 const specsDir = specsOption(process.argv.slice(2));
-const dataDir = resolve(import.meta.dir, "../data/demo");
+const dataDir = DEMO_DATA_DIR;
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const SIM_PORT = 9443;
 const DEMO_TOKEN_PREFIX = "demo-";
@@ -29,6 +27,8 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   UI_PORT: process.env.UI_PORT ?? "7443",
   API_PORT: process.env.API_PORT ?? "8444",
+  // The demo prints a read-write admin token: reachable from this machine only unless asked.
+  BIND_ADDRESS: process.env.BIND_ADDRESS ?? "127.0.0.1",
   CLUSTER_ALLOW_LOOPBACK: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
@@ -38,9 +38,9 @@ const deps = { keyring: server.services.keyring, urlPolicy: server.services.urlP
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 const existing = (await listClusters(sql)).find((c) => c.name === "sim");
 if (!existing) {
-  await addCluster(sql, deps, { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } });
+  await addCluster(sql, cliCaller("cli"), { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
 } else if (existing.baseUrl !== new URL(sim.url).origin || !existing.hasCredentials) {
-  await updateCluster(sql, deps, "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } });
+  await updateCluster(sql, cliCaller("cli"), "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
 }
 const catalogLine = specsDir ? await importSpecs(specsDir) : "core operations only (start with --specs DIR for Cisco's documents)";
 const token = await replaceDemoToken();
@@ -109,10 +109,7 @@ function fail(message: string): never {
 
 /** Imports the documents into the catalog (audited, like the CLI's catalog import); unchanged ones cost nothing. */
 async function importSpecs(dir: string): Promise<string> {
-  const audit = async (tx: TransactionSql, event: { action: string; details: Record<string, unknown> }) => {
-    await recordAudit(tx, { ...event, status: "ok", actor: { via: "cli", username: "demo" } } as Parameters<typeof recordAudit>[1]);
-  };
-  const report = await importDocuments(sql, await readPathInputs(dir), { actor: "demo", audit });
+  const report = await importDocuments(sql, cliCaller("demo"), await readPathInputs(dir));
   for (const o of report.outcomes) if (o.status === "failed") console.error(`demo: ${o.fileName}: ${o.error}`);
   const operations = report.outcomes.reduce((n, o) => n + (o.status === "failed" ? 0 : (o.operations ?? 0)), 0);
   return `${operations} operations from ${dir} (${report.imported} imported, ${report.unchanged} unchanged, ${report.failed} failed; served by the simulator too)`;
@@ -120,10 +117,10 @@ async function importSpecs(dir: string): Promise<string> {
 
 /** One demo token at a time: earlier demo tokens still active are revoked (audited), then a new one is minted. */
 async function replaceDemoToken() {
-  const ctx = { by: systemPrincipal("cli") };
+  const caller = cliCaller("cli");
   const now = new Date();
-  for (const t of await listApiTokens(sql, ctx, "admin")) {
-    if (t.name.startsWith(DEMO_TOKEN_PREFIX) && tokenStatus(t, now) === "active") await revokeApiToken(sql, t.id, ctx, "replaced by a new demo start");
+  for (const t of await listApiTokens(sql, caller, "admin")) {
+    if (t.name.startsWith(DEMO_TOKEN_PREFIX) && tokenStatus(t, now) === "active") await revokeApiToken(sql, caller, t.id, "replaced by a new demo start");
   }
-  return createApiToken(sql, { username: "admin", name: `${DEMO_TOKEN_PREFIX}${now.toISOString().slice(0, 19)}` }, ctx);
+  return createApiToken(sql, caller, { username: "admin", name: `${DEMO_TOKEN_PREFIX}${now.toISOString().slice(0, 19)}` });
 }

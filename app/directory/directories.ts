@@ -13,7 +13,7 @@ import type { Sql } from "postgres";
 import { recordAudit } from "../audit/audit-log.ts";
 import { checkCaPem } from "../clusters/cluster-input.ts";
 import { Conflict, Invalid, NotFound } from "../errors.ts";
-import { auditActor, type ActionContext } from "../identity/actor.ts";
+import type { Caller } from "../identity/caller.ts";
 import { requirePermission } from "../identity/authorize.ts";
 import { prepareToSeal, type Keyring } from "../secrets/keyring.ts";
 import { open, seal } from "../secrets/seal.ts";
@@ -33,17 +33,16 @@ const PASSWORD_COLUMN = sealedColumn("directories", "bind_password_sealed");
 
 export interface DirectoryDeps {
   keyring: Keyring;
-  ctx: ActionContext;
 }
 
-export async function listDirectories(db: Db, ctx: ActionContext): Promise<(Directory & { mappings: GroupMapping[] })[]> {
-  requirePermission(ctx.by, "users:manage");
+export async function listDirectories(db: Db, caller: Caller): Promise<(Directory & { mappings: GroupMapping[] })[]> {
+  requirePermission(caller.principal, "users:manage");
   const rows = await selectDirectories(db);
   return Promise.all(rows.map(async (d) => ({ ...d, mappings: await selectMappings(db, d.id) })));
 }
 
-export async function addDirectory(sql: Sql, deps: DirectoryDeps, input: NewDirectory): Promise<Directory> {
-  requirePermission(deps.ctx.by, "users:manage");
+export async function addDirectory(sql: Sql, caller: Caller, input: NewDirectory, deps: DirectoryDeps): Promise<Directory> {
+  requirePermission(caller.principal, "users:manage");
   const kind = checkKind(input.kind);
   const defaults = DEFAULTS[kind];
   const name = checkName(input.name);
@@ -57,29 +56,29 @@ export async function addDirectory(sql: Sql, deps: DirectoryDeps, input: NewDire
     userFilter: checkFilter(input.userFilter ?? defaults.userFilter, "user filter"),
     usernameAttribute: checkAttribute(input.usernameAttribute ?? defaults.usernameAttribute),
     disabledFilter: input.disabledFilter === null ? null : checkFilter(input.disabledFilter ?? defaults.disabledFilter ?? "", "disabled filter"),
-    timeoutMs: checkTimeout(input.timeoutMs), createdBy: deps.ctx.by.username,
+    timeoutMs: checkTimeout(input.timeoutMs), createdBy: caller.principal.username,
   };
   await sql.begin(async (tx) => {
     if (await selectDirectory(tx, name)) throw new Conflict(`a directory named ${name} already exists`);
     await insertDirectory(tx, row);
     await prepareToSeal(tx, deps.keyring);
     await updateBindPassword(tx, id, seal(deps.keyring, input.bindPassword, bindingFor(PASSWORD_COLUMN, id)));
-    await recordAudit(tx, event(deps.ctx, "directory.add", id, { name, kind, url: row.url, bindDn: row.bindDn, userBase: row.userBase, groupBase: row.groupBase }));
+    await recordAudit(tx, event(caller, "directory.add", id, { name, kind, url: row.url, bindDn: row.bindDn, userBase: row.userBase, groupBase: row.groupBase }));
   });
   return (await selectDirectory(sql, id))!;
 }
 
-export async function removeDirectory(sql: Sql, ctx: ActionContext, name: string): Promise<void> {
-  requirePermission(ctx.by, "users:manage");
+export async function removeDirectory(sql: Sql, caller: Caller, name: string): Promise<void> {
+  requirePermission(caller.principal, "users:manage");
   await sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
     await deleteDirectory(tx, d.id);
-    await recordAudit(tx, event(ctx, "directory.remove", d.id, { name: d.name }));
+    await recordAudit(tx, event(caller, "directory.remove", d.id, { name: d.name }));
   });
 }
 
-export async function mapGroup(sql: Sql, ctx: ActionContext, name: string, m: { groupDn: string; roleName?: string | null; clusters?: string[] }): Promise<string> {
-  requirePermission(ctx.by, "users:manage");
+export async function mapGroup(sql: Sql, caller: Caller, name: string, m: { groupDn: string; roleName?: string | null; clusters?: string[] }): Promise<string> {
+  requirePermission(caller.principal, "users:manage");
   const groupDn = checkDn(m.groupDn, "group DN");
   const roleName = m.roleName?.trim().toLowerCase() || null;
   const clusters = (m.clusters ?? []).map((c) => c.trim()).filter(Boolean);
@@ -90,29 +89,29 @@ export async function mapGroup(sql: Sql, ctx: ActionContext, name: string, m: { 
       const [role] = await tx<{ permissions: string[] }[]>`select permissions from roles where lower(name) = ${roleName}`;
       if (!role) throw new Invalid(`unknown role ${roleName}; \`role list\` shows them`);
       // Mapping a group to a role grants it to whoever is in the group: no more than one holds.
-      const missing = role.permissions.filter((p) => !ctx.by.permissions.has(p as never));
+      const missing = role.permissions.filter((p) => !caller.principal.permissions.has(p as never));
       if (missing.length) throw new Invalid(`mapping a group to role ${roleName} would grant ${missing.join(", ")}, which you do not hold`);
     }
     const id = await insertMapping(tx, d.id, { groupDn, roleName, clusters });
-    await recordAudit(tx, event(ctx, "directory.map", d.id, { name: d.name, groupDn, role: roleName, clusters }));
+    await recordAudit(tx, event(caller, "directory.map", d.id, { name: d.name, groupDn, role: roleName, clusters }));
     return id;
   });
 }
 
-export async function unmapGroup(sql: Sql, ctx: ActionContext, name: string, mappingId: string): Promise<void> {
-  requirePermission(ctx.by, "users:manage");
+export async function unmapGroup(sql: Sql, caller: Caller, name: string, mappingId: string): Promise<void> {
+  requirePermission(caller.principal, "users:manage");
   await sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
     if (!(await deleteMapping(tx, d.id, mappingId))) throw new NotFound(`directory ${d.name} has no mapping ${mappingId}`);
-    await recordAudit(tx, event(ctx, "directory.unmap", d.id, { name: d.name, mapping: mappingId }));
+    await recordAudit(tx, event(caller, "directory.unmap", d.id, { name: d.name, mapping: mappingId }));
   });
 }
 
 /** The test button: bind with the service account, find the named user, list their groups. */
-export async function testDirectory(sql: Sql, deps: DirectoryDeps, name: string, username: string) {
-  requirePermission(deps.ctx.by, "users:manage");
-  const d = await mustFind(sql, name);
-  return probe(await connection(sql, deps.keyring, d), username);
+export async function testDirectory(sql: Sql, caller: Caller, input: { name: string; username: string }, deps: DirectoryDeps) {
+  requirePermission(caller.principal, "users:manage");
+  const d = await mustFind(sql, input.name);
+  return probe(await connection(sql, deps.keyring, d), input.username);
 }
 
 export async function connection(db: Db, keyring: Keyring, d: Directory): Promise<Connection> {
@@ -191,6 +190,6 @@ async function mustFind(db: Db, name: string): Promise<Directory> {
   return d;
 }
 
-function event(ctx: ActionContext, action: string, id: string, details: Record<string, unknown>) {
-  return { action, status: "ok" as const, actor: auditActor(ctx), requestId: ctx.requestId ?? null, target: { resourceType: "directory", resourceId: id }, details };
+function event(caller: Caller, action: string, id: string, details: Record<string, unknown>) {
+  return { action, status: "ok" as const, caller, target: { resourceType: "directory", resourceId: id }, details };
 }

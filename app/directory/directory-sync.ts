@@ -9,7 +9,8 @@
  * directory does not lock every directory user out of an incident.
  */
 import type { Sql } from "postgres";
-import { systemPrincipal, type ActionContext } from "../identity/actor.ts";
+import { recordAudit } from "../audit/audit-log.ts";
+import { systemCaller } from "../identity/caller.ts";
 import { setUserActive } from "../identity/users.ts";
 import type { Keyring } from "../secrets/keyring.ts";
 import { connection } from "./directories.ts";
@@ -25,7 +26,6 @@ export interface SyncResult {
 export async function checkDirectoryUsers(sql: Sql, keyring: Keyring, now = new Date()): Promise<SyncResult> {
   const directories = new Map((await selectDirectories(sql)).map((d) => [d.id, d]));
   const result: SyncResult = { checked: 0, disabled: [], unreachable: [] };
-  const ctx: ActionContext = { by: systemPrincipal("system", "directory-check"), now };
   for (const user of await selectDirectoryUsers(sql)) {
     if (!user.active) continue;
     const d = user.directoryId ? directories.get(user.directoryId) : undefined;
@@ -45,7 +45,9 @@ export async function checkDirectoryUsers(sql: Sql, keyring: Keyring, now = new 
     result.checked++;
     if (gone) {
       try {
-        await setUserActive(sql, user.username, false, { ...ctx, requestId: `directory-check: ${gone}` });
+        const caller = systemCaller("directory-check", now);
+        await setUserActive(sql, caller, user.username, false);
+        await recordAudit(sql, { action: "directory.check", status: "ok", caller, target: { resourceType: "user", resourceId: user.id }, reason: `${user.username} disabled: ${gone}` });
         result.disabled.push(user.username);
       } catch {
         // e.g. the last admin: left active; the next round tries again
@@ -68,3 +70,4 @@ export function startDirectoryChecks(sql: Sql, keyring: Keyring, opts: { interva
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
+

@@ -114,7 +114,7 @@ export async function groupsOf(client: Client, d: Directory, dn: string): Promis
     for (const member of frontier) {
       const filter = `(|(member=${escapeValue(member)})(uniqueMember=${escapeValue(member)}))`;
       const { searchEntries } = await client.search(d.groupBase, { scope: "sub", filter, attributes: ["dn"], sizeLimit: MAX_GROUPS });
-      for (const e of searchEntries) {
+      for (const e of searchEntries as { dn: string }[]) {
         const key = e.dn.toLowerCase();
         if (!found.has(key)) {
           found.set(key, e.dn);

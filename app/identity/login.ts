@@ -10,7 +10,7 @@
  * made with older argon2 parameters is replaced by one with the current parameters.
  */
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor } from "../audit/audit-event.ts";
+import type { AnonymousActor } from "../audit/audit-event.ts";
 import { authenticateDirectoryUser, provisionDirectoryUser } from "../directory/directories.ts";
 import { DirectoryUnavailable } from "../directory/ldap-lookup.ts";
 import { TooManyRequests, Unauthorized, Unavailable } from "../errors.ts";
@@ -129,11 +129,11 @@ function failureReason(creds: Credentials | null, hash: string | null, matches: 
   return "user is inactive";
 }
 
-function actorOf(input: LoginInput, creds?: Credentials | null): AuditActor {
+function actorOf(input: LoginInput, creds?: Credentials | null): AnonymousActor {
   return {
     userId: creds?.id ?? null,
     username: creds?.username ?? input.username.trim().slice(0, 64),
-    via: "session",
+    via: "ui",
     clientIp: input.clientIp ?? null,
     userAgent: input.userAgent ?? null,
   };

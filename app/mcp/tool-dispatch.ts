@@ -44,7 +44,7 @@ export async function dispatchTool(ctx: CallContext, name: string, rawArgs: unkn
 /** The one audit event of a tool the gateway answered itself (or refused before the call path). */
 async function auditLocal(ctx: CallContext, event: Pick<AuditEventInput, "status" | "error" | "durationMs" | "details">, result: CallToolResult): Promise<CallToolResult> {
   try {
-    await recordAudit(ctx.deps.sql, { action: "mcp.call", actor: ctx.actor, requestId: ctx.requestId, ...event });
+    await recordAudit(ctx.deps.sql, { action: "mcp.call", caller: ctx, ...event });
     return result;
   } catch (err) {
     ctx.deps.auditFailed(err, ctx.requestId, "mcp.call");

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { addCluster } from "../../app/clusters/clusters.ts";
 import { parseUrlPolicy } from "../../app/clusters/cluster-url-policy.ts";
 import { Unauthorized, Unavailable, Forbidden, Invalid } from "../../app/errors.ts";
-import { systemPrincipal, type ActionContext } from "../../app/identity/actor.ts";
+import type { Caller } from "../../app/identity/caller.ts";
+import { callerFor } from "../support/callers.ts";
+import { cli } from "../identity/helpers.ts";
 import { login, NO_DIRECTORY_ROLE, type LoginDeps } from "../../app/identity/login.ts";
 import { SYSTEM_ROLES, type Permission } from "../../app/identity/permissions.ts";
 import { loadPrincipal } from "../../app/identity/principals.ts";
@@ -20,19 +22,19 @@ import { UiClient } from "../ui/ui-client.ts";
 
 let slapd: Slapd;
 let srv: TestServer;
-const admin: ActionContext = { by: systemPrincipal("cli", "tester") };
+const admin: Caller = cli();
 
 beforeAll(async () => {
   slapd = await startSlapd();
   srv = await startTestServer();
   const keyring = srv.server.services.keyring;
-  await addCluster(srv.db.sql, { keyring, urlPolicy: parseUrlPolicy(["*"], true), actor: { via: "cli", username: "tester" } }, {
+  await addCluster(srv.db.sql, admin, {
     name: "fab1", url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password: "x" },
-  });
-  await addDirectory(srv.db.sql, { keyring, ctx: admin }, {
+  }, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
+  await addDirectory(srv.db.sql, admin, {
     name: "corp", kind: "ldap", url: slapd.ldapUrl, caPem: slapd.caPem, bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD,
     userBase: `ou=people,${SUFFIX}`, groupBase: `ou=groups,${SUFFIX}`, disabledFilter: "(description=disabled)", timeoutMs: 2000,
-  });
+  }, { keyring });
   await mapGroup(srv.db.sql, admin, "corp", { groupDn: groupDn("netops"), roleName: "operator", clusters: ["fab1"] });
   await mapGroup(srv.db.sql, admin, "corp", { groupDn: groupDn("netadmins"), roleName: "admin", clusters: ["*"] });
 });
@@ -70,14 +72,13 @@ describe("configuration", () => {
   });
 
   test("configuring a directory needs users:manage, and a mapping cannot grant more than one holds", async () => {
-    const operator: ActionContext = {
-      by: { userId: "u1", username: "op", active: true, roles: ["operator"], permissions: new Set<Permission>(SYSTEM_ROLES.operator), clusterAccess: "all", toolProfile: null, via: "session" },
-    };
-    const err = await failure(addDirectory(srv.db.sql, { keyring: srv.server.services.keyring, ctx: operator }, {
+    const opPrincipal = { userId: "u1", username: "op", active: true, roles: ["operator"], permissions: new Set<Permission>(SYSTEM_ROLES.operator), clusterAccess: "all" as const, toolProfile: null, via: "session" as const };
+    const operator = callerFor(opPrincipal);
+    const err = await failure(addDirectory(srv.db.sql, operator, {
       name: "x", url: slapd.ldapUrl, bindDn: ADMIN_DN, bindPassword: "p", userBase: SUFFIX,
-    }));
+    }, { keyring: srv.server.services.keyring }));
     expect(err).toBeInstanceOf(Forbidden);
-    const manager: ActionContext = { by: { ...operator.by, permissions: new Set<Permission>(["users:manage"]) } };
+    const manager = callerFor({ ...opPrincipal, permissions: new Set<Permission>(["users:manage"]) });
     expect(await failure(mapGroup(srv.db.sql, manager, "corp", { groupDn: groupDn("unmapped"), roleName: "admin" }))).toBeInstanceOf(Invalid);
   });
 
@@ -89,7 +90,7 @@ describe("configuration", () => {
   });
 
   test("the test button binds, finds the user and lists their groups, nested ones too", async () => {
-    const r = await testDirectory(srv.db.sql, { keyring: srv.server.services.keyring, ctx: admin }, "corp", "bob");
+    const r = await testDirectory(srv.db.sql, admin, { name: "corp", username: "bob" }, { keyring: srv.server.services.keyring });
     expect(r.account?.dn).toBe(userDn("bob"));
     expect(r.groups.map((g) => g.toLowerCase()).sort()).toEqual([groupDn("netadmins"), groupDn("seniors")].sort());
   });
@@ -177,11 +178,11 @@ describe("sign-in", () => {
   });
 
   test("StartTLS with a certificate the gateway does not trust is refused", async () => {
-    await addDirectory(srv.db.sql, { keyring: srv.server.services.keyring, ctx: admin }, {
+    await addDirectory(srv.db.sql, admin, {
       name: "untrusted", url: slapd.ldapsUrl, bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD, userBase: `ou=people,${SUFFIX}`, timeoutMs: 2000,
-    });
+    }, { keyring: srv.server.services.keyring });
     try {
-      const err = await failure(testDirectory(srv.db.sql, { keyring: srv.server.services.keyring, ctx: admin }, "untrusted", "bob"));
+      const err = await failure(testDirectory(srv.db.sql, admin, { name: "untrusted", username: "bob" }, { keyring: srv.server.services.keyring }));
       expect(err.message).toMatch(/unavailable: .*(self.signed|certificate|verify)/i);
     } finally {
       await removeDirectory(srv.db.sql, admin, "untrusted");

@@ -1,12 +1,11 @@
 // `bun run cli directory …`: sign-in through LDAP / Active Directory.
 // The bind password is read from a file or stdin, never from the command line (it shows in `ps`).
 import { readFileSync } from "node:fs";
-import type { CliContext, CliHandler } from "../cli-context.ts";
-import { parseArgs } from "../cli-context.ts";
-import { systemPrincipal, type ActionContext } from "../identity/actor.ts";
-import { cliActor, cliKeyring } from "../secrets/secrets.cli.ts";
-import { addDirectory, listDirectories, mapGroup, removeDirectory, testDirectory, unmapGroup } from "./directories.ts";
-import { checkDirectoryUsers } from "./directory-sync.ts";
+import type { CliContext, CliHandler } from "./cli-context.ts";
+import { parseArgs } from "./cli-context.ts";
+import { cliKeyring } from "./secrets.ts";
+import { addDirectory, listDirectories, mapGroup, removeDirectory, testDirectory, unmapGroup } from "../directory/directories.ts";
+import { checkDirectoryUsers } from "../directory/directory-sync.ts";
 
 const ADD_USAGE =
   "usage: directory add NAME --kind ad|ldap --url ldaps://HOST[:636] | ldap://HOST[:389] (StartTLS)\n" +
@@ -29,10 +28,6 @@ export function directoryCommands(): Record<string, CliHandler> {
   };
 }
 
-function cliContext(): ActionContext {
-  return { by: systemPrincipal("cli", cliActor().username ?? "cli") };
-}
-
 const add: CliHandler = async (ctx, args) => {
   const { positional, options } = parseArgs(args);
   const name = positional[0];
@@ -42,14 +37,14 @@ const add: CliHandler = async (ctx, args) => {
   if (password === null) return usage(ctx, ADD_USAGE);
   const caFile = str(options["ca-file"]);
   const { keyring } = await cliKeyring(ctx);
-  const d = await addDirectory((await ctx.db()).sql, { keyring, ctx: cliContext() }, {
+  const d = await addDirectory((await ctx.db()).sql, ctx.caller(), {
     name, kind: str(options.kind), url: str(options.url)!, bindDn: str(options["bind-dn"])!, bindPassword: password,
     userBase: str(options["user-base"])!, groupBase: str(options["group-base"]), userFilter: str(options["user-filter"]),
     usernameAttribute: str(options["username-attribute"]),
     disabledFilter: options["no-disabled-filter"] ? null : str(options["disabled-filter"]),
     caPem: caFile ? readFileSync(caFile, "utf8") : null,
     timeoutMs: str(options["timeout-ms"]) ? Number(options["timeout-ms"]) : undefined,
-  });
+  }, { keyring });
   ctx.out(`added directory ${d.name} (${d.kind}, ${d.url}); map groups to roles with: directory map ${d.name} --group DN --role operator`);
   return 0;
 };
@@ -62,7 +57,7 @@ async function secret(options: Options): Promise<string | null> {
 }
 
 const list: CliHandler = async (ctx) => {
-  const rows = await listDirectories((await ctx.db()).sql, cliContext());
+  const rows = await listDirectories((await ctx.db()).sql, ctx.caller());
   if (!rows.length) ctx.out("no directories; local accounts only. Add one with: directory add NAME --kind ad --url ldaps://…");
   for (const d of rows) {
     ctx.out(`${d.name}  ${d.kind}  ${d.url}  ${d.enabled ? "enabled" : "disabled"}  users under ${d.userBase} by ${d.usernameAttribute}`);
@@ -75,7 +70,7 @@ const test: CliHandler = async (ctx, args) => {
   const [name, username] = args;
   if (!name || !username) return usage(ctx, "usage: directory test NAME USERNAME");
   const { keyring } = await cliKeyring(ctx);
-  const result = await testDirectory((await ctx.db()).sql, { keyring, ctx: cliContext() }, name, username);
+  const result = await testDirectory((await ctx.db()).sql, ctx.caller(), { name, username }, { keyring });
   if (!result.account) {
     ctx.err(`${name}: bound as the service account; no user ${username} found`);
     return 1;
@@ -91,7 +86,7 @@ const map: CliHandler = async (ctx, args) => {
   const group = str(options.group);
   if (!name || !group) return usage(ctx, MAP_USAGE);
   const clusters = str(options.clusters)?.split(",");
-  const id = await mapGroup((await ctx.db()).sql, cliContext(), name, { groupDn: group, roleName: str(options.role), clusters });
+  const id = await mapGroup((await ctx.db()).sql, ctx.caller(), name, { groupDn: group, roleName: str(options.role), clusters });
   ctx.out(`mapped [${id}]: members of ${group} get ${[str(options.role) && `role ${options.role}`, clusters && `clusters ${clusters.join(",")}`].filter(Boolean).join(" and ")} at their next login`);
   return 0;
 };
@@ -99,14 +94,14 @@ const map: CliHandler = async (ctx, args) => {
 const unmap: CliHandler = async (ctx, args) => {
   const [name, id] = args;
   if (!name || !id) return usage(ctx, "usage: directory unmap NAME MAPPING-ID   (directory list shows the ids)");
-  await unmapGroup((await ctx.db()).sql, cliContext(), name, id);
+  await unmapGroup((await ctx.db()).sql, ctx.caller(), name, id);
   ctx.out(`removed mapping ${id}; its members lose what it granted at their next login`);
   return 0;
 };
 
 const remove: CliHandler = async (ctx, args) => {
   if (!args[0]) return usage(ctx, "usage: directory remove NAME");
-  await removeDirectory((await ctx.db()).sql, cliContext(), args[0]);
+  await removeDirectory((await ctx.db()).sql, ctx.caller(), args[0]);
   ctx.out(`removed directory ${args[0]}; its users are disabled at the next directory check`);
   return 0;
 };
