@@ -26,15 +26,6 @@ export interface ReadTask {
   run(call: CallTool, ctx: TaskContext): Promise<void>;
 }
 
-/** Rows of the table in a result's text (structuredContent carries no rows; app/mcp/operation-result.ts). */
-const rowsOf = (a: ToolAnswer): Record<string, string>[] => {
-  const lines = a.text.split("\n").filter((l) => !l.startsWith("("));
-  const start = lines.findIndex((l) => /^\w[\w.]*: (none|\d)/.test(l));
-  const [head, ...body] = lines.slice(start + 1);
-  const columns = (head ?? "").split(" | ");
-  return body.map((l) => Object.fromEntries(l.split(" | ").map((c, i) => [columns[i]!, c])));
-};
-
 export const READ_TASKS: ReadTask[] = [
   {
     id: "fabrics",
@@ -109,6 +100,88 @@ export const READ_TASKS: ReadTask[] = [
       await call("search_operations", { query: "syslog servers" }, "infra.getLogServerSettings");
       await call("describe_operation", { operation: "infra.getLogServerSettings" }, "infra.getLogServerSettings");
       await call("call_operation", { operation: "infra.getLogServerSettings" }, "SyslogServer1");
+    },
+  },
+];
+
+/**
+ * Ten more questions engineers ask, reported separately (issue 13): the default surface was
+ * not tuned to the first ten at the expense of these. Each is scripted as a model would answer
+ * it with today's tools, exploratory calls included.
+ */
+export const EXTRA_TASKS: ReadTask[] = [
+  {
+    id: "bgp-neighbours",
+    question: "Which switches lost BGP neighbours?",
+    run: async (call, { fabric }) => {
+      await call("search_operations", { query: "bgp neighbors" }, "analyze.listL3NeighborsDetails");
+      await call("call_operation", { operation: "analyze.listL3NeighborsDetails", params: { fabricName: fabric }, fields: ["switchName", "peerIp", "operationalStatus", "protocolName"], limit: 50 }, "switchName");
+    },
+  },
+  {
+    id: "ports-down",
+    question: "Which ports are down (err-disabled or otherwise) in fabric X?",
+    run: async (call, { fabric }) => {
+      await call("list_interfaces", { fabric, status: "down", limit: 200 }, "down");
+    },
+  },
+  {
+    id: "fabric-in-sync",
+    question: "Is fabric X in sync with its intent?",
+    run: async (call) => {
+      await call("list_fabrics", {}, "syncStatus");
+    },
+  },
+  {
+    id: "vrfs-both-sites",
+    question: "Which VRFs span both sites (fabrics)?",
+    run: async (call) => {
+      await call("list_vrfs", { fabric: "ams-dc1" }, "vrfName");
+      await call("list_vrfs", { fabric: "sjc-dc1" }, "vrfName");
+    },
+  },
+  {
+    id: "what-changed",
+    question: "What changed on ND since yesterday (audit trail)?",
+    run: async (call) => {
+      await call("search_operations", { query: "audit records" }, "infra.getAuditRecords");
+      await call("call_operation", { operation: "infra.getAuditRecords", limit: 20 }, "");
+    },
+  },
+  {
+    id: "critical-switches",
+    question: "Which switches have critical anomalies, and what are they?",
+    run: async (call) => {
+      await call("list_anomalies", { severity: "critical", fields: ["severity", "title", "nodeNames", "fabricName"] }, "critical");
+    },
+  },
+  {
+    id: "versions-per-fabric",
+    question: "Which NX-OS versions run in each fabric?",
+    run: async (call) => {
+      await call("list_fabrics", { fields: ["name", "softwareVersions"] }, "softwareVersions");
+    },
+  },
+  {
+    id: "node-load",
+    question: "How loaded are the ND cluster's nodes (CPU, memory, disk)?",
+    run: async (call) => {
+      await call("cluster_health", { fields: ["nodes"] }, "cpuUsage");
+    },
+  },
+  {
+    id: "networks-of-vrf",
+    question: "Which networks in fabric X use VRF prod-vrf?",
+    run: async (call, { fabric }) => {
+      await call("list_networks", { fabric, limit: 200 }, "prod-vrf");
+    },
+  },
+  {
+    id: "switch-problems",
+    question: "Is anything wrong with switch S?",
+    run: async (call, { fabric, hostname }) => {
+      await call("list_switches", { fabric, limit: 200 }, hostname);
+      await call("call_operation", { operation: "analyze.getAnomalyDetails", params: { fabricName: fabric, nodeName: hostname } }, "");
     },
   },
 ];
