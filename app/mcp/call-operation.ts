@@ -19,7 +19,6 @@ import type { Principal } from "../identity/principal.ts";
 import { approvalMatches, consumeApproval, requestApproval, type ApprovalCall } from "../policy/approvals.ts";
 import { decide, type ClusterRef, type ToolProfile } from "../policy/guard.ts";
 import { isWriteRisk } from "../policy/risk-permissions.ts";
-import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
 import { shapedResult, unknownOperation } from "./operation-result.ts";
@@ -94,8 +93,8 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   }
 
   const [policy, profile] = await Promise.all([
-    loadPolicySnapshot(deps.sql),
-    ctx.profile !== undefined ? ctx.profile : loadToolProfile(deps.sql, principal.toolProfile),
+    deps.policy(),
+    ctx.profile !== undefined ? ctx.profile : deps.toolProfile(principal.toolProfile),
   ]);
   const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
   const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
@@ -139,7 +138,7 @@ type Audited = (event: Partial<AuditEventInput>, result: CallToolResult, failure
 function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): Audited {
   return async (event, result, failure) => {
     try {
-      await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
+      await deps.audit({ ...base, durationMs: Math.round(performance.now() - started), ...event });
       return result;
     } catch (err) {
       deps.auditFailed(err, base.requestId ?? "", base.action);

@@ -8,12 +8,14 @@
 import { ResourceNotFoundError, Server } from "@modelcontextprotocol/server";
 import type { Caller } from "../identity/caller.ts";
 import type { Principal } from "../identity/principal.ts";
-import { loadToolProfile } from "../policy/policy.sql.ts";
 import type { CallContext } from "./call-operation.ts";
 import type { McpDeps } from "./mcp-deps.ts";
 import { PROMPTS, renderPrompt } from "./prompts.ts";
 import { dispatchTool } from "./tool-dispatch.ts";
-import { surfaceFor } from "./tool-registry.ts";
+import { DEFAULT_TOOLS, surfaceFor } from "./tool-registry.ts";
+import { toolOf } from "./tool-descriptor.ts";
+import { mcpOperationDuration, since } from "../metrics/metrics.ts";
+import { PERMISSIONS } from "../identity/permissions.ts";
 
 export const INSTRUCTIONS =
   "Nexus MCP Gateway: read and (when an administrator enables edit mode) change Cisco Nexus Dashboard clusters. " +
@@ -30,22 +32,51 @@ export function sessionOf(ctx: { http?: { authInfo?: { extra?: Record<string, un
   return session;
 }
 
+/** A principal who may do everything: only to read the registry's tool names. */
+const ANYONE = { userId: "", username: "", active: true, roles: [], permissions: new Set(PERMISSIONS), clusterAccess: "all", toolProfile: null, via: "system" } as const satisfies Principal;
+
+/** Tool names that may be a metrics label (bounded: the gateway's own tools; others count as "other"). */
+const KNOWN_TOOLS = new Set(DEFAULT_TOOLS.map((d) => toolOf(d, ANYONE).name));
+
+/** Times a handler that is not tools/call (which records its own, with tool and cluster). */
+function timed<A extends unknown[], R>(method: string, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      return await handler(...args);
+    } catch (err) {
+      outcome = "error";
+      throw err;
+    } finally {
+      mcpOperationDuration.observe({ mcp_method_name: method, gen_ai_tool_name: "", cluster: "", outcome }, since(started));
+    }
+  };
+}
+
 export function createMcpServer(deps: McpDeps): Server {
   // logging: the SDK's own logging/setLevel (2025 clients send it); the gateway's facts go to the
   // audit log, not to notifications. resources: there are none — declared so a client that lists
   // them gets an empty list instead of an error; any read is resource-not-found (-32602).
   const capabilities = { tools: {}, prompts: {}, logging: {}, resources: {} };
   const server = new Server({ name: "nexus-mcp-gateway", version: deps.version }, { capabilities, instructions: INSTRUCTIONS });
-  const surface = async (p: Principal) => surfaceFor(deps, await loadToolProfile(deps.sql, p.toolProfile), p);
+  const surface = async (p: Principal) => surfaceFor(deps, await deps.toolProfile(p.toolProfile), p);
 
-  server.setRequestHandler("tools/list", async (_request, ctx) => ({ tools: (await surface(sessionOf(ctx).principal)).tools }));
+  server.setRequestHandler("tools/list", timed("tools/list", async (_request, ctx) => ({ tools: (await surface(sessionOf(ctx).principal)).tools })));
 
   server.setRequestHandler("tools/call", async (request, ctx) => {
     const session = sessionOf(ctx);
     const call: CallContext = {
       ...session, deps, tool: request.params.name, signal: ctx.mcpReq.signal,
     };
-    return dispatchTool(call, request.params.name, request.params.arguments, () => surface(session.principal));
+    const started = performance.now();
+    const result = await dispatchTool(call, request.params.name, request.params.arguments, () => surface(session.principal));
+    const cluster = (result.structuredContent as { cluster?: unknown } | undefined)?.cluster;
+    mcpOperationDuration.observe({
+      mcp_method_name: "tools/call", gen_ai_tool_name: KNOWN_TOOLS.has(request.params.name) ? request.params.name : "other",
+      cluster: typeof cluster === "string" ? cluster.slice(0, 64) : "", outcome: result.isError ? "tool_error" : "ok",
+    }, since(started));
+    return result;
   });
 
   server.setRequestHandler("resources/list", async (_request, ctx) => {

@@ -10,7 +10,6 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { AuditEventInput } from "../audit/audit-event.ts";
-import { recordAudit } from "../audit/audit-log.ts";
 import { toolError, type CallContext } from "./call-operation.ts";
 import { argumentProblem } from "./tool-arguments.ts";
 import { asRecord } from "./tool-descriptor.ts";
@@ -44,7 +43,7 @@ export async function dispatchTool(ctx: CallContext, name: string, rawArgs: unkn
 /** The one audit event of a tool the gateway answered itself (or refused before the call path). */
 async function auditLocal(ctx: CallContext, event: Pick<AuditEventInput, "status" | "error" | "durationMs" | "details">, result: CallToolResult): Promise<CallToolResult> {
   try {
-    await recordAudit(ctx.deps.sql, { action: "mcp.call", caller: ctx, ...event });
+    await ctx.deps.audit({ action: "mcp.call", caller: ctx, ...event });
     return result;
   } catch (err) {
     ctx.deps.auditFailed(err, ctx.requestId, "mcp.call");
