@@ -10,7 +10,7 @@ import type { Logger } from "./log.ts";
 import { createHandler, type Handler } from "./http/handler.ts";
 import { healthRoutes } from "./http/health.routes.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
-import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import { defaultUiUrl, mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
 import type { Services } from "./services.ts";
 import { loadAssets } from "./ui/assets.ts";
 import { buildUiApp } from "./ui/ui-app.ts";
@@ -28,6 +28,8 @@ export interface GatewayContext {
   certificate?: () => { pem: string; fingerprint256: string; notAfter: string };
   /** Port the API listener is bound to (known after it starts). */
   apiPort?: () => number;
+  /** Port the UI listener is bound to (known after it starts). */
+  uiPort?: () => number;
 }
 
 export interface Gateway {
@@ -53,7 +55,7 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     pingDatabase: () => db.ping(),
   });
   const mcp = mcpRoutes({
-    mcp: mcpDeps(db.sql, config, services, log),
+    mcp: mcpDeps(db.sql, config, services, log, () => defaultUiUrl(config, ctx.uiPort?.() ?? config.uiPort)),
     authenticate: mcpAuthenticator(db.sql, config),
     allowedHosts: allowedHosts(config, ctx.certificateNames),
     limits: {
