@@ -3,13 +3,16 @@
  * its fragments) and `app/ui/<page>.routes.ts` (routes with their access), add it here and to
  * PAGES in pages.ts. A route without declared access fails at start and in the route test.
  */
+import { approvalsRoutes } from "./approvals.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes()];
+  const built = [...authRoutes(), ...dashboardRoutes(),
+    ...approvalsRoutes(),
+  ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
 }
