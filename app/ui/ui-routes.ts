@@ -7,11 +7,13 @@ import { approvalsRoutes } from "./approvals.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
+import { settingsRoutes } from "./settings.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
   const built = [...authRoutes(), ...dashboardRoutes(),
     ...approvalsRoutes(),
+    ...settingsRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
