@@ -13,6 +13,7 @@ import { policyCommands } from "./policy/policy.cli.ts";
 import { CATALOG_COMMANDS } from "./catalog/catalog.cli.ts";
 import { catalogFetchCommand } from "./catalog/catalog-fetch.cli.ts";
 import { opsCommands } from "./ops/ops.cli.ts";
+import { siemCommands } from "./siem/siem.cli.ts";
 
 /** Catalog imports from the CLI are audited like every other state change. */
 const catalogDeps = {
@@ -38,6 +39,7 @@ export function commandTable(): Record<string, CliHandler> {
     ...clusterCommands(),
     ...secretsCommands(),
     ...identityCommands(),
+    ...siemCommands(),
     ...policyCommands(),
     ...catalogCommands(),
     ...opsCommands(),

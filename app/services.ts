@@ -21,6 +21,8 @@ import { ensureServiceUser } from "./identity/service-user.ts";
 import { purgeExpiredSessions } from "./identity/sessions.ts";
 import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
+import { startSiemForwarder, type SiemForwarder } from "./siem/siem-forwarder.ts";
+import { hostname } from "node:os";
 import type { Keyring } from "./secrets/keyring.ts";
 
 export interface Services {
@@ -31,6 +33,7 @@ export interface Services {
   catalogIndex: CatalogIndexCache;
   operationCache: OperationCache;
   sealer: AuditSealer;
+  siem: SiemForwarder;
   firstAdmin: FirstAdminResult;
   close(): Promise<void>;
 }
@@ -57,6 +60,10 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
   const ndClients = createNdClientPool({ sql, keyring, urlPolicy });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
+  const siem = startSiemForwarder({
+    sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
+    onError: (destination, err) => log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
+  });
   const purge = setInterval(() => {
     const now = new Date();
     Promise.all([
@@ -66,9 +73,10 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   }, 10 * 60_000);
   purge.unref();
   return {
-    keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, firstAdmin,
+    keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, siem, firstAdmin,
     async close() {
       clearInterval(purge);
+      await siem.stop();
       await sealer.stop();
       await ndClients.closeAll();
     },
