@@ -4,6 +4,7 @@
  * PAGES in pages.ts. A route without declared access fails at start and in the route test.
  */
 import { approvalsRoutes } from "./approvals.routes.ts";
+import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
@@ -14,6 +15,7 @@ export function uiRoutes(): UiRoute[] {
   const built = [...authRoutes(), ...dashboardRoutes(),
     ...approvalsRoutes(),
     ...settingsRoutes(),
+    ...auditRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
