@@ -6,6 +6,7 @@
 import { approvalsRoutes } from "./approvals.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { clustersRoutes } from "./clusters.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
@@ -16,6 +17,7 @@ export function uiRoutes(): UiRoute[] {
     ...approvalsRoutes(),
     ...settingsRoutes(),
     ...auditRoutes(),
+    ...clustersRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
