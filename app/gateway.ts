@@ -30,6 +30,9 @@ export interface GatewayContext {
   apiPort?: () => number;
   /** Port the UI listener is bound to (known after it starts). */
   uiPort?: () => number;
+  /** Generates and serves a new self-signed certificate now; false when nothing changed. */
+  renewCertificate?: () => Promise<boolean>;
+  engine?: string;
 }
 
 export interface Gateway {
@@ -68,6 +71,8 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     sql: db.sql, config, services, log, assets: loadAssets(),
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
     apiPort: ctx.apiPort ?? (() => config.apiPort),
+    renewCertificate: ctx.renewCertificate ?? (async () => false),
+    engine: ctx.engine ?? db.engine,
   }, health);
   const apiApp = new Elysia({ name: "api" }).use(health).use(mcp.app);
   return {

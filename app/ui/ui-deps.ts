@@ -15,4 +15,8 @@ export interface UiDeps {
   certificate(): { pem: string; fingerprint256: string; notAfter: string };
   /** Port of the API/MCP listener (known only once it is bound). */
   apiPort(): number;
+  /** Renews the generated certificate now and serves it; false when nothing changed. */
+  renewCertificate(): Promise<boolean>;
+  /** "postgres" or "embedded". */
+  engine: string;
 }

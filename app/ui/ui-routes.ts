@@ -10,6 +10,7 @@ import { clustersRoutes } from "./clusters.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
+import { systemRoutes } from "./system.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
@@ -18,6 +19,7 @@ export function uiRoutes(): UiRoute[] {
     ...settingsRoutes(),
     ...auditRoutes(),
     ...clustersRoutes(),
+    ...systemRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
