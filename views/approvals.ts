@@ -71,7 +71,7 @@ export function pendingList(props: Pick<ApprovalsPageProps, "pending" | "now">):
 <td><time datetime="${a.requestedAt.toISOString()}">${relative(a.requestedAt, props.now)}</time><br><span class="hint">${when(a.requestedAt)}</span></td>
 <td>${a.clusterName}</td>
 <td>${operationCell(a)}</td>
-<td><pre class="args">${json(a.args)}</pre></td>
+<td><pre class="args" tabindex="0">${json(a.args)}</pre></td>
 <td>expires in <span data-countdown="${a.expiresAt.toISOString()}">${left(a.expiresAt, props.now)}</span><br><a class="button" href="/approvals/${a.id}">Review</a></td>
 </tr>`);
   return html`<div id="pending-approvals" hx-get="/approvals" hx-trigger="every ${POLL_SECONDS}s" hx-target="this" hx-swap="outerHTML" aria-live="polite">
@@ -151,6 +151,6 @@ ${decisionForm(p)}
 </section>
 <section class="panel"><h2>Exact arguments</h2>
 <p class="hint">Approving allows exactly these arguments, once, for this requester on this cluster.</p>
-<pre class="args-full">${json(a.args)}</pre></section>
+<pre class="args-full" tabindex="0">${json(a.args)}</pre></section>
 </div>`;
 }

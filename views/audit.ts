@@ -167,7 +167,7 @@ ${fact("Request id", r.requestId)}${fact("Call id", r.callId)}
 <dl class="facts">${fact("Sequence", r.seq ?? "not sealed yet")}${fact("Previous hash", r.prevHash ? html`<code>${r.prevHash}</code>` : null)}${fact("Hash", r.hash ? html`<code>${r.hash}</code>` : null)}</dl>
 </section>
 <section class="panel"><h2>Details</h2><p class="hint">Parameters and body as recorded; secrets were redacted before storing.</p>
-<pre class="args-full">${json(r.details)}</pre>
+<pre class="args-full" tabindex="0">${json(r.details)}</pre>
 ${linked.length > 1 ? html`<h2>This call's rows</h2><p class="hint">A write records its intent before ND is called and its outcome after.</p>
 <table><thead><tr><th scope="col">Event</th><th scope="col">Phase</th><th scope="col">Time</th><th scope="col">Status</th><th scope="col">ND status</th></tr></thead><tbody>
 ${linked.map((l) => html`<tr><td>${l.id === r.id ? html`<strong>${l.id} (this)</strong>` : html`<a href="/audit/${l.id}">${l.id}</a>`}</td><td>${typeof l.details.phase === "string" ? l.details.phase : "—"}</td><td class="mono">${time(l.occurredAt)}</td><td>${statusBadge(l)}</td><td>${l.upstreamStatus ?? "—"}</td></tr>`)}
