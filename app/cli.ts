@@ -8,8 +8,8 @@ import { openDatabase, type Database } from "./db.ts";
 import { AppError, StartupError, errorMessage } from "./errors.ts";
 import { migrate } from "./migrate.ts";
 import { describeCertificate, ensureCertificate, tlsSettingsFrom } from "./tls/certificate.ts";
-import type { CliContext, CliHandler } from "./cli-context.ts";
-import { commandTable } from "./cli-commands.ts";
+import { cliCallerOnce, type CliContext, type CliHandler } from "./cli/cli-context.ts";
+import { commandTable } from "./cli/commands.ts";
 
 export function builtinCommands(): Record<string, CliHandler> {
   return {
@@ -70,6 +70,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     env,
     out,
     err,
+    caller: cliCallerOnce(env),
     config: () => (config ??= loadConfig(env)),
     db: async () => {
       if (!database) {

@@ -3,13 +3,28 @@
  * embedded engine (PGlite) is served to the same driver over a private unix socket in a 0700
  * directory, so the rest of the app never knows the difference.
  */
-import postgres, { type Sql } from "postgres";
+import postgres, { type Sql, type TransactionSql } from "postgres";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StartupError, errorMessage } from "./errors.ts";
 
-export type { Sql };
+export type { Sql, TransactionSql };
+/** A pool or a transaction: query functions (`*.sql.ts`) run on either. */
+export type Db = Sql | TransactionSql;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids from outside (URLs, CLI arguments, tool arguments) are checked before they reach a uuid column. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** PostgreSQL's unique_violation, optionally on one named constraint or index. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint_name?: string };
+  return e?.code === "23505" && (constraint === undefined || e.constraint_name === constraint);
+}
 export type Engine = "postgresql" | "embedded";
 
 export interface Database {

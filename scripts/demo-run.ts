@@ -6,7 +6,7 @@ import { createLogger } from "../app/log.ts";
 import { startServer } from "../app/server.ts";
 import { addCluster, listClusters, updateCluster } from "../app/clusters/clusters.ts";
 import { createApiToken } from "../app/identity/api-tokens.ts";
-import { systemPrincipal } from "../app/identity/actor.ts";
+import { cliCaller } from "../app/identity/caller.ts";
 import { startSimulator } from "../sim/simulator.ts";
 
 const dataDir = resolve(import.meta.dir, "../data/demo");
@@ -27,11 +27,11 @@ const deps = { keyring: server.services.keyring, urlPolicy: server.services.urlP
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 const existing = (await listClusters(sql)).find((c) => c.name === "sim");
 if (!existing) {
-  await addCluster(sql, deps, { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } });
+  await addCluster(sql, cliCaller("cli"), { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
 } else if (existing.baseUrl !== new URL(sim.url).origin || !existing.hasCredentials) {
-  await updateCluster(sql, deps, "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } });
+  await updateCluster(sql, cliCaller("cli"), "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
 }
-const token = await createApiToken(sql, { username: "admin", name: `demo-${new Date().toISOString().slice(0, 19)}` }, { by: systemPrincipal("cli") });
+const token = await createApiToken(sql, cliCaller("cli"), { username: "admin", name: `demo-${new Date().toISOString().slice(0, 19)}` });
 
 const admin = server.services.firstAdmin;
 const caPath = server.tls.certPath;

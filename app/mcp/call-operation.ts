@@ -11,7 +11,8 @@
  * that the gateway failed (details go to the audit row, never to the model).
  */
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import type { AuditActor, AuditEventInput } from "../audit/audit-event.ts";
+import type { AuditEventInput } from "../audit/audit-event.ts";
+import type { Caller } from "../identity/caller.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
@@ -22,11 +23,9 @@ import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
 import { shapedResult, unknownOperation } from "./operation-result.ts";
 
-export interface CallContext {
+/** One tool call: the MCP Caller (principal, actor, request id, clock) plus what the call needs. */
+export interface CallContext extends Caller {
   deps: McpDeps;
-  principal: Principal;
-  actor: AuditActor;
-  requestId: string;
   tool: string;
   signal?: AbortSignal;
 }
@@ -62,7 +61,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const started = performance.now();
   const op = await deps.catalog.get(req.operationId);
   const base: AuditEventInput = {
-    action: "mcp.call", status: "denied", actor: ctx.actor, requestId: ctx.requestId,
+    action: "mcp.call", status: "denied", caller: ctx,
     target: { operationId: req.operationId, operationName: op?.summary ?? null, method: op?.method ?? null },
     details: { tool: ctx.tool, params: req.params, ...(req.body !== undefined ? { body: req.body } : {}) },
   };
@@ -99,7 +98,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
 
   if (decision.effect === "deny") return audited({ ...decided, status: "denied" }, toolError(`refused: ${decision.reason}`, { check: decision.check }));
   if (decision.effect === "needs_approval") {
-    const ticket = await requestApproval(deps.sql, principal, approvalCall, ctx.actor);
+    const ticket = await requestApproval(deps.sql, ctx, approvalCall);
     const id = ticket.id;
     const mismatch = req.approvalId && req.approvalId !== id
       ? ` The approvalId you passed (${req.approvalId.slice(0, 40)}) does not allow this call: it is not approved yet, was used already, has expired, or was for other arguments.`

@@ -19,7 +19,8 @@ import type { Logger } from "../log.ts";
 import { AuditCoalescer } from "./audit-coalescer.ts";
 import { createAdmission, credentialKey, rpcError, type Admitted, type Authenticate } from "./mcp-admission.ts";
 import type { McpDeps } from "./mcp-deps.ts";
-import { createMcpServer, type SessionInfo } from "./mcp-server.ts";
+import { createMcpServer } from "./mcp-server.ts";
+import type { Caller } from "../identity/caller.ts";
 import { readJsonBody } from "./request-body.ts";
 import { SseSessions } from "./sse-sessions.ts";
 import { SseServerTransport } from "./sse-transport.ts";
@@ -88,7 +89,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
   async function readMessage(request: Request, admitted: Admitted): Promise<JSONRPCMessage | Response> {
     const refuse = (status: number, code: number, message: string) => {
       coalescer.record(`body:${admitted.credential}:${code}:${status}`, {
-        action: "mcp.request", status: "failed", error: message, requestId: admitted.requestId, actor: admitted.actor,
+        action: "mcp.request", status: "failed", error: message, caller: admitted,
         details: { path: new URL(request.url).pathname },
       });
       return rpcError(status, code, message);
@@ -114,7 +115,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
   }
 
   function authInfo(admitted: Admitted) {
-    const session: SessionInfo = { principal: admitted.principal, actor: admitted.actor, requestId: admitted.requestId };
+    const session: Caller = { principal: admitted.principal, actor: admitted.actor, requestId: admitted.requestId, now: admitted.now };
     return { token: "<redacted>", clientId: admitted.principal.username, scopes: [], extra: { session } };
   }
 

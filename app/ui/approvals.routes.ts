@@ -4,11 +4,9 @@
  * session's user, address and user agent).
  */
 import { AppError, Invalid } from "../errors.ts";
-import { auditActor } from "../identity/actor.ts";
 import { decideApproval, getApproval, getApprovalSettings, listApprovals, type ApprovalRow } from "../policy/approvals.ts";
 import { approvalDetail, approvalsPage, pendingList, type ApprovalView } from "../../views/approvals.ts";
 import { redirect } from "./ui-app.ts";
-import { actionContext as uiContext } from "./ui-caller.ts";
 import { field, get, post, type SignedInRequest, type UiRoute } from "./ui-route.ts";
 
 async function toView(req: SignedInRequest, row: ApprovalRow): Promise<ApprovalView> {
@@ -56,8 +54,7 @@ export function approvalsRoutes(): UiRoute[] {
       try {
         if (decision !== "approve" && decision !== "deny") throw new Invalid("choose Approve or Deny");
         if (decision === "deny" && !reason) throw new Invalid("say why you deny the request (the requester and the audit log see the reason)");
-        const ctx = uiContext(req.session.caller);
-        await decideApproval(req.deps.sql, ctx.by, id, decision === "approve", auditActor(ctx), reason);
+        await decideApproval(req.deps.sql, req.session.caller, id, decision === "approve", reason);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return detail(req, id, { kind: "bad", text: err.message }, err.status);

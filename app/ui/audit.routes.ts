@@ -12,11 +12,9 @@ import { callEvents, getAuditEvent, queryAudit } from "../audit/audit-query.ts";
 import { verifyAuditChain } from "../audit/audit-verify.ts";
 import type { AuditRecord } from "../audit/audit.sql.ts";
 import { AppError, Invalid, NotFound } from "../errors.ts";
-import { auditActor } from "../identity/actor.ts";
 import { auditDetail, auditPage, auditResults, FILTER_KEYS, verifyResult, type AuditFilterForm, type AuditRowView } from "../../views/audit.ts";
 import { html } from "../../views/html.ts";
 import { notice } from "../../views/layout.ts";
-import { actionContext } from "./ui-caller.ts";
 import { get, post, type SignedInRequest, type UiRoute } from "./ui-route.ts";
 
 const STATUSES: readonly AuditStatus[] = ["ok", "denied", "failed", "pending"];
@@ -117,7 +115,7 @@ export function auditRoutes(): UiRoute[] {
       const filter = toFilter(formOf(req.url));
       // Reading the audit log in bulk is itself worth a line in it (as from the CLI).
       await recordAudit(req.deps.sql, {
-        action: "audit.export", status: "ok", actor: auditActor(actionContext(req.session.caller)), requestId: req.requestId,
+        action: "audit.export", status: "ok", caller: req.session.caller,
         target: { resourceType: "audit_events" }, details: { format, via: "ui", filter: describe(filter) },
       });
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");

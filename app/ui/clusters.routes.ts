@@ -8,11 +8,9 @@ import type { Cluster, ClusterChanges, CredentialsInput } from "../clusters/clus
 import { addCluster, getCluster, listClusters, removeCluster, updateCluster, type ClusterDeps } from "../clusters/clusters.ts";
 import { runConnectionTest } from "../clusters/connection-test.ts";
 import { AppError, Invalid } from "../errors.ts";
-import { auditActor } from "../identity/actor.ts";
 import { clusterForm, clustersPage, removePage, testResult, type ClusterView } from "../../views/clusters.ts";
 import { html } from "../../views/html.ts";
 import { redirect } from "./ui-app.ts";
-import { actionContext } from "./ui-caller.ts";
 import { field, get, post, rawField, type SignedInRequest, type UiResult, type UiRoute } from "./ui-route.ts";
 
 const SAVED: Record<string, string> = { added: "Cluster added. Test its connection to see that it works.", saved: "Changes saved.", removed: "Cluster removed." };
@@ -28,10 +26,7 @@ export function clusterView(c: Cluster): ClusterView {
 
 function deps(req: SignedInRequest): ClusterDeps {
   const s = req.deps.services;
-  return {
-    keyring: s.keyring, urlPolicy: s.urlPolicy, actor: auditActor(actionContext(req.session.caller)), requestId: req.requestId,
-    onChange: (id) => s.ndClients.invalidate(id),
-  };
+  return { keyring: s.keyring, urlPolicy: s.urlPolicy, onChange: (id) => s.ndClients.invalidate(id) };
 }
 
 async function caFrom(form: FormData): Promise<string | null> {
@@ -82,7 +77,7 @@ export function clustersRoutes(): UiRoute[] {
         const insecure = insecureChoice(req.form, ca);
         const credentials = credentialsFrom(req.form);
         if (!credentials) throw new Invalid("enter the password or API key the gateway logs in with");
-        await addCluster(req.deps.sql, deps(req), { name: field(req.form, "name"), url: field(req.form, "url"), credentials, tls: { verify: !insecure, caPem: ca } });
+        await addCluster(req.deps.sql, req.session.caller, { name: field(req.form, "name"), url: field(req.form, "url"), credentials, tls: { verify: !insecure, caPem: ca } }, deps(req));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return formError(req, null, err);
@@ -106,7 +101,7 @@ export function clustersRoutes(): UiRoute[] {
         if (credentials) changes.credentials = credentials;
         else if (current.authMode === "password" && field(req.form, "domain") && field(req.form, "domain") !== current.loginDomain) changes.loginDomain = field(req.form, "domain");
         changes.tls = { verify: !insecure, ...(ca ? { caPem: ca } : field(req.form, "clearCa") === "1" ? { caPem: null } : {}) };
-        const { credentialsCleared } = await updateCluster(req.deps.sql, deps(req), current.id, changes);
+        const { credentialsCleared } = await updateCluster(req.deps.sql, req.session.caller, current.id, changes, deps(req));
         if (credentialsCleared) return redirect(req, `/clusters/${current.id}?cleared=1`);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -117,7 +112,7 @@ export function clustersRoutes(): UiRoute[] {
 
     post("/clusters/:id/test", "clusters:manage", async (req) => {
       const c = await getCluster(req.deps.sql, req.params.id!);
-      const result = await runConnectionTest(req.deps.sql, { pool: req.deps.services.ndClients, actor: auditActor(actionContext(req.session.caller)), requestId: req.requestId }, c.id);
+      const result = await runConnectionTest(req.deps.sql, req.session.caller, c.id, { pool: req.deps.services.ndClients });
       const fragment = testResult(result, c.name);
       return { title: `Test ${c.name}`, main: html`<p><a href="/clusters">← Clusters</a></p><h1>Connection test</h1><section class="panel">${fragment}</section>`, fragment };
     }),
@@ -130,7 +125,7 @@ export function clustersRoutes(): UiRoute[] {
     post("/clusters/:id/remove", "clusters:manage", async (req) => {
       const c = await getCluster(req.deps.sql, req.params.id!);
       if (field(req.form, "confirm") !== c.name) throw new Invalid(`type the cluster's name (${c.name}) exactly to confirm the removal`);
-      await removeCluster(req.deps.sql, deps(req), c.id);
+      await removeCluster(req.deps.sql, req.session.caller, c.id, deps(req));
       return redirect(req, "/clusters?saved=removed");
     }),
   ];

@@ -4,7 +4,6 @@
  * address and browser in the same transaction, and is read again by the very next MCP call.
  */
 import { AppError, Invalid } from "../errors.ts";
-import { auditActor } from "../identity/actor.ts";
 import type { Principal } from "../identity/principal.ts";
 import { PERMISSIONS, type Permission } from "../identity/permissions.ts";
 import { listRoles } from "../identity/roles.ts";
@@ -12,13 +11,13 @@ import { mcpDeps } from "../mcp/mcp-wiring.ts";
 import { approxTokens, canWrite, toolsFor } from "../mcp/mcp-server.ts";
 import { getApprovalSettings, setApprovalSettings } from "../policy/approvals.ts";
 import { editModeActive } from "../policy/guard.ts";
+import { listToolProfiles, listWhitelist, loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import {
-  addApprovalRule, addConstraint, addToWhitelist, listToolProfiles, listWhitelist, loadPolicySnapshot, loadToolProfile,
-  removeApprovalRule, removeConstraint, removeFromWhitelist, saveToolProfile, setEditMode,
-} from "../policy/policy.sql.ts";
+  addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, saveToolProfile, setEditMode,
+} from "../policy/policy-settings.ts";
 import { editModeStatus, operationResults, settingsPage, type OperationHit, type SettingsProps } from "../../views/settings.ts";
 import { redirect } from "./ui-app.ts";
-import { actionContext } from "./ui-caller.ts";
+import type { Caller } from "./ui-caller.ts";
 import { field, get, post, type SignedInRequest, type UiResult, type UiRoute } from "./ui-route.ts";
 
 const DEFAULT_EDIT_MINUTES = 30;
@@ -77,11 +76,11 @@ async function page(req: SignedInRequest, message: SettingsProps["message"] = nu
 }
 
 /** A change: run it, then back to the page with what happened (or the page with the error). */
-function change(path: string, saved: keyof typeof SAVED, run: (req: SignedInRequest, actor: ReturnType<typeof auditActor>) => Promise<unknown>): UiRoute {
+function change(path: string, saved: keyof typeof SAVED, run: (req: SignedInRequest, caller: Caller) => Promise<unknown>): UiRoute {
   return post(path, "settings:manage", async (req) => {
     let outcome: string = saved;
     try {
-      const r = await run(req, auditActor(actionContext(req.session.caller)));
+      const r = await run(req, req.session.caller);
       if (typeof r === "string" && r in SAVED) outcome = r;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -119,34 +118,34 @@ export function settingsRoutes(): UiRoute[] {
       return { title: "Find an operation", main: results, fragment: results };
     }),
 
-    change("/settings/edit-mode", "edit-on", async (req, actor) => {
+    change("/settings/edit-mode", "edit-on", async (req, caller) => {
       if (field(req.form, "state") === "off") {
-        await setEditMode(req.deps.sql, actor, false, null);
+        await setEditMode(req.deps.sql, caller, false, null);
         return "edit-off";
       }
       const m = minutes(field(req.form, "minutes") || String(DEFAULT_EDIT_MINUTES), "The edit-mode duration", 24 * 60);
-      await setEditMode(req.deps.sql, actor, true, new Date(Date.now() + m * 60_000));
+      await setEditMode(req.deps.sql, caller, true, new Date(Date.now() + m * 60_000));
     }),
-    change("/settings/whitelist/add", "whitelist-add", async (req, actor) => {
+    change("/settings/whitelist/add", "whitelist-add", async (req, caller) => {
       const id = field(req.form, "operation");
       if (!(await req.deps.services.operationCache.get(req.deps.sql, id))) throw new Invalid(`${id || "(empty)"} is not an operation of the active catalog; search for it above`);
-      await addToWhitelist(req.deps.sql, actor, id);
+      await addToWhitelist(req.deps.sql, caller, id);
     }),
-    change("/settings/whitelist/remove", "whitelist-remove", (req, actor) => removeFromWhitelist(req.deps.sql, actor, field(req.form, "operation"))),
-    change("/settings/constraints/add", "constraint-add", (req, actor) => addConstraint(req.deps.sql, actor, {
+    change("/settings/whitelist/remove", "whitelist-remove", (req, caller) => removeFromWhitelist(req.deps.sql, caller, field(req.form, "operation"))),
+    change("/settings/constraints/add", "constraint-add", (req, caller) => addConstraint(req.deps.sql, caller, {
       operationPattern: field(req.form, "operation"), param: field(req.form, "param"),
       allowed: field(req.form, "allowed").split(","), appliesTo: field(req.form, "applies") === "all" ? "all" : "write",
     })),
-    change("/settings/constraints/remove", "constraint-remove", (req, actor) => removeConstraint(req.deps.sql, actor, field(req.form, "id"))),
-    change("/settings/approval-rules/add", "rule-add", (req, actor) => addApprovalRule(req.deps.sql, actor, field(req.form, "pattern"))),
-    change("/settings/approval-rules/remove", "rule-remove", (req, actor) => removeApprovalRule(req.deps.sql, actor, field(req.form, "pattern"))),
-    change("/settings/approvals", "approvals", (req, actor) => setApprovalSettings(req.deps.sql, actor, {
+    change("/settings/constraints/remove", "constraint-remove", (req, caller) => removeConstraint(req.deps.sql, caller, field(req.form, "id"))),
+    change("/settings/approval-rules/add", "rule-add", (req, caller) => addApprovalRule(req.deps.sql, caller, field(req.form, "pattern"))),
+    change("/settings/approval-rules/remove", "rule-remove", (req, caller) => removeApprovalRule(req.deps.sql, caller, field(req.form, "pattern"))),
+    change("/settings/approvals", "approvals", (req, caller) => setApprovalSettings(req.deps.sql, caller, {
       ttlMinutes: minutes(field(req.form, "ttl"), "The approval expiry", 7 * 24 * 60), allowSelfApproval: field(req.form, "self") === "1",
     })),
-    change("/settings/profiles", "profile", (req, actor) => {
+    change("/settings/profiles", "profile", (req, caller) => {
       const budget = Number(field(req.form, "budget") || 2000);
       if (!Number.isInteger(budget) || budget < 200 || budget > 200_000) throw new Invalid("the token budget must be a whole number from 200 to 200000");
-      return saveToolProfile(req.deps.sql, actor, {
+      return saveToolProfile(req.deps.sql, caller, {
         name: field(req.form, "name"), mode: field(req.form, "mode") === "operations" ? "operations" : "meta",
         operations: field(req.form, "operations").split(",").map((s) => s.trim()).filter(Boolean), tokenBudget: budget, description: field(req.form, "description"),
       });

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { recordAudit } from "../audit/audit-log.ts";
 import type { Config } from "../config.ts";
 import { AppError, Invalid } from "../errors.ts";
-import { auditActor } from "../identity/actor.ts";
 import { MIN_PASSPHRASE } from "../ops/backup-archive.ts";
 import { configuredKey } from "../ops/backup-key.ts";
 import { createBackup } from "../ops/backup.ts";
@@ -20,7 +19,6 @@ import { SEALED_COLUMNS } from "../secrets/sealed-columns.ts";
 import { describeCertificate } from "../tls/certificate.ts";
 import { systemPage, type SystemProps } from "../../views/system.ts";
 import { redirect } from "./ui-app.ts";
-import { actionContext } from "./ui-caller.ts";
 import { get, post, rawField, type SignedInRequest, type UiResult, type UiRoute } from "./ui-route.ts";
 
 const SAVED: Record<string, string> = { renewed: "A new certificate is being served.", unchanged: "The certificate did not change.", rotated: "Keys rotated: every stored secret is now sealed under the new key." };
@@ -123,7 +121,7 @@ export function systemRoutes(): UiRoute[] {
       const renewed = await req.deps.renewCertificate();
       const cert = req.deps.certificate();
       await recordAudit(req.deps.sql, {
-        action: "tls.renew", status: "ok", actor: auditActor(actionContext(req.session.caller)), requestId: req.requestId,
+        action: "tls.renew", status: "ok", caller: req.session.caller,
         target: { resourceType: "certificate" }, details: { renewed, fingerprint256: cert.fingerprint256, notAfter: cert.notAfter },
       });
       return redirect(req, `/system?saved=${renewed ? "renewed" : "unchanged"}`);
@@ -131,7 +129,7 @@ export function systemRoutes(): UiRoute[] {
 
     post("/system/keys/rotate", "settings:manage", async (req) => {
       try {
-        await rotateKeys(req.deps.sql, req.deps.services.keyring, { actor: auditActor(actionContext(req.session.caller)), requestId: req.requestId });
+        await rotateKeys(req.deps.sql, req.session.caller, req.deps.services.keyring);
       } catch (err) {
         if (err instanceof AppError) return page(req, { kind: "bad", text: err.message }, err.status);
         return page(req, { kind: "bad", text: `Rotation failed and changed nothing: ${err instanceof Error ? err.message : String(err)}` }, 500);
@@ -145,21 +143,21 @@ export function systemRoutes(): UiRoute[] {
       const passphrase = rawField(req.form, "passphrase");
       if (passphrase.length < MIN_PASSPHRASE) return page(req, { kind: "bad", text: `the passphrase must have at least ${MIN_PASSPHRASE} characters` }, 400);
       const out = join(config.dataDir, `ui-backup-${randomBytes(8).toString("hex")}.nmgbak`);
-      const actor = auditActor(actionContext(req.session.caller));
+      const caller = req.session.caller;
       try {
-        const result = await createBackup(req.deps.sql, {
+        const result = await createBackup(req.deps.sql, caller, {
           databaseUrl: config.databaseUrl, env: {}, out, passphrase,
           key: configuredKey({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }), appVersion: config.version,
-          warn: (m) => req.deps.log.warn({ requestId: req.requestId }, m),
+          warn: (m: string) => req.deps.log.warn({ requestId: req.requestId }, m),
         });
         await recordAudit(req.deps.sql, {
-          action: "backup.create", status: "ok", actor, requestId: req.requestId, target: { resourceType: "backup", resourceId: result.header.createdAt },
+          action: "backup.create", status: "ok", caller, target: { resourceType: "backup", resourceId: result.header.createdAt },
           details: { via: "ui download", dumpBytes: result.end.dumpBytes, dumpSha256: result.end.dumpSha256, schemaVersion: result.header.schema.version, encrypted: true, keyIncluded: result.header.key.included, keyId: result.header.key.id },
         });
       } catch (err) {
         rmSync(out, { force: true });
         const message = err instanceof Error ? err.message : String(err);
-        await recordAudit(req.deps.sql, { action: "backup.create", status: "failed", actor, requestId: req.requestId, target: { resourceType: "backup" }, error: message });
+        await recordAudit(req.deps.sql, { action: "backup.create", status: "failed", caller, target: { resourceType: "backup" }, error: message });
         return page(req, { kind: "bad", text: `The backup failed: ${message}` }, 500);
       }
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");

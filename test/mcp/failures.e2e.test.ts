@@ -6,9 +6,10 @@
  * leaves an audit row (except, by definition, when the audit log itself is down), and the
  * gateway keeps serving everyone else.
  */
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { addCluster } from "../../app/clusters/clusters.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
 import { freePort } from "../support/ports.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, lastAuditId, ndRequests, textOf, waitFor } from "./mcp-test-kit.ts";
@@ -16,13 +17,13 @@ import { auditSince, call, lastAuditId, ndRequests, textOf, waitFor } from "./mc
 const world = await startMcpWorld();
 afterAll(() => world.stop());
 const sql = world.gw.db.sql;
-const admin = { username: "admin", via: "cli" };
-const clusterDeps = { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy, actor: admin };
+const admin = cliCaller("admin");
+const clusterDeps = { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy };
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 
 // "down": nothing listens there. "slow": the simulator, with a one-second timeout.
-await addCluster(sql, clusterDeps, { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } });
-await addCluster(sql, clusterDeps, { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 });
+await addCluster(sql, cliCaller("cli"), { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } }, clusterDeps);
+await addCluster(sql, cliCaller("cli"), { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 }, clusterDeps);
 
 const vera = await world.connect("vera", "http");
 const olga = await world.connect("olga", "sse");

@@ -8,18 +8,18 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/client";
 import { uploadInput } from "../../app/catalog/import-inputs.ts";
 import { importDocuments } from "../../app/catalog/import.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken, resolveApiToken } from "../../app/identity/api-tokens.ts";
 import { decideApproval, getApproval, setApprovalSettings } from "../../app/policy/approvals.ts";
-import { addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, setEditMode } from "../../app/policy/policy.sql.ts";
+import { addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, setEditMode } from "../../app/policy/policy-settings.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, firstFabric, lastAuditId, ndRequests, textOf } from "./mcp-test-kit.ts";
 
 const world = await startMcpWorld();
 afterAll(() => world.stop());
 const sql = world.gw.db.sql;
-const admin = { username: "admin", via: "cli" };
-const cli = { by: systemPrincipal("cli") };
+const admin = cliCaller("admin");
+const cli = cliCaller("cli");
 
 const olga = await world.connect("olga", "http");
 const fabric = await firstFabric(olga);
@@ -103,8 +103,8 @@ describe("approval of one exact call", () => {
       expect(vrfPosts()).toBe(before);
 
       // The requester cannot approve; an approver can.
-      await expect(decideApproval(sql, requester, approvalId, true, { username: "olga" })).rejects.toThrow("approvals:decide");
-      await decideApproval(sql, approver, approvalId, true, { username: "admin" });
+      await expect(decideApproval(sql, callerFor(requester), approvalId, true)).rejects.toThrow("approvals:decide");
+      await decideApproval(sql, callerFor(approver), approvalId, true);
 
       // Other arguments with this approval: refused, nothing sent, and the approval is not used up.
       const other = await call(olga, "call_operation", { ...createVrf(), approvalId });
@@ -154,10 +154,10 @@ describe("approval of one exact call", () => {
       expect(other.structuredContent!.approvalId).not.toBe(id);
 
       // The requester (an admin, so an approver) may not approve their own request …
-      await expect(decideApproval(sql, requester, id!, true, { username: "admin" })).rejects.toThrow("four eyes");
+      await expect(decideApproval(sql, callerFor(requester), id!, true)).rejects.toThrow("four eyes");
       // … unless the setting allows it.
       await setApprovalSettings(sql, admin, { ttlMinutes: 60, allowSelfApproval: true });
-      await decideApproval(sql, requester, id!, true, { username: "admin" });
+      await decideApproval(sql, callerFor(requester), id!, true);
       expect((await call(adminClient, "call_operation", { ...args, approvalId: id })).isError).toBeFalsy();
     } finally {
       await setApprovalSettings(sql, admin, { ttlMinutes: 60, allowSelfApproval: false });
@@ -176,9 +176,9 @@ describe("approval of one exact call", () => {
       const first = await call(olga, "call_operation", args);
       const id = first.structuredContent!.approvalId as string;
       const ticket = await getApproval(sql, id);
-      expect(ticket.expires_at.getTime() - ticket.requested_at.getTime()).toBe(60_000);
+      expect(Math.abs(ticket.expires_at.getTime() - ticket.requested_at.getTime() - 60_000)).toBeLessThan(1_000);
       await sql`update approval_requests set expires_at = now() - interval '1 second' where id = ${id}`;
-      await expect(decideApproval(sql, approver, id, true, { username: "admin" })).rejects.toThrow("has expired");
+      await expect(decideApproval(sql, callerFor(approver), id, true)).rejects.toThrow("has expired");
       expect((await getApproval(sql, id)).status).toBe("expired");
       // The next identical call makes a fresh request.
       const again = await call(olga, "call_operation", args);
@@ -196,7 +196,7 @@ describe("approval of one exact call", () => {
     try {
       const args = createVrf();
       const approvalId = (await call(olga, "call_operation", args)).structuredContent!.approvalId as string;
-      await decideApproval(sql, approver, approvalId, true, { username: "admin" });
+      await decideApproval(sql, callerFor(approver), approvalId, true);
       await setEditMode(sql, admin, false, null);
       expect(textOf(await call(olga, "call_operation", { ...args, approvalId }))).toContain("edit mode is off");
       await setEditMode(sql, admin, true, null);
@@ -217,7 +217,7 @@ describe("sensitive reads", () => {
       servers: [{ url: "/api/v1/infra" }],
       paths: { "/backups": { get: { operationId: "listBackups", summary: "List configuration backups", responses: { "200": { description: "ok" } } } } },
     };
-    await importDocuments(sql, [uploadInput("infra-backups.json", new TextEncoder().encode(JSON.stringify(doc)))]);
+    await importDocuments(sql, admin, [uploadInput("infra-backups.json", new TextEncoder().encode(JSON.stringify(doc)))]);
     const adminClient = await world.connect("admin", "http");
     const found = await call(adminClient, "search_operations", { query: "configuration backups" });
     expect(textOf(found)).toContain("infra.listBackups");
@@ -249,7 +249,7 @@ describe("narrowed tokens", () => {
 
   test("a read-only token reads, is refused every write with the token named as the reason, and sees call_operation as read-only", async () => {
     await setEditMode(sql, admin, true, null);
-    const client = await clientWith((await createApiToken(sql, { username: "olga", name: "olga-ro", readOnly: true }, cli)).token);
+    const client = await clientWith((await createApiToken(sql, cli, { username: "olga", name: "olga-ro", readOnly: true })).token);
     expect((await call(client, "list_fabrics")).isError).toBeFalsy();
     const before = vrfPosts();
     const refused = await call(client, "call_operation", createVrf());
@@ -262,10 +262,10 @@ describe("narrowed tokens", () => {
 
   test("a token narrowed to other clusters cannot use this one, and is told which it may use", async () => {
     const { addCluster } = await import("../../app/clusters/clusters.ts");
-    const other = await addCluster(sql, { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy, actor: admin }, {
+    const other = await addCluster(sql, cliCaller("cli"), {
       name: "other", url: world.sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: world.sim.caPem },
-    });
-    const client = await clientWith((await createApiToken(sql, { username: "olga", name: "olga-other", clusters: [other.id] }, cli)).token);
+    }, { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy });
+    const client = await clientWith((await createApiToken(sql, cli, { username: "olga", name: "olga-other", clusters: [other.id] })).token);
     const mark = await lastAuditId(sql);
     const refused = await call(client, "list_fabrics", { cluster: "sim" });
     expect(refused.isError).toBe(true);

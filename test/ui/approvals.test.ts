@@ -4,7 +4,8 @@
 // once, and an approver's own request cannot be approved by them (four eyes).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/client";
-import { addApprovalRule, setEditMode } from "../../app/policy/policy.sql.ts";
+import { addApprovalRule, setEditMode } from "../../app/policy/policy-settings.ts";
+import { cliCaller } from "../support/callers.ts";
 import { addUser } from "../identity/helpers.ts";
 import { ADMIN_PASSWORD, startMcpWorld, type McpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, firstFabric, lastAuditId, textOf } from "../mcp/mcp-test-kit.ts";
@@ -19,8 +20,8 @@ const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
 beforeAll(async () => {
   world = await startMcpWorld();
   const sql = world.gw.db.sql;
-  await setEditMode(sql, { username: "test", via: "cli" }, true, null);
-  await addApprovalRule(sql, { username: "test", via: "cli" }, "ndfc.createVrf");
+  await setEditMode(sql, cliCaller("test"), true, null);
+  await addApprovalRule(sql, cliCaller("test"), "ndfc.createVrf");
   olga = await world.connect("olga", "http");
   fabric = await firstFabric(olga);
   const u = await addUser(sql, { username: "ann", roles: ["admin"] });

@@ -3,7 +3,8 @@
 // with the CLI's neutralisation (and the export itself audited), hostile values escaped.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { recordAudit } from "../../app/audit/audit-log.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
+import { cliCaller } from "../support/callers.ts";
 import { addUser } from "../identity/helpers.ts";
 import { auditSince, call, firstFabric, lastAuditId } from "../mcp/mcp-test-kit.ts";
 import { startMcpWorld, type McpWorld } from "../support/mcp-world.ts";
@@ -25,7 +26,7 @@ afterAll(() => world?.stop());
 
 test("a write made through MCP shows its intent and outcome; filters narrow the list", async () => {
   const sql = world.gw.db.sql;
-  await setEditMode(sql, { username: "t", via: "cli" }, true, null);
+  await setEditMode(sql, cliCaller("t"), true, null);
   const olga = await world.connect("olga", "http");
   const fabric = await firstFabric(olga);
   const mark = await lastAuditId(sql);

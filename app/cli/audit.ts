@@ -2,14 +2,14 @@
 // CliHandler contract (app/cli-context.ts): 0 ok, 1 failure (a broken chain), 2 usage.
 
 import { open } from "node:fs/promises";
-import type { CliContext, CliHandler } from "../cli-context.ts";
-import { parseArgs } from "../cli-context.ts";
-import type { AuditStatus } from "./audit-event.ts";
-import { exportLines, type ExportFormat } from "./audit-export.ts";
-import type { AuditFilter } from "./audit-filter.ts";
-import { recordAudit } from "./audit-log.ts";
-import { retainAudit } from "./audit-retain.ts";
-import { verifyAuditChain } from "./audit-verify.ts";
+import type { CliContext, CliHandler } from "./cli-context.ts";
+import { parseArgs } from "./cli-context.ts";
+import type { AuditStatus } from "../audit/audit-event.ts";
+import { exportLines, type ExportFormat } from "../audit/audit-export.ts";
+import type { AuditFilter } from "../audit/audit-filter.ts";
+import { recordAudit } from "../audit/audit-log.ts";
+import { retainAudit } from "../audit/audit-retain.ts";
+import { verifyAuditChain } from "../audit/audit-verify.ts";
 
 const OK = 0;
 const FAILED = 1;
@@ -64,7 +64,7 @@ export const exportCommand: CliHandler = async (ctx, args) => {
   await recordAudit(sql, {
     action: "audit.export",
     status: "ok",
-    actor: { via: "cli", username: ctx.env.USER ?? null },
+    caller: ctx.caller(),
     target: { resourceType: "audit_events" },
     details: { format, rows, out, filter: describeFilter(filter) },
   });
@@ -80,7 +80,7 @@ export const retainCommand: CliHandler = async (ctx, args) => {
     return USAGE;
   }
   const { sql } = await ctx.db();
-  const outcome = await retainAudit(sql, { olderThanDays: days, via: "cli", username: ctx.env.USER ?? null });
+  const outcome = await retainAudit(sql, ctx.caller(), { olderThanDays: days });
   if (outcome.removed === 0) ctx.out(`nothing to remove: no sealed events older than ${days} day(s)`);
   else ctx.out(`removed ${outcome.removed} event(s), sequence ${outcome.firstSeq} to ${outcome.lastSeq}; checkpoint event ${outcome.checkpointId} records it`);
   return OK;
