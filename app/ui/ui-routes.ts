@@ -6,6 +6,7 @@
 import { approvalsRoutes } from "./approvals.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { catalogRoutes } from "./catalog.routes.ts";
 import { clustersRoutes } from "./clusters.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
@@ -20,6 +21,7 @@ export function uiRoutes(): UiRoute[] {
     ...auditRoutes(),
     ...clustersRoutes(),
     ...systemRoutes(),
+    ...catalogRoutes(),
   ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
