@@ -14,6 +14,8 @@ import { gauge } from "./metrics/metrics.ts";
 import { metricsRoutes } from "./metrics/metrics.routes.ts";
 import { APPLICATION_NAME } from "./db.ts";
 import { defaultUiUrl, mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import type { GatewayNames } from "./oauth/oauth-resource.ts";
+import { oauthRoutes } from "./oauth/oauth.routes.ts";
 import type { Services } from "./services.ts";
 import { loadAssets } from "./ui/assets.ts";
 import { buildUiApp } from "./ui/ui-app.ts";
@@ -62,11 +64,13 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     startedAt: ctx.startedAt,
     pingDatabase: () => db.ping(),
   });
+  const hosts = allowedHosts(config, ctx.certificateNames);
+  const names: GatewayNames = { allowedHosts: hosts, apiPort: ctx.apiPort ?? (() => config.apiPort), uiPort: ctx.uiPort ?? (() => config.uiPort) };
   const authenticate = mcpAuthenticator(db.sql, config, services.caches);
   const mcp = mcpRoutes({
     mcp: mcpDeps(db.sql, config, services, log, () => defaultUiUrl(config, ctx.uiPort?.() ?? config.uiPort)),
     authenticate,
-    allowedHosts: allowedHosts(config, ctx.certificateNames),
+    allowedHosts: hosts,
     limits: {
       maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
       ssePerUser: config.mcp.ssePerUser, sseIdleMs: config.mcp.sseIdleMs,
@@ -76,13 +80,15 @@ export function buildGateway(ctx: GatewayContext): Gateway {
   const uiApp = buildUiApp(uiRoutes(), {
     sql: db.sql, config, services, log, assets: loadAssets(),
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
-    apiPort: ctx.apiPort ?? (() => config.apiPort),
+    apiPort: names.apiPort,
+    oauthNames: names,
     renewCertificate: ctx.renewCertificate ?? (async () => false),
     engine: ctx.engine ?? db.engine,
   }, health);
   registerGauges(ctx, () => mcp.sessions.size);
   const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });
-  const apiApp = new Elysia({ name: "api" }).use(health).use(metrics).use(mcp.app);
+  const oauth = oauthRoutes({ sql: db.sql, names, registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute } });
+  const apiApp = new Elysia({ name: "api" }).use(health).use(metrics).use(oauth).use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),
     api: createHandler(apiApp, "api", log),

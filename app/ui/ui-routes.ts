@@ -9,13 +9,15 @@ import { authRoutes } from "./auth.routes.ts";
 import { catalogRoutes } from "./catalog.routes.ts";
 import { clustersRoutes } from "./clusters.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
+import { connectedAppsRoutes } from "./connected-apps.routes.ts";
+import { oauthUiRoutes } from "./oauth.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
 import { systemRoutes } from "./system.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes(),
+  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes(), ...connectedAppsRoutes(),
     ...approvalsRoutes(),
     ...settingsRoutes(),
     ...auditRoutes(),
