@@ -4,7 +4,8 @@
 // second user, whose Approvals page updates itself, approves it; the write then succeeds and its
 // intent and outcome are on the audit page; the filter is exported as CSV; keys are rotated and
 // a cluster tested. Hostile values never run; axe finds no serious or critical violation.
-// UI_SCREENSHOTS=1 also writes the pages' screenshots to docs/ui/.
+// With NMG_SCREENSHOTS=DIR (`bun run screenshots`) it also writes these pages, as the flow leaves
+// them (a request waiting, a write's rows), to DIR.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,7 +16,7 @@ import { call, firstFabric, textOf } from "../mcp/mcp-test-kit.ts";
 import { startMcpWorld, type McpWorld } from "../support/mcp-world.ts";
 import { axeProblems, haveChromium, launch, profile, recordDialogs, signIn } from "./browser-kit.ts";
 
-const SHOTS = process.env.UI_SCREENSHOTS ? resolve(import.meta.dir, "../../docs/ui") : null;
+const SHOTS = process.env.NMG_SCREENSHOTS ? resolve(process.env.NMG_SCREENSHOTS) : null;
 const HOSTILE = `"><img src=x onerror=alert(1)><script>alert(2)</script>`;
 
 let world: McpWorld;
