@@ -13,7 +13,7 @@ import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { gauge } from "./metrics/metrics.ts";
 import { metricsRoutes } from "./metrics/metrics.routes.ts";
 import { APPLICATION_NAME } from "./db.ts";
-import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import { defaultUiUrl, mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
 import type { GatewayNames } from "./oauth/oauth-resource.ts";
 import { oauthRoutes } from "./oauth/oauth.routes.ts";
 import type { Services } from "./services.ts";
@@ -35,6 +35,9 @@ export interface GatewayContext {
   apiPort?: () => number;
   /** Port the UI listener is bound to (known after it starts). */
   uiPort?: () => number;
+  /** Generates and serves a new self-signed certificate now; false when nothing changed. */
+  renewCertificate?: () => Promise<boolean>;
+  engine?: string;
 }
 
 export interface Gateway {
@@ -65,7 +68,7 @@ export function buildGateway(ctx: GatewayContext): Gateway {
   const names: GatewayNames = { allowedHosts: hosts, apiPort: ctx.apiPort ?? (() => config.apiPort), uiPort: ctx.uiPort ?? (() => config.uiPort) };
   const authenticate = mcpAuthenticator(db.sql, config, services.caches);
   const mcp = mcpRoutes({
-    mcp: mcpDeps(db.sql, config, services, log),
+    mcp: mcpDeps(db.sql, config, services, log, () => defaultUiUrl(config, ctx.uiPort?.() ?? config.uiPort)),
     authenticate,
     allowedHosts: hosts,
     limits: {
@@ -79,6 +82,8 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
     apiPort: names.apiPort,
     oauthNames: names,
+    renewCertificate: ctx.renewCertificate ?? (async () => false),
+    engine: ctx.engine ?? db.engine,
   }, health);
   registerGauges(ctx, () => mcp.sessions.size);
   const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });

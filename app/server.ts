@@ -80,6 +80,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       certificate: () => ({ pem: material.cert, fingerprint256: material.info.fingerprint256, notAfter: material.info.notAfter.toISOString() }),
       apiPort: () => apiPort,
       uiPort: () => uiPort,
+      renewCertificate: () => running.refreshCertificate({ force: true }),
+      engine: db.engine,
     });
     cleanups.push(() => gateway.close());
     const ui = startListener({ name: "ui", hostname: config.bindAddress, port: config.uiPort, portKey: "UI_PORT", tls: material, handler: gateway.ui });

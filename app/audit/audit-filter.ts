@@ -19,6 +19,8 @@ export interface AuditFilter {
   action?: string;
   /** Exact cluster name. */
   cluster?: string;
+  /** Exact operation id. */
+  operation?: string;
   status?: AuditStatus;
   decision?: AuditDecision;
   /** Words, each matched as a word prefix, all required. */
@@ -36,6 +38,7 @@ export function filterCondition(db: Db, f: AuditFilter): PendingQuery<Row[]> {
   if (f.user) parts.push(db`username = ${f.user}`);
   if (f.action) parts.push(db`action ~>=~ ${f.action} and action ~<~ ${f.action + AFTER_PREFIX}`);
   if (f.cluster) parts.push(db`cluster_name = ${f.cluster}`);
+  if (f.operation) parts.push(db`operation_id = ${f.operation}`);
   if (f.status) parts.push(db`status = ${f.status}`);
   if (f.decision) parts.push(db`decision = ${f.decision}`);
   // Implied by those filters; spelled out as the partial index audit_events_attention_time is.

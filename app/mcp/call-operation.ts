@@ -103,12 +103,17 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
 
   if (decision.effect === "deny") return audited({ ...decided, status: "denied" }, toolError(`refused: ${decision.reason}`, { check: decision.check }));
   if (decision.effect === "needs_approval") {
-    const id = await requestApproval(deps.sql, ctx, approvalCall);
-    const mismatch = req.approvalId
+    const ticket = await requestApproval(deps.sql, ctx, approvalCall);
+    const id = ticket.id;
+    const mismatch = req.approvalId && req.approvalId !== id
       ? ` The approvalId you passed (${req.approvalId.slice(0, 40)}) does not allow this call: it is not approved yet, was used already, has expired, or was for other arguments.`
       : "";
-    const text = `${decision.reason}${mismatch} Approval request ${id} was created. Ask an approver to approve it (Approvals page, or: bun run cli approvals approve ${id}); then call again with the same arguments and approvalId="${id}".`;
-    return audited({ ...decided, status: "pending", details: { ...base.details, approvalRequest: id } }, toolError(text, { approvalId: id }));
+    const link = deps.approvalUrl(id);
+    const state = ticket.reused
+      ? `Approval request ${id} for this exact call is still waiting for a human's decision (no new request was made).`
+      : `Approval request ${id} was created.`;
+    const text = `${decision.reason}${mismatch} ${state} Ask the user to have an approver open ${link} and approve it (expires ${ticket.expiresAt.toISOString()}); then call again with the same arguments and approvalId="${id}".`;
+    return audited({ ...decided, status: "pending", details: { ...base.details, approvalRequest: id, ...(ticket.reused ? { approvalReused: true } : {}) } }, toolError(text, { approvalId: id, approvalUrl: link }));
   }
 
   const write = isWriteRisk(op.risk);

@@ -64,6 +64,8 @@ export interface McpDeps {
   /** Calls ND; throws an NdFailure-shaped error (`ndFailure(err)` reads it). */
   ndRequest(clusterId: string, call: NdCall): Promise<NdResult>;
   ndFailure(err: unknown): NdFailure | null;
+  /** The admin UI page of an approval request, to hand to the model for its human. */
+  approvalUrl(id: string): string;
   /** Writes a call's audit event; resolves once it is committed (group commit, audit-batch.ts). */
   audit(event: AuditEventInput): Promise<void>;
   /** Reports an audit insert that failed (logged at error level with the request id; never silent). */

@@ -2,6 +2,7 @@
  * Connects the MCP layer to the real domain modules: identity for bearer tokens, the cluster
  * registry and ND client pool, and the catalog.
  */
+import { hostname } from "node:os";
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import { safeDbError } from "../db.ts";
@@ -34,9 +35,10 @@ export function splitAtFirstParam(path: string): { basePath: string; pathTemplat
   return { basePath: path.slice(0, Math.max(0, cut)), pathTemplate: path.slice(Math.max(0, cut)) };
 }
 
-export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<Logger, "error">): McpDeps {
+export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<Logger, "error">, uiUrl: () => string = () => defaultUiUrl(config, config.uiPort)): McpDeps {
   return {
     sql,
+    approvalUrl: (id) => `${uiUrl()}/approvals/${encodeURIComponent(id)}`,
     version: config.version,
     limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
     policy: () => services.caches.policy(),
@@ -88,6 +90,16 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
       },
     },
   };
+}
+
+/**
+ * Where a human reaches the admin UI: the first public host name (the one clients are told to
+ * use), else the bind address when it is a specific one, else the machine's host name.
+ */
+export function defaultUiUrl(config: Config, port: number): string {
+  const wildcard = config.bindAddress === "0.0.0.0" || config.bindAddress === "::" || config.bindAddress === "";
+  const host = config.publicHostnames[0] ?? (wildcard ? hostname() : config.bindAddress);
+  return `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** Bearer → principal: OAuth access tokens, `nmg_` API tokens, else the legacy shared token (when one is configured). */

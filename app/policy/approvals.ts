@@ -3,7 +3,13 @@
  * the user, the operation, the cluster and a hash of the exact arguments; an approver decides
  * (UI or CLI); the approved request can then be used once, by the same user, for that same
  * call, before it expires. A model cannot approve its own call: deciding needs a human
- * principal with approvals:decide, and requesters cannot approve their own requests.
+ * principal with approvals:decide, and requesters cannot approve their own requests (four
+ * eyes) unless the `approvals` setting explicitly allows it.
+ *
+ * Guarantees: identical refused calls (same user, operation, cluster, arguments) while a request
+ * is pending reuse that one request — a retrying model makes one request, not many (serialised
+ * per call key with a transaction-scoped advisory lock, so concurrent retries too); requests
+ * expire after the configured time (default 1 h); an expired request is never approved or used.
  */
 import { createHash } from "node:crypto";
 import type { Sql } from "postgres";
@@ -14,11 +20,50 @@ import { requirePermission } from "../identity/authorize.ts";
 import { callerName, type Caller } from "../identity/caller.ts";
 import type { Principal } from "../identity/principal.ts";
 import {
-  insertApprovalRequest, markApprovalUsed, selectApprovalForUpdate, selectApprovals, selectApprovedMatch, setApprovalDecision,
-  type ApprovalMatch,
+  countPending, insertApprovalRequest, lockCallKey, markApprovalUsed, selectApprovalForUpdate, selectApprovalRow, selectApprovalRows,
+  selectApprovalSettings, selectApprovedMatch, selectPendingMatch, setApprovalDecision, upsertApprovalSettings,
+  type ApprovalMatch, type ApprovalRow,
 } from "./approvals.sql.ts";
 
-const TTL_MS = 60 * 60 * 1000;
+export type { ApprovalRow } from "./approvals.sql.ts";
+
+/** Appliance-wide approval settings (settings key 'approvals'). */
+export interface ApprovalSettings {
+  /** How long a request waits for a decision, and an approval stays usable. */
+  ttlMinutes: number;
+  /** Four eyes by default: false = nobody approves their own request. */
+  allowSelfApproval: boolean;
+}
+
+export const DEFAULT_APPROVAL_SETTINGS: ApprovalSettings = { ttlMinutes: 60, allowSelfApproval: false };
+const MAX_TTL_MINUTES = 7 * 24 * 60;
+
+export async function getApprovalSettings(db: Db): Promise<ApprovalSettings> {
+  const v = (await selectApprovalSettings(db)) ?? {};
+  return {
+    ttlMinutes: typeof v.ttlMinutes === "number" && v.ttlMinutes > 0 ? v.ttlMinutes : DEFAULT_APPROVAL_SETTINGS.ttlMinutes,
+    allowSelfApproval: v.allowSelfApproval === true,
+  };
+}
+
+export async function setApprovalSettings(sql: Sql, caller: Caller, s: ApprovalSettings): Promise<void> {
+  requirePermission(caller.principal, "settings:manage");
+  if (!Number.isInteger(s.ttlMinutes) || s.ttlMinutes < 1 || s.ttlMinutes > MAX_TTL_MINUTES) {
+    throw new Invalid(`the approval expiry must be a whole number of minutes between 1 and ${MAX_TTL_MINUTES} (7 days); got ${s.ttlMinutes}`);
+  }
+  const value = { ttlMinutes: s.ttlMinutes, allowSelfApproval: s.allowSelfApproval === true };
+  await sql.begin(async (tx) => {
+    await upsertApprovalSettings(tx, value, callerName(caller));
+    await recordAudit(tx, { action: "settings.approvals.update", status: "ok", caller, details: value });
+  });
+}
+
+export interface ApprovalTicket {
+  id: string;
+  /** True when an identical pending request already existed and is reused. */
+  reused: boolean;
+  expiresAt: Date;
+}
 
 /** Canonical JSON (sorted keys) so the same arguments always hash the same. */
 export function argsHash(value: unknown): string {
@@ -35,24 +80,31 @@ export interface ApprovalCall {
 }
 
 /**
- * Files a request for this exact call. The guard has already said `needs_approval`; the caller
- * must at least be allowed to use the cluster, so nobody files requests for clusters they cannot
- * reach.
+ * The pending request for this exact call: the existing one when the same user already asked for
+ * the same operation, cluster and arguments and it is still pending, else a new one. The guard
+ * has already said `needs_approval`; the caller must at least be allowed to use the cluster, so
+ * nobody files requests for clusters they cannot reach.
  */
-export async function requestApproval(sql: Sql, caller: Caller, call: ApprovalCall): Promise<string> {
+export async function requestApproval(sql: Sql, caller: Caller, call: ApprovalCall): Promise<ApprovalTicket> {
   const p = caller.principal;
   requirePermission(p, "clusters:use", { clusterId: call.clusterId });
+  const hash = argsHash(call.args);
   return sql.begin(async (tx) => {
+    await lockCallKey(tx, `approval:${p.userId}:${call.operationId}:${call.clusterId}:${hash}`);
+    const existing = await selectPendingMatch(tx, { userId: p.userId, operationId: call.operationId, clusterId: call.clusterId, argsHash: hash });
+    if (existing) return { id: existing.id, reused: true, expiresAt: existing.expires_at };
+    const { ttlMinutes } = await getApprovalSettings(tx);
+    const expiresAt = new Date(caller.now.getTime() + ttlMinutes * 60_000);
     const id = await insertApprovalRequest(tx, {
       userId: p.userId, username: p.username, operationId: call.operationId, clusterId: call.clusterId, clusterName: call.clusterName,
-      args: call.args, argsHash: argsHash(call.args), expiresAt: new Date(caller.now.getTime() + TTL_MS),
+      args: call.args, argsHash: hash, expiresAt,
     });
     await recordAudit(tx, {
       action: "approval.request", status: "pending", caller,
       target: { operationId: call.operationId, resourceType: "approval", resourceId: id },
       cluster: { id: call.clusterId, name: call.clusterName },
     });
-    return id;
+    return { id, reused: false, expiresAt };
   });
 }
 
@@ -90,16 +142,32 @@ export async function decideApproval(sql: Sql, caller: Caller, id: string, appro
     const req = await selectApprovalForUpdate(tx, id);
     if (!req) throw new NotFound(`approval request ${id} does not exist`);
     if (req.status !== "pending") throw new Conflict(`approval request ${id} is already ${req.status}`);
-    if (req.expires_at.getTime() < caller.now.getTime()) throw new Conflict(`approval request ${id} has expired; the requester must call again`);
-    if (req.user_id === approver.userId) throw new Forbidden("you cannot approve your own request; another approver must decide");
+    if (req.expired) throw new Conflict(`approval request ${id} has expired; the requester must call again`);
+    if (approve && req.user_id === approver.userId && !(await getApprovalSettings(tx)).allowSelfApproval) {
+      throw new Forbidden("you cannot approve your own request (four eyes); another approver must decide");
+    }
     await setApprovalDecision(tx, id, approve, callerName(caller), note);
     await recordAudit(tx, {
       action: approve ? "approval.approve" : "approval.deny", status: "ok", caller,
-      target: { operationId: req.operation_id, resourceType: "approval", resourceId: id }, details: { note },
+      target: { operationId: req.operation_id, resourceType: "approval", resourceId: id },
+      cluster: { id: req.cluster_id, name: req.cluster_name }, details: { note },
     });
   });
 }
 
-export async function listApprovals(db: Db, status = "pending") {
-  return selectApprovals(db, status);
+/** Requests by state: "pending" = waiting and not expired; "decided" = the most recent others. */
+export async function listApprovals(db: Db, status = "pending", limit = 200): Promise<ApprovalRow[]> {
+  return selectApprovalRows(db, status, limit);
+}
+
+export async function getApproval(db: Db, id: string): Promise<ApprovalRow> {
+  if (!isUuid(id)) throw new NotFound(`"${id.slice(0, 60)}" is not an approval request id`);
+  const row = await selectApprovalRow(db, id);
+  if (!row) throw new NotFound(`approval request ${id} does not exist`);
+  return row;
+}
+
+/** How many requests wait for a decision (dashboard, navigation). */
+export async function countPendingApprovals(db: Db): Promise<number> {
+  return countPending(db);
 }

@@ -18,4 +18,8 @@ export interface UiDeps {
   apiPort(): number;
   /** Host names and ports the OAuth authorization endpoint names the gateway by. */
   oauthNames: GatewayNames;
+  /** Renews the generated certificate now and serves it; false when nothing changed. */
+  renewCertificate(): Promise<boolean>;
+  /** "postgres" or "embedded". */
+  engine: string;
 }

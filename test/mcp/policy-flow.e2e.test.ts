@@ -10,7 +10,7 @@ import { uploadInput } from "../../app/catalog/import-inputs.ts";
 import { importDocuments } from "../../app/catalog/import.ts";
 import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken, resolveApiToken } from "../../app/identity/api-tokens.ts";
-import { decideApproval } from "../../app/policy/approvals.ts";
+import { decideApproval, getApproval, setApprovalSettings } from "../../app/policy/approvals.ts";
 import { addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, setEditMode } from "../../app/policy/policy-settings.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, firstFabric, lastAuditId, ndRequests, textOf } from "./mcp-test-kit.ts";
@@ -126,6 +126,65 @@ describe("approval of one exact call", () => {
       const calls = rows.filter((r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf").map((r) => [r.status, r.decision]);
       expect(calls).toEqual([["pending", "needs_approval"], ["pending", "needs_approval"], ["pending", "allow"], ["ok", "allow"], ["pending", "needs_approval"]]);
     } finally {
+      await removeApprovalRule(sql, admin, "ndfc.createVrf");
+    }
+  });
+
+  test("retries of a refused call reuse one pending request; the refusal links to its page; four eyes unless allowed", async () => {
+    await setEditMode(sql, admin, true, null);
+    await addApprovalRule(sql, admin, "ndfc.createVrf");
+    const requester = (await resolveApiToken(sql, world.tokens.admin!))!;
+    const adminClient = await world.connect("admin", "http");
+    try {
+      const args = createVrf();
+      const mark = await lastAuditId(sql);
+      const results = await Promise.all([1, 2, 3].map(() => call(adminClient, "call_operation", args)));
+      results.push(await call(adminClient, "call_operation", args));
+      const ids = new Set(results.map((r) => r.structuredContent!.approvalId as string));
+      expect(ids.size).toBe(1);
+      const [id] = [...ids];
+      const ui = world.gw.server.ui.url.replace(/\/$/, "");
+      expect(textOf(results[3]!)).toContain(`${ui}/approvals/${id}`);
+      expect(textOf(results[3]!)).toContain("still waiting for a human's decision (no new request was made)");
+      const rows = await auditSince(sql, mark);
+      expect(rows.filter((r) => r.action === "approval.request").length).toBe(1);
+      expect(rows.filter((r) => r.action === "mcp.call").length).toBe(4);
+      // Other arguments are another request.
+      const other = await call(adminClient, "call_operation", createVrf());
+      expect(other.structuredContent!.approvalId).not.toBe(id);
+
+      // The requester (an admin, so an approver) may not approve their own request …
+      await expect(decideApproval(sql, callerFor(requester), id!, true)).rejects.toThrow("four eyes");
+      // … unless the setting allows it.
+      await setApprovalSettings(sql, admin, { ttlMinutes: 60, allowSelfApproval: true });
+      await decideApproval(sql, callerFor(requester), id!, true);
+      expect((await call(adminClient, "call_operation", { ...args, approvalId: id })).isError).toBeFalsy();
+    } finally {
+      await setApprovalSettings(sql, admin, { ttlMinutes: 60, allowSelfApproval: false });
+      await removeApprovalRule(sql, admin, "ndfc.createVrf");
+      await adminClient.close();
+    }
+  });
+
+  test("a request expires after the configured time and cannot be approved then", async () => {
+    await setEditMode(sql, admin, true, null);
+    await addApprovalRule(sql, admin, "ndfc.createVrf");
+    const approver = (await resolveApiToken(sql, world.tokens.admin!))!;
+    try {
+      await setApprovalSettings(sql, admin, { ttlMinutes: 1, allowSelfApproval: false });
+      const args = createVrf();
+      const first = await call(olga, "call_operation", args);
+      const id = first.structuredContent!.approvalId as string;
+      const ticket = await getApproval(sql, id);
+      expect(Math.abs(ticket.expires_at.getTime() - ticket.requested_at.getTime() - 60_000)).toBeLessThan(1_000);
+      await sql`update approval_requests set expires_at = now() - interval '1 second' where id = ${id}`;
+      await expect(decideApproval(sql, callerFor(approver), id, true)).rejects.toThrow("has expired");
+      expect((await getApproval(sql, id)).status).toBe("expired");
+      // The next identical call makes a fresh request.
+      const again = await call(olga, "call_operation", args);
+      expect(again.structuredContent!.approvalId).not.toBe(id);
+    } finally {
+      await setApprovalSettings(sql, admin, { ttlMinutes: 60, allowSelfApproval: false });
       await removeApprovalRule(sql, admin, "ndfc.createVrf");
     }
   });
