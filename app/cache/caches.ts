@@ -30,6 +30,8 @@ export class FeedCache<K, V> {
     private readonly feed: ChangeFeed,
     private readonly load: (key: K) => Promise<V>,
     private readonly maxEntries = 10_000,
+    /** Whether "not found" is kept; off for tokens, so random ids cannot fill the cache. */
+    private readonly keepNull = true,
   ) {
     feed.onInvalidate(() => this.entries.clear());
   }
@@ -48,9 +50,14 @@ export class FeedCache<K, V> {
     const loading = this.load(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, loading);
-    loading.catch(() => {
-      if (this.entries.get(key) === loading) this.entries.delete(key);
-    });
+    loading.then(
+      (value) => {
+        if (value === null && !this.keepNull && this.entries.get(key) === loading) this.entries.delete(key);
+      },
+      () => {
+        if (this.entries.get(key) === loading) this.entries.delete(key);
+      },
+    );
     return loading;
   }
 }
@@ -69,7 +76,7 @@ export interface CallCaches {
 }
 
 export function createCallCaches(sql: Sql, feed: ChangeFeed): CallCaches {
-  const tokens = new FeedCache("token", feed, (id: string) => findTokenForVerification(sql, id));
+  const tokens = new FeedCache("token", feed, (id: string) => findTokenForVerification(sql, id), 10_000, false);
   const principals = new FeedCache("principal", feed, (userId: string) => loadPrincipal(sql, userId, "token"));
   const policy = new FeedCache("policy", feed, () => loadPolicySnapshot(sql), 1);
   const profiles = new FeedCache("tool_profile", feed, (name: string) => loadToolProfile(sql, name), 1000);

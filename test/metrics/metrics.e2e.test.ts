@@ -29,6 +29,9 @@ describe("GET /metrics", () => {
   });
 
   test("after calls it shows MCP operation durations by method, tool, cluster and outcome, ND timings, audit batches and caches", async () => {
+    // Caches serve once this process's own set-up changes are confirmed by the change feed.
+    const by = Date.now() + 10_000;
+    while (!w.gw.server.services.caches.feed.usable() && Date.now() < by) await Bun.sleep(20);
     const client = await w.connect("vera", "http");
     await client.listTools();
     await client.callTool({ name: "list_fabrics", arguments: {} });
