@@ -51,6 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolMax: config.dbPoolMax,
+      countQueries: config.dbCountQueries,
       connectAttempts: config.dbConnectAttempts,
       onRetry: (attempt, delayMs, reason) => log.warn({ attempt, delayMs, reason }, "database not reachable yet; retrying"),
     });
