@@ -14,15 +14,9 @@ import type { AuditEventInput } from "../audit/audit-event.ts";
 import type { Caller } from "../identity/caller.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import type { Principal } from "../identity/principal.ts";
-<<<<<<< HEAD
-import { audienceMatches, resourceMetadataUrl } from "../oauth/oauth-resource.ts";
-import { isOAuthAccessToken } from "../oauth/oauth-token-format.ts";
-import { rateLimitRefusals } from "../metrics/metrics.ts";
-=======
 import { rateLimitRefusals } from "../metrics/metrics.ts";
 import { audienceMatches, resourceMetadataUrl } from "../oauth/oauth-resource.ts";
 import { isOAuthAccessToken } from "../oauth/oauth-token-format.ts";
->>>>>>> main
 import { RateLimiter } from "../policy/rate-limit.ts";
 import type { AuditCoalescer } from "./audit-coalescer.ts";
 

@@ -90,15 +90,11 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
   };
 }
 
-<<<<<<< HEAD
 /**
  * Bearer → principal: OAuth access tokens (read through, not cached: their rows are checked on
  * every request, so a revoked grant stops at once), `nmg_` API tokens, else the legacy shared
  * token (when one is configured).
  */
-=======
-/** Bearer → principal: OAuth access tokens, `nmg_` API tokens, else the legacy shared token (when one is configured). */
->>>>>>> main
 export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup): Authenticate {
   return async (bearer, clientIp): Promise<AuthOutcome> => {
     if (isOAuthAccessToken(bearer)) {
