@@ -57,6 +57,8 @@ const claude = {
     },
   },
 };
+// Token-free: mcp-remote signs in through the browser (OAuth) on first use.
+const claudeOAuth = { mcpServers: { nexus: { command: "npx", args: ["-y", "mcp-remote@0.15.1", `${apiUrl}/mcp`], env: { NODE_EXTRA_CA_CERTS: caPath } } } };
 console.log(`
 Nexus MCP Gateway demo is running (embedded database, data in ${dataDir})
 
@@ -71,7 +73,10 @@ Nexus MCP Gateway demo is running (embedded database, data in ${dataDir})
   Admin login   ${admin.generatedPassword ? `admin / ${admin.generatedPassword}   (shown once; also in ${admin.passwordFile})` : "admin (password printed at the first demo start; see data/demo/initial-admin-password)"}
   MCP token     ${token.token}   (admin, expires ${token.expiresAt?.toISOString().slice(0, 10)}; replaces the previous demo token)
 
-Claude Desktop (claude_desktop_config.json):
+Claude Desktop (claude_desktop_config.json), signing in through the browser (OAuth, no token):
+${JSON.stringify(claudeOAuth, null, 2)}
+
+Claude Desktop with the pasted MCP token instead:
 ${JSON.stringify(claude, null, 2)}
 
 Try it without Claude:

@@ -79,18 +79,12 @@ create table oauth_tokens (
 create index oauth_tokens_grant on oauth_tokens (grant_id);
 create index oauth_tokens_expiry on oauth_tokens (expires_at);
 
--- Cached token → principal lookups (issue 11's change feed, channel nmg_changes, payload = table
--- name) must hear when a grant or client is revoked or a token cut short. Own function so this
--- migration does not depend on the change feed's being applied first.
-create function nmg_notify_oauth_change() returns trigger language plpgsql as $$
-begin
-  perform pg_notify('nmg_changes', tg_table_name);
-  return null;
-end $$;
-
+-- Cached token → principal lookups (the change feed, channel nmg_changes, payload = table name)
+-- must hear when a grant or client is revoked or a token cut short. (OAuth access tokens are read
+-- through today; these keep it safe if they are ever cached.)
 create trigger oauth_grants_change_feed after delete or update of revoked_at, read_only, clusters, resource
-  on oauth_grants for each statement execute function nmg_notify_oauth_change();
+  on oauth_grants for each statement execute function nmg_notify_change();
 create trigger oauth_clients_change_feed after delete or update of revoked_at
-  on oauth_clients for each statement execute function nmg_notify_oauth_change();
+  on oauth_clients for each statement execute function nmg_notify_change();
 create trigger oauth_tokens_change_feed after delete or update of expires_at
-  on oauth_tokens for each statement execute function nmg_notify_oauth_change();
+  on oauth_tokens for each statement execute function nmg_notify_change();

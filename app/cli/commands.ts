@@ -14,6 +14,7 @@ import { opsCommands } from "./ops.ts";
 import { siemCommands } from "./siem.ts";
 import { directoryCommands } from "./directory.ts";
 import { applianceCommands } from "./appliance.ts";
+import { oauthCommands } from "./oauth.ts";
 
 /** The catalog's handlers take (db, args, out); adapt them to the CLI context. */
 function catalogCommands(): Record<string, CliHandler> {
@@ -37,5 +38,6 @@ export function commandTable(): Record<string, CliHandler> {
     ...siemCommands(),
     ...directoryCommands(),
     ...applianceCommands(),
+    ...oauthCommands(),
   };
 }

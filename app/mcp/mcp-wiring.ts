@@ -102,7 +102,11 @@ export function defaultUiUrl(config: Config, port: number): string {
   return `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
-/** Bearer → principal: OAuth access tokens, `nmg_` API tokens, else the legacy shared token (when one is configured). */
+/**
+ * Bearer → principal: OAuth access tokens (read through, not cached: their rows are checked on
+ * every request, so a revoked grant stops at once), `nmg_` API tokens, else the legacy shared
+ * token (when one is configured).
+ */
 export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup): Authenticate {
   return async (bearer, clientIp): Promise<AuthOutcome> => {
     if (isOAuthAccessToken(bearer)) {

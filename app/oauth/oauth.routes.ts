@@ -5,7 +5,8 @@
  * Guarantees: the Host (and Origin, when sent) must be one this gateway serves, as for MCP
  * (403 otherwise), so metadata never names a host an attacker chose; request bodies are bounded
  * (16 KiB) and read as the spec says (JSON for registration, form for tokens); registration and
- * token requests are rate-limited per client address (429 with Retry-After); every refusal is
+ * token requests are rate-limited per client address and node, in memory like MCP's limit
+ * (429 with Retry-After); every refusal is
  * an RFC 6749/7591 JSON error with a description; responses are never cached.
  */
 import { Elysia } from "elysia";
@@ -49,6 +50,7 @@ async function readBody(request: Request): Promise<string> {
 export function oauthRoutes(deps: OAuthRouteDeps) {
   const registerRate = deps.registerRate ?? { perSec: 10 / 60, burst: 10 };
   const tokenRate = deps.tokenRate ?? { perSec: 2, burst: 30 };
+  const limiters = { registration: new RateLimiter(registerRate.perSec, registerRate.burst), token: new RateLimiter(tokenRate.perSec, tokenRate.burst) };
 
   /** The host name the client used, if this gateway serves it. */
   function servedHost(request: Request): string {
@@ -61,13 +63,9 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
     return hostname;
   }
 
-  // In memory, per node, like the MCP rate limit (docs/decisions.md): one bucket set per kind.
-  const limiters = new Map<string, RateLimiter>();
-  async function limit(request: Request, kind: string, rate: { perSec: number; burst: number }): Promise<void> {
+  async function limit(request: Request, kind: keyof typeof limiters): Promise<void> {
     const { clientIp } = requestMeta(request);
-    let limiter = limiters.get(kind);
-    if (!limiter) limiters.set(kind, (limiter = new RateLimiter(rate.perSec, rate.burst)));
-    const decision = limiter.take(clientIp ?? "unknown");
+    const decision = limiters[kind].take(clientIp);
     if (!decision.allowed) {
       throw new OAuthError("slow_down", `too many ${kind} requests from this address; wait ${decision.retryAfterSeconds} s and retry`, 429, { "retry-after": String(decision.retryAfterSeconds) });
     }
@@ -88,7 +86,7 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
 
   const register = guarded(async (request) => {
     servedHost(request);
-    await limit(request, "registration", registerRate);
+    await limit(request, "registration");
     if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
       throw new OAuthError("invalid_client_metadata", "send the registration as application/json (RFC 7591)");
     }
@@ -106,7 +104,7 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
 
   const token = guarded(async (request) => {
     servedHost(request);
-    await limit(request, "token", tokenRate);
+    await limit(request, "token");
     if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       throw new OAuthError("invalid_request", "send the token request as application/x-www-form-urlencoded (RFC 6749 §4.1.3)");
     }

@@ -1,4 +1,4 @@
-// Queries of OAuth clients, authorization requests, grants and tokens (sql/0010_oauth.sql).
+// Queries of OAuth clients, authorization requests, grants and tokens (sql/0011_oauth.sql).
 // A secret's digest is read only by the lookup that verifies a presented credential.
 import type { Db } from "../identity/db-handle.ts";
 import type { OAuthTokenKind } from "./oauth-token-format.ts";

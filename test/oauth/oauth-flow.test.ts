@@ -367,3 +367,23 @@ describe("connected apps", () => {
     expect(await again.text()).toContain("blocked");
   });
 });
+
+describe("console", () => {
+  test("oauth list / revoke / clients / block", async () => {
+    const { oauthCommands } = await import("../../app/cli/oauth.ts");
+    const commands = oauthCommands();
+    const out: string[] = [];
+    const ctx = { env: {}, out: (l: string) => out.push(l), err: (l: string) => out.push(`ERR ${l}`), config: () => srv.server.config, db: async () => srv.server.db, caller: () => cliCaller("ops") };
+    const { tokens, clientId } = await kit.fullFlow("olga", PASSWORD);
+    expect(await commands["oauth list"]!(ctx as never, ["--user", "olga"])).toBe(0);
+    const line = out.find((l) => l.includes("Test Assistant") && l.includes("active"))!;
+    const grantId = line.split("\t")[0]!;
+    expect(await commands["oauth revoke"]!(ctx as never, [grantId])).toBe(0);
+    expect((await kit.mcp(tokens.body.access_token)).status).toBe(401);
+    expect(await commands["oauth revoke"]!(ctx as never, [])).toBe(2);
+    expect(await commands["oauth clients"]!(ctx as never, [])).toBe(0);
+    expect(out.some((l) => l.startsWith(clientId))).toBe(true);
+    expect(await commands["oauth block"]!(ctx as never, [clientId])).toBe(0);
+    expect(out.at(-1)).toContain("blocked");
+  });
+});
