@@ -5,7 +5,7 @@
  */
 import type { Caller } from "../identity/caller.ts";
 
-export type AuditStatus = "ok" | "denied" | "failed" | "pending";
+export type AuditStatus = "ok" | "denied" | "failed" | "pending" | "unknown";
 export type AuditDecision = "allow" | "deny" | "needs_approval";
 
 /**

@@ -7,6 +7,8 @@ import { accountRoutes } from "./account.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { connectRoutes } from "./connect.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
+import { connectedAppsRoutes } from "./connected-apps.routes.ts";
+import { oauthUiRoutes } from "./oauth.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
 import { tokensRoutes } from "./tokens.routes.ts";
@@ -14,7 +16,7 @@ import { usersRoutes } from "./users.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes(),
+  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes(), ...connectedAppsRoutes(),
     ...accountRoutes(),
     ...tokensRoutes(),
     ...connectRoutes(),

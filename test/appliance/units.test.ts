@@ -72,7 +72,9 @@ describe.skipIf(need.length > 0)("systemd units", () => {
       if (runsBun) {
         expect(text).toContain("MemoryDenyWriteExecute=no");
         expect(text).toMatch(/JIT/);
-      } else if (u !== "nexus-mcp-firstboot.service") {
+      } else if (u !== "nexus-mcp-firstboot.service" && u !== "nexus-mcp-console.service") {
+        // (the wizard and the console menu are the operator's way in; the menu's root shell must
+        // not inherit a sandbox that breaks what the operator runs in it)
         expect(text).toContain("MemoryDenyWriteExecute=yes");
       }
     }
@@ -103,6 +105,21 @@ describe.skipIf(need.length > 0)("systemd units", () => {
     expect(grants).toContain("REVOKE CREATE ON SCHEMA public FROM nexus_mcp_app, nexus_mcp, PUBLIC;");
   });
 
+  test("tty1: the wizard until configured, then the console menu instead of a login prompt (root is locked)", () => {
+    const menu = unitText("nexus-mcp-console.service");
+    for (const line of ["ConditionPathExists=/etc/nexus-mcp/configured\n", "Conflicts=getty@tty1.service\n", "TTYPath=/dev/tty1\n",
+      "ExecStart=/usr/lib/nexus-mcp/console --menu\n", "Restart=always\n", "StandardError=tty\n", "WantedBy=multi-user.target"]) {
+      expect(menu).toContain(line);
+    }
+    expect(menu).toMatch(/^After=.*\bnexus-mcp-firstboot\.service\b/m);
+    expect(unitText("nexus-mcp-firstboot.service")).toContain("ConditionPathExists=!/etc/nexus-mcp/configured\n");
+    expect(readFileSync(join(UNIT_DIR, "getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain("ConditionPathExists=!/etc/nexus-mcp/configured\n");
+    expect(readFileSync(join(REPO, "appliance/build/customize.sh"), "utf8")).toMatch(/systemctl --root="\$R" enable [^>]*\bnexus-mcp-console\.service\b/);
+    // installed where systemd finds it, with the drop-in for tty1 only
+    expect(readFileSync(join(staged!.root, "usr/lib/systemd/system/getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain("configured");
+    expect(readFileSync(join(staged!.root, "usr/lib/nexus-mcp/dialogs.sh"), "utf8")).toContain("ask_network()");
+  });
+
   test("timers are persistent and daily", () => {
     for (const t of ["nexus-mcp-tls-renew.timer", "nexus-mcp-audit-retention.timer", "nexus-mcp-backup.timer"]) {
       const text = unitText(t);
@@ -110,4 +127,11 @@ describe.skipIf(need.length > 0)("systemd units", () => {
       expect(text).toMatch(/OnCalendar=(daily|\*-\*-\* \d\d:\d\d:\d\d)/);
     }
   });
+});
+
+test("the gateway unit's TimeoutStopSec exceeds the shutdown grace period with margin", async () => {
+  const { CONFIG_KEYS, parseDuration } = await import("../../app/config.ts");
+  const stop = /^TimeoutStopSec=(\d+)s$/m.exec(unitText("nexus-mcp.service"));
+  const grace = parseDuration(CONFIG_KEYS.SHUTDOWN_GRACE.default)!;
+  expect(Number(stop?.[1]) * 1000).toBeGreaterThanOrEqual(grace + 10_000);
 });
