@@ -24,7 +24,7 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   "mcp:write": "MCP operations that change the network (with edit mode and whitelist)",
   "mcp:sensitive": "sensitive reads: credential stores, backups, tech-support bundles",
   "approvals:decide": "approve or deny other people's write requests",
-  "metrics:read": "read the Prometheus metrics at /metrics",
+  "metrics:read": "read the Prometheus metrics at /metrics (for a monitoring system's token)",
 };
 
 function permissionBoxes(held: ReadonlySet<string>, checked: readonly string[], prefix: string): SafeHtml {
