@@ -88,7 +88,7 @@ function recentPanel(o: Overview): SafeHtml {
 <caption class="visually-hidden">The most recent audit events</caption>
 <thead><tr><th scope="col">Time</th><th scope="col">User</th><th scope="col">Action</th><th scope="col">Operation / target</th><th scope="col">Status</th></tr></thead>
 <tbody>${join(o.recent.map((e) => html`<tr>
-<td>${when(e.occurredAt)}</td>
+<td class="time">${when(e.occurredAt)}</td>
 <td>${e.username ?? html`<span class="muted">—</span>`}${e.tokenName ? html`<div class="hint">token ${e.tokenName}</div>` : ""}</td>
 <td class="mono">${e.action}</td>
 <td>${e.operationId ? html`<span class="mono">${e.operationId}</span>` : e.resourceType ? html`${e.resourceType}` : ""}${e.clusterName ? html`<div class="hint">on ${e.clusterName}</div>` : ""}${e.reason ? html`<div class="hint">${e.reason}</div>` : ""}</td>
