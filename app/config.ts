@@ -20,6 +20,9 @@ interface KeySpec {
   help: string;
 }
 
+/** Where `bun run demo` keeps its data (the CLI looks there when no DATA_DIR is given). */
+export const DEMO_DATA_DIR = resolve(import.meta.dir, "../data/demo");
+
 /** Every configuration key the gateway knows. README's table is generated from this. */
 export const CONFIG_KEYS = {
   ENV_FILE: { kind: "string", help: "Optional env file (KEY=VALUE lines) read before the environment" },

@@ -36,6 +36,8 @@ export interface Gateway {
   mcpSessions(): number;
   /** Ends long-lived streams (SSE) so listeners can drain. */
   close(): Promise<void>;
+  /** Refuses new MCP requests, waits for those in flight (until `deadline`), then closes streams. */
+  drain(deadline: number): Promise<boolean>;
 }
 
 /** Host/Origin allow-list for the MCP endpoints (DNS-rebinding protection). */
@@ -73,5 +75,6 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     api: createHandler(apiApp, "api", log),
     mcpSessions: () => mcp.sessions.size,
     close: () => mcp.close(),
+    drain: (deadline) => mcp.drain(deadline),
   };
 }

@@ -21,6 +21,7 @@ import { ensureServiceUser } from "./identity/service-user.ts";
 import { purgeExpiredSessions } from "./identity/sessions.ts";
 import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
+import { startDirectoryChecks } from "./directory/directory-sync.ts";
 import { startSiemForwarder, type SiemForwarder } from "./siem/siem-forwarder.ts";
 import { hostname } from "node:os";
 import type { Keyring } from "./secrets/keyring.ts";
@@ -56,13 +57,17 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   // The core catalog (ours) makes the core tools work before any Cisco document is imported;
   // re-importing identical content is a no-op.
   const core = await readCoreDocument();
-  if (core) await importDocuments(sql, [core]);
+  if (core) await importDocuments(sql, "bootstrap", [core]);
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
   const ndClients = createNdClientPool({ sql, keyring, urlPolicy });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
   const siem = startSiemForwarder({
     sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
     onError: (destination, err) => log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
+  });
+  const directoryChecks = startDirectoryChecks(sql, keyring, {
+    onResult: (r) => r.disabled.length && log.warn({ disabled: r.disabled }, "directory accounts gone or disabled: disabled here too"),
+    onError: (err) => log.warn({ error: err.message }, "directory check failed; will retry"),
   });
   const purge = setInterval(() => {
     const now = new Date();
@@ -76,6 +81,7 @@ export async function startServices(config: Config, db: Database, log: Logger): 
     keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, siem, firstAdmin,
     async close() {
       clearInterval(purge);
+      directoryChecks.stop();
       await siem.stop();
       await sealer.stop();
       await ndClients.closeAll();

@@ -1,15 +1,15 @@
 /** The demo itself (see demo.ts). Data lives in ./data/demo; delete it to start over. */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig } from "../app/config.ts";
+import { DEMO_DATA_DIR, loadConfig } from "../app/config.ts";
 import { createLogger } from "../app/log.ts";
 import { startServer } from "../app/server.ts";
 import { addCluster, listClusters, updateCluster } from "../app/clusters/clusters.ts";
 import { createApiToken } from "../app/identity/api-tokens.ts";
-import { systemPrincipal } from "../app/identity/actor.ts";
+import { cliCaller } from "../app/identity/caller.ts";
 import { startSimulator } from "../sim/simulator.ts";
 
-const dataDir = resolve(import.meta.dir, "../data/demo");
+const dataDir = DEMO_DATA_DIR;
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const SIM_PORT = 9443;
 
@@ -18,6 +18,8 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   UI_PORT: process.env.UI_PORT ?? "7443",
   API_PORT: process.env.API_PORT ?? "8444",
+  // The demo prints a read-write admin token: reachable from this machine only unless asked.
+  BIND_ADDRESS: process.env.BIND_ADDRESS ?? "127.0.0.1",
   CLUSTER_ALLOW_LOOPBACK: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
@@ -27,11 +29,11 @@ const deps = { keyring: server.services.keyring, urlPolicy: server.services.urlP
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 const existing = (await listClusters(sql)).find((c) => c.name === "sim");
 if (!existing) {
-  await addCluster(sql, deps, { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } });
+  await addCluster(sql, cliCaller("cli"), { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
 } else if (existing.baseUrl !== new URL(sim.url).origin || !existing.hasCredentials) {
-  await updateCluster(sql, deps, "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } });
+  await updateCluster(sql, cliCaller("cli"), "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
 }
-const token = await createApiToken(sql, { username: "admin", name: `demo-${new Date().toISOString().slice(0, 19)}` }, { by: systemPrincipal("cli") });
+const token = await createApiToken(sql, cliCaller("cli"), { username: "admin", name: `demo-${new Date().toISOString().slice(0, 19)}` });
 
 const admin = server.services.firstAdmin;
 const caPath = server.tls.certPath;

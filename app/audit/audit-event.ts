@@ -3,13 +3,19 @@
  * Every state change and every MCP call produces one. Callers pass parameters as they were
  * received; the audit module redacts secrets before anything is stored.
  */
-export type AuditStatus = "ok" | "denied" | "failed" | "pending";
+import type { Caller } from "../identity/caller.ts";
+
+export type AuditStatus = "ok" | "denied" | "failed" | "pending" | "unknown";
 export type AuditDecision = "allow" | "deny" | "needs_approval";
 
-export interface AuditActor {
+/**
+ * Who acted when there is no Caller yet: a sign-in attempt, a refused MCP credential, the app's
+ * own start ("system"). Every other event names its Caller instead.
+ */
+export interface AnonymousActor {
   userId?: string | null;
   username?: string | null;
-  /** API token name (MCP calls) or "session" / "cli" / "system". */
+  /** "mcp" / "ui" / "cli" (the front door) or "system". */
   via?: string | null;
   tokenName?: string | null;
   clientIp?: string | null;
@@ -21,7 +27,10 @@ export interface AuditEventInput {
   /** Dotted verb: "auth.login", "user.create", "token.revoke", "mcp.call", "settings.update", … */
   action: string;
   status: AuditStatus;
-  actor?: AuditActor;
+  /** Who acted (principal, address, user agent, front door, request id). */
+  caller?: Caller;
+  /** Only when there is no Caller (see AnonymousActor); ignored when `caller` is set. */
+  actor?: AnonymousActor;
   /** What was acted on: operation id and name, HTTP method; or a user/role/token id. */
   target?: {
     operationId?: string | null;

@@ -14,7 +14,7 @@
  * there first. The window in which a row is unsealed is that fraction of a second; `audit verify`
  * seals before it checks.
  */
-import type { AuditEventInput } from "./audit-event.ts";
+import type { AnonymousActor, AuditEventInput } from "./audit-event.ts";
 import { normaliseRow } from "./audit-normalise.ts";
 import { cleanText, redactDetails } from "./audit-redact.ts";
 import { insertAuditEvent, type Db, type NewAuditRow } from "./audit.sql.ts";
@@ -38,8 +38,22 @@ export function toRow(e: AuditEventInput): NewAuditRow {
   return normaliseRow(boundedRow(e));
 }
 
+/** The stored actor fields: from the Caller, or what an anonymous event knows. */
+function actorOf(e: AuditEventInput): AnonymousActor {
+  if (!e.caller) return e.actor ?? {};
+  const { principal, actor } = e.caller;
+  return {
+    userId: principal.userId || null,
+    username: principal.username,
+    via: actor.via,
+    tokenName: actor.tokenName ?? principal.token?.name ?? null,
+    clientIp: actor.ip,
+    userAgent: actor.userAgent,
+  };
+}
+
 function boundedRow(e: AuditEventInput): NewAuditRow {
-  const a = e.actor ?? {};
+  const a = actorOf(e);
   const t = e.target ?? {};
   const c = e.cluster ?? {};
   return {
@@ -63,7 +77,7 @@ function boundedRow(e: AuditEventInput): NewAuditRow {
     error: cleanText(e.error, LONG),
     upstreamStatus: wholeNumber(e.upstreamStatus),
     durationMs: wholeNumber(e.durationMs),
-    requestId: cleanText(e.requestId, SHORT),
+    requestId: cleanText(e.requestId ?? e.caller?.requestId, SHORT),
     callId: cleanText(e.callId, SHORT),
     details: redactDetails(e.details),
   };

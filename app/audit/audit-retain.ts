@@ -9,23 +9,24 @@
  */
 import type { Sql } from "postgres";
 import { Invalid } from "../errors.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import type { Caller } from "../identity/caller.ts";
 import { sealPending } from "./audit-seal.ts";
 import { callRetain, type RetainOutcome } from "./audit.sql.ts";
 
 export interface RetainOptions {
   olderThanDays: number;
-  /** Who asked: "cli", "system" (a timer), "session" (the UI). */
-  via?: string;
-  username?: string | null;
 }
 
 export type { RetainOutcome };
 
-export async function retainAudit(sql: Sql, opts: RetainOptions): Promise<RetainOutcome> {
+/** Needs settings:manage: removing history is an administrator's decision, recorded with their name. */
+export async function retainAudit(sql: Sql, caller: Caller, opts: RetainOptions): Promise<RetainOutcome> {
+  requirePermission(caller.principal, "settings:manage");
   const days = opts.olderThanDays;
   if (!Number.isInteger(days) || days < 1 || days > 36_500) {
     throw new Invalid(`keep audit events for a whole number of days from 1 to 36500 (got ${days})`);
   }
   await sealPending(sql);
-  return callRetain(sql, days, opts.via ?? "system", opts.username ?? null);
+  return callRetain(sql, days, caller.actor.via, caller.principal.username);
 }

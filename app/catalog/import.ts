@@ -4,9 +4,14 @@
 // locks); one bad document is reported and the others still import; all writes of one call and
 // its audit event commit together or not at all; a source is locked while its next version
 // number is chosen, so concurrent imports on several nodes cannot collide; bytes identical to
-// the active version change nothing and are reported as "unchanged".
+// the active version change nothing and are reported as "unchanged". An import by a Caller
+// needs settings:manage and is audited with that caller; only the app's own start ("bootstrap",
+// the bundled document) imports without one.
 
 import type { Sql, TransactionSql } from "postgres";
+import { recordAudit } from "../audit/audit-log.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import { callerName, type Caller } from "../identity/caller.ts";
 import {
   activeVersionOf,
   deactivateSource,
@@ -33,10 +38,10 @@ export interface CatalogAuditEvent {
 }
 
 export interface ImportDeps {
-  /** Writes the audit row inside the import's transaction (the audit module provides it). */
+  /** Writes the audit row inside the import's transaction; default: recordAudit with the caller. */
   audit?(tx: TransactionSql, event: CatalogAuditEvent): Promise<void>;
-  /** Who imports, stored with each new version (user name, "cli", "bootstrap"). */
-  actor?: string | null;
+  /** The cluster the documents came from (named in the default audit row). */
+  cluster?: string;
   /** Risk overrides; defaults to the reviewed table in risk-overrides.ts. */
   overrides?: RiskOverrides;
 }
@@ -75,7 +80,13 @@ interface Parsed extends Loaded {
   extracted: ExtractedDocument;
 }
 
-export async function importDocuments(db: Sql, inputs: readonly ImportInput[], deps: ImportDeps = {}): Promise<ImportReport> {
+/** Who imports: a Caller, or the app itself at start ("bootstrap": the bundled document only). */
+export type Importer = Caller | "bootstrap";
+
+export async function importDocuments(db: Sql, by: Importer, inputs: readonly ImportInput[], deps: ImportDeps = {}): Promise<ImportReport> {
+  if (by !== "bootstrap") requirePermission(by.principal, "settings:manage");
+  const actor = by === "bootstrap" ? "bootstrap" : callerName(by);
+  const audit = deps.audit ?? (by === "bootstrap" ? undefined : defaultAudit(by, deps.cluster));
   const started = performance.now();
   const outcomes = new Map<number, ImportOutcome>();
   const loaded = new Map<number, Loaded>();
@@ -90,8 +101,8 @@ export async function importDocuments(db: Sql, inputs: readonly ImportInput[], d
   // Lock sources in name order so that two concurrent imports cannot deadlock.
   const order = [...parsed.entries()].sort(([, a], [, b]) => a.api.localeCompare(b.api));
   await db.begin(async (tx) => {
-    for (const [i, doc] of order) outcomes.set(i, await storeDocument(tx, doc, deps.actor ?? null));
-    if (deps.audit) await deps.audit(tx, auditEvent(inputs.map((_, i) => outcomes.get(i)!)));
+    for (const [i, doc] of order) outcomes.set(i, await storeDocument(tx, doc, actor));
+    if (audit) await audit(tx, auditEvent(inputs.map((_, i) => outcomes.get(i)!)));
   });
   return { ...summarise(inputs.map((_, i) => outcomes.get(i)!)), durationMs: performance.now() - started };
 }
@@ -99,12 +110,20 @@ export async function importDocuments(db: Sql, inputs: readonly ImportInput[], d
 /** Fetches one document per callback from a cluster and imports them together. */
 export async function importFromCluster(
   db: Sql,
+  by: Importer,
   cluster: string,
   fetchDocuments: readonly FetchDocument[],
   deps: ImportDeps = {},
 ): Promise<ImportReport> {
+  if (by !== "bootstrap") requirePermission(by.principal, "settings:manage");
   const inputs = await Promise.all(fetchDocuments.map((fetchDocument) => fetchClusterInput(cluster, fetchDocument)));
-  return importDocuments(db, inputs, deps);
+  return importDocuments(db, by, inputs, { cluster, ...deps });
+}
+
+function defaultAudit(caller: Caller, cluster: string | undefined) {
+  return async (tx: TransactionSql, event: CatalogAuditEvent) => {
+    await recordAudit(tx, { ...event, status: "ok", caller, ...(cluster ? { cluster: { name: cluster } } : {}) });
+  };
 }
 
 function loadInput(input: ImportInput): Loaded | { error: string } {

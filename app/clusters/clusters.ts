@@ -17,8 +17,10 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Sql } from "../secrets/db-handle.ts";
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor, AuditEventInput } from "../audit/audit-event.ts";
+import type { AuditEventInput } from "../audit/audit-event.ts";
 import { Conflict, NotFound } from "../errors.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import { callerName, type Caller } from "../identity/caller.ts";
 import { prepareToSeal, syncKeyring, type Keyring } from "../secrets/keyring.ts";
 import { open, seal, sealedVersion } from "../secrets/seal.ts";
 import { SecretUnavailable } from "../secrets/secret-errors.ts";
@@ -34,8 +36,6 @@ export interface ClusterDeps {
   keyring: Keyring;
   urlPolicy: UrlPolicy;
   resolve?: Resolver;
-  actor: AuditActor;
-  requestId?: string | null;
   /** Told after a change commits, so this node drops its cached client at once. */
   onChange?: (clusterId: string) => void;
 }
@@ -52,7 +52,8 @@ export async function getCluster(db: Db, idOrName: string): Promise<Cluster> {
   return cluster;
 }
 
-export async function addCluster(sql: Sql, deps: ClusterDeps, input: NewCluster): Promise<Cluster> {
+export async function addCluster(sql: Sql, caller: Caller, input: NewCluster, deps: ClusterDeps): Promise<Cluster> {
+  requirePermission(caller.principal, "clusters:manage");
   const id = randomUUID();
   const credentials = checkCredentials(input.credentials);
   const verify = input.tls?.verify ?? true;
@@ -73,8 +74,8 @@ export async function addCluster(sql: Sql, deps: ClusterDeps, input: NewCluster)
     await prepareToSeal(tx, deps.keyring);
     row.secretSealed = sealCredentials(deps.keyring, id, credentials);
     if (await selectCluster(tx, row.name)) throw new Conflict(`a cluster named ${row.name} already exists`);
-    await insertCluster(tx, row, actorName(deps.actor));
-    await recordAudit(tx, clusterEvent(deps, "cluster.create", row, describeRow(row)));
+    await insertCluster(tx, row, callerName(caller));
+    await recordAudit(tx, clusterEvent(caller, "cluster.create", row, describeRow(row)));
   });
   deps.onChange?.(id);
   return getCluster(sql, id);
@@ -86,7 +87,8 @@ export interface UpdateOutcome {
   credentialsCleared: boolean;
 }
 
-export async function updateCluster(sql: Sql, deps: ClusterDeps, idOrName: string, changes: ClusterChanges): Promise<UpdateOutcome> {
+export async function updateCluster(sql: Sql, caller: Caller, idOrName: string, changes: ClusterChanges, deps: ClusterDeps): Promise<UpdateOutcome> {
+  requirePermission(caller.principal, "clusters:manage");
   const baseUrl = changes.url === undefined ? undefined : await checkClusterUrl(changes.url, deps.urlPolicy, deps.resolve);
   const credentials = changes.credentials ? checkCredentials(changes.credentials) : undefined;
   let credentialsCleared = false;
@@ -107,17 +109,18 @@ export async function updateCluster(sql: Sql, deps: ClusterDeps, idOrName: strin
     if (next.name.toLowerCase() !== current.name.toLowerCase() && (await selectCluster(tx, next.name))) {
       throw new Conflict(`a cluster named ${next.name} already exists`);
     }
-    await updateClusterRow(tx, { ...next, secretSealed }, actorName(deps.actor));
+    await updateClusterRow(tx, { ...next, secretSealed }, callerName(caller));
     const changed = changedFields(current, next, credentials !== undefined);
     // (key names avoid "credential"/"secret": the audit redactor hides values under such keys)
-    await recordAudit(tx, clusterEvent(deps, "cluster.update", next, { ...describeRow(next), changed, loginCleared: credentialsCleared }));
+    await recordAudit(tx, clusterEvent(caller, "cluster.update", next, { ...describeRow(next), changed, loginCleared: credentialsCleared }));
     return current.id;
   });
   deps.onChange?.(id);
   return { cluster: await getCluster(sql, id), credentialsCleared };
 }
 
-export async function removeCluster(sql: Sql, deps: Omit<ClusterDeps, "keyring" | "urlPolicy" | "resolve">, idOrName: string): Promise<Cluster> {
+export async function removeCluster(sql: Sql, caller: Caller, idOrName: string, deps: Pick<ClusterDeps, "onChange"> = {}): Promise<Cluster> {
+  requirePermission(caller.principal, "clusters:manage");
   const removed = await sql.begin(async (tx) => {
     const current = await selectCluster(tx, idOrName, { forUpdate: true });
     if (!current) throw new NotFound(`no cluster named ${idOrName}`);
@@ -125,8 +128,7 @@ export async function removeCluster(sql: Sql, deps: Omit<ClusterDeps, "keyring" 
     await recordAudit(tx, {
       action: "cluster.delete",
       status: "ok",
-      actor: deps.actor,
-      requestId: deps.requestId ?? null,
+      caller,
       target: { resourceType: "cluster", resourceId: current.id },
       cluster: { id: current.id, name: current.name },
       details: { name: current.name, url: current.baseUrl },
@@ -222,19 +224,14 @@ function describeRow(row: Omit<ClusterRow, "secretSealed">): Record<string, unkn
   };
 }
 
-function clusterEvent(deps: ClusterDeps, action: string, row: Pick<ClusterRow, "id" | "name" | "tlsVerify">, details: Record<string, unknown>): AuditEventInput {
+function clusterEvent(caller: Caller, action: string, row: Pick<ClusterRow, "id" | "name" | "tlsVerify">, details: Record<string, unknown>): AuditEventInput {
   return {
     action,
     status: "ok",
-    actor: deps.actor,
-    requestId: deps.requestId ?? null,
+    caller,
     target: { resourceType: "cluster", resourceId: row.id },
     cluster: { id: row.id, name: row.name },
     reason: row.tlsVerify ? null : "TLS verification disabled for this cluster (insecure mode)",
     details,
   };
-}
-
-export function actorName(actor: AuditActor): string | null {
-  return actor.username ?? actor.via ?? null;
 }

@@ -6,7 +6,8 @@
  */
 import type { Sql } from "../secrets/db-handle.ts";
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor } from "../audit/audit-event.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import type { Caller } from "../identity/caller.ts";
 import { errorMessage } from "../errors.ts";
 import { getCluster } from "./clusters.ts";
 import { updateTestResult } from "./clusters.sql.ts";
@@ -109,12 +110,11 @@ function describeFailure(result: ConnectionTestResult, err: unknown): void {
 
 export interface RunTestDeps {
   pool: NdClientPool;
-  actor: AuditActor;
-  requestId?: string | null;
 }
 
 /** Tests a saved cluster, stores the outcome (and ND version) on its row, audits it. */
-export async function runConnectionTest(sql: Sql, deps: RunTestDeps, idOrName: string): Promise<ConnectionTestResult> {
+export async function runConnectionTest(sql: Sql, caller: Caller, idOrName: string, deps: RunTestDeps): Promise<ConnectionTestResult> {
+  requirePermission(caller.principal, "clusters:manage");
   const cluster = await getCluster(sql, idOrName);
   let result: ConnectionTestResult;
   try {
@@ -129,8 +129,7 @@ export async function runConnectionTest(sql: Sql, deps: RunTestDeps, idOrName: s
     await recordAudit(tx, {
       action: "cluster.test",
       status: result.ok ? "ok" : "failed",
-      actor: deps.actor,
-      requestId: deps.requestId ?? null,
+      caller,
       target: { resourceType: "cluster", resourceId: cluster.id },
       cluster: { id: cluster.id, name: cluster.name },
       reason: cluster.tlsVerify ? null : "TLS verification disabled for this cluster (insecure mode)",

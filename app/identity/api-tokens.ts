@@ -12,7 +12,7 @@
  */
 import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Invalid, NotFound, Unauthorized } from "../errors.ts";
-import { auditActor, nowOf, type ActionContext } from "./actor.ts";
+import type { Caller } from "./caller.ts";
 import { newApiToken, parseApiToken } from "./api-token-format.ts";
 import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, revokeApiTokenRow, touchApiToken, type ApiTokenRow } from "./api-tokens.sql.ts";
 import { READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
@@ -58,13 +58,13 @@ function requireTokenRights(by: Principal, ownerId: string): void {
   requirePermission(by, ownerId === by.userId ? "tokens:own" : "tokens:manage");
 }
 
-export async function createApiToken(sql: Sql, input: NewApiTokenInput, ctx: ActionContext): Promise<CreatedApiToken> {
+export async function createApiToken(sql: Sql, caller: Caller, input: NewApiTokenInput): Promise<CreatedApiToken> {
   const user = await requireUser(sql, input.username);
-  requireTokenRights(ctx.by, user.id);
+  requireTokenRights(caller.principal, user.id);
   const name = input.name.trim();
   if (!TOKEN_NAME.test(name)) throw new Invalid("a token name has 1–64 printable characters");
   if (!user.active) throw new Invalid(`${user.username} is disabled; enable the user first`);
-  const now = nowOf(ctx);
+  const now = caller.now;
   const expiresAt = input.expiresAt !== undefined ? input.expiresAt : new Date(now.getTime() + (input.ttlMs ?? DEFAULT_TOKEN_TTL_MS));
   if (expiresAt && expiresAt.getTime() <= now.getTime()) throw new Invalid("the expiry must be in the future");
   const clusters = await narrowedClusters(sql, user.id, input.clusters);
@@ -72,14 +72,13 @@ export async function createApiToken(sql: Sql, input: NewApiTokenInput, ctx: Act
   const t = newApiToken();
   try {
     await sql.begin(async (tx) => {
-      await insertApiToken(tx, { id: t.id, userId: user.id, name, secretHash: t.secretHash, readOnly, clusters, now, createdBy: ctx.by.username, expiresAt });
+      await insertApiToken(tx, { id: t.id, userId: user.id, name, secretHash: t.secretHash, readOnly, clusters, now, createdBy: caller.principal.username, expiresAt });
       await recordAudit(tx, {
         action: "token.create",
         status: "ok",
-        actor: auditActor(ctx),
+        caller,
         target: { resourceType: "api_token", resourceId: t.id },
         details: { name, owner: user.username, readOnly, clusters, expiresAt: expiresAt?.toISOString() ?? null },
-        requestId: ctx.requestId ?? null,
       });
     });
   } catch (err) {
@@ -110,30 +109,29 @@ export function tokenStatus(row: Pick<ApiTokenRow, "expiresAt" | "revokedAt">, n
 }
 
 /** One user's tokens (own: tokens:own; others': tokens:manage), or everybody's (tokens:manage). */
-export async function listApiTokens(sql: Sql, ctx: ActionContext, username?: string): Promise<ApiTokenRow[]> {
+export async function listApiTokens(sql: Sql, caller: Caller, username?: string): Promise<ApiTokenRow[]> {
   if (username === undefined) {
-    requirePermission(ctx.by, "tokens:manage");
+    requirePermission(caller.principal, "tokens:manage");
     return listApiTokenRows(sql, null);
   }
   const user = await requireUser(sql, username);
-  requireTokenRights(ctx.by, user.id);
+  requireTokenRights(caller.principal, user.id);
   return listApiTokenRows(sql, user.id);
 }
 
-export async function revokeApiToken(sql: Sql, id: string, ctx: ActionContext, reason = "revoked"): Promise<void> {
+export async function revokeApiToken(sql: Sql, caller: Caller, id: string, reason = "revoked"): Promise<void> {
   const row = /^[0-9a-f]{24}$/.test(id) ? await findApiToken(sql, id) : null;
   if (!row) throw new NotFound(`no token with id ${id}`);
-  requireTokenRights(ctx.by, row.userId);
+  requireTokenRights(caller.principal, row.userId);
   if (row.revokedAt) throw new Conflict(`token ${id} was revoked already`);
   await sql.begin(async (tx) => {
-    if (!(await revokeApiTokenRow(tx, id, nowOf(ctx), reason.slice(0, 200)))) throw new Conflict(`token ${id} was revoked already`);
+    if (!(await revokeApiTokenRow(tx, id, caller.now, reason.slice(0, 200)))) throw new Conflict(`token ${id} was revoked already`);
     await recordAudit(tx, {
       action: "token.revoke",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "api_token", resourceId: id },
       details: { name: row.name, owner: row.username, reason },
-      requestId: ctx.requestId ?? null,
     });
   });
 }

@@ -9,7 +9,7 @@
  */
 import { recordAudit } from "../audit/audit-log.ts";
 import { Invalid, NotFound, Unauthorized } from "../errors.ts";
-import { auditActor, nowOf, type ActionContext } from "./actor.ts";
+import type { Caller } from "./caller.ts";
 import { requirePermission } from "./authorize.ts";
 import type { Sql } from "./db-handle.ts";
 import { usernameThrottleKey } from "./login.ts";
@@ -42,7 +42,7 @@ export async function changePassword(sql: Sql, input: ChangePasswordInput, deps:
   const now = deps.now ?? new Date();
   const creds = await findCredentials(sql, { id: input.userId });
   if (!creds || !creds.active || creds.kind !== "person" || !creds.passwordHash) throw new NotFound("no such active user");
-  const actor = { userId: creds.id, username: creds.username, via: "session", clientIp: input.clientIp ?? null, userAgent: input.userAgent ?? null };
+  const actor = { userId: creds.id, username: creds.username, via: "ui", clientIp: input.clientIp ?? null, userAgent: input.userAgent ?? null };
   if (!(await deps.passwords.verify(creds.passwordHash, input.currentPassword))) {
     await recordAudit(sql, { action: "user.password.change", status: "failed", actor, target: { resourceType: "user", resourceId: creds.id }, reason: "current password is wrong", requestId: deps.requestId ?? null });
     throw new Unauthorized("the current password is wrong");
@@ -75,10 +75,10 @@ export interface ResetPasswordInput {
 }
 
 /** An administrator sets a user's password. */
-export async function resetPassword(sql: Sql, input: ResetPasswordInput, ctx: ActionContext, deps: { passwords: PasswordHasher }): Promise<{ generatedPassword?: string; sessionsEnded: number }> {
-  requirePermission(ctx.by, "users:manage");
-  const now = nowOf(ctx);
-  const user = await requireManageableUser(sql, input.username, ctx.by);
+export async function resetPassword(sql: Sql, caller: Caller, input: ResetPasswordInput, deps: { passwords: PasswordHasher }): Promise<{ generatedPassword?: string; sessionsEnded: number }> {
+  requirePermission(caller.principal, "users:manage");
+  const now = caller.now;
+  const user = await requireManageableUser(sql, input.username, caller.principal);
   if (user.kind !== "person") throw new Invalid(`${user.username} is a service user and has no password`);
   const generated = input.newPassword === undefined ? generatePassword() : undefined;
   const password = input.newPassword ?? generated!;
@@ -92,10 +92,9 @@ export async function resetPassword(sql: Sql, input: ResetPasswordInput, ctx: Ac
     await recordAudit(tx, {
       action: "user.password.reset",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, generated: generated !== undefined, mustChange, sessionsEnded: ended },
-      requestId: ctx.requestId ?? null,
     });
     return ended;
   });

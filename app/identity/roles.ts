@@ -9,7 +9,7 @@
  */
 import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Forbidden, Invalid, NotFound } from "../errors.ts";
-import { auditActor, nowOf, type ActionContext } from "./actor.ts";
+import type { Caller } from "./caller.ts";
 import { requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Db, type Sql } from "./db-handle.ts";
 import { isPermission, type Permission } from "./permissions.ts";
@@ -80,24 +80,23 @@ export interface RoleInput {
   toolProfile?: string | null;
 }
 
-export async function createRole(sql: Sql, input: RoleInput, ctx: ActionContext): Promise<Role> {
-  requirePermission(ctx.by, "roles:manage");
+export async function createRole(sql: Sql, caller: Caller, input: RoleInput): Promise<Role> {
+  requirePermission(caller.principal, "roles:manage");
   const name = input.name.trim().toLowerCase();
   if (!ROLE_NAME.test(name)) throw new Invalid("a role name has 1–32 lower-case letters, digits, '_' or '-' and starts with a letter or digit");
   const permissions = parsePermissions(input.permissions);
-  assertNoEscalation(ctx.by, permissions, `role ${name}`);
+  assertNoEscalation(caller.principal, permissions, `role ${name}`);
   const fields = { name, description: (input.description ?? "").slice(0, 256), permissions, toolProfile: checkToolProfile(input.toolProfile) };
-  const now = nowOf(ctx);
+  const now = caller.now;
   try {
     return await sql.begin(async (tx) => {
       const id = await insertRole(tx, fields, now);
       await recordAudit(tx, {
         action: "role.create",
         status: "ok",
-        actor: auditActor(ctx),
+        caller,
         target: { resourceType: "role", resourceId: id },
         details: { name, permissions, toolProfile: fields.toolProfile },
-        requestId: ctx.requestId ?? null,
       });
       return { id, ...fields, system: false, holders: 0 };
     });
@@ -113,13 +112,13 @@ export interface RoleChanges {
   toolProfile?: string | null;
 }
 
-export async function updateRole(sql: Sql, name: string, changes: RoleChanges, ctx: ActionContext): Promise<Role> {
-  requirePermission(ctx.by, "roles:manage");
+export async function updateRole(sql: Sql, caller: Caller, name: string, changes: RoleChanges): Promise<Role> {
+  requirePermission(caller.principal, "roles:manage");
   const role = await getRole(sql, name);
   if (role.system && changes.permissions) throw new Invalid(`the permissions of system role ${role.name} are fixed`);
   const permissions = changes.permissions ? parsePermissions(changes.permissions) : role.permissions;
   // Editing a role its holders' sessions depend on needs what the role grants, before and after.
-  assertNoEscalation(ctx.by, [...new Set([...role.permissions, ...permissions])], `changing role ${role.name}`);
+  assertNoEscalation(caller.principal, [...new Set([...role.permissions, ...permissions])], `changing role ${role.name}`);
   const next = {
     description: changes.description !== undefined ? changes.description.slice(0, 256) : role.description,
     permissions,
@@ -127,7 +126,7 @@ export async function updateRole(sql: Sql, name: string, changes: RoleChanges, c
   };
   const permissionsChanged = permissions.join() !== role.permissions.join();
   return sql.begin(async (tx) => {
-    await updateRoleRow(tx, role.id, { ...next, permissions: role.system ? role.permissions : permissions }, nowOf(ctx));
+    await updateRoleRow(tx, role.id, { ...next, permissions: role.system ? role.permissions : permissions }, caller.now);
     let sessionsEnded = 0;
     if (permissionsChanged) {
       for (const userId of await holdersOfRole(tx, role.id)) sessionsEnded += await endAllSessions(tx, userId);
@@ -135,20 +134,19 @@ export async function updateRole(sql: Sql, name: string, changes: RoleChanges, c
     await recordAudit(tx, {
       action: "role.update",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "role", resourceId: role.id },
       details: { name: role.name, before: { permissions: role.permissions, toolProfile: role.toolProfile }, after: { permissions, toolProfile: next.toolProfile }, sessionsEnded },
-      requestId: ctx.requestId ?? null,
     });
     return { ...role, ...next };
   });
 }
 
-export async function deleteRole(sql: Sql, name: string, ctx: ActionContext): Promise<void> {
-  requirePermission(ctx.by, "roles:manage");
+export async function deleteRole(sql: Sql, caller: Caller, name: string): Promise<void> {
+  requirePermission(caller.principal, "roles:manage");
   const role = await getRole(sql, name);
   if (role.system) throw new Conflict(`${role.name} is a system role and cannot be deleted`);
-  assertNoEscalation(ctx.by, role.permissions, `deleting role ${role.name}`);
+  assertNoEscalation(caller.principal, role.permissions, `deleting role ${role.name}`);
   await sql.begin(async (tx) => {
     const holders = await deleteGrantsOfRole(tx, role.id);
     let sessionsEnded = 0;
@@ -157,10 +155,9 @@ export async function deleteRole(sql: Sql, name: string, ctx: ActionContext): Pr
     await recordAudit(tx, {
       action: "role.delete",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "role", resourceId: role.id },
       details: { name: role.name, holders: holders.length, sessionsEnded },
-      requestId: ctx.requestId ?? null,
     });
   });
 }

@@ -102,7 +102,7 @@ export async function logout(sql: Sql, token: string | null | undefined, ctx: Lo
     await recordAudit(tx, {
       action: "auth.logout",
       status: "ok",
-      actor: { userId: row.userId, username: user?.username ?? null, via: "session", clientIp: ctx.clientIp ?? null, userAgent: ctx.userAgent ?? null },
+      actor: { userId: row.userId, username: user?.username ?? null, via: "ui", clientIp: ctx.clientIp ?? null, userAgent: ctx.userAgent ?? null },
       target: { resourceType: "session", resourceId: row.id },
       requestId: ctx.requestId ?? null,
     });

@@ -10,7 +10,7 @@
  */
 import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Invalid, NotFound } from "../errors.ts";
-import { auditActor, nowOf, type ActionContext } from "./actor.ts";
+import type { Caller } from "./caller.ts";
 import { revokeUserTokenRows } from "./api-tokens.sql.ts";
 import { requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Db, type Sql, type TransactionSql } from "./db-handle.ts";
@@ -76,8 +76,8 @@ export async function requireManageableUser(db: Db, username: string, by: Princi
   return user;
 }
 
-export async function listUsers(sql: Sql, ctx: Pick<ActionContext, "by">): Promise<UserListing[]> {
-  requirePermission(ctx.by, "users:manage");
+export async function listUsers(sql: Sql, caller: Caller): Promise<UserListing[]> {
+  requirePermission(caller.principal, "users:manage");
   return listUserRows(sql);
 }
 
@@ -93,19 +93,19 @@ export interface NewUser {
   clusters?: ClusterAccess;
 }
 
-export async function createUser(sql: Sql, input: NewUser, ctx: ActionContext, deps: { passwords: PasswordHasher }): Promise<{ user: UserRow; generatedPassword?: string }> {
-  requirePermission(ctx.by, "users:manage");
+export async function createUser(sql: Sql, caller: Caller, input: NewUser, deps: { passwords: PasswordHasher }): Promise<{ user: UserRow; generatedPassword?: string }> {
+  requirePermission(caller.principal, "users:manage");
   const username = checkUsername(input.username);
   const email = checkEmail(input.email);
   const displayName = checkDisplayName(input.displayName);
   const clusters = checkClusterIds(input.clusters);
-  const roles = await rolesToGrant(sql, input.roles ?? [], ctx);
+  const roles = await rolesToGrant(sql, input.roles ?? [], caller);
   if (await findUserByName(sql, username)) throw new Conflict(`username ${username} is taken`);
   const generated = input.password === undefined ? generatePassword() : undefined;
   const password = input.password ?? generated!;
   assertPasswordAcceptable(password, username);
   const passwordHash = await deps.passwords.hash(password);
-  const now = nowOf(ctx);
+  const now = caller.now;
   const mustChangePassword = input.mustChangePassword ?? generated !== undefined;
   try {
     const user = await sql.begin(async (tx) => {
@@ -115,10 +115,9 @@ export async function createUser(sql: Sql, input: NewUser, ctx: ActionContext, d
       await recordAudit(tx, {
         action: "user.create",
         status: "ok",
-        actor: auditActor(ctx),
+        caller,
         target: { resourceType: "user", resourceId: id },
         details: { username, email, displayName, roles: roles.map((r) => r.name), clusters, mustChange: mustChangePassword, generated: generated !== undefined },
-        requestId: ctx.requestId ?? null,
       });
       return (await findUserByName(tx, username))!;
     });
@@ -129,23 +128,23 @@ export async function createUser(sql: Sql, input: NewUser, ctx: ActionContext, d
   }
 }
 
-async function rolesToGrant(db: Db, names: string[], ctx: ActionContext): Promise<Role[]> {
+async function rolesToGrant(db: Db, names: string[], caller: Caller): Promise<Role[]> {
   const roles: Role[] = [];
   for (const name of [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))]) {
     const role = await getRole(db, name).catch((err) => {
       throw err instanceof NotFound ? new Invalid(`unknown role ${name}`) : err;
     });
-    assertNoEscalation(ctx.by, role.permissions, `granting role ${role.name}`);
+    assertNoEscalation(caller.principal, role.permissions, `granting role ${role.name}`);
     roles.push(role);
   }
   return roles;
 }
 
 /** Disables (ending every session, revoking every token) or re-enables a user. */
-export async function setUserActive(sql: Sql, username: string, active: boolean, ctx: ActionContext): Promise<{ changed: boolean; sessionsEnded: number; tokensRevoked: number }> {
-  requirePermission(ctx.by, "users:manage");
-  const user = await requireManageableUser(sql, username, ctx.by);
-  const now = nowOf(ctx);
+export async function setUserActive(sql: Sql, caller: Caller, username: string, active: boolean): Promise<{ changed: boolean; sessionsEnded: number; tokensRevoked: number }> {
+  requirePermission(caller.principal, "users:manage");
+  const user = await requireManageableUser(sql, username, caller.principal);
+  const now = caller.now;
   return sql.begin(async (tx) => {
     const apply = async () => {
       const changed = user.active !== active && (await setActive(tx, user.id, active, now));
@@ -157,106 +156,101 @@ export async function setUserActive(sql: Sql, username: string, active: boolean,
     await recordAudit(tx, {
       action: active ? "user.enable" : "user.disable",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, ...result },
-      requestId: ctx.requestId ?? null,
     });
     return result;
   });
 }
 
-export async function deleteUser(sql: Sql, username: string, ctx: ActionContext): Promise<void> {
-  requirePermission(ctx.by, "users:manage");
-  const user = await requireManageableUser(sql, username, ctx.by);
+export async function deleteUser(sql: Sql, caller: Caller, username: string): Promise<void> {
+  requirePermission(caller.principal, "users:manage");
+  const user = await requireManageableUser(sql, username, caller.principal);
   await sql.begin(async (tx) => {
     await guardAdmins(tx, `deleting ${user.username}`, () => deleteUserRow(tx, user.id));
     await recordAudit(tx, {
       action: "user.delete",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username },
-      requestId: ctx.requestId ?? null,
     });
   });
 }
 
-export async function grantRole(sql: Sql, username: string, roleName: string, ctx: ActionContext): Promise<boolean> {
-  requirePermission(ctx.by, "users:manage");
-  const user = await requireManageableUser(sql, username, ctx.by);
-  const [role] = await rolesToGrant(sql, [roleName], ctx);
+export async function grantRole(sql: Sql, caller: Caller, username: string, roleName: string): Promise<boolean> {
+  requirePermission(caller.principal, "users:manage");
+  const user = await requireManageableUser(sql, username, caller.principal);
+  const [role] = await rolesToGrant(sql, [roleName], caller);
   if (!role) throw new Invalid("name a role to grant");
   return sql.begin(async (tx) => {
-    const granted = await insertGrant(tx, user.id, role.id, nowOf(ctx));
+    const granted = await insertGrant(tx, user.id, role.id, caller.now);
     if (!granted) return false;
-    await roleChanged(tx, "user.role.grant", user, role, ctx);
+    await roleChanged(tx, "user.role.grant", user, role, caller);
     return true;
   });
 }
 
-export async function revokeRole(sql: Sql, username: string, roleName: string, ctx: ActionContext): Promise<boolean> {
-  requirePermission(ctx.by, "users:manage");
-  const user = await requireManageableUser(sql, username, ctx.by);
+export async function revokeRole(sql: Sql, caller: Caller, username: string, roleName: string): Promise<boolean> {
+  requirePermission(caller.principal, "users:manage");
+  const user = await requireManageableUser(sql, username, caller.principal);
   const role = await getRole(sql, roleName);
   return sql.begin(async (tx) => {
     const revoked = await guardAdmins(tx, `revoking ${role.name} from ${user.username}`, () => deleteGrant(tx, user.id, role.id));
     if (!revoked) return false;
-    await roleChanged(tx, "user.role.revoke", user, role, ctx);
+    await roleChanged(tx, "user.role.revoke", user, role, caller);
     return true;
   });
 }
 
 /** A role change ends the user's sessions: they sign in again under the new roles. */
-async function roleChanged(tx: TransactionSql, action: string, user: UserRow, role: Role, ctx: ActionContext): Promise<void> {
+async function roleChanged(tx: TransactionSql, action: string, user: UserRow, role: Role, caller: Caller): Promise<void> {
   const sessionsEnded = await endAllSessions(tx, user.id);
   await recordAudit(tx, {
     action,
     status: "ok",
-    actor: auditActor(ctx),
+        caller,
     target: { resourceType: "user", resourceId: user.id },
     details: { username: user.username, role: role.name, sessionsEnded },
-    requestId: ctx.requestId ?? null,
   });
 }
 
-export async function setUserClusters(sql: Sql, username: string, access: ClusterAccess, ctx: ActionContext): Promise<void> {
-  requirePermission(ctx.by, "users:manage");
-  const user = await requireManageableUser(sql, username, ctx.by);
+export async function setUserClusters(sql: Sql, caller: Caller, username: string, access: ClusterAccess): Promise<void> {
+  requirePermission(caller.principal, "users:manage");
+  const user = await requireManageableUser(sql, username, caller.principal);
   const clusters = checkClusterIds(access);
   await sql.begin(async (tx) => {
-    await setClusterAccess(tx, user.id, clusters, nowOf(ctx));
+    await setClusterAccess(tx, user.id, clusters, caller.now);
     await recordAudit(tx, {
       action: "user.clusters.set",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, clusters },
-      requestId: ctx.requestId ?? null,
     });
   });
 }
 
-export async function updateProfile(sql: Sql, username: string, profile: { email?: string | null; displayName?: string | null }, ctx: ActionContext): Promise<void> {
+export async function updateProfile(sql: Sql, caller: Caller, username: string, profile: { email?: string | null; displayName?: string | null }): Promise<void> {
   const user = await requireUser(sql, username);
   // Anyone may edit their own name and address; other people's need users:manage.
-  if (user.id !== ctx.by.userId) {
-    requirePermission(ctx.by, "users:manage");
-    await requireManageableUser(sql, username, ctx.by);
+  if (user.id !== caller.principal.userId) {
+    requirePermission(caller.principal, "users:manage");
+    await requireManageableUser(sql, username, caller.principal);
   }
   const next = {
     email: profile.email !== undefined ? checkEmail(profile.email) : user.email,
     displayName: profile.displayName !== undefined ? checkDisplayName(profile.displayName) : user.displayName,
   };
   await sql.begin(async (tx) => {
-    await setProfile(tx, user.id, next, nowOf(ctx));
+    await setProfile(tx, user.id, next, caller.now);
     await recordAudit(tx, {
       action: "user.update",
       status: "ok",
-      actor: auditActor(ctx),
+        caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, ...next },
-      requestId: ctx.requestId ?? null,
     });
   });
 }

@@ -11,7 +11,8 @@
  * that the gateway failed (details go to the audit row, never to the model).
  */
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import type { AuditActor, AuditEventInput } from "../audit/audit-event.ts";
+import type { AuditEventInput } from "../audit/audit-event.ts";
+import type { Caller } from "../identity/caller.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
@@ -22,11 +23,9 @@ import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
 import { shapedResult, unknownOperation } from "./operation-result.ts";
 
-export interface CallContext {
+/** One tool call: the MCP Caller (principal, actor, request id, clock) plus what the call needs. */
+export interface CallContext extends Caller {
   deps: McpDeps;
-  principal: Principal;
-  actor: AuditActor;
-  requestId: string;
   tool: string;
   signal?: AbortSignal;
 }
@@ -62,7 +61,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const started = performance.now();
   const op = await deps.catalog.get(req.operationId);
   const base: AuditEventInput = {
-    action: "mcp.call", status: "denied", actor: ctx.actor, requestId: ctx.requestId,
+    action: "mcp.call", status: "denied", caller: ctx,
     target: { operationId: req.operationId, operationName: op?.summary ?? null, method: op?.method ?? null },
     details: { tool: ctx.tool, params: req.params, ...(req.body !== undefined ? { body: req.body } : {}) },
   };
@@ -99,7 +98,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
 
   if (decision.effect === "deny") return audited({ ...decided, status: "denied" }, toolError(`refused: ${decision.reason}`, { check: decision.check }));
   if (decision.effect === "needs_approval") {
-    const id = await requestApproval(deps.sql, principal, approvalCall, ctx.actor);
+    const id = await requestApproval(deps.sql, ctx, approvalCall);
     const mismatch = req.approvalId
       ? ` The approvalId you passed (${req.approvalId.slice(0, 40)}) does not allow this call: it is not approved yet, was used already, has expired, or was for other arguments.`
       : "";
@@ -211,18 +210,26 @@ async function execute(
   return state.audited({ ...state.base, status: "ok", upstreamStatus: result.status, details: { ...state.base.details, phase: "outcome" } }, outcome, unrecorded);
 }
 
-/** The audit event and tool error of a call ND did not complete; unexpected errors say only that. */
+/**
+ * The audit event and tool error of a call ND did not complete; unexpected errors say only that.
+ * A write whose outcome cannot be known (the request may have reached ND: a timeout after it
+ * left, a connection broken mid-call, an abort) is recorded as `unknown`, never `failed`, and
+ * the text tells the human to check ND — once.
+ */
 function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<Audited> {
   const failure = deps.ndFailure(err);
   const base = { ...state.base, details: { ...state.base.details, phase: "outcome" } };
-  const unsure = state.write ? " The write may or may not have been applied; check its state before retrying." : "";
+  const unsure = " The write may or may not have been applied; check it on Nexus Dashboard before retrying.";
   if (!failure) {
     // Not an ND failure: a bug or an abort. Its message is for administrators (the audit row,
     // redacted there), never for the model.
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
-    return [{ ...base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
+    const status = state.write ? "unknown" : "failed";
+    return [{ ...base, status, error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${state.write ? unsure : ""}`, { kind: "internal" })];
   }
   const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
-  const mayHaveRun = state.write && (failure.kind === "timeout" || failure.kind === "unreachable") ? unsure : "";
-  return [{ ...base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
+  const unknown = state.write && failure.outcomeUnknown === true;
+  // ND's error text already carries the warning when its client flagged the outcome unknown.
+  const warning = unknown && !/may or may not have been applied/.test(failure.message) ? unsure : "";
+  return [{ ...base, status: unknown ? "unknown" : "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + warning, { kind: failure.kind })];
 }

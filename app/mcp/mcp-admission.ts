@@ -10,7 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Sql } from "postgres";
-import type { AuditActor, AuditEventInput } from "../audit/audit-event.ts";
+import type { AuditEventInput } from "../audit/audit-event.ts";
+import type { Caller } from "../identity/caller.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import type { Principal } from "../identity/principal.ts";
 import { takeToken } from "../policy/rate-limit.ts";
@@ -33,13 +34,8 @@ export interface AdmissionDeps {
   coalescer: AuditCoalescer;
 }
 
-export interface Admitted {
-  principal: Principal;
-  actor: AuditActor;
-  requestId: string;
-  /** SHA-256 of the bearer: ties an SSE session to the credential that opened it. */
-  credential: string;
-}
+/** The MCP front door's Caller, plus the SHA-256 of the bearer (ties an SSE session to the credential that opened it). */
+export type Admitted = Caller & { credential: string };
 
 export interface Refused {
   refused: Response;
@@ -88,7 +84,7 @@ export function createAdmission(deps: AdmissionDeps) {
       if (outcome.failure !== "invalid") {
         deps.coalescer.record(`auth:${credential}`, {
           action: "mcp.auth", status: "denied", decision: "deny", reason: WHY[outcome.failure], requestId,
-          actor: { via: "token", clientIp, userAgent, userId: outcome.owner?.userId ?? null, username: outcome.owner?.username ?? null, tokenName: outcome.owner?.tokenName ?? null },
+          actor: { via: "mcp", clientIp, userAgent, userId: outcome.owner?.userId ?? null, username: outcome.owner?.username ?? null, tokenName: outcome.owner?.tokenName ?? null },
           target: { resourceType: "api_token", resourceId: outcome.tokenId },
           details: { path: new URL(request.url).pathname },
         });
@@ -96,18 +92,15 @@ export function createAdmission(deps: AdmissionDeps) {
       return { refused: unauthorized(WHY[outcome.failure], true), credential };
     }
     const { principal } = outcome;
-    const actor: AuditActor = {
-      userId: principal.userId, username: principal.username, via: principal.via,
-      tokenName: principal.token?.name ?? null, clientIp, userAgent,
-    };
+    const caller: Caller = { principal, actor: { ip: clientIp, userAgent, via: "mcp", tokenName: principal.token?.name ?? null }, requestId, now: new Date() };
     const rate = await takeToken(deps.sql, credentialKey(principal), deps.ratePerSec, deps.rateBurst);
     if (!rate.allowed) {
       const reason = `rate limit: more than ${deps.ratePerSec} requests per second with this token; wait ${rate.retryAfterSeconds} s and retry`;
-      const event: AuditEventInput = { action: "mcp.rate_limit", status: "denied", decision: "deny", reason, requestId, actor, details: { path: new URL(request.url).pathname } };
+      const event: AuditEventInput = { action: "mcp.rate_limit", status: "denied", decision: "deny", reason, caller, details: { path: new URL(request.url).pathname } };
       deps.coalescer.record(`rate:${credentialKey(principal)}`, event);
       return { refused: rpcError(429, -32029, reason, { "retry-after": String(rate.retryAfterSeconds) }), credential };
     }
-    return { principal, actor, requestId, credential };
+    return { ...caller, credential };
   };
 }
 

@@ -37,6 +37,8 @@ export interface NdFailure {
   kind: string;
   message: string;
   status?: number;
+  /** The request may have reached ND (a write's outcome is unknown). */
+  outcomeUnknown?: boolean;
 }
 
 export interface ResultLimits {

@@ -53,7 +53,7 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
       return { status: res.status, body: res.body, durationMs: res.durationMs };
     },
     ndFailure(err) {
-      if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus };
+      if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus, outcomeUnknown: err.details.outcomeUnknown };
       if (err instanceof AppError) return { kind: err.code, message: err.message };
       return null;
     },

@@ -80,7 +80,7 @@ function runOperation(ctx: CallContext, name: string, args: Record<string, unkno
 /** The one audit event of a tool the gateway answered itself (or refused before the call path). */
 async function auditLocal(ctx: CallContext, event: Pick<AuditEventInput, "status" | "error" | "durationMs" | "details">, result: CallToolResult): Promise<CallToolResult> {
   try {
-    await recordAudit(ctx.deps.sql, { action: "mcp.call", actor: ctx.actor, requestId: ctx.requestId, ...event });
+    await recordAudit(ctx.deps.sql, { action: "mcp.call", caller: ctx, ...event });
     return result;
   } catch (err) {
     ctx.deps.auditFailed(err, ctx.requestId, "mcp.call");

@@ -16,6 +16,8 @@
  * renamed into place only when complete, so a file with the final name is always a whole backup;
  * neither the passphrase, the key nor DATABASE_URL is ever printed or logged.
  */
+import { requirePermission } from "../identity/authorize.ts";
+import type { Caller } from "../identity/caller.ts";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
 import { hostname } from "node:os";
@@ -45,7 +47,8 @@ export interface BackupResult {
   path: string;
 }
 
-export async function createBackup(sql: Sql, opts: BackupOptions): Promise<BackupResult> {
+export async function createBackup(sql: Sql, caller: Caller, opts: BackupOptions): Promise<BackupResult> {
+  requirePermission(caller.principal, "settings:manage");
   const pgDump = pgTool("pg_dump");
   const encryption = opts.passphrase !== undefined ? await newEncryption(opts.passphrase) : undefined;
   const header = await describeDatabase(sql, opts, await toolVersion(pgDump), encryption?.info ?? null);

@@ -21,7 +21,8 @@
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Sql } from "postgres";
-import type { AuditActor } from "../audit/audit-event.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import type { Caller } from "../identity/caller.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { verifyAuditChain, type VerifyResult } from "../audit/audit-verify.ts";
 import { connect } from "../db.ts";
@@ -49,7 +50,8 @@ export interface RestoreOptions {
   keyOut?: string;
   configured: ConfiguredKey | undefined;
   dataDir: string;
-  actor: AuditActor;
+  /** The operator restoring (audited as the restore's actor in the restored database). */
+  caller: Caller;
   warn(message: string): void;
 }
 
@@ -78,6 +80,7 @@ export interface RestoreResult {
 }
 
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult> {
+  requirePermission(opts.caller.principal, "settings:manage");
   try {
     return await restore(opts);
   } catch (err) {
@@ -132,7 +135,7 @@ async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     await recordAudit(sql, {
       action: "backup.restore",
       status: "ok",
-      actor: opts.actor,
+      caller: opts.caller,
       target: { resourceType: "backup", resourceId: header.createdAt },
       details: {
         file: opts.input,
@@ -355,7 +358,7 @@ async function auditFailure(opts: RestoreOptions, err: unknown): Promise<void> {
     await recordAudit(sql, {
       action: "backup.restore",
       status: "failed",
-      actor: opts.actor,
+      caller: opts.caller,
       target: { resourceType: "backup" },
       error: errorMessage(err),
       details: { file: opts.input, problem: err instanceof BackupError ? err.problem : "error", forced: opts.force },

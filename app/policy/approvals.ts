@@ -6,16 +6,19 @@
  * principal with approvals:decide, and requesters cannot approve their own requests.
  */
 import { createHash } from "node:crypto";
-import type { Sql, TransactionSql } from "postgres";
+import type { Sql } from "postgres";
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor } from "../audit/audit-event.ts";
+import { isUuid, type Db } from "../db.ts";
 import { Conflict, Forbidden, Invalid, NotFound } from "../errors.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import { callerName, type Caller } from "../identity/caller.ts";
 import type { Principal } from "../identity/principal.ts";
+import {
+  insertApprovalRequest, markApprovalUsed, selectApprovalForUpdate, selectApprovals, selectApprovedMatch, setApprovalDecision,
+  type ApprovalMatch,
+} from "./approvals.sql.ts";
 
 const TTL_MS = 60 * 60 * 1000;
-
-type Db = Sql | TransactionSql;
-const APPROVAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Canonical JSON (sorted keys) so the same arguments always hash the same. */
 export function argsHash(value: unknown): string {
@@ -31,21 +34,31 @@ export interface ApprovalCall {
   args: Record<string, unknown>;
 }
 
-export async function requestApproval(sql: Sql, p: Principal, call: ApprovalCall, actor: AuditActor): Promise<string> {
+/**
+ * Files a request for this exact call. The guard has already said `needs_approval`; the caller
+ * must at least be allowed to use the cluster, so nobody files requests for clusters they cannot
+ * reach.
+ */
+export async function requestApproval(sql: Sql, caller: Caller, call: ApprovalCall): Promise<string> {
+  const p = caller.principal;
+  requirePermission(p, "clusters:use", { clusterId: call.clusterId });
   return sql.begin(async (tx) => {
-    const [row] = await tx<{ id: string }[]>`
-      insert into approval_requests (user_id, username, operation_id, cluster_id, cluster_name, args, args_hash, expires_at)
-      values (${p.userId}, ${p.username}, ${call.operationId}, ${call.clusterId}, ${call.clusterName}, ${tx.json(call.args as never)},
-              ${argsHash(call.args)}, ${new Date(Date.now() + TTL_MS)})
-      returning id`;
+    const id = await insertApprovalRequest(tx, {
+      userId: p.userId, username: p.username, operationId: call.operationId, clusterId: call.clusterId, clusterName: call.clusterName,
+      args: call.args, argsHash: argsHash(call.args), expiresAt: new Date(caller.now.getTime() + TTL_MS),
+    });
     await recordAudit(tx, {
-      action: "approval.request", status: "pending", actor,
-      target: { operationId: call.operationId, resourceType: "approval", resourceId: row!.id },
+      action: "approval.request", status: "pending", caller,
+      target: { operationId: call.operationId, resourceType: "approval", resourceId: id },
       cluster: { id: call.clusterId, name: call.clusterName },
     });
-    return row!.id;
+    return id;
   });
 }
+
+const match = (p: Principal, id: string, call: ApprovalCall): ApprovalMatch => ({
+  id, userId: p.userId, operationId: call.operationId, clusterId: call.clusterId, argsHash: argsHash(call.args),
+});
 
 /**
  * Whether an approved, unused, unexpired request matches this exact call (user, operation,
@@ -53,51 +66,40 @@ export async function requestApproval(sql: Sql, p: Principal, call: ApprovalCall
  * when the call is really about to run (`consumeApproval`), so a call refused for another reason
  * (edit mode off, say) does not burn the human's approval.
  */
-export async function approvalMatches(sql: Db, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
-  if (!APPROVAL_ID.test(id)) return false;
-  const rows = await sql`
-    select 1 from approval_requests
-    where id = ${id} and status = 'approved' and user_id = ${p.userId} and operation_id = ${call.operationId}
-      and cluster_id = ${call.clusterId} and args_hash = ${argsHash(call.args)} and expires_at > now()`;
-  return rows.length === 1;
+export async function approvalMatches(db: Db, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
+  return isUuid(id) && selectApprovedMatch(db, match(p, id, call));
 }
 
 /**
  * Marks a matching approved request used; false when it no longer matches (used meanwhile by a
  * concurrent call, expired). One UPDATE, so of two concurrent calls exactly one wins. Callers run
- * it in the transaction that records the call's intent, so a failed intent un-uses it.
+ * it in the transaction that records the call's intent, so a failed intent un-uses it. Part of
+ * the MCP call path, after the guard allowed the call: it can only use up the principal's own
+ * approved request.
  */
-export async function consumeApproval(sql: Db, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
-  if (!APPROVAL_ID.test(id)) return false;
-  const rows = await sql`
-    update approval_requests set status = 'used'
-    where id = ${id} and status = 'approved' and user_id = ${p.userId} and operation_id = ${call.operationId}
-      and cluster_id = ${call.clusterId} and args_hash = ${argsHash(call.args)} and expires_at > now()
-    returning id`;
-  return rows.length === 1;
+export async function consumeApproval(db: Db, p: Principal, id: string, call: ApprovalCall): Promise<boolean> {
+  return isUuid(id) && markApprovalUsed(db, match(p, id, call));
 }
 
-export async function decideApproval(sql: Sql, approver: Principal, id: string, approve: boolean, actor: AuditActor, note = ""): Promise<void> {
+export async function decideApproval(sql: Sql, caller: Caller, id: string, approve: boolean, note = ""): Promise<void> {
+  const approver = caller.principal;
   if (!approver.permissions.has("approvals:decide")) throw new Forbidden("deciding approvals needs the approvals:decide permission");
-  if (!APPROVAL_ID.test(id)) throw new Invalid(`"${id}" is not an approval id`);
+  requirePermission(approver, "approvals:decide");
+  if (!isUuid(id)) throw new Invalid(`"${id}" is not an approval id`);
   await sql.begin(async (tx) => {
-    const [req] = await tx<{ user_id: string; status: string; operation_id: string; expires_at: Date }[]>`
-      select user_id, status, operation_id, expires_at from approval_requests where id = ${id} for update`;
+    const req = await selectApprovalForUpdate(tx, id);
     if (!req) throw new NotFound(`approval request ${id} does not exist`);
     if (req.status !== "pending") throw new Conflict(`approval request ${id} is already ${req.status}`);
-    if (req.expires_at.getTime() < Date.now()) throw new Conflict(`approval request ${id} has expired; the requester must call again`);
+    if (req.expires_at.getTime() < caller.now.getTime()) throw new Conflict(`approval request ${id} has expired; the requester must call again`);
     if (req.user_id === approver.userId) throw new Forbidden("you cannot approve your own request; another approver must decide");
-    await tx`update approval_requests set status = ${approve ? "approved" : "denied"}, decided_by = ${approver.username},
-             decided_at = now(), decision_note = ${note} where id = ${id}`;
+    await setApprovalDecision(tx, id, approve, callerName(caller), note);
     await recordAudit(tx, {
-      action: approve ? "approval.approve" : "approval.deny", status: "ok", actor,
+      action: approve ? "approval.approve" : "approval.deny", status: "ok", caller,
       target: { operationId: req.operation_id, resourceType: "approval", resourceId: id }, details: { note },
     });
   });
 }
 
-export async function listApprovals(sql: Sql, status = "pending") {
-  return sql<{ id: string; username: string; operation_id: string; cluster_name: string; args: unknown; status: string; requested_at: Date; expires_at: Date }[]>`
-    select id, username, operation_id, cluster_name, args, status, requested_at, expires_at
-    from approval_requests where status = ${status} order by requested_at desc limit 200`;
+export async function listApprovals(db: Db, status = "pending") {
+  return selectApprovals(db, status);
 }

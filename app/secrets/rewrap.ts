@@ -9,7 +9,8 @@
  * with the old key sees every version as unavailable and says so.
  */
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor } from "../audit/audit-event.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import type { Caller } from "../identity/caller.ts";
 import type { Sql } from "./db-handle.ts";
 import { syncKeyring, type Keyring } from "./keyring.ts";
 import { lockKeyringExclusive, updateWrappedKey } from "./keyring.sql.ts";
@@ -23,7 +24,8 @@ export interface RewrapResult {
   toKeyId: string;
 }
 
-export async function rewrapKeys(sql: Sql, keyring: Keyring, next: MasterKey, deps: { actor: AuditActor }): Promise<RewrapResult> {
+export async function rewrapKeys(sql: Sql, caller: Caller, keyring: Keyring, next: MasterKey): Promise<RewrapResult> {
+  requirePermission(caller.principal, "settings:manage");
   if (next.id === keyring.kekId) throw new Invalid("the new key is the key already in use");
   const result = await sql.begin(async (tx) => {
     await lockKeyringExclusive(tx);
@@ -36,7 +38,7 @@ export async function rewrapKeys(sql: Sql, keyring: Keyring, next: MasterKey, de
     await recordAudit(tx, {
       action: "keys.rewrap",
       status: "ok",
-      actor: deps.actor,
+      caller,
       target: { resourceType: "keyring", resourceId: next.id },
       details: { versions, fromKeyId: result.fromKeyId, toKeyId: result.toKeyId },
     });

@@ -11,18 +11,14 @@
  */
 import type { Db, Sql } from "./db-handle.ts";
 import { recordAudit } from "../audit/audit-log.ts";
-import type { AuditActor } from "../audit/audit-event.ts";
 import { errorMessage } from "../errors.ts";
+import { requirePermission } from "../identity/authorize.ts";
+import { callerName, type Caller } from "../identity/caller.ts";
 import { syncKeyring, type Keyring } from "./keyring.ts";
 import { insertWrappedKey, lockKeyringExclusive, maxKeyVersion } from "./keyring.sql.ts";
 import { open, sealWithKey } from "./seal.ts";
 import { SEALED_COLUMNS, bindingFor, type SealedColumn } from "./sealed-columns.ts";
 import { SecretUnavailable } from "./secret-errors.ts";
-
-export interface RotateDeps {
-  actor: AuditActor;
-  requestId?: string | null;
-}
 
 export interface RotationResult {
   fromVersion: number;
@@ -31,7 +27,8 @@ export interface RotationResult {
   resealed: Record<string, number>;
 }
 
-export async function rotateKeys(sql: Sql, keyring: Keyring, deps: RotateDeps): Promise<RotationResult> {
+export async function rotateKeys(sql: Sql, caller: Caller, keyring: Keyring): Promise<RotationResult> {
+  requirePermission(caller.principal, "settings:manage");
   try {
     const { result, key } = await sql.begin(async (tx) => {
       await lockKeyringExclusive(tx);
@@ -42,19 +39,19 @@ export async function rotateKeys(sql: Sql, keyring: Keyring, deps: RotateDeps): 
       const fromVersion = keyring.activeVersion;
       const toVersion = (await maxKeyVersion(tx)) + 1;
       const fresh = keyring.createDataKey(toVersion);
-      await insertWrappedKey(tx, fresh.row, deps.actor.username ?? deps.actor.via ?? null);
+      await insertWrappedKey(tx, fresh.row, callerName(caller));
       const resealed: Record<string, number> = {};
       for (const column of SEALED_COLUMNS) {
         resealed[`${column.table}.${column.column}`] = await resealColumn(tx, keyring, column, fresh.key, toVersion);
       }
       const result: RotationResult = { fromVersion, toVersion, resealed };
-      await recordAudit(tx, rotationEvent(deps, "ok", result));
+      await recordAudit(tx, rotationEvent(caller, "ok", result));
       return { result, key: fresh.key };
     });
     keyring.adoptNew(result.toVersion, key);
     return result;
   } catch (err) {
-    await recordAudit(sql, { ...rotationEvent(deps, "failed"), error: errorMessage(err) });
+    await recordAudit(sql, { ...rotationEvent(caller, "failed"), error: errorMessage(err) });
     throw err;
   }
 }
@@ -94,12 +91,11 @@ function resealedCounts(result: RotationResult): { table: string; column: string
   });
 }
 
-function rotationEvent(deps: RotateDeps, status: "ok" | "failed", result?: RotationResult) {
+function rotationEvent(caller: Caller, status: "ok" | "failed", result?: RotationResult) {
   return {
     action: "keys.rotate",
     status,
-    actor: deps.actor,
-    requestId: deps.requestId ?? null,
+    caller,
     target: { resourceType: "keyring", resourceId: result ? String(result.toVersion) : null },
     // Counts per table only; keys avoid words ("secret", "token") the audit redactor hides.
     details: result ? { fromVersion: result.fromVersion, toVersion: result.toVersion, resealed: resealedCounts(result) } : {},

@@ -12,7 +12,7 @@ import { recordAudit } from "../audit/audit-log.ts";
 import type { AuditRecord } from "../audit/audit.sql.ts";
 import { checkCaPem } from "../clusters/cluster-input.ts";
 import { Conflict, Invalid, NotFound } from "../errors.ts";
-import { auditActor, type ActionContext } from "../identity/actor.ts";
+import type { Caller } from "../identity/caller.ts";
 import { requirePermission } from "../identity/authorize.ts";
 import { prepareToSeal, type Keyring } from "../secrets/keyring.ts";
 import { open, seal } from "../secrets/seal.ts";
@@ -29,7 +29,6 @@ const TOKEN_COLUMN = sealedColumn("siem_destinations", "token_sealed");
 
 export interface SiemDeps {
   keyring: Keyring;
-  ctx: ActionContext;
 }
 
 export interface DestinationStatus extends SiemDestination {
@@ -39,16 +38,16 @@ export interface DestinationStatus extends SiemDestination {
   backlog: number;
 }
 
-export async function listDestinations(db: Db, ctx: ActionContext): Promise<DestinationStatus[]> {
-  requirePermission(ctx.by, "settings:manage");
+export async function listDestinations(db: Db, caller: Caller): Promise<DestinationStatus[]> {
+  requirePermission(caller.principal, "settings:manage");
   const rows = await selectDestinations(db);
   return Promise.all(
     rows.map(async (d) => ({ ...d, unencrypted: isUnencrypted(d.transport), cursor: (await selectCursor(db, d.id)) ?? null, backlog: Number(await backlog(db, d.id)) })),
   );
 }
 
-export async function addDestination(sql: Sql, deps: SiemDeps, input: NewDestination & { from?: "now" | "start" }): Promise<SiemDestination> {
-  requirePermission(deps.ctx.by, "settings:manage");
+export async function addDestination(sql: Sql, caller: Caller, input: NewDestination & { from?: "now" | "start" }, deps: SiemDeps): Promise<SiemDestination> {
+  requirePermission(caller.principal, "settings:manage");
   const name = validateName(input.name);
   const target = parseTarget(input.url);
   const format = parseFormat(input.format, target.transport);
@@ -64,31 +63,31 @@ export async function addDestination(sql: Sql, deps: SiemDeps, input: NewDestina
   await sql.begin(async (tx) => {
     if (await selectDestination(tx, name)) throw new Conflict(`a SIEM destination named ${name} already exists`);
     const start = input.from === "start" ? "0" : await chainHeadSeq(tx);
-    await insertDestination(tx, { id, name, transport: target.transport, url, format, caPem, createdBy: deps.ctx.by.username }, start);
+    await insertDestination(tx, { id, name, transport: target.transport, url, format, caPem, createdBy: caller.principal.username }, start);
     if (token) {
       await prepareToSeal(tx, deps.keyring);
       await updateSealedToken(tx, id, seal(deps.keyring, token, bindingFor(TOKEN_COLUMN, id)));
     }
-    await recordAudit(tx, event(deps.ctx, "siem.destination.add", id, name, { url, format, from: input.from ?? "now", hecAuth: token !== null ? "sealed" : "none", unencrypted: isUnencrypted(target.transport) }));
+    await recordAudit(tx, event(caller, "siem.destination.add", id, name, { url, format, from: input.from ?? "now", hecAuth: token !== null ? "sealed" : "none", unencrypted: isUnencrypted(target.transport) }));
   });
   return (await selectDestination(sql, name))!;
 }
 
-export async function setDestinationEnabled(sql: Sql, ctx: ActionContext, name: string, enabled: boolean): Promise<void> {
-  requirePermission(ctx.by, "settings:manage");
+export async function setDestinationEnabled(sql: Sql, caller: Caller, name: string, enabled: boolean): Promise<void> {
+  requirePermission(caller.principal, "settings:manage");
   await sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
     await updateEnabled(tx, d.id, enabled);
-    await recordAudit(tx, event(ctx, enabled ? "siem.destination.enable" : "siem.destination.disable", d.id, d.name, {}));
+    await recordAudit(tx, event(caller, enabled ? "siem.destination.enable" : "siem.destination.disable", d.id, d.name, {}));
   });
 }
 
-export async function removeDestination(sql: Sql, ctx: ActionContext, name: string): Promise<void> {
-  requirePermission(ctx.by, "settings:manage");
+export async function removeDestination(sql: Sql, caller: Caller, name: string): Promise<void> {
+  requirePermission(caller.principal, "settings:manage");
   await sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
     await deleteDestination(tx, d.id);
-    await recordAudit(tx, event(ctx, "siem.destination.remove", d.id, d.name, { url: d.url }));
+    await recordAudit(tx, event(caller, "siem.destination.remove", d.id, d.name, { url: d.url }));
   });
 }
 
@@ -103,8 +102,8 @@ export interface TestOptions {
  * whether it was accepted; the test itself is audited, so it also reaches every destination
  * through the chain.
  */
-export async function testDestination(sql: Sql, deps: SiemDeps, name: string, opts: TestOptions): Promise<{ ok: boolean; error?: string }> {
-  requirePermission(deps.ctx.by, "settings:manage");
+export async function testDestination(sql: Sql, caller: Caller, name: string, opts: TestOptions, deps: SiemDeps): Promise<{ ok: boolean; error?: string }> {
+  requirePermission(caller.principal, "settings:manage");
   const d = await mustFind(sql, name);
   const sender = createSender({
     target: parseTarget(d.url), format: d.format, caPem: d.caPem, token: await openToken(sql, deps.keyring, d),
@@ -112,14 +111,14 @@ export async function testDestination(sql: Sql, deps: SiemDeps, name: string, op
   });
   let result: { ok: boolean; error?: string };
   try {
-    await sender.send([{ row: testRow(deps.ctx), replay: false }]);
+    await sender.send([{ row: testRow(caller), replay: false }]);
     result = { ok: true };
   } catch (err) {
     result = { ok: false, error: (err as Error).message };
   } finally {
     await sender.close();
   }
-  await recordAudit(sql, { ...event(deps.ctx, "siem.destination.test", d.id, d.name, {}), status: result.ok ? "ok" : "failed", error: result.error ?? null });
+  await recordAudit(sql, { ...event(caller, "siem.destination.test", d.id, d.name, {}), status: result.ok ? "ok" : "failed", error: result.error ?? null });
   return result;
 }
 
@@ -135,25 +134,24 @@ async function mustFind(db: Db, name: string): Promise<SiemDestination> {
   return d;
 }
 
-function event(ctx: ActionContext, action: string, id: string, name: string, details: Record<string, unknown>) {
+function event(caller: Caller, action: string, id: string, name: string, details: Record<string, unknown>) {
   return {
     action,
     status: "ok" as const,
-    actor: auditActor(ctx),
-    requestId: ctx.requestId ?? null,
+    caller,
     target: { resourceType: "siem_destination", resourceId: id },
     details: { name, ...details },
   };
 }
 
-function testRow(ctx: ActionContext): AuditRecord {
+function testRow(caller: Caller): AuditRecord {
   const now = new Date().toISOString().replace("Z", "000Z");
   return {
     id: "0", kind: "event", occurredAt: now, action: "siem.test", status: "ok",
-    userId: ctx.by.userId || null, username: ctx.by.username, via: ctx.by.via, tokenName: null, clientIp: ctx.clientIp ?? null,
-    userAgent: ctx.userAgent ?? null, operationId: null, operationName: "SIEM destination test", httpMethod: null,
+    userId: caller.principal.userId || null, username: caller.principal.username, via: caller.actor.via, tokenName: null, clientIp: caller.actor.ip,
+    userAgent: caller.actor.userAgent, operationId: null, operationName: "SIEM destination test", httpMethod: null,
     clusterId: null, clusterName: null, resourceType: null, resourceId: null, decision: null, reason: "test event, not part of the audit chain",
-    error: null, upstreamStatus: null, durationMs: null, requestId: ctx.requestId ?? null, callId: null, details: {},
+    error: null, upstreamStatus: null, durationMs: null, requestId: caller.requestId, callId: null, details: {},
     seq: "0", prevHash: null, hash: null,
   };
 }

@@ -16,7 +16,7 @@ import { migrate } from "../../app/migrate.ts";
 import { addCluster } from "../../app/clusters/clusters.ts";
 import { parseUrlPolicy } from "../../app/clusters/cluster-url-policy.ts";
 import { createApiToken } from "../../app/identity/api-tokens.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { createPasswordHasher } from "../../app/identity/passwords.ts";
 import { createUser } from "../../app/identity/users.ts";
 import { loadKeyring } from "../../app/secrets/keyring.ts";
@@ -97,22 +97,21 @@ export async function startBenchWorld(opts: WorldOptions = {}): Promise<BenchWor
       fetch(url, { ...init, tls: { ca: url.startsWith(sim.url) ? sim.caPem : gateway.ca } } as RequestInit);
 
     const { keyring } = await loadKeyring({ sql: db, dataDir: join(dir, "gateway"), encryptionKey });
-    const actor = { via: "cli", username: "bench" };
-    const cluster = await addCluster(db, { keyring, urlPolicy: parseUrlPolicy(["*"], true), actor }, {
+    const cluster = await addCluster(db, cliCaller("cli"), {
       name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
       tls: { verify: true, caPem: sim.caPem }, maxConcurrency: opts.clusterConcurrency,
-    });
-    const cli = { by: systemPrincipal("cli") };
+    }, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
+    const cli = cliCaller("cli");
     const passwords = createPasswordHasher();
-    await createUser(db, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, cli, { passwords });
-    await createUser(db, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, cli, { passwords });
+    await createUser(db, cli, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, { passwords });
+    await createUser(db, cli, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, { passwords });
     const tokens = {} as BenchWorld["tokens"];
     for (const username of ["admin", "olga", "vera"] as const) {
-      tokens[username] = (await createApiToken(db, { username, name: `${username}-laptop` }, cli)).token;
+      tokens[username] = (await createApiToken(db, cli, { username, name: `${username}-laptop` })).token;
     }
     const loadTokens: string[] = [];
-    for (let i = 0; i < (opts.loadTokens ?? 0); i++) loadTokens.push((await createApiToken(db, { username: "vera", name: `load-${i}` }, cli)).token);
-    const catalogImport = opts.importCisco ? await importDocuments(db, await readDirectoryInputs(ND_OPENAPI_DIR)) : null;
+    for (let i = 0; i < (opts.loadTokens ?? 0); i++) loadTokens.push((await createApiToken(db, cli, { username: "vera", name: `load-${i}` })).token);
+    const catalogImport = opts.importCisco ? await importDocuments(db, "bootstrap", await readDirectoryInputs(ND_OPENAPI_DIR)) : null;
     return {
       dir, sql: db, pg, postmasterPidFile: join(pg.host, "data", "postmaster.pid"), databaseUrl, sim, gateway, clusterId: cluster.id, tokens, loadTokens, catalogImport, fetch: fetchTls,
       stop,

@@ -315,7 +315,7 @@ describe("appliance event (the console's audit records)", () => {
       const ok = await call("appliance", "event", "appliance.console.shell", "tty=/dev/tty1");
       expect(ok.code).toBe(0);
       const rows = await db.sql<{ via: string; details: unknown }[]>`select via, details from audit_events where action = 'appliance.console.shell'`;
-      expect([...rows]).toEqual([{ via: "console", details: { tty: "/dev/tty1" } }]);
+      expect([...rows]).toEqual([{ via: "cli", details: { tty: "/dev/tty1" } }]);
       rmSync(env.DATA_DIR, { recursive: true, force: true });
     } finally {
       await db.close();

@@ -6,7 +6,7 @@ import { verifyAuditChain } from "../../app/audit/audit-verify.ts";
 import { recordColumns, type AuditRecord } from "../../app/audit/audit.sql.ts";
 import { freshDatabase } from "../support/db.ts";
 import { event, fakeCli, writeConcurrently } from "./helpers.ts";
-import { verifyCommand } from "../../app/audit/audit.cli.ts";
+import { verifyCommand } from "../../app/cli/audit.ts";
 
 const db = await freshDatabase();
 afterAll(() => db.close());

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csvCell } from "../../app/audit/audit-export.ts";
 import { recordAudit } from "../../app/audit/audit-log.ts";
-import { exportCommand, parseWhen } from "../../app/audit/audit.cli.ts";
+import { exportCommand, parseWhen } from "../../app/cli/audit.ts";
 import { sealPending } from "../../app/audit/audit-seal.ts";
 import { freshDatabase } from "../support/db.ts";
 import { asTamperer, event, fakeCli } from "./helpers.ts";

@@ -1,7 +1,8 @@
 // Shared by the audit tests: a CliContext on the test database, superuser tampering (triggers
 // bypassed as an attacker with superuser rights would), and bulk event writers.
 import type { Sql, TransactionSql } from "postgres";
-import type { CliContext } from "../../app/cli-context.ts";
+import type { CliContext } from "../../app/cli/cli-context.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import type { AuditEventInput } from "../../app/audit/audit-event.ts";
 import { recordAudit } from "../../app/audit/audit-log.ts";
 
@@ -22,6 +23,7 @@ export function fakeCli(sql: Sql, env: Record<string, string | undefined> = { US
       throw new Error("the audit commands need no configuration");
     },
     db: async () => ({ sql, engine: "postgresql", ping: async () => true, close: async () => {} }),
+    caller: () => cliCaller(env.USER ?? "tester"),
   };
   return { ctx, out, err };
 }

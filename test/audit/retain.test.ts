@@ -1,9 +1,10 @@
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { recordAudit } from "../../app/audit/audit-log.ts";
 import { retainAudit } from "../../app/audit/audit-retain.ts";
 import { sealPending } from "../../app/audit/audit-seal.ts";
 import { verifyAuditChain } from "../../app/audit/audit-verify.ts";
-import { retainCommand, verifyCommand } from "../../app/audit/audit.cli.ts";
+import { retainCommand, verifyCommand } from "../../app/cli/audit.ts";
 import { freshDatabase } from "../support/db.ts";
 import { asTamperer, event, fakeCli } from "./helpers.ts";
 
@@ -22,7 +23,7 @@ test("retention removes the old prefix, leaves a checkpoint, and the chain still
   await oldEvents(30, 400);
   await oldEvents(20, 200);
   await oldEvents(10, 10);
-  const outcome = await retainAudit(db.sql, { olderThanDays: 365, via: "cli", username: "admin" });
+  const outcome = await retainAudit(db.sql, cliCaller("admin"), { olderThanDays: 365 });
   expect(outcome).toMatchObject({ removed: 30, firstSeq: "1", lastSeq: "30" });
   const [checkpoint] = await db.sql<{ kind: string; action: string; username: string; details: Record<string, unknown> }[]>`
     select kind, action, username, details from audit_events where id = ${outcome.checkpointId}`;
@@ -46,7 +47,7 @@ test("retention again, through the CLI, removes the next stretch and verify stil
 
 test("nothing old enough: nothing removed, no checkpoint", async () => {
   const before = await db.sql`select count(*)::int as n from audit_events`;
-  expect((await retainAudit(db.sql, { olderThanDays: 100 })).removed).toBe(0);
+  expect((await retainAudit(db.sql, cliCaller("admin"), { olderThanDays: 100 })).removed).toBe(0);
   expect(await db.sql`select count(*)::int as n from audit_events`).toEqual(before);
 });
 
@@ -60,5 +61,5 @@ test("the retention CLI checks its argument", async () => {
   const cli = fakeCli(db.sql);
   expect(await retainCommand(cli.ctx, ["--days", "0"])).toBe(2);
   expect(await retainCommand(cli.ctx, [])).toBe(2);
-  await expect(retainAudit(db.sql, { olderThanDays: 0 })).rejects.toThrow(/whole number of days/);
+  await expect(retainAudit(db.sql, cliCaller("admin"), { olderThanDays: 0 })).rejects.toThrow(/whole number of days/);
 });

@@ -4,7 +4,7 @@ import { chainHash } from "../../app/audit/audit-canonical.ts";
 import { recordAudit } from "../../app/audit/audit-log.ts";
 import { sealPending } from "../../app/audit/audit-seal.ts";
 import { verifyAuditChain } from "../../app/audit/audit-verify.ts";
-import { verifyCommand } from "../../app/audit/audit.cli.ts";
+import { verifyCommand } from "../../app/cli/audit.ts";
 import { recordColumns, type AuditRecord } from "../../app/audit/audit.sql.ts";
 import { freshDatabase, type TestDatabase } from "../support/db.ts";
 import { asTamperer, event, fakeCli } from "./helpers.ts";

@@ -2,6 +2,7 @@
  * `catalog fetch`: OpenAPI documents served by a cluster (the simulator, given Cisco's
  * documents) are fetched through the ND client — TLS verified, logged in — and imported.
  */
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,9 +24,9 @@ afterAll(async () => {
 });
 
 const { keyring } = await loadKeyring({ sql: db.sql, dataDir });
-await addCluster(db.sql, { keyring, urlPolicy: parseUrlPolicy(["*"], true), actor: { via: "cli", username: "test" } }, {
+await addCluster(db.sql, cliCaller("cli"), {
   name: "lab", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-});
+}, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
 const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, CLUSTER_ALLOW_LOOPBACK: "true", LOG_LEVEL: "silent" };
 
 async function cli(...args: string[]) {

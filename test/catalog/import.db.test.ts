@@ -1,10 +1,11 @@
+import { cliCaller } from "../support/callers.ts";
 // Import, versioning, queries and CLI against a real PostgreSQL (run with `bun run test`).
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { TransactionSql } from "postgres";
 import { activateVersion, activeCatalogStamp, listVersions, loadActiveOperation, loadActiveSearchable } from "../../app/catalog/catalog.sql.ts";
 import { createCatalogIndexCache } from "../../app/catalog/catalog-index.ts";
-import { importCommand, searchCommand, showCommand, versionsCommand } from "../../app/catalog/catalog.cli.ts";
+import { importCommand, searchCommand, showCommand, versionsCommand } from "../../app/cli/catalog.ts";
 import { importDocuments, importFromCluster, type CatalogAuditEvent } from "../../app/catalog/import.ts";
 import { readDirectoryInputs, readFileInput, uploadInput } from "../../app/catalog/import-inputs.ts";
 import { readCoreDocument } from "../../app/catalog/core-document.ts";
@@ -38,7 +39,7 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
 
   test("the five documents import (844 operations); the truncated one is rejected with its position", async () => {
     const inputs = [...(await readDirectoryInputs(ND_OPENAPI_DIR)), await readFileInput(`${ND_OPENAPI_DIR}/${BAD_FILE}`, BAD_FILE)];
-    const report = await importDocuments(db.sql, inputs, { audit, actor: "tester" });
+    const report = await importDocuments(db.sql, cliCaller("tester"), inputs, { audit });
     expect([report.imported, report.unchanged, report.failed]).toEqual([5, 0, 1]);
     const failed = report.outcomes.find((o) => o.status === "failed")!;
     expect(failed.error).toStartWith("bad/orchestrator-truncated.json: invalid JSON at line 51343, column 6 (offset 1931054)");
@@ -68,7 +69,7 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
 
   test("re-importing identical bytes is a no-op reported as unchanged", async () => {
     const stamp = await activeCatalogStamp(db.sql);
-    const report = await importDocuments(db.sql, await readDirectoryInputs(ND_OPENAPI_DIR));
+    const report = await importDocuments(db.sql, "bootstrap", await readDirectoryInputs(ND_OPENAPI_DIR));
     expect([report.imported, report.unchanged, report.failed]).toEqual([0, 5, 0]);
     expect(report.outcomes.every((o) => o.version === 1)).toBe(true);
     expect(await count("catalog_versions")).toBe(5);
@@ -80,7 +81,7 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
     const changed = original.replace('"version": "1.0.53"', '"version": "1.0.54"');
     expect(changed).not.toBe(original);
     const stampBefore = await activeCatalogStamp(db.sql);
-    const report = await importDocuments(db.sql, [uploadInput("C:\\fakepath\\onemanage-1.0.54.json", new TextEncoder().encode(changed))]);
+    const report = await importDocuments(db.sql, "bootstrap", [uploadInput("C:\\fakepath\\onemanage-1.0.54.json", new TextEncoder().encode(changed))]);
     expect(report.outcomes[0]).toMatchObject({ status: "imported", source: "onemanage", version: 2, fileName: "onemanage-1.0.54.json" });
     const versions = await listVersions(db.sql, "onemanage");
     expect(versions.map((v) => [v.version, v.active, v.apiVersion, v.origin])).toEqual([
@@ -102,19 +103,19 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
     const failing = async () => {
       throw new Error("audit store down");
     };
-    await expect(importDocuments(db.sql, [uploadInput("onemanage.json", new TextEncoder().encode(changed))], { audit: failing })).rejects.toThrow("audit store down");
+    await expect(importDocuments(db.sql, cliCaller("tester"), [uploadInput("onemanage.json", new TextEncoder().encode(changed))], { audit: failing })).rejects.toThrow("audit store down");
     expect(await count("catalog_versions")).toBe(before);
   });
 
   test("two files for the same API in one import: the second is refused", async () => {
     const bytes = readNdFile("infra.json");
-    const report = await importDocuments(db.sql, [uploadInput("a.json", bytes), uploadInput("b.json", bytes)]);
+    const report = await importDocuments(db.sql, "bootstrap", [uploadInput("a.json", bytes), uploadInput("b.json", bytes)]);
     expect(report.outcomes.map((o) => o.status)).toEqual(["unchanged", "failed"]);
     expect(report.outcomes[1]!.error).toBe('b.json: describes API "infra" like a.json in the same import; import one of them');
   });
 
   test("documents fetched from a cluster; a failed fetch is reported, not thrown", async () => {
-    const report = await importFromCluster(db.sql, "sim", [
+    const report = await importFromCluster(db.sql, cliCaller("tester"), "sim", [
       async () => ({ name: "manage.json", bytes: readNdFile("manage.json") }),
       async () => {
         throw new Error("HTTP 503");
@@ -138,7 +139,7 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
   test("the core document imports as one source; a document dedicated to an API wins shared ids", async () => {
     const core = await readCoreDocument();
     if (!core) return; // written by the simulator; optional
-    const report = await importDocuments(db.sql, [core]);
+    const report = await importDocuments(db.sql, "bootstrap", [core]);
     expect(report.outcomes[0]).toMatchObject({ status: "imported", source: "core" });
     expect((await loadActiveOperation(db.sql, "manage.listFabrics"))?.source).toBe("manage");
     expect((await loadActiveOperation(db.sql, "ndfc.listVrfs"))?.source).toBe("core");
@@ -150,7 +151,7 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
   describe("CLI handlers", () => {
     const run = async (handler: typeof importCommand, args: string[]) => {
       const lines: string[] = [];
-      const code = await handler(db.sql, args, (line) => lines.push(line));
+      const code = await handler(db.sql, args, (line) => lines.push(line), cliCaller("tester"));
       return { code, lines };
     };
 

@@ -11,7 +11,7 @@ afterAll(() => db.close());
 
 test("cached operations are served until the active catalog changes, then reloaded", async () => {
   const core = (await readCoreDocument()) as DocumentInput;
-  await importDocuments(db.sql, [core]);
+  await importDocuments(db.sql, "bootstrap", [core]);
   const cache = createOperationCache(2);
   const first = await cache.get(db.sql, "manage.listFabrics");
   expect(first?.path).toBe("/api/v1/manage/fabrics");
@@ -20,7 +20,7 @@ test("cached operations are served until the active catalog changes, then reload
 
   // A new import (any node) changes the stamp: the next call sees the new catalog.
   const changed = { ...core, bytes: new TextEncoder().encode(new TextDecoder().decode(core.bytes).replace("List fabrics", "List all fabrics")) };
-  await importDocuments(db.sql, [changed]);
+  await importDocuments(db.sql, "bootstrap", [changed]);
   const reloaded = await cache.get(db.sql, "manage.listFabrics");
   expect(reloaded).not.toBe(first);
   expect(reloaded?.summary).not.toBe(first?.summary);

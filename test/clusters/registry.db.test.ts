@@ -1,5 +1,6 @@
 // The cluster registry on real PostgreSQL with the simulator: sealing, URL changes, the SSRF
 // guard, the client pool's cache, connection tests, audit rows.
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -27,18 +28,18 @@ afterAll(async () => {
 const { keyring } = await loadKeyring({ sql: db.sql, dataDir: mkdtempSync(join(tmpdir(), "nmg-reg-")), encryptionKey: randomBytes(32).toString("base64") });
 const urlPolicy = parseUrlPolicy(["*"], true);
 const pool = createNdClientPool({ sql: db.sql, keyring, urlPolicy, clientDefaults: { retry: { baseDelayMs: 10, maxDelayMs: 50 }, loginFailureHoldMs: 0 } });
-const deps: ClusterDeps = { keyring, urlPolicy, actor: { via: "cli", username: "tester" }, onChange: (id) => pool.invalidate(id) };
-const runTest = (name: string) => runConnectionTest(db.sql, { pool, actor: deps.actor }, name);
+const deps: ClusterDeps = { keyring, urlPolicy, onChange: (id) => pool.invalidate(id) };
+const runTest = (name: string) => runConnectionTest(db.sql, cliCaller("cli"), name, { pool });
 
 let counter = 0;
 function add(overrides: Partial<Parameters<typeof addCluster>[2]> = {}) {
-  return addCluster(db.sql, deps, {
+  return addCluster(db.sql, cliCaller("cli"), {
     name: `c${++counter}`,
     url: sim.url,
     credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD },
     tls: { caPem: sim.caPem },
     ...overrides,
-  });
+  }, deps);
 }
 
 const auditFor = (clusterId: string) =>
@@ -92,10 +93,10 @@ describe("adding", () => {
 
   test("the SSRF guard: loopback only when allowed; allow-list enforced", async () => {
     const strict = { ...deps, urlPolicy: parseUrlPolicy(["*"], false) };
-    await expect(addCluster(db.sql, strict, { name: "ssrf1", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } })).rejects.toThrow("CLUSTER_ALLOW_LOOPBACK");
-    await expect(addCluster(db.sql, strict, { name: "ssrf2", url: "https://169.254.169.254", credentials: { mode: "password", username: "a", password: "b" } })).rejects.toThrow("link-local");
+    await expect(addCluster(db.sql, cliCaller("cli"), { name: "ssrf1", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } }, strict)).rejects.toThrow("CLUSTER_ALLOW_LOOPBACK");
+    await expect(addCluster(db.sql, cliCaller("cli"), { name: "ssrf2", url: "https://169.254.169.254", credentials: { mode: "password", username: "a", password: "b" } }, strict)).rejects.toThrow("link-local");
     const listed = { ...deps, urlPolicy: parseUrlPolicy(["10.0.0.0/8"], true) };
-    await expect(addCluster(db.sql, listed, { name: "ssrf3", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } })).rejects.toThrow("CLUSTER_ALLOWLIST");
+    await expect(addCluster(db.sql, cliCaller("cli"), { name: "ssrf3", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } }, listed)).rejects.toThrow("CLUSTER_ALLOWLIST");
     expect(sim.requestLog.size).toBe(0);
   });
 });
@@ -107,7 +108,7 @@ describe("changing", () => {
     await client.request(FABRICS);
     expect(sim.requestLog.find("/login").length).toBe(1);
 
-    const { cluster, credentialsCleared } = await updateCluster(db.sql, deps, c.name, { url: otherCaSim.url });
+    const { cluster, credentialsCleared } = await updateCluster(db.sql, cliCaller("cli"), c.name, { url: otherCaSim.url }, deps);
     expect(credentialsCleared).toBe(true);
     expect(cluster).toMatchObject({ baseUrl: otherCaSim.url, hasCredentials: false, username: null, credentialVersion: c.credentialVersion + 1 });
     const [row] = await db.sql`select secret_sealed from clusters where id = ${c.id}`;
@@ -125,10 +126,10 @@ describe("changing", () => {
 
   test("a URL change with new credentials in the same change keeps them", async () => {
     const c = await add();
-    const { cluster, credentialsCleared } = await updateCluster(db.sql, deps, c.id, {
+    const { cluster, credentialsCleared } = await updateCluster(db.sql, cliCaller("cli"), c.id, {
       url: sim.url.replace("127.0.0.1", "localhost"),
       credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD, domain: "local" },
-    });
+    }, deps);
     expect(credentialsCleared).toBe(false);
     expect(cluster).toMatchObject({ hasCredentials: true, loginDomain: "local" });
     expect((await (await pool.clientFor(c.id)).request(FABRICS)).status).toBe(200);
@@ -136,11 +137,11 @@ describe("changing", () => {
 
   test("turning TLS verification off or replacing the CA also clears them", async () => {
     const a = await add();
-    expect((await updateCluster(db.sql, deps, a.id, { tls: { verify: false } })).credentialsCleared).toBe(true);
+    expect((await updateCluster(db.sql, cliCaller("cli"), a.id, { tls: { verify: false } }, deps)).credentialsCleared).toBe(true);
     const b = await add();
-    expect((await updateCluster(db.sql, deps, b.id, { tls: { caPem: otherCaSim.caPem } })).credentialsCleared).toBe(true);
+    expect((await updateCluster(db.sql, cliCaller("cli"), b.id, { tls: { caPem: otherCaSim.caPem } }, deps)).credentialsCleared).toBe(true);
     const c = await add({ tls: { verify: false } });
-    expect((await updateCluster(db.sql, deps, c.id, { tls: { verify: true, caPem: sim.caPem } })).credentialsCleared).toBe(true);
+    expect((await updateCluster(db.sql, cliCaller("cli"), c.id, { tls: { verify: true, caPem: sim.caPem } }, deps)).credentialsCleared).toBe(true);
   });
 
   test("other edits keep credentials but replace the cached client (and its session)", async () => {
@@ -148,7 +149,7 @@ describe("changing", () => {
     const first = await pool.clientFor(c.id);
     expect(await pool.clientFor(c.name)).toBe(first);
     await first.request(FABRICS);
-    const { cluster, credentialsCleared } = await updateCluster(db.sql, deps, c.id, { timeoutMs: 30_000, maxConcurrency: 2, loginDomain: "local" });
+    const { cluster, credentialsCleared } = await updateCluster(db.sql, cliCaller("cli"), c.id, { timeoutMs: 30_000, maxConcurrency: 2, loginDomain: "local" }, deps);
     expect(credentialsCleared).toBe(false);
     expect(cluster).toMatchObject({ timeoutMs: 30_000, maxConcurrency: 2, loginDomain: "local", hasCredentials: true, credentialVersion: c.credentialVersion, revision: c.revision + 1 });
     const second = await pool.clientFor(c.id);
@@ -169,7 +170,7 @@ describe("changing", () => {
   test("renaming to an existing name is a conflict", async () => {
     const a = await add();
     const b = await add();
-    await expect(updateCluster(db.sql, deps, b.id, { name: a.name.toUpperCase() })).rejects.toBeInstanceOf(Conflict);
+    await expect(updateCluster(db.sql, cliCaller("cli"), b.id, { name: a.name.toUpperCase() }, deps)).rejects.toBeInstanceOf(Conflict);
   });
 });
 
@@ -177,7 +178,7 @@ describe("removing", () => {
   test("the row goes, the cached client goes, the audit stays", async () => {
     const c = await add();
     await pool.clientFor(c.id);
-    await removeCluster(db.sql, deps, c.name);
+    await removeCluster(db.sql, cliCaller("cli"), c.name, deps);
     await expect(getCluster(db.sql, c.id)).rejects.toBeInstanceOf(NotFound);
     await expect(pool.clientFor(c.id)).rejects.toBeInstanceOf(NotFound);
     expect((await auditFor(c.id)).map((e) => e.action)).toEqual(["cluster.create", "cluster.delete"]);
@@ -247,7 +248,7 @@ describe("connection test", () => {
 
   test("cleared credentials: the test says so instead of contacting ND with nothing", async () => {
     const c = await add();
-    await updateCluster(db.sql, deps, c.id, { url: sim.url.replace("127.0.0.1", "localhost") });
+    await updateCluster(db.sql, cliCaller("cli"), c.id, { url: sim.url.replace("127.0.0.1", "localhost") }, deps);
     const r = await runTest(c.id);
     expect(r.ok).toBe(false);
     expect(r.error).toContain("no credentials are stored");

@@ -1,3 +1,4 @@
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from "../../app/errors.ts";
 import { authenticateApiToken, checkApiToken, createApiToken, listApiTokens, resolveApiToken, revokeApiToken, tokenStatus } from "../../app/identity/api-tokens.ts";
@@ -17,7 +18,7 @@ const DAY = 86_400_000;
 
 test("create: shown once with the nmg_ prefix, stored as a digest, 90 days by default, audited", async () => {
   const u = await addUser(sql, { roles: ["operator"] });
-  const t = await createApiToken(sql, { username: u.username, name: "claude desktop" }, cli(t0));
+  const t = await createApiToken(sql, cli(t0), { username: u.username, name: "claude desktop" });
   expect(t.token).toMatch(new RegExp(`^nmg_${t.id}_[A-Za-z0-9_-]{43}$`));
   expect(t.expiresAt).toEqual(at(t0, 90 * DAY));
   const [row] = await sql`select secret_hash, created_by from api_tokens where id = ${t.id}`;
@@ -34,19 +35,19 @@ test("create: shown once with the nmg_ prefix, stored as a digest, 90 days by de
 
 test("a given lifetime or expiry; the token stops at its expiry", async () => {
   const u = await addUser(sql);
-  const t = await createApiToken(sql, { username: u.username, name: "short", ttlMs: 30 * DAY }, cli(t0));
+  const t = await createApiToken(sql, cli(t0), { username: u.username, name: "short", ttlMs: 30 * DAY });
   expect(t.expiresAt).toEqual(at(t0, 30 * DAY));
   expect(await resolveApiToken(sql, t.token, { now: at(t0, 30 * DAY - 1) })).not.toBeNull();
   expect(await checkApiToken(sql, t.token, { now: at(t0, 30 * DAY) })).toMatchObject({ failure: "expired", owner: { username: expect.any(String) } });
   await expect(authenticateApiToken(sql, t.token, { now: at(t0, 31 * DAY) })).rejects.toThrow("the bearer token has expired; create a new one");
-  const never = await createApiToken(sql, { username: u.username, name: "forever", expiresAt: null }, cli(t0));
+  const never = await createApiToken(sql, cli(t0), { username: u.username, name: "forever", expiresAt: null });
   expect(await resolveApiToken(sql, never.token, { now: at(t0, 3650 * DAY) })).not.toBeNull();
-  await expect(createApiToken(sql, { username: u.username, name: "past", expiresAt: at(t0, -1) }, cli(t0))).rejects.toThrow(Invalid);
+  await expect(createApiToken(sql, cli(t0), { username: u.username, name: "past", expiresAt: at(t0, -1) })).rejects.toThrow(Invalid);
 });
 
 test("malformed, unknown and wrong-secret tokens resolve to nothing, with a clear error", async () => {
   const u = await addUser(sql);
-  const t = await createApiToken(sql, { username: u.username, name: "x" }, cli(t0));
+  const t = await createApiToken(sql, cli(t0), { username: u.username, name: "x" });
   const wrongSecret = `${t.token.slice(0, -1)}${t.token.endsWith("A") ? "B" : "A"}`;
   const unknownId = t.token.replace(t.id, "0".repeat(24));
   expect(await checkApiToken(sql, "nmg_nonsense", { now: t0 })).toEqual({ failure: "malformed" });
@@ -62,7 +63,7 @@ test("malformed, unknown and wrong-secret tokens resolve to nothing, with a clea
 
 test("narrowing: read-only and cluster-limited tokens never exceed the token or the user", async () => {
   const u = await addUser(sql, { roles: ["operator"], clusters: ["c1", "c2"] });
-  const ro = await createApiToken(sql, { username: u.username, name: "ro", readOnly: true, clusters: ["c2"] }, cli(t0));
+  const ro = await createApiToken(sql, cli(t0), { username: u.username, name: "ro", readOnly: true, clusters: ["c2"] });
   const p = (await resolveApiToken(sql, ro.token, { now: t0 }))!;
   expect(p.token).toEqual({ id: ro.id, name: "ro", readOnly: true, clusters: ["c2"] });
   expect([...p.permissions].sort()).toEqual(["audit:read", "clusters:use", "mcp:read"]);
@@ -70,9 +71,9 @@ test("narrowing: read-only and cluster-limited tokens never exceed the token or 
   expect(authorize(p, "mcp:read", { clusterId: "c2" }).allowed).toBe(true);
   expect(authorize(p, "mcp:write", { clusterId: "c2" }).allowed).toBe(false);
   expect(authorize(p, "mcp:read", { clusterId: "c1" }).allowed).toBe(false);
-  await expect(createApiToken(sql, { username: u.username, name: "wide", clusters: ["c1", "c9"] }, cli(t0))).rejects.toThrow(/no access to cluster\(s\) c9/);
+  await expect(createApiToken(sql, cli(t0), { username: u.username, name: "wide", clusters: ["c1", "c9"] })).rejects.toThrow(/no access to cluster\(s\) c9/);
   // Access taken from the user later applies to the token at once.
-  await setUserClusters(sql, u.username, ["c1"], cli());
+  await setUserClusters(sql, cli(), u.username, ["c1"]);
   const later = (await resolveApiToken(sql, ro.token, { now: t0 }))!;
   expect(later.clusterAccess).toEqual([]);
   expect(authorize(later, "mcp:read", { clusterId: "c2" }).allowed).toBe(false);
@@ -80,15 +81,15 @@ test("narrowing: read-only and cluster-limited tokens never exceed the token or 
 
 test("the token's user's roles apply live", async () => {
   const u = await addUser(sql);
-  const t = await createApiToken(sql, { username: u.username, name: "live" }, cli(t0));
+  const t = await createApiToken(sql, cli(t0), { username: u.username, name: "live" });
   expect((await resolveApiToken(sql, t.token, { now: t0 }))!.permissions.has("mcp:write")).toBe(false);
-  await grantRole(sql, u.username, "operator", cli());
+  await grantRole(sql, cli(), u.username, "operator");
   expect((await resolveApiToken(sql, t.token, { now: t0 }))!.permissions.has("mcp:write")).toBe(true);
 });
 
 test("last use (time and address) is written at most once a minute", async () => {
   const u = await addUser(sql);
-  const t = await createApiToken(sql, { username: u.username, name: "used" }, cli(t0));
+  const t = await createApiToken(sql, cli(t0), { username: u.username, name: "used" });
   const lastUse = async () => (await sql`select last_used_at, last_used_ip from api_tokens where id = ${t.id}`)[0]!;
   expect(await lastUse()).toEqual({ last_used_at: null, last_used_ip: null });
   await resolveApiToken(sql, t.token, { now: t0, clientIp: "192.0.2.7" });
@@ -103,35 +104,35 @@ test("revocation by the owner and by an administrator; not by anybody else; audi
   const owner = await addUser(sql);
   const other = await addUser(sql);
   const admin = await addUser(sql, { roles: ["admin"] });
-  const byOwner = { by: (await loadPrincipal(sql, owner.id, "session"))!, now: t0 };
-  const byOther = { by: (await loadPrincipal(sql, other.id, "session"))!, now: t0 };
-  const byAdmin = { by: (await loadPrincipal(sql, admin.id, "session"))!, now: t0 };
-  const a = await createApiToken(sql, { username: owner.username, name: "a" }, byOwner);
-  const b = await createApiToken(sql, { username: owner.username, name: "b" }, byOwner);
-  await expect(createApiToken(sql, { username: owner.username, name: "x" }, byOther)).rejects.toThrow(Forbidden);
-  await expect(createApiToken(sql, { username: owner.username, name: "A" }, byOwner)).rejects.toThrow(Conflict);
-  await expect(revokeApiToken(sql, a.id, byOther)).rejects.toThrow(Forbidden);
+  const byOwner = callerFor((await loadPrincipal(sql, owner.id, "session"))!, t0);
+  const byOther = callerFor((await loadPrincipal(sql, other.id, "session"))!, t0);
+  const byAdmin = callerFor((await loadPrincipal(sql, admin.id, "session"))!, t0);
+  const a = await createApiToken(sql, byOwner, { username: owner.username, name: "a" });
+  const b = await createApiToken(sql, byOwner, { username: owner.username, name: "b" });
+  await expect(createApiToken(sql, byOther, { username: owner.username, name: "x" })).rejects.toThrow(Forbidden);
+  await expect(createApiToken(sql, byOwner, { username: owner.username, name: "A" })).rejects.toThrow(Conflict);
+  await expect(revokeApiToken(sql, byOther, a.id)).rejects.toThrow(Forbidden);
   await expect(listApiTokens(sql, byOther, owner.username)).rejects.toThrow(Forbidden);
-  await revokeApiToken(sql, a.id, byOwner);
-  await revokeApiToken(sql, b.id, byAdmin);
-  await expect(revokeApiToken(sql, b.id, byAdmin)).rejects.toThrow(Conflict);
-  await expect(revokeApiToken(sql, "not-an-id", byAdmin)).rejects.toThrow(NotFound);
+  await revokeApiToken(sql, byOwner, a.id);
+  await revokeApiToken(sql, byAdmin, b.id);
+  await expect(revokeApiToken(sql, byAdmin, b.id)).rejects.toThrow(Conflict);
+  await expect(revokeApiToken(sql, byAdmin, "not-an-id")).rejects.toThrow(NotFound);
   expect(await checkApiToken(sql, a.token, { now: t0 })).toMatchObject({ failure: "revoked", owner: { username: expect.any(String) } });
   expect(await checkApiToken(sql, b.token, { now: t0 })).toMatchObject({ failure: "revoked", owner: { username: expect.any(String) } });
   const listed = await listApiTokens(sql, byOwner, owner.username);
   expect(listed.map((t) => [t.name, tokenStatus(t, t0)])).toEqual(expect.arrayContaining([["a", "revoked"], ["b", "revoked"]]));
   expect(Object.keys(listed[0]!)).not.toContain("secretHash");
   // The name is free again once the old token is revoked.
-  await createApiToken(sql, { username: owner.username, name: "a" }, byOwner);
+  await createApiToken(sql, byOwner, { username: owner.username, name: "a" });
   expect((await auditRows(sql, "token.revoke")).filter((r) => r.resource_id === a.id || r.resource_id === b.id)).toHaveLength(2);
 });
 
 test("a disabled user's tokens stop working, and no new token can be made for them", async () => {
   const u = await addUser(sql);
-  const t = await createApiToken(sql, { username: u.username, name: "t" }, cli(t0));
-  await setUserActive(sql, u.username, false, cli());
+  const t = await createApiToken(sql, cli(t0), { username: u.username, name: "t" });
+  await setUserActive(sql, cli(), u.username, false);
   expect(await checkApiToken(sql, t.token, { now: t0 })).toMatchObject({ failure: "revoked", owner: { username: expect.any(String) } });
-  await expect(createApiToken(sql, { username: u.username, name: "t2" }, cli(t0))).rejects.toThrow(/disabled/);
+  await expect(createApiToken(sql, cli(t0), { username: u.username, name: "t2" })).rejects.toThrow(/disabled/);
 });
 
 test("legacy shared token: only if configured, constant-time, acts as the service user with its roles", async () => {
@@ -148,7 +149,7 @@ test("legacy shared token: only if configured, constant-time, acts as the servic
   expect(p!.permissions.size).toBe(0); // never "full access"
   expect(await resolveLegacyToken(sql, `${shared}x`, shared, "mcp-service")).toBeNull();
   expect(await resolveLegacyToken(sql, shared.slice(0, -1), shared, "mcp-service")).toBeNull();
-  await grantRole(sql, "mcp-service", "viewer", cli());
+  await grantRole(sql, cli(), "mcp-service", "viewer");
   expect((await resolveLegacyToken(sql, shared, shared, "mcp-service"))!.permissions.has("mcp:read")).toBe(true);
   // The service user cannot log in, and a person's account cannot be the service user.
   const [row] = await sql`select kind, password_hash from users where id = ${created.userId}`;
@@ -156,7 +157,7 @@ test("legacy shared token: only if configured, constant-time, acts as the servic
   const person = await addUser(sql);
   expect(await resolveLegacyToken(sql, shared, shared, person.username)).toBeNull();
   await expect(ensureServiceUser(sql, person.username)).rejects.toThrow(Invalid);
-  await setUserActive(sql, "mcp-service", false, cli());
+  await setUserActive(sql, cli(), "mcp-service", false);
   expect(await resolveLegacyToken(sql, shared, shared, "mcp-service")).toBeNull();
   expect(legacyTokenProblem("short")).toContain("at least 32");
   expect(legacyTokenProblem(shared)).toBeNull();

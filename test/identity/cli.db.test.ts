@@ -1,10 +1,11 @@
+import { cliCaller } from "../../app/identity/caller.ts";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../app/cli.ts";
 import { resolveApiToken } from "../../app/identity/api-tokens.ts";
-import { parseExpiry } from "../../app/identity/identity.cli.ts";
+import { parseExpiry } from "../../app/cli/identity.ts";
 import { login } from "../../app/identity/login.ts";
 import { createPasswordHasher } from "../../app/identity/passwords.ts";
 import { DEFAULT_SESSION_SETTINGS } from "../../app/identity/sessions.ts";
@@ -115,7 +116,7 @@ test("--expires parsing", () => {
 });
 
 test("--password-stdin reads the password from standard input (one trailing newline dropped)", async () => {
-  const { identityCommands } = await import("../../app/identity/identity.cli.ts");
+  const { identityCommands } = await import("../../app/cli/identity.ts");
   const { loadConfig } = await import("../../app/config.ts");
   const { fastHasher } = await import("./helpers.ts");
   const out: string[] = [];
@@ -125,6 +126,7 @@ test("--password-stdin reads the password from standard input (one trailing newl
     err: (l: string) => out.push(l),
     config: () => loadConfig(env),
     db: async () => ({ sql, engine: "postgresql" as const, ping: async () => true, close: async () => {} }),
+    caller: () => cliCaller("tester"),
   };
   const commands = identityCommands({ passwords: fastHasher, readStdin: async () => "a password from stdin\n" });
   expect(await commands["user add"]!(ctx, ["stdin-user", "--password-stdin"])).toBe(0);

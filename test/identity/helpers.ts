@@ -2,7 +2,7 @@
 // difference from production; a separate test covers the production ones), a counting wrapper,
 // the console principal and short-hands for creating users and reading audit rows.
 import type { Sql } from "postgres";
-import { systemPrincipal, type ActionContext } from "../../app/identity/actor.ts";
+import { cliCaller, type Caller } from "../../app/identity/caller.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../app/identity/passwords.ts";
 import { DEFAULT_SESSION_SETTINGS } from "../../app/identity/sessions.ts";
 import type { LoginDeps } from "../../app/identity/login.ts";
@@ -28,7 +28,7 @@ export function countingHasher(inner: PasswordHasher = fastHasher): PasswordHash
   return h;
 }
 
-export const cli = (now?: Date): ActionContext => ({ by: systemPrincipal("cli"), ...(now ? { now } : {}) });
+export const cli = (now?: Date): Caller => cliCaller("cli", now ? { now } : {});
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -40,7 +40,7 @@ export function uniqueName(prefix = "user"): string {
 export async function addUser(sql: Sql, input: Partial<NewUser> & { username?: string } = {}): Promise<{ id: string; username: string; password: string }> {
   const username = input.username ?? uniqueName();
   const password = input.password ?? PASSWORD;
-  const { user } = await createUser(sql, { roles: ["viewer"], clusters: "all", ...input, username, password }, cli(), { passwords: fastHasher });
+  const { user } = await createUser(sql, cli(), { roles: ["viewer"], clusters: "all", ...input, username, password }, { passwords: fastHasher });
   return { id: user.id, username: user.username, password };
 }
 

@@ -1,3 +1,4 @@
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { Conflict } from "../../app/errors.ts";
 import { deleteUser, revokeRole, setUserActive } from "../../app/identity/users.ts";
@@ -18,22 +19,22 @@ async function activeAdmins(): Promise<string[]> {
 
 test("the last active admin cannot be deactivated, demoted or deleted", async () => {
   const root = await addUser(sql, { username: "root1", roles: ["admin"] });
-  await expect(setUserActive(sql, root.username, false, cli())).rejects.toThrow(Conflict);
-  await expect(revokeRole(sql, root.username, "admin", cli())).rejects.toThrow(/would leave no active admin/);
-  await expect(deleteUser(sql, root.username, cli())).rejects.toThrow(Conflict);
+  await expect(setUserActive(sql, cli(), root.username, false)).rejects.toThrow(Conflict);
+  await expect(revokeRole(sql, cli(), root.username, "admin")).rejects.toThrow(/would leave no active admin/);
+  await expect(deleteUser(sql, cli(), root.username)).rejects.toThrow(Conflict);
   expect(await activeAdmins()).toEqual(["root1"]);
   // …but a second admin makes each change possible.
   await addUser(sql, { username: "root2", roles: ["admin"] });
-  expect(await revokeRole(sql, root.username, "admin", cli())).toBe(true);
+  expect(await revokeRole(sql, cli(), root.username, "admin")).toBe(true);
   expect(await activeAdmins()).toEqual(["root2"]);
-  await expect(setUserActive(sql, "root2", false, cli())).rejects.toThrow(Conflict);
+  await expect(setUserActive(sql, cli(), "root2", false)).rejects.toThrow(Conflict);
 });
 
 test("an inactive admin does not count; a non-admin change is never blocked", async () => {
   const plain = await addUser(sql);
-  await setUserActive(sql, plain.username, false, cli());
-  await setUserActive(sql, plain.username, true, cli());
-  await deleteUser(sql, plain.username, cli());
+  await setUserActive(sql, cli(), plain.username, false);
+  await setUserActive(sql, cli(), plain.username, true);
+  await deleteUser(sql, cli(), plain.username);
 });
 
 test("two admins disabling or demoting each other at the same moment: one always remains", async () => {
@@ -41,14 +42,14 @@ test("two admins disabling or demoting each other at the same moment: one always
     const a = await addUser(sql, { roles: ["admin"] });
     const b = await addUser(sql, { roles: ["admin"] });
     // Leave exactly these two as the active admins.
-    for (const name of await activeAdmins()) if (name !== a.username && name !== b.username) await setUserActive(sql, name, false, cli());
+    for (const name of await activeAdmins()) if (name !== a.username && name !== b.username) await setUserActive(sql, cli(), name, false);
     expect((await activeAdmins()).sort()).toEqual([a.username, b.username].sort());
-    const byA = { by: (await loadPrincipal(sql, a.id, "session"))! };
-    const byB = { by: (await loadPrincipal(sql, b.id, "session"))! };
+    const byA = callerFor((await loadPrincipal(sql, a.id, "session"))!);
+    const byB = callerFor((await loadPrincipal(sql, b.id, "session"))!);
     const changes =
       round % 2 === 0
-        ? [setUserActive(sql, b.username, false, byA), setUserActive(sql, a.username, false, byB)]
-        : [revokeRole(sql, b.username, "admin", byA), deleteUser(sql, a.username, byB)];
+        ? [setUserActive(sql, byA, b.username, false), setUserActive(sql, byB, a.username, false)]
+        : [revokeRole(sql, byA, b.username, "admin"), deleteUser(sql, byB, a.username)];
     const results = await Promise.allSettled(changes);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;

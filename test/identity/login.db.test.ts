@@ -24,7 +24,7 @@ async function attempt(input: LoginInput, now: Date, deps = loginDeps({ throttle
 test("no user enumeration: unknown user and wrong password give one message and one hash each", async () => {
   const u = await addUser(sql);
   const disabled = await addUser(sql);
-  await import("../../app/identity/users.ts").then((m) => m.setUserActive(sql, disabled.username, false, cli()));
+  await import("../../app/identity/users.ts").then((m) => m.setUserActive(sql, cli(), disabled.username, false));
   await ensureServiceUser(sql, "svc-enum");
   const outcomes: string[] = [];
   for (const [i, input] of [
@@ -51,7 +51,7 @@ test("no user enumeration: unknown user and wrong password give one message and 
 test("no user enumeration: unknown user and wrong password take comparable time (production argon2)", async () => {
   const real = createPasswordHasher();
   await warmUp(real);
-  const { user } = await createUser(sql, { username: "timed", password: "timing test passphrase", roles: ["viewer"] }, cli(), { passwords: real });
+  const { user } = await createUser(sql, cli(), { username: "timed", password: "timing test passphrase", roles: ["viewer"] }, { passwords: real });
   const deps = loginDeps({ passwords: real, throttle: { maxFailures: 1000, lockoutMs: 1000, backoffBaseMs: 0 } });
   const time = async (username: string, i: number) => {
     const start = performance.now();
@@ -142,7 +142,7 @@ test("an administrator's password reset lifts a username lockout", async () => {
     await attempt({ username: u.username, password: "wrong again and again", clientIp: `10.60.0.${i}` }, now);
   }
   expect(await attempt({ username: u.username, password: u.password, clientIp: "10.60.1.1" }, at(now, 1000))).toStartWith("429");
-  const r = await resetPassword(sql, { username: u.username, newPassword: "fresh passphrase value", mustChange: false }, cli(), { passwords: fastHasher });
+  const r = await resetPassword(sql, cli(), { username: u.username, newPassword: "fresh passphrase value", mustChange: false }, { passwords: fastHasher });
   expect(r.generatedPassword).toBeUndefined();
   expect(await attempt({ username: u.username, password: "fresh passphrase value", clientIp: "10.60.1.1" }, at(now, 2000))).toBe("ok");
 });

@@ -56,12 +56,12 @@ test("no password, token secret, session secret or CSRF token is stored anywhere
   secrets.push(s1.token, s1.token.split(".")[1]!, csrfTokenFor(s1.token)!);
   await resolveSession(sql, s1.token, at(t0, 200_000), DEFAULT_SESSION_SETTINGS);
 
-  const tok = await createApiToken(sql, { username: "alice", name: "claude" }, cli(t0));
+  const tok = await createApiToken(sql, cli(t0), { username: "alice", name: "claude" });
   secrets.push(tok.token, tok.token.slice(-43));
   await resolveApiToken(sql, tok.token, { now: at(t0, 20_000), clientIp: "192.0.2.3" });
-  const tok2 = await createApiToken(sql, { username: "alice", name: "old", readOnly: true }, cli(t0));
+  const tok2 = await createApiToken(sql, cli(t0), { username: "alice", name: "old", readOnly: true });
   secrets.push(tok2.token, tok2.token.slice(-43));
-  await revokeApiToken(sql, tok2.id, cli(t0));
+  await revokeApiToken(sql, cli(t0), tok2.id);
 
   const newPassword = "alice changed passphrase";
   secrets.push(newPassword);
@@ -71,17 +71,17 @@ test("no password, token secret, session secret or CSRF token is stored anywhere
 
   const bob = await addUser(sql, { username: "bob", password: "bob secret passphrase" });
   secrets.push(bob.password);
-  const reset = await resetPassword(sql, { username: "bob" }, cli(t0), { passwords: fastHasher });
+  const reset = await resetPassword(sql, cli(t0), { username: "bob" }, { passwords: fastHasher });
   secrets.push(reset.generatedPassword!);
-  await grantRole(sql, "bob", "operator", cli());
-  const bobToken = await createApiToken(sql, { username: "bob", name: "b" }, cli(t0));
+  await grantRole(sql, cli(), "bob", "operator");
+  const bobToken = await createApiToken(sql, cli(t0), { username: "bob", name: "b" });
   secrets.push(bobToken.token, bobToken.token.slice(-43));
-  await setUserActive(sql, "bob", false, cli());
+  await setUserActive(sql, cli(), "bob", false);
 
   const legacy = "legacy-shared-token-0123456789abcdef0123456789";
   secrets.push(legacy);
   await ensureServiceUser(sql, "mcp-service");
-  await grantRole(sql, "mcp-service", "viewer", cli());
+  await grantRole(sql, cli(), "mcp-service", "viewer");
   await resolveLegacyToken(sql, legacy, legacy, "mcp-service");
 
   const dump = await dumpAllTables();

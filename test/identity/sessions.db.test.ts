@@ -128,7 +128,7 @@ test("changing the password ends every session and can start one fresh session",
 test("an administrator's reset ends sessions and forces a change; the session then may do nothing else", async () => {
   const u = await addUser(sql);
   const s = await sessionAt(u.username, u.password);
-  const r = await resetPassword(sql, { username: u.username }, cli(), { passwords: fastHasher });
+  const r = await resetPassword(sql, cli(), { username: u.username }, { passwords: fastHasher });
   expect(r.sessionsEnded).toBe(1);
   expect(await resolveSession(sql, s.token, t0, S)).toBeNull();
   const fresh = await sessionAt(u.username, r.generatedPassword!, at(t0, 10_000));

@@ -6,9 +6,10 @@
  * leaves an audit row (except, by definition, when the audit log itself is down), and the
  * gateway keeps serving everyone else.
  */
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { addCluster } from "../../app/clusters/clusters.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
 import { freePort } from "../support/ports.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, lastAuditId, ndRequests, textOf, waitFor } from "./mcp-test-kit.ts";
@@ -16,13 +17,13 @@ import { auditSince, call, lastAuditId, ndRequests, textOf, waitFor } from "./mc
 const world = await startMcpWorld();
 afterAll(() => world.stop());
 const sql = world.gw.db.sql;
-const admin = { username: "admin", via: "cli" };
-const clusterDeps = { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy, actor: admin };
+const admin = cliCaller("admin");
+const clusterDeps = { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy };
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 
 // "down": nothing listens there. "slow": the simulator, with a one-second timeout.
-await addCluster(sql, clusterDeps, { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } });
-await addCluster(sql, clusterDeps, { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 });
+await addCluster(sql, cliCaller("cli"), { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } }, clusterDeps);
+await addCluster(sql, cliCaller("cli"), { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 }, clusterDeps);
 
 const vera = await world.connect("vera", "http");
 const olga = await world.connect("olga", "sse");
@@ -59,7 +60,7 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabrics" });
   });
 
-  test("a write whose ND call fails leaves its intent and a failed outcome, linked, and warns it may have run", async () => {
+  test("a write that never reached ND (connection refused) leaves its intent and a failed outcome, linked", async () => {
     await setEditMode(sql, admin, true, null);
     const mark = await lastAuditId(sql);
     let r;
@@ -69,11 +70,30 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
       await setEditMode(sql, admin, false, null);
     }
     expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
-    expect(textOf(r)).toContain("The write may or may not have been applied");
+    expect(textOf(r)).not.toContain("may or may not");
     const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
     expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["failed", "outcome"]]);
     expect(rows[0]!.call_id).toBeTruthy();
     expect(rows[1]!.call_id).toBe(rows[0]!.call_id);
+  });
+
+  test("a write that timed out after it left is recorded as unknown, and the text says to check ND exactly once", async () => {
+    await setEditMode(sql, admin, true, null);
+    await call(vera, "list_fabrics", { cluster: "slow" }); // logged in, so the delayed POST is the write
+    world.sim.faults.queue("latency=3000", { method: "POST", count: 1 });
+    const mark = await lastAuditId(sql);
+    let r;
+    try {
+      r = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "slow", params: { fabric: "f1" }, body: { vrfName: "late", vrfId: 50778 } });
+    } finally {
+      await setEditMode(sql, admin, false, null);
+      world.sim.faults.clear();
+    }
+    expect(textOf(r)).toContain("Nexus Dashboard call failed (timeout)");
+    expect(textOf(r)).toContain("may or may not");
+    expect(textOf(r).match(/may or may not have been applied/g)).toHaveLength(1);
+    const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
+    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["unknown", "outcome"]]);
   });
 
   const faults: [string, string, string][] = [

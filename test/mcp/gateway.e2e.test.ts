@@ -1,6 +1,7 @@
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { setEditMode, addToWhitelist } from "../../app/policy/policy.sql.ts";
+import { setEditMode, addToWhitelist } from "../../app/policy/policy-settings.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { firstFabric } from "./mcp-test-kit.ts";
 
@@ -59,7 +60,7 @@ describe("MCP over both transports with the official SDK client", () => {
     expect(text(denied)).toContain("the gateway is read-only: edit mode is off");
     expect(world.sim.requestLog.find("/appcenter", "POST").length).toBe(before);
 
-    const admin = { username: "admin", via: "cli" };
+    const admin = cliCaller("admin");
     await setEditMode(sql, admin, true, new Date(Date.now() + 600_000));
     await addToWhitelist(sql, admin, "ndfc.createVrf");
     const allowed = await client.callTool({ name: "call_operation", arguments: create });

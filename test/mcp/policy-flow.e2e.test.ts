@@ -8,18 +8,18 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/client";
 import { uploadInput } from "../../app/catalog/import-inputs.ts";
 import { importDocuments } from "../../app/catalog/import.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken, resolveApiToken } from "../../app/identity/api-tokens.ts";
 import { decideApproval } from "../../app/policy/approvals.ts";
-import { addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, setEditMode } from "../../app/policy/policy.sql.ts";
+import { addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, setEditMode } from "../../app/policy/policy-settings.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, firstFabric, lastAuditId, ndRequests, textOf } from "./mcp-test-kit.ts";
 
 const world = await startMcpWorld();
 afterAll(() => world.stop());
 const sql = world.gw.db.sql;
-const admin = { username: "admin", via: "cli" };
-const cli = { by: systemPrincipal("cli") };
+const admin = cliCaller("admin");
+const cli = cliCaller("cli");
 
 const olga = await world.connect("olga", "http");
 const fabric = await firstFabric(olga);
@@ -103,8 +103,8 @@ describe("approval of one exact call", () => {
       expect(vrfPosts()).toBe(before);
 
       // The requester cannot approve; an approver can.
-      await expect(decideApproval(sql, requester, approvalId, true, { username: "olga" })).rejects.toThrow("approvals:decide");
-      await decideApproval(sql, approver, approvalId, true, { username: "admin" });
+      await expect(decideApproval(sql, callerFor(requester), approvalId, true)).rejects.toThrow("approvals:decide");
+      await decideApproval(sql, callerFor(approver), approvalId, true);
 
       // Other arguments with this approval: refused, nothing sent, and the approval is not used up.
       const other = await call(olga, "call_operation", { ...createVrf(), approvalId });
@@ -137,7 +137,7 @@ describe("approval of one exact call", () => {
     try {
       const args = createVrf();
       const approvalId = (await call(olga, "call_operation", args)).structuredContent!.approvalId as string;
-      await decideApproval(sql, approver, approvalId, true, { username: "admin" });
+      await decideApproval(sql, callerFor(approver), approvalId, true);
       await setEditMode(sql, admin, false, null);
       expect(textOf(await call(olga, "call_operation", { ...args, approvalId }))).toContain("edit mode is off");
       await setEditMode(sql, admin, true, null);
@@ -158,7 +158,7 @@ describe("sensitive reads", () => {
       servers: [{ url: "/api/v1/infra" }],
       paths: { "/backups": { get: { operationId: "listBackups", summary: "List configuration backups", responses: { "200": { description: "ok" } } } } },
     };
-    await importDocuments(sql, [uploadInput("infra-backups.json", new TextEncoder().encode(JSON.stringify(doc)))]);
+    await importDocuments(sql, admin, [uploadInput("infra-backups.json", new TextEncoder().encode(JSON.stringify(doc)))]);
     const adminClient = await world.connect("admin", "http");
     const found = await call(adminClient, "search_operations", { query: "configuration backups" });
     expect(textOf(found)).toContain("infra.listBackups");
@@ -190,7 +190,7 @@ describe("narrowed tokens", () => {
 
   test("a read-only token reads, is refused every write with the token named as the reason, and sees call_operation as read-only", async () => {
     await setEditMode(sql, admin, true, null);
-    const client = await clientWith((await createApiToken(sql, { username: "olga", name: "olga-ro", readOnly: true }, cli)).token);
+    const client = await clientWith((await createApiToken(sql, cli, { username: "olga", name: "olga-ro", readOnly: true })).token);
     expect((await call(client, "list_fabrics")).isError).toBeFalsy();
     const before = vrfPosts();
     const refused = await call(client, "call_operation", createVrf());
@@ -203,10 +203,10 @@ describe("narrowed tokens", () => {
 
   test("a token narrowed to other clusters cannot use this one, and is told which it may use", async () => {
     const { addCluster } = await import("../../app/clusters/clusters.ts");
-    const other = await addCluster(sql, { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy, actor: admin }, {
+    const other = await addCluster(sql, cliCaller("cli"), {
       name: "other", url: world.sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: world.sim.caPem },
-    });
-    const client = await clientWith((await createApiToken(sql, { username: "olga", name: "olga-other", clusters: [other.id] }, cli)).token);
+    }, { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy });
+    const client = await clientWith((await createApiToken(sql, cli, { username: "olga", name: "olga-other", clusters: [other.id] })).token);
     const mark = await lastAuditId(sql);
     const refused = await call(client, "list_fabrics", { cluster: "sim" });
     expect(refused.isError).toBe(true);

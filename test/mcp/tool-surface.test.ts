@@ -8,11 +8,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Tool } from "@modelcontextprotocol/client";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken } from "../../app/identity/api-tokens.ts";
 import { createRole } from "../../app/identity/roles.ts";
 import { createUser } from "../../app/identity/users.ts";
-import { saveToolProfile } from "../../app/policy/policy.sql.ts";
+import { saveToolProfile } from "../../app/policy/policy-settings.ts";
 import { ADMIN_PASSWORD, startMcpWorld } from "../support/mcp-world.ts";
 
 const SNAPSHOTS = join(import.meta.dir, "snapshots");
@@ -23,17 +23,17 @@ const DEFAULT_BUDGET_TOKENS = 2000;
 const world = await startMcpWorld();
 afterAll(() => world.stop());
 const sql = world.gw.db.sql;
-const cli = { by: systemPrincipal("cli") };
-const admin = { username: "admin", via: "cli" };
+const cli = cliCaller("cli");
+const admin = cliCaller("admin");
 
 const OPS_PROFILE = {
   name: "netops", mode: "operations" as const, tokenBudget: 1200, description: "fabric operations desk",
   operations: ["manage.listFabrics", "manage.listFabricSwitches", "ndfc.listVrfs", "ndfc.createVrf", "analyze.*", "infra.*"],
 };
 await saveToolProfile(sql, admin, OPS_PROFILE);
-await createRole(sql, { name: "netops", permissions: ["clusters:use", "tokens:own", "mcp:read", "mcp:write"], toolProfile: "netops" }, cli);
-await createUser(sql, { username: "otto", password: ADMIN_PASSWORD, roles: ["netops"], clusters: "all" }, cli, { passwords: world.gw.server.services.passwords });
-world.tokens.otto = (await createApiToken(sql, { username: "otto", name: "otto-laptop" }, cli)).token;
+await createRole(sql, cli, { name: "netops", permissions: ["clusters:use", "tokens:own", "mcp:read", "mcp:write"], toolProfile: "netops" });
+await createUser(sql, cli, { username: "otto", password: ADMIN_PASSWORD, roles: ["netops"], clusters: "all" }, { passwords: world.gw.server.services.passwords });
+world.tokens.otto = (await createApiToken(sql, cli, { username: "otto", name: "otto-laptop" })).token;
 
 async function surface(user: string): Promise<{ instructions: string | undefined; tools: Tool[] }> {
   const client = await world.connect(user, "http");

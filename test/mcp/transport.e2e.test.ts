@@ -4,7 +4,7 @@
  * per-user cap, and a shutdown that ends streams cleanly.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken, revokeApiToken } from "../../app/identity/api-tokens.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, lastAuditId, waitFor } from "./mcp-test-kit.ts";
@@ -17,10 +17,10 @@ afterAll(async () => {
   await world.stop();
 });
 const sql = world.gw.db.sql;
-const cli = { by: systemPrincipal("cli") };
+const cli = cliCaller("cli");
 
 async function freshToken(user: string, name: string): Promise<{ token: string; id: string }> {
-  const created = await createApiToken(sql, { username: user, name }, cli);
+  const created = await createApiToken(sql, cli, { username: user, name });
   return { token: created.token, id: created.id };
 }
 
@@ -98,7 +98,7 @@ describe("a token revoked in the middle of a session", () => {
       const client = await world.connect("revokable", kind);
       expect((await call(client, "list_clusters")).isError).toBeFalsy();
       const sessionsBefore = world.gw.server.gateway.mcpSessions();
-      await revokeApiToken(sql, id, cli);
+      await revokeApiToken(sql, cli, id);
       const mark = await lastAuditId(sql);
       await expect(call(client, "list_clusters")).rejects.toThrow(/401|unauthorized/i);
       const refusal = await waitFor(async () => (await auditSince(sql, mark)).find((r) => r.action === "mcp.auth"));

@@ -1,4 +1,5 @@
 // The keyring on real PostgreSQL: first start, other nodes, wrong keys, rotation.
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -19,15 +20,15 @@ afterAll(() => db.close());
 
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 const dataDir = () => mkdtempSync(join(tmpdir(), "nmg-keyring-"));
-const actor = { via: "cli", username: "tester" };
+const tester = cliCaller("tester");
 const policy = parseUrlPolicy(["*"], true);
 
 function deps(keyring: Keyring): ClusterDeps {
-  return { keyring, urlPolicy: policy, actor };
+  return { keyring, urlPolicy: policy };
 }
 
 async function addWithPassword(keyring: Keyring, name: string, password: string) {
-  return addCluster(db.sql, deps(keyring), { name, url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password } });
+  return addCluster(db.sql, cliCaller("cli"), { name, url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password } }, deps(keyring));
 }
 
 async function passwordOf(keyring: Keyring, name: string): Promise<string> {
@@ -124,11 +125,11 @@ describe("rotation", () => {
     const stale = (await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY })).keyring;
     const passwords = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`rot-${i}`, `password-${i}-${randomBytes(6).toString("hex")}`]));
     for (const [name, pw] of Object.entries(passwords)) await addWithPassword(keyring, name, pw);
-    await addCluster(db.sql, deps(keyring), { name: "rot-key", url: "https://127.0.0.1:9", credentials: { mode: "api_key", username: "svc", apiKey: "api-key-rot-123" } });
+    await addCluster(db.sql, cliCaller("cli"), { name: "rot-key", url: "https://127.0.0.1:9", credentials: { mode: "api_key", username: "svc", apiKey: "api-key-rot-123" } }, deps(keyring));
     const start = keyring.activeVersion;
 
-    const first = await rotateKeys(db.sql, keyring, { actor });
-    const second = await rotateKeys(db.sql, keyring, { actor });
+    const first = await rotateKeys(db.sql, tester, keyring);
+    const second = await rotateKeys(db.sql, tester, keyring);
     expect([first.fromVersion, first.toVersion, second.toVersion]).toEqual([start, start + 1, start + 2]);
     expect(second.resealed["clusters.secret_sealed"]).toBeGreaterThanOrEqual(6);
     expect(keyring.activeVersion).toBe(start + 2);
@@ -160,7 +161,7 @@ describe("rotation", () => {
     await db.sql`update clusters set secret_sealed = (select secret_sealed from clusters where name = 'rot-0') where name = 'rot-1'`;
     const versionsBefore = (await db.sql`select max(version)::int as v from secret_keys`)[0]!.v;
     const before = await db.sql`select name, secret_sealed from clusters order by name`;
-    const e = await failureOf(rotateKeys(db.sql, keyring, { actor }));
+    const e = await failureOf(rotateKeys(db.sql, tester, keyring));
     expect(e.message).toContain("cannot open the stored credentials of cluster rot-1");
     expect((await db.sql`select max(version)::int as v from secret_keys`)[0]!.v).toBe(versionsBefore);
     expect(await db.sql`select name, secret_sealed from clusters order by name`).toEqual(before);
@@ -179,7 +180,7 @@ describe("rotation", () => {
       await prepareToSeal(tx, writer);
       const sealedBefore = seal(writer, "sealed-during-rotation", { table: "clusters", column: "secret_sealed", rowId: id });
       await tx`insert into clusters (id, name, base_url, auth_mode, username, secret_sealed) values (${id}, 'racer', 'https://127.0.0.1:9', 'password', 'admin', ${sealedBefore})`;
-      rotation = rotateKeys(db.sql, keyring, { actor });
+      rotation = rotateKeys(db.sql, tester, keyring);
       await Bun.sleep(200); // the rotation is now waiting for this transaction
     });
     const result = (await rotation) as { toVersion: number };
@@ -191,7 +192,7 @@ describe("rotation", () => {
   test("rotation with a wrong key fails cleanly instead of sealing under a key nobody can open", async () => {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: randomBytes(32).toString("base64") });
     await db.sql`delete from clusters where name = 'rot-1'`;
-    const e = await failureOf(rotateKeys(db.sql, keyring, { actor }));
+    const e = await failureOf(rotateKeys(db.sql, tester, keyring));
     expect(e.failure).toBe("key_mismatch");
   });
 });
@@ -202,7 +203,7 @@ describe("replacing the key-encryption key", () => {
     await addWithPassword(keyring, "rewrap-me", "rewrap-password");
     const sealedBefore = await db.sql`select secret_sealed from clusters order by id`;
     const nextKey = randomBytes(32).toString("base64");
-    const result = await rewrapKeys(db.sql, keyring, masterKeyFrom(nextKey, "new key"), { actor });
+    const result = await rewrapKeys(db.sql, tester, keyring, masterKeyFrom(nextKey, "new key"));
     expect(result.versions.length).toBeGreaterThanOrEqual(3);
     expect(await db.sql`select secret_sealed from clusters order by id`).toEqual(sealedBefore);
     expect(await passwordOf(keyring, "rewrap-me")).toBe("rewrap-password");
@@ -215,7 +216,7 @@ describe("replacing the key-encryption key", () => {
     expect((await failureOf(passwordOf(old.keyring, "rewrap-me"))).failure).toBe("key_mismatch");
 
     // Later rotations wrap their new key under the new KEK.
-    await rotateKeys(db.sql, keyring, { actor });
+    await rotateKeys(db.sql, tester, keyring);
     expect((await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: nextKey })).unavailableVersions).toEqual([]);
     const [event] = await db.sql`select details from audit_events where action = 'keys.rewrap'`;
     expect(event!.details).toMatchObject({ fromKeyId: result.fromKeyId, toKeyId: result.toKeyId });
@@ -224,7 +225,7 @@ describe("replacing the key-encryption key", () => {
 
   test("a key that cannot open every version may not rewrap (versions would be lost)", async () => {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
-    const e = await failureOf(rewrapKeys(db.sql, keyring, masterKeyFrom(randomBytes(32).toString("base64"), "x"), { actor }));
+    const e = await failureOf(rewrapKeys(db.sql, tester, keyring, masterKeyFrom(randomBytes(32).toString("base64"), "x")));
     expect(e.failure).toBe("key_mismatch");
   });
 });

@@ -6,17 +6,18 @@
  * received equals what the row says (characters PostgreSQL refuses are shown as visible escapes
  * and the row says so in `details._normalised`). Seeded, bounded: a few seconds.
  */
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { normaliseText } from "../../app/audit/audit-normalise.ts";
 import { verifyAuditChain } from "../../app/audit/audit-verify.ts";
-import { setEditMode } from "../../app/policy/policy.sql.ts";
+import { setEditMode } from "../../app/policy/policy-settings.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, lastAuditId, type AuditRow } from "../mcp/mcp-test-kit.ts";
 
 const world = await startMcpWorld();
 afterAll(() => world.stop());
 const sql = world.gw.db.sql;
-await setEditMode(sql, { username: "admin", via: "cli" }, true, null);
+await setEditMode(sql, cliCaller("admin"), true, null);
 
 // Hostile pieces; letters limited to a, z so no generated text looks like a credential (which
 // redaction would rightly mask) and the comparison stays exact.

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { recordAudit } from "../../app/audit/audit-log.ts";
 import { sealPending } from "../../app/audit/audit-seal.ts";
 import { Forbidden, Invalid } from "../../app/errors.ts";
-import { systemPrincipal, type ActionContext } from "../../app/identity/actor.ts";
+import type { Caller } from "../../app/identity/caller.ts";
+import { callerFor, cliCaller } from "../support/callers.ts";
 import { SYSTEM_ROLES, type Permission } from "../../app/identity/permissions.ts";
 import { loadKeyring, type Keyring } from "../../app/secrets/keyring.ts";
 import { parseTarget } from "../../app/siem/siem-destination.ts";
@@ -24,7 +25,7 @@ const db = await freshDatabase();
 const dataDir = mkdtempSync(join(tmpdir(), "nmg-siem-"));
 let keyring: Keyring;
 let cert: { cert: string; key: string };
-const admin: ActionContext = { by: systemPrincipal("cli", "tester") };
+const admin: Caller = cliCaller("tester");
 const forwarders: SiemForwarder[] = [];
 
 beforeAll(async () => {
@@ -129,17 +130,15 @@ describe("destinations", () => {
   });
 
   test("managing destinations needs settings:manage, whoever calls", async () => {
-    const viewer: ActionContext = {
-      by: { userId: "u9", username: "val", active: true, roles: ["viewer"], permissions: new Set<Permission>(SYSTEM_ROLES.viewer), clusterAccess: "all", toolProfile: null, via: "session" },
-    };
-    await expect(addDestination(db.sql, { keyring, ctx: viewer }, { name: "x", url: "syslog+tls://127.0.0.1:1" })).rejects.toBeInstanceOf(Forbidden);
+    const viewer = callerFor({ userId: "u9", username: "val", active: true, roles: ["viewer"], permissions: new Set<Permission>(SYSTEM_ROLES.viewer), clusterAccess: "all", toolProfile: null, via: "session" });
+    await expect(addDestination(db.sql, viewer, { name: "x", url: "syslog+tls://127.0.0.1:1" }, { keyring })).rejects.toBeInstanceOf(Forbidden);
     await expect(listDestinations(db.sql, viewer)).rejects.toBeInstanceOf(Forbidden);
     await expect(removeDestination(db.sql, viewer, "x")).rejects.toBeInstanceOf(Forbidden);
   });
 
   test("an HEC destination needs a token, which is sealed and never shown", async () => {
-    await expect(addDestination(db.sql, { keyring, ctx: admin }, { name: "hec0", url: "https://127.0.0.1:1" })).rejects.toBeInstanceOf(Invalid);
-    const d = await addDestination(db.sql, { keyring, ctx: admin }, { name: "hec0", url: "https://127.0.0.1:1", token: "hec-secret-123" });
+    await expect(addDestination(db.sql, admin, { name: "hec0", url: "https://127.0.0.1:1" }, { keyring })).rejects.toBeInstanceOf(Invalid);
+    const d = await addDestination(db.sql, admin, { name: "hec0", url: "https://127.0.0.1:1", token: "hec-secret-123" }, { keyring });
     expect(d.hasToken).toBe(true);
     expect(JSON.stringify(d)).not.toContain("hec-secret-123");
     const [row] = await db.sql<{ sealed: string }[]>`select token_sealed as sealed from siem_destinations where id = ${d.id}`;
@@ -155,8 +154,8 @@ describe("syslog over TLS", () => {
     const port = await freePort();
     const receiver = syslogReceiver(port);
     await receiver.start();
-    await addDestination(db.sql, { keyring, ctx: admin }, { name: "untrusted", url: `syslog+tls://127.0.0.1:${port}` });
-    const result = await testDestination(db.sql, { keyring, ctx: admin }, "untrusted", { hostname: "gw1", version: "test", timeoutMs: 2000 });
+    await addDestination(db.sql, admin, { name: "untrusted", url: `syslog+tls://127.0.0.1:${port}` }, { keyring });
+    const result = await testDestination(db.sql, admin, "untrusted", { hostname: "gw1", version: "test", timeoutMs: 2000 }, { keyring });
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/cannot connect to 127\.0\.0\.1:\d+: .*(self.signed|certificate|verify)/i);
     expect(receiver.received).toHaveLength(0);
@@ -170,7 +169,7 @@ describe("syslog over TLS", () => {
     await receiver.start();
     await audit(5, "before");
     const from = await headSeq();
-    await addDestination(db.sql, { keyring, ctx: admin }, { name: "soc", url: `syslog+tls://127.0.0.1:${port}`, caPem: cert.cert, format: "cef" });
+    await addDestination(db.sql, admin, { name: "soc", url: `syslog+tls://127.0.0.1:${port}`, caPem: cert.cert, format: "cef" }, { keyring });
     const f = forwarder();
     receiver.breakAfterMessages(60);
     await audit(150, "stream");
@@ -244,7 +243,7 @@ describe("HTTPS (Splunk HEC)", () => {
     });
     try {
       const from = await headSeq();
-      await addDestination(db.sql, { keyring, ctx: admin }, { name: "splunk", url: `https://127.0.0.1:${port}/services/collector/event`, caPem: cert.cert, token: "hec-token-1" });
+      await addDestination(db.sql, admin, { name: "splunk", url: `https://127.0.0.1:${port}/services/collector/event`, caPem: cert.cert, token: "hec-token-1" }, { keyring });
       const f = forwarder();
       await audit(30, "hec");
       await until("the first events", () => events.length >= 30);

@@ -6,9 +6,10 @@ import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@mode
 import { startSimulator, type RunningSimulator } from "../../sim/simulator.ts";
 import { addCluster } from "../../app/clusters/clusters.ts";
 import { createApiToken } from "../../app/identity/api-tokens.ts";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { callerFor, cliCaller } from "./callers.ts";
 import { createUser } from "../../app/identity/users.ts";
 import { startTestServer, type TestServer } from "./server.ts";
+import type { TestDatabase } from "./db.ts";
 import type { Logger } from "../../app/log.ts";
 
 export interface McpWorld {
@@ -24,20 +25,20 @@ export interface McpWorld {
 
 export const ADMIN_PASSWORD = "correct-Horse-battery-9";
 
-export async function startMcpWorld(env: Record<string, string> = {}, log?: Logger): Promise<McpWorld> {
+export async function startMcpWorld(env: Record<string, string> = {}, log?: Logger, database?: TestDatabase): Promise<McpWorld> {
   const sim = await startSimulator({ port: 0 });
-  const gw = await startTestServer({ CLUSTER_ALLOW_LOOPBACK: "true", ADMIN_PASSWORD, MCP_RATE_PER_SEC: "1000", MCP_RATE_BURST: "1000", ...env }, log);
+  const gw = await startTestServer({ CLUSTER_ALLOW_LOOPBACK: "true", ADMIN_PASSWORD, MCP_RATE_PER_SEC: "1000", MCP_RATE_BURST: "1000", ...env }, log, database);
   const sql = gw.db.sql;
-  const cli = { by: systemPrincipal("cli") };
-  const cluster = await addCluster(sql, { keyring: gw.server.services.keyring, urlPolicy: gw.server.services.urlPolicy, actor: { via: "cli", username: "test" } }, {
+  const cli = cliCaller("cli");
+  const cluster = await addCluster(sql, cliCaller("cli"), {
     name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-  });
+  }, { keyring: gw.server.services.keyring, urlPolicy: gw.server.services.urlPolicy });
   const passwords = gw.server.services.passwords;
-  await createUser(sql, { username: "olga", password: ADMIN_PASSWORD, roles: ["operator"], clusters: "all" }, cli, { passwords });
-  await createUser(sql, { username: "vera", password: ADMIN_PASSWORD, roles: ["viewer"], clusters: "all" }, cli, { passwords });
+  await createUser(sql, cli, { username: "olga", password: ADMIN_PASSWORD, roles: ["operator"], clusters: "all" }, { passwords });
+  await createUser(sql, cli, { username: "vera", password: ADMIN_PASSWORD, roles: ["viewer"], clusters: "all" }, { passwords });
   const tokens: Record<string, string> = {};
   for (const username of ["admin", "olga", "vera"]) {
-    tokens[username] = (await createApiToken(sql, { username, name: `${username}-laptop` }, cli)).token;
+    tokens[username] = (await createApiToken(sql, cli, { username, name: `${username}-laptop` })).token;
   }
   const base = gw.server.api.url.replace("127.0.0.1", "localhost");
   const ca = gw.server.tls.cert;

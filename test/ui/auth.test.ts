@@ -30,7 +30,7 @@ test("anonymous pages redirect to sign-in and back; the sign-in page has strict 
 });
 
 test("first sign-in with a generated password must change it, then lands where it wanted", async () => {
-  const { generatedPassword } = await createUser(srv.db.sql, { username: "bob", roles: ["operator"], clusters: "all" }, cli(), { passwords: fastHasher });
+  const { generatedPassword } = await createUser(srv.db.sql, cli(), { username: "bob", roles: ["operator"], clusters: "all" }, { passwords: fastHasher });
   const c = new UiClient(srv);
   const res = await c.post("/login", { username: "bob", password: generatedPassword!, next: "/tokens" });
   expect(res.headers.get("location")).toBe("/password?next=%2Ftokens");

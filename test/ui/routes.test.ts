@@ -2,7 +2,7 @@
 // admin, operator, viewer, a custom role, anonymous and a disabled user's old session.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
-import { systemPrincipal } from "../../app/identity/actor.ts";
+import { cliCaller } from "../../app/identity/caller.ts";
 import { createRole } from "../../app/identity/roles.ts";
 import { setUserActive } from "../../app/identity/users.ts";
 import { buildUiApp, PLUGIN_ROUTES } from "../../app/ui/ui-app.ts";
@@ -42,7 +42,7 @@ describe("route × role matrix", () => {
   beforeAll(async () => {
     srv = await startTestServer();
     const sql = srv.db.sql;
-    await createRole(sql, { name: "auditor", permissions: ["audit:read", "tokens:own"] }, cli());
+    await createRole(sql, cli(), { name: "auditor", permissions: ["audit:read", "tokens:own"] });
     for (const role of ["admin", "operator", "viewer", "auditor", "disabled"]) {
       const u = await addUser(sql, { username: `m-${role}`, roles: [role === "disabled" ? "operator" : role] });
       const c = new UiClient(srv);
@@ -50,7 +50,7 @@ describe("route × role matrix", () => {
       clients.set(role, c);
       principals.set(role, await loadPrincipal(sql, u.id, "session"));
     }
-    await setUserActive(sql, "m-disabled", false, cli());
+    await setUserActive(sql, cli(), "m-disabled", false);
     principals.set("disabled", null);
     clients.set("anonymous", new UiClient(srv));
     principals.set("anonymous", null);
@@ -75,6 +75,6 @@ describe("route × role matrix", () => {
     expect(allows(principals.get("viewer")!, "users:manage")).toBe(false);
     expect(allows(principals.get("admin")!, "users:manage")).toBe(true);
     expect(allows(principals.get("auditor")!, "audit:read")).toBe(true);
-    expect(systemPrincipal("cli").permissions.size).toBeGreaterThan(5);
+    expect(cliCaller("cli").principal.permissions.size).toBeGreaterThan(5);
   });
 });

@@ -4,10 +4,9 @@
 // accepted, so the command cannot forge events of the gateway's own domains; details are short
 // printable KEY=VALUE pairs and go through the audit log's redaction like every other event.
 // Exit codes: 0 recorded, 1 not recorded (the database), 2 usage.
-import type { CliContext, CliHandler } from "../cli-context.ts";
+import type { CliContext, CliHandler } from "./cli-context.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { errorMessage } from "../errors.ts";
-import { cliActor } from "../secrets/secrets.cli.ts";
 
 export const APPLIANCE_ACTIONS = [
   "appliance.console.shell",
@@ -51,7 +50,7 @@ const applianceEvent: CliHandler = async (ctx: CliContext, args: string[]) => {
   }
   try {
     const { sql } = await ctx.db();
-    const { id } = await sql.begin((tx) => recordAudit(tx, { action, status: "ok", actor: { ...cliActor(), via: "console" }, details }));
+    const { id } = await sql.begin((tx) => recordAudit(tx, { action, status: "ok", caller: ctx.caller(), details }));
     ctx.out(`recorded ${action} (audit event ${id})`);
     return 0;
   } catch (e) {

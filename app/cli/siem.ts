@@ -3,11 +3,10 @@
 // Handlers follow the CliHandler contract: 0 ok, 1 failure, 2 usage.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import type { CliContext, CliHandler } from "../cli-context.ts";
-import { parseArgs } from "../cli-context.ts";
-import { systemPrincipal, type ActionContext } from "../identity/actor.ts";
-import { cliActor, cliKeyring } from "../secrets/secrets.cli.ts";
-import { addDestination, listDestinations, removeDestination, setDestinationEnabled, testDestination } from "./siem-destinations.ts";
+import type { CliContext, CliHandler } from "./cli-context.ts";
+import { parseArgs } from "./cli-context.ts";
+import { cliKeyring } from "./secrets.ts";
+import { addDestination, listDestinations, removeDestination, setDestinationEnabled, testDestination } from "../siem/siem-destinations.ts";
 
 const ADD_USAGE =
   "usage: siem add NAME --url (syslog+tls|syslog+tcp|syslog+udp)://HOST[:PORT] | https://HOST[:PORT]/services/collector/event\n" +
@@ -24,9 +23,6 @@ export function siemCommands(): Record<string, CliHandler> {
   };
 }
 
-function cliContext(): ActionContext {
-  return { by: systemPrincipal("cli", cliActor().username ?? "cli") };
-}
 
 const str = (v: string | true | undefined) => (typeof v === "string" ? v : undefined);
 
@@ -41,16 +37,16 @@ const add: CliHandler = async (ctx, args) => {
   const tokenFile = str(options["token-file"]);
   const token = tokenFile ? readFileSync(tokenFile, "utf8") : options["token-stdin"] ? await Bun.stdin.text() : null;
   const { keyring } = await cliKeyring(ctx);
-  const d = await addDestination((await ctx.db()).sql, { keyring, ctx: cliContext() }, {
+  const d = await addDestination((await ctx.db()).sql, ctx.caller(), {
     name, url, format: str(options.format), caPem: caFile ? readFileSync(caFile, "utf8") : null, token, from,
-  });
+  }, { keyring });
   ctx.out(`added SIEM destination ${d.name}: ${d.url} (${d.format}); running gateways start sending within a few seconds`);
   if (d.transport === "syslog+tcp" || d.transport === "syslog+udp") ctx.out(`warning: ${d.transport} is not encrypted; use syslog+tls outside a lab`);
   return 0;
 };
 
 const list: CliHandler = async (ctx) => {
-  const rows = await listDestinations((await ctx.db()).sql, cliContext());
+  const rows = await listDestinations((await ctx.db()).sql, ctx.caller());
   if (rows.length === 0) {
     ctx.out("no SIEM destinations; add one with: siem add NAME --url syslog+tls://HOST:6514");
     return 0;
@@ -70,7 +66,7 @@ const test: CliHandler = async (ctx, args) => {
   const name = args[0];
   if (!name) return usage(ctx, "usage: siem test NAME");
   const { keyring } = await cliKeyring(ctx);
-  const result = await testDestination((await ctx.db()).sql, { keyring, ctx: cliContext() }, name, { hostname: hostname(), version: ctx.config().version });
+  const result = await testDestination((await ctx.db()).sql, ctx.caller(), name, { hostname: hostname(), version: ctx.config().version }, { keyring });
   if (result.ok) ctx.out(`${name}: test event accepted`);
   else ctx.err(`${name}: test event not delivered: ${result.error}`);
   return result.ok ? 0 : 1;
@@ -79,7 +75,7 @@ const test: CliHandler = async (ctx, args) => {
 async function toggle(ctx: CliContext, args: string[], enabled: boolean): Promise<number> {
   const name = args[0];
   if (!name) return usage(ctx, `usage: siem ${enabled ? "enable" : "disable"} NAME`);
-  await setDestinationEnabled((await ctx.db()).sql, cliContext(), name, enabled);
+  await setDestinationEnabled((await ctx.db()).sql, ctx.caller(), name, enabled);
   ctx.out(`${name}: ${enabled ? "enabled (resumes from its cursor)" : "disabled (its cursor is kept)"}`);
   return 0;
 }
@@ -87,7 +83,7 @@ async function toggle(ctx: CliContext, args: string[], enabled: boolean): Promis
 const remove: CliHandler = async (ctx, args) => {
   const name = args[0];
   if (!name) return usage(ctx, "usage: siem remove NAME");
-  await removeDestination((await ctx.db()).sql, cliContext(), name);
+  await removeDestination((await ctx.db()).sql, ctx.caller(), name);
   ctx.out(`removed SIEM destination ${name}`);
   return 0;
 };

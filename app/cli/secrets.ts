@@ -1,24 +1,12 @@
 // `bun run cli keys …`: show the keyring, rotate its data key, re-wrap it under a new
 // key-encryption key. Never prints key material (only key ids and version numbers).
 import { readFileSync } from "node:fs";
-import { userInfo } from "node:os";
-import type { AuditActor } from "../audit/audit-event.ts";
-import { parseArgs, type CliContext, type CliHandler } from "../cli-context.ts";
+import { parseArgs, type CliContext, type CliHandler } from "./cli-context.ts";
 import { Invalid } from "../errors.ts";
-import { loadKeyring, type LoadedKeyring } from "./keyring.ts";
-import { masterKeyFrom, replaceKeyFile } from "./master-key.ts";
-import { rewrapKeys } from "./rewrap.ts";
-import { rotateKeys } from "./rotate.ts";
-
-export function cliActor(): AuditActor {
-  let username: string | null = null;
-  try {
-    username = userInfo().username;
-  } catch {
-    // no passwd entry (containers): the audit row still says "cli"
-  }
-  return { via: "cli", username };
-}
+import { loadKeyring, type LoadedKeyring } from "../secrets/keyring.ts";
+import { masterKeyFrom, replaceKeyFile } from "../secrets/master-key.ts";
+import { rewrapKeys } from "../secrets/rewrap.ts";
+import { rotateKeys } from "../secrets/rotate.ts";
 
 /** The keyring for a CLI command: KEK from the configuration, data keys from the database. */
 export async function cliKeyring(ctx: CliContext): Promise<LoadedKeyring> {
@@ -38,7 +26,7 @@ export const keysStatus: CliHandler = async (ctx) => {
 
 export const keysRotate: CliHandler = async (ctx) => {
   const { keyring } = await cliKeyring(ctx);
-  const result = await rotateKeys((await ctx.db()).sql, keyring, { actor: cliActor() });
+  const result = await rotateKeys((await ctx.db()).sql, ctx.caller(), keyring);
   const counts = Object.entries(result.resealed).map(([column, n]) => `${n} in ${column}`).join(", ");
   ctx.out(`rotated: data key version ${result.fromVersion} → ${result.toVersion}; re-sealed ${counts}`);
   ctx.out("running gateways pick up the new key version by themselves (on their next credential change or cluster load)");
@@ -61,7 +49,7 @@ export const keysRewrap: CliHandler = async (ctx, args) => {
   const next = masterKeyFrom(text, file);
   const { keyring } = await cliKeyring(ctx);
   const before = keyring.describe();
-  const result = await rewrapKeys((await ctx.db()).sql, keyring, next, { actor: cliActor() });
+  const result = await rewrapKeys((await ctx.db()).sql, ctx.caller(), keyring, next);
   ctx.out(`re-wrapped data key version(s) ${result.versions.join(", ")}: key id ${result.fromKeyId} → ${result.toKeyId}`);
   if (before.kekSource === "file" && before.kekPath) {
     replaceKeyFile(before.kekPath, next.key);

@@ -3,16 +3,15 @@
 // come from files, never from argv, and are never printed — except the key itself with
 // `restore --key-out -`, which writes it to standard output for a root wrapper to install.
 import { readFileSync } from "node:fs";
-import { parseArgs, type CliContext, type CliHandler } from "../cli-context.ts";
+import { parseArgs, type CliContext, type CliHandler } from "./cli-context.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { errorMessage } from "../errors.ts";
 import { passwordProblems } from "../identity/password-policy.ts";
-import { cliActor } from "../secrets/secrets.cli.ts";
-import { openEncryption, readHeader, scanArchive, type BackupHeader } from "./backup-archive.ts";
-import { BackupError } from "./backup-error.ts";
-import { configuredKey } from "./backup-key.ts";
-import { createBackup } from "./backup.ts";
-import { restoreBackup } from "./restore.ts";
+import { openEncryption, readHeader, scanArchive, type BackupHeader } from "../ops/backup-archive.ts";
+import { BackupError } from "../ops/backup-error.ts";
+import { configuredKey } from "../ops/backup-key.ts";
+import { createBackup } from "../ops/backup.ts";
+import { restoreBackup } from "../ops/restore.ts";
 
 const OK = 0;
 const FAILED = 1;
@@ -75,7 +74,7 @@ export const backupCommand: CliHandler = async (ctx, args) => {
   const { sql } = await ctx.db();
   const started = performance.now();
   try {
-    const result = await createBackup(sql, {
+    const result = await createBackup(sql, ctx.caller(), {
       databaseUrl: url,
       env: ctx.env,
       out,
@@ -88,7 +87,7 @@ export const backupCommand: CliHandler = async (ctx, args) => {
     await recordAudit(sql, {
       action: "backup.create",
       status: "ok",
-      actor: cliActor(),
+      caller: ctx.caller(),
       target: { resourceType: "backup", resourceId: result.header.createdAt },
       details: {
         file: result.path,
@@ -107,7 +106,7 @@ export const backupCommand: CliHandler = async (ctx, args) => {
     await recordAudit(sql, {
       action: "backup.create",
       status: "failed",
-      actor: cliActor(),
+      caller: ctx.caller(),
       target: { resourceType: "backup" },
       error: errorMessage(err),
       details: { file: out },
@@ -157,7 +156,7 @@ export const restoreCommand: CliHandler = async (ctx, args) => {
     keyOut: typeof keyOut === "string" ? keyOut : undefined,
     configured: configuredKey({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }),
     dataDir: config.dataDir,
-    actor: cliActor(),
+    caller: ctx.caller(),
     warn: (m) => ctx.err(`warning: ${m}`),
   });
   say(`restored the backup of ${result.header.createdAt} (host ${result.header.host}, app ${result.header.app.version}): schema version ${result.restoredVersion}`);

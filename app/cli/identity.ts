@@ -3,17 +3,18 @@
 // Secrets are printed only where the operator asked for them (a generated password, a new
 // token) and never appear in an error. Exit codes: 0 ok, 1 failure, 2 usage.
 import { readFileSync } from "node:fs";
-import type { CliContext, CliHandler } from "../cli-context.ts";
-import { parseArgs } from "../cli-context.ts";
+import type { CliContext, CliHandler } from "./cli-context.ts";
+import { parseArgs } from "./cli-context.ts";
 import { Invalid } from "../errors.ts";
-import { systemPrincipal, type ActionContext } from "./actor.ts";
-import { createApiToken, listApiTokens, revokeApiToken, tokenStatus } from "./api-tokens.ts";
-import { clusterIdsByName } from "./cluster-names.ts";
-import type { Sql } from "./db-handle.ts";
-import { resetPassword } from "./password-change.ts";
-import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
-import { getRole, listRoles } from "./roles.ts";
-import { createUser, grantRole, listUsers, revokeRole, setUserActive, setUserClusters, type ClusterAccess } from "./users.ts";
+import { cliCaller, type Caller } from "../identity/caller.ts";
+import { osUser } from "./cli-context.ts";
+import { createApiToken, listApiTokens, revokeApiToken, tokenStatus } from "../identity/api-tokens.ts";
+import { clusterIdsByName } from "../identity/cluster-names.ts";
+import type { Sql } from "../identity/db-handle.ts";
+import { resetPassword } from "../identity/password-change.ts";
+import { createPasswordHasher, type PasswordHasher } from "../identity/passwords.ts";
+import { getRole, listRoles } from "../identity/roles.ts";
+import { createUser, grantRole, listUsers, revokeRole, setUserActive, setUserClusters, type ClusterAccess } from "../identity/users.ts";
 
 export interface IdentityCliDeps {
   passwords?: PasswordHasher;
@@ -28,7 +29,7 @@ type Command = (ctx: CliContext, args: string[], env: Env) => Promise<number>;
 
 interface Env {
   sql: Sql;
-  action: ActionContext;
+  action: Caller;
   passwords: PasswordHasher;
   readStdin: () => Promise<string>;
 }
@@ -38,7 +39,7 @@ export function identityCommands(deps: IdentityCliDeps = {}): Record<string, Cli
     (command: Command): CliHandler =>
     async (ctx, args) => {
       const sql = (await ctx.db()).sql;
-      const action: ActionContext = { by: systemPrincipal("cli"), now: deps.now?.() ?? new Date() };
+      const action = deps.now ? cliCaller(osUser(ctx.env), { now: deps.now() }) : ctx.caller();
       const passwords = deps.passwords ?? createPasswordHasher();
       return command(ctx, args, { sql, action, passwords, readStdin: deps.readStdin ?? (() => Bun.stdin.text()) });
     };
@@ -101,8 +102,7 @@ async function userAdd(ctx: CliContext, args: string[], env: Env): Promise<numbe
   if (!username || positional.length > 1) return usage(ctx, USER_ADD);
   const password = await passwordOption(options, env);
   const result = await createUser(
-    env.sql,
-    {
+    env.sql, env.action, {
       username,
       email: str(options.email) ?? null,
       displayName: str(options.name) ?? null,
@@ -110,9 +110,7 @@ async function userAdd(ctx: CliContext, args: string[], env: Env): Promise<numbe
       clusters: await clusterOption(env.sql, options.clusters),
       ...(password !== undefined ? { password } : {}),
       ...(options["must-change"] ? { mustChangePassword: true } : {}),
-    },
-    env.action,
-    { passwords: env.passwords },
+    }, { passwords: env.passwords },
   );
   ctx.out(`created user ${result.user.username} (${result.user.id})`);
   if (result.generatedPassword) printGenerated(ctx, result.generatedPassword);
@@ -137,7 +135,7 @@ async function userList(ctx: CliContext, _args: string[], env: Env): Promise<num
 async function userActive(ctx: CliContext, args: string[], env: Env, active: boolean): Promise<number> {
   const username = parseArgs(args).positional[0];
   if (!username) return usage(ctx, `user ${active ? "enable" : "disable"} USERNAME`);
-  const r = await setUserActive(env.sql, username, active, env.action);
+  const r = await setUserActive(env.sql, env.action, username, active);
   if (active) ctx.out(r.changed ? `enabled ${username}` : `${username} was enabled already`);
   else ctx.out(`${r.changed ? "disabled" : "was disabled already:"} ${username}; ended ${r.sessionsEnded} session(s), revoked ${r.tokensRevoked} token(s)`);
   return OK;
@@ -148,7 +146,7 @@ async function userResetPassword(ctx: CliContext, args: string[], env: Env): Pro
   const username = positional[0];
   if (!username) return usage(ctx, "user reset-password USERNAME [--password-file F | --password-stdin] [--no-must-change]");
   const newPassword = await passwordOption(options, env);
-  const r = await resetPassword(env.sql, { username, ...(newPassword !== undefined ? { newPassword } : {}), mustChange: !options["no-must-change"] }, env.action, { passwords: env.passwords });
+  const r = await resetPassword(env.sql, env.action, { username, ...(newPassword !== undefined ? { newPassword } : {}), mustChange: !options["no-must-change"] }, { passwords: env.passwords });
   ctx.out(`password of ${username} reset; ended ${r.sessionsEnded} session(s)`);
   if (r.generatedPassword) printGenerated(ctx, r.generatedPassword);
   return OK;
@@ -157,14 +155,14 @@ async function userResetPassword(ctx: CliContext, args: string[], env: Env): Pro
 async function userGrant(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const [username, role] = parseArgs(args).positional;
   if (!username || !role) return usage(ctx, "user grant USERNAME ROLE");
-  ctx.out((await grantRole(env.sql, username, role, env.action)) ? `granted ${role} to ${username}; their sessions ended` : `${username} holds ${role} already`);
+  ctx.out((await grantRole(env.sql, env.action, username, role)) ? `granted ${role} to ${username}; their sessions ended` : `${username} holds ${role} already`);
   return OK;
 }
 
 async function userRevoke(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const [username, role] = parseArgs(args).positional;
   if (!username || !role) return usage(ctx, "user revoke USERNAME ROLE");
-  ctx.out((await revokeRole(env.sql, username, role, env.action)) ? `revoked ${role} from ${username}; their sessions ended` : `${username} does not hold ${role}`);
+  ctx.out((await revokeRole(env.sql, env.action, username, role)) ? `revoked ${role} from ${username}; their sessions ended` : `${username} does not hold ${role}`);
   return OK;
 }
 
@@ -172,7 +170,7 @@ async function userClusters(ctx: CliContext, args: string[], env: Env): Promise<
   const [username, clusters] = parseArgs(args).positional;
   if (!username || !clusters) return usage(ctx, "user clusters USERNAME all|none|c1,c2");
   const access = clusters === "none" ? [] : (await clusterOption(env.sql, clusters))!;
-  await setUserClusters(env.sql, username, access, env.action);
+  await setUserClusters(env.sql, env.action, username, access);
   ctx.out(`${username} may use ${access === "all" ? "all clusters" : access.length ? `${access.length} cluster(s)` : "no cluster"}`);
   return OK;
 }
@@ -223,7 +221,7 @@ async function tokenCreate(ctx: CliContext, args: string[], env: Env): Promise<n
   const expiresAt = parseExpiry(options.expires, now, ctx.config().tokenDefaultTtlMs);
   const clusters = options.clusters !== undefined ? await clusterIdsByName(env.sql, list(options.clusters)) : null;
   if (options.clusters !== undefined && clusters!.length === 0) throw new Invalid("--clusters needs at least one cluster name");
-  const t = await createApiToken(env.sql, { username, name, expiresAt, readOnly: Boolean(options["read-only"]), clusters }, env.action);
+  const t = await createApiToken(env.sql, env.action, { username, name, expiresAt, readOnly: Boolean(options["read-only"]), clusters });
   ctx.out(`created token ${t.id} "${t.name}" for ${t.username}; expires ${t.expiresAt?.toISOString() ?? "never"}${t.readOnly ? "; read-only" : ""}${t.clusters ? `; ${t.clusters.length} cluster(s)` : ""}`);
   ctx.out(`token (shown once): ${t.token}`);
   return OK;
@@ -245,7 +243,7 @@ async function tokenList(ctx: CliContext, args: string[], env: Env): Promise<num
 async function tokenRevoke(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const id = parseArgs(args).positional[0];
   if (!id) return usage(ctx, "token revoke ID");
-  await revokeApiToken(env.sql, id, env.action, "revoked at the console");
+  await revokeApiToken(env.sql, env.action, id, "revoked at the console");
   ctx.out(`revoked token ${id}`);
   return OK;
 }

@@ -3,16 +3,16 @@
 // shell history). Handlers follow the CliHandler contract: 0 ok, 1 failure, 2 usage.
 
 import { readFileSync } from "node:fs";
-import type { CliContext, CliHandler } from "../cli-context.ts";
-import { parseArgs } from "../cli-context.ts";
+import type { CliContext, CliHandler } from "./cli-context.ts";
+import { parseArgs } from "./cli-context.ts";
 import { Invalid } from "../errors.ts";
-import { cliActor, cliKeyring } from "../secrets/secrets.cli.ts";
-import type { Cluster, ClusterChanges, CredentialsInput } from "./cluster.ts";
-import { secretFromText } from "./cluster-input.ts";
-import { parseUrlPolicy, type UrlPolicy } from "./cluster-url-policy.ts";
-import { addCluster, listClusters, removeCluster, updateCluster, type ClusterDeps } from "./clusters.ts";
-import { runConnectionTest, type ConnectionTestResult } from "./connection-test.ts";
-import { createNdClientPool } from "./nd-client-pool.ts";
+import { cliKeyring } from "./secrets.ts";
+import type { Cluster, ClusterChanges, CredentialsInput } from "../clusters/cluster.ts";
+import { secretFromText } from "../clusters/cluster-input.ts";
+import { parseUrlPolicy, type UrlPolicy } from "../clusters/cluster-url-policy.ts";
+import { addCluster, listClusters, removeCluster, updateCluster, type ClusterDeps } from "../clusters/clusters.ts";
+import { runConnectionTest, type ConnectionTestResult } from "../clusters/connection-test.ts";
+import { createNdClientPool } from "../clusters/nd-client-pool.ts";
 
 const OK = 0;
 const FAILED = 1;
@@ -44,7 +44,7 @@ function urlPolicy(ctx: CliContext): UrlPolicy {
 
 async function registryDeps(ctx: CliContext): Promise<ClusterDeps> {
   const { keyring } = await cliKeyring(ctx);
-  return { keyring, urlPolicy: urlPolicy(ctx), actor: cliActor() };
+  return { keyring, urlPolicy: urlPolicy(ctx) };
 }
 
 const addCommand: CliHandler = async (ctx, args) => {
@@ -56,14 +56,14 @@ const addCommand: CliHandler = async (ctx, args) => {
   if (!credentials) return usage(ctx, ADD_USAGE);
   if (options.insecure && options["ca-file"]) return usage(ctx, "--insecure and --ca-file exclude each other");
   const db = (await ctx.db()).sql;
-  const cluster = await addCluster(db, await registryDeps(ctx), {
+  const cluster = await addCluster(db, ctx.caller(), {
     name,
     url,
     credentials,
     tls: { verify: !options.insecure, caPem: readCa(options) },
     timeoutMs: duration(options.timeout, "--timeout"),
     maxConcurrency: integer(options["max-concurrency"], "--max-concurrency"),
-  });
+  }, await registryDeps(ctx));
   ctx.out(`added cluster ${cluster.name} (${cluster.baseUrl}, id ${cluster.id})`);
   if (!cluster.tlsVerify) ctx.err("warning: TLS verification is OFF for this cluster (insecure mode); anyone on the path can impersonate it and capture its credentials");
   if (options["no-test"]) return OK;
@@ -86,7 +86,7 @@ const updateCommand: CliHandler = async (ctx, args) => {
   else if (options.verify || options["ca-file"] || options["no-ca"]) changes.tls = { verify: true, ...(options["ca-file"] || options["no-ca"] ? { caPem: readCa(options) } : {}) };
   if (options.timeout) changes.timeoutMs = duration(options.timeout, "--timeout");
   if (options["max-concurrency"]) changes.maxConcurrency = integer(options["max-concurrency"], "--max-concurrency");
-  const { cluster, credentialsCleared } = await updateCluster((await ctx.db()).sql, await registryDeps(ctx), target, changes);
+  const { cluster, credentialsCleared } = await updateCluster((await ctx.db()).sql, ctx.caller(), target, changes, await registryDeps(ctx));
   ctx.out(`updated cluster ${cluster.name} (${cluster.baseUrl})`);
   if (credentialsCleared) ctx.err(`the stored credentials were removed because the endpoint changed; enter them again: cluster update ${cluster.name} --user USER --password-file FILE`);
   if (!cluster.tlsVerify) ctx.err("warning: TLS verification is OFF for this cluster (insecure mode)");
@@ -122,7 +122,7 @@ async function runTest(ctx: CliContext, idOrName: string): Promise<ConnectionTes
   const { keyring } = await cliKeyring(ctx);
   const pool = createNdClientPool({ sql: db, keyring, urlPolicy: urlPolicy(ctx) });
   try {
-    return await runConnectionTest(db, { pool, actor: cliActor() }, idOrName);
+    return await runConnectionTest(db, ctx.caller(), idOrName, { pool });
   } finally {
     await pool.closeAll();
   }
@@ -143,7 +143,7 @@ function printTest(ctx: CliContext, r: ConnectionTestResult): boolean {
 const removeCommand: CliHandler = async (ctx, args) => {
   const target = parseArgs(args).positional[0];
   if (!target) return usage(ctx, "usage: cluster remove NAME");
-  const removed = await removeCluster((await ctx.db()).sql, { actor: cliActor() }, target);
+  const removed = await removeCluster((await ctx.db()).sql, ctx.caller(), target);
   ctx.out(`removed cluster ${removed.name}`);
   return OK;
 };

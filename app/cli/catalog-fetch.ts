@@ -4,13 +4,12 @@
  * ND does not document where its documents live, so the administrator names the paths
  * (e.g. /help-center/swagger/manage.json on the simulator).
  */
-import { parseArgs, type CliHandler } from "../cli-context.ts";
-import { recordAudit } from "../audit/audit-log.ts";
+import { parseArgs, type CliHandler } from "./cli-context.ts";
 import { Invalid } from "../errors.ts";
 import { parseUrlPolicy } from "../clusters/cluster-url-policy.ts";
 import { createNdClientPool } from "../clusters/nd-client-pool.ts";
 import { loadKeyring } from "../secrets/keyring.ts";
-import { importFromCluster } from "./import.ts";
+import { importFromCluster } from "../catalog/import.ts";
 
 export const catalogFetchCommand: CliHandler = async (ctx, args) => {
   const { positional, options } = parseArgs(args);
@@ -30,12 +29,7 @@ export const catalogFetchCommand: CliHandler = async (ctx, args) => {
       const text = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
       return { name: path.slice(slash + 1), bytes: new TextEncoder().encode(text) };
     });
-    const report = await importFromCluster(sql, client.clusterName, fetchers, {
-      actor: "cli",
-      audit: async (tx, event) => {
-        await recordAudit(tx, { ...event, status: "ok", actor: { via: "cli", username: "cli" }, cluster: { name: client.clusterName } });
-      },
-    });
+    const report = await importFromCluster(sql, ctx.caller(), client.clusterName, fetchers);
     for (const o of report.outcomes) {
       ctx.out(o.status === "failed" ? `${o.fileName}: FAILED ${o.error}` : `${o.fileName}: ${o.status} ${o.source} v${o.version} (${o.operations} operations)`);
     }

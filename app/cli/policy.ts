@@ -3,17 +3,14 @@
  * turns until (and besides) the admin UI. Every change goes through the audited domain calls.
  */
 import { parseDuration } from "../config.ts";
-import { parseArgs, type CliContext, type CliHandler } from "../cli-context.ts";
+import { parseArgs, type CliContext, type CliHandler } from "./cli-context.ts";
 import { Invalid } from "../errors.ts";
-import { systemPrincipal } from "../identity/actor.ts";
-import { decideApproval, listApprovals } from "./approvals.ts";
-import { editModeActive } from "./guard.ts";
+import { decideApproval, listApprovals } from "../policy/approvals.ts";
+import { editModeActive } from "../policy/guard.ts";
 import {
-  addApprovalRule, addConstraint, addToWhitelist, listToolProfiles, listWhitelist, loadPolicySnapshot,
-  removeApprovalRule, removeConstraint, removeFromWhitelist, saveToolProfile, setEditMode,
-} from "./policy.sql.ts";
-
-const ACTOR = { via: "cli", username: "cli" };
+  addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, saveToolProfile, setEditMode,
+} from "../policy/policy-settings.ts";
+import { listToolProfiles, listWhitelist, loadPolicySnapshot } from "../policy/policy.sql.ts";
 const list = (v: string | true | undefined) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : []);
 
 function need(value: string | undefined, usage: string): string {
@@ -38,19 +35,19 @@ const commands: Record<string, CliHandler> = {
     const { positional, options } = parseArgs(args);
     const state = need(positional[0], "settings edit-mode on [--for 30m] | off");
     const sql = (await ctx.db()).sql;
-    if (state === "off") await setEditMode(sql, ACTOR, false, null);
+    if (state === "off") await setEditMode(sql, ctx.caller(), false, null);
     else if (state === "on") {
       const ms = typeof options.for === "string" ? parseDuration(options.for) : undefined;
       if (options.for !== undefined && !ms) throw new Invalid(`--for "${String(options.for)}" is not a duration; use e.g. 30m or 2h`);
-      await setEditMode(sql, ACTOR, true, ms ? new Date(Date.now() + ms) : null);
+      await setEditMode(sql, ctx.caller(), true, ms ? new Date(ctx.caller().now.getTime() + ms) : null);
     } else throw new Invalid("usage: settings edit-mode on [--for 30m] | off");
     return show(ctx);
   },
   "settings whitelist": async (ctx, args) => {
     const [verb, id] = args;
     const sql = (await ctx.db()).sql;
-    if (verb === "add") await addToWhitelist(sql, ACTOR, need(id, "settings whitelist add OPERATION_ID"));
-    else if (verb === "remove") await removeFromWhitelist(sql, ACTOR, need(id, "settings whitelist remove OPERATION_ID"));
+    if (verb === "add") await addToWhitelist(sql, ctx.caller(), need(id, "settings whitelist add OPERATION_ID"));
+    else if (verb === "remove") await removeFromWhitelist(sql, ctx.caller(), need(id, "settings whitelist remove OPERATION_ID"));
     else if (verb !== "list") throw new Invalid("usage: settings whitelist add|remove|list [OPERATION_ID]");
     for (const row of await listWhitelist(sql)) ctx.out(`${row.operation_id}  (added by ${row.added_by ?? "?"} ${row.added_at.toISOString()})`);
     return 0;
@@ -59,22 +56,22 @@ const commands: Record<string, CliHandler> = {
     const { positional, options } = parseArgs(args);
     const sql = (await ctx.db()).sql;
     if (positional[0] === "add") {
-      const id = await addConstraint(sql, ACTOR, {
+      const id = await addConstraint(sql, ctx.caller(), {
         operationPattern: need(options.operation as string, "settings constraint add --operation PATTERN --param NAME --allow a,b [--all-calls]"),
         param: need(options.param as string, "--param NAME"),
         allowed: list(options.allow),
         appliesTo: options["all-calls"] ? "all" : "write",
       });
       ctx.out(`constraint ${id} added`);
-    } else if (positional[0] === "remove") await removeConstraint(sql, ACTOR, need(positional[1], "settings constraint remove ID"));
+    } else if (positional[0] === "remove") await removeConstraint(sql, ctx.caller(), need(positional[1], "settings constraint remove ID"));
     else if (positional[0] !== "list") throw new Invalid("usage: settings constraint add|remove|list");
     return show(ctx);
   },
   "settings approval-rule": async (ctx, args) => {
     const [verb, pattern] = args;
     const sql = (await ctx.db()).sql;
-    if (verb === "add") await addApprovalRule(sql, ACTOR, need(pattern, "settings approval-rule add PATTERN"));
-    else if (verb === "remove") await removeApprovalRule(sql, ACTOR, need(pattern, "settings approval-rule remove PATTERN"));
+    if (verb === "add") await addApprovalRule(sql, ctx.caller(), need(pattern, "settings approval-rule add PATTERN"));
+    else if (verb === "remove") await removeApprovalRule(sql, ctx.caller(), need(pattern, "settings approval-rule remove PATTERN"));
     else throw new Invalid("usage: settings approval-rule add|remove PATTERN");
     return show(ctx);
   },
@@ -83,7 +80,7 @@ const commands: Record<string, CliHandler> = {
     const sql = (await ctx.db()).sql;
     if (positional[0] === "set") {
       const mode = options.mode === "operations" ? "operations" : "meta";
-      await saveToolProfile(sql, ACTOR, {
+      await saveToolProfile(sql, ctx.caller(), {
         name: need(positional[1], "settings profile set NAME --mode meta|operations [--operations a,b] [--budget 2000]"),
         mode, operations: list(options.operations), tokenBudget: Number(options.budget ?? 2000),
       });
@@ -98,12 +95,12 @@ const commands: Record<string, CliHandler> = {
     return 0;
   },
   "approvals approve": async (ctx, args) => {
-    await decideApproval((await ctx.db()).sql, systemPrincipal("cli"), need(args[0], "approvals approve ID"), true, ACTOR, args.slice(1).join(" "));
+    await decideApproval((await ctx.db()).sql, ctx.caller(), need(args[0], "approvals approve ID"), true, args.slice(1).join(" "));
     ctx.out("approved; the requester may now repeat the call once with this approvalId");
     return 0;
   },
   "approvals deny": async (ctx, args) => {
-    await decideApproval((await ctx.db()).sql, systemPrincipal("cli"), need(args[0], "approvals deny ID"), false, ACTOR, args.slice(1).join(" "));
+    await decideApproval((await ctx.db()).sql, ctx.caller(), need(args[0], "approvals deny ID"), false, args.slice(1).join(" "));
     ctx.out("denied");
     return 0;
   },

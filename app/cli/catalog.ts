@@ -3,24 +3,26 @@
 // return the exit code (0 ok, 1 failure, 2 usage); app/cli.ts wires them in.
 
 import type { Sql } from "postgres";
-import { parseArgs } from "../cli-context.ts";
-import { listVersions, loadActiveOperation, loadActiveSearchable } from "./catalog.sql.ts";
-import { renderOneLine, renderOperation } from "./compact.ts";
-import { readCoreDocument } from "./core-document.ts";
-import { importDocuments, type ImportDeps, type ImportOutcome } from "./import.ts";
-import { readPathInputs, type ImportInput } from "./import-inputs.ts";
-import { RISK_CLASSES, type RiskClass } from "./operation.ts";
-import { buildSearchIndex, searchCatalog, type SearchFilter } from "./search.ts";
+import { parseArgs } from "./cli-context.ts";
+import { listVersions, loadActiveOperation, loadActiveSearchable } from "../catalog/catalog.sql.ts";
+import { renderOneLine, renderOperation } from "../catalog/compact.ts";
+import { readCoreDocument } from "../catalog/core-document.ts";
+import { importDocuments, type ImportOutcome } from "../catalog/import.ts";
+import type { Caller } from "../identity/caller.ts";
+import { readPathInputs, type ImportInput } from "../catalog/import-inputs.ts";
+import { RISK_CLASSES, type RiskClass } from "../catalog/operation.ts";
+import { buildSearchIndex, searchCatalog, type SearchFilter } from "../catalog/search.ts";
 
 export type Out = (line: string) => void;
-export type CatalogCommand = (db: Sql, args: string[], out: Out, deps?: ImportDeps) => Promise<number>;
+export type CatalogCommand = (db: Sql, args: string[], out: Out, caller?: Caller) => Promise<number>;
 
 const OK = 0;
 const FAILED = 1;
 const USAGE = 2;
 
 /** `catalog import DIR|FILE… [--core]` — imports documents; exit 1 if any file failed. */
-export const importCommand: CatalogCommand = async (db, args, out, deps = {}) => {
+export const importCommand: CatalogCommand = async (db, args, out, caller) => {
+  if (!caller) throw new Error("catalog import needs the operator (a Caller)");
   const { positional, options } = parseArgs(args);
   const inputs: ImportInput[] = [];
   if (options.core) {
@@ -33,7 +35,7 @@ export const importCommand: CatalogCommand = async (db, args, out, deps = {}) =>
     out("usage: catalog import DIR|FILE… [--core]");
     return USAGE;
   }
-  const report = await importDocuments(db, inputs, { actor: "cli", ...deps });
+  const report = await importDocuments(db, caller, inputs);
   for (const outcome of report.outcomes) out(outcomeLine(outcome));
   out(`${report.imported} imported, ${report.unchanged} unchanged, ${report.failed} failed in ${(report.durationMs / 1000).toFixed(2)} s`);
   return report.failed > 0 ? FAILED : OK;
