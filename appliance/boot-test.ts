@@ -17,13 +17,10 @@
  * and exits non-zero on any failure. The keystroke run of the wizard on tty1 is
  * appliance/boot-test-tty.ts.
  */
-import { accessSync, constants } from "node:fs";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-/** KVM when this host offers it (much faster), else software emulation. */
-const kvm = (() => { try { accessSync("/dev/kvm", constants.R_OK | constants.W_OK); return true; } catch { return false; } })();
 import { connect } from "node:net";
 
 const args = process.argv.slice(2);
@@ -68,7 +65,7 @@ const fmt = image.endsWith(".raw") ? "raw" : "qcow2";
 if (sh(["qemu-img", "create", "-q", "-f", "qcow2", "-b", image, "-F", fmt, overlay]).code !== 0) throw new Error("qemu-img create failed");
 
 function qemuArgs(): string[] {
-  const a = ["qemu-system-x86_64", ...(kvm ? ["-accel", "kvm"] : []), "-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-display", "none",
+  const a = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-display", "none",
     "-serial", `file:${join(work, "serial.log")}`, "-monitor", `unix:${join(work, "mon.sock")},server,nowait`,
     "-drive", `file=${overlay},if=virtio,format=qcow2`,
     "-netdev", `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${PORTS.ui}-:7443,hostfwd=tcp:127.0.0.1:${PORTS.api}-:8444,hostfwd=tcp:127.0.0.1:${PORTS.ssh}-:22,hostfwd=tcp:127.0.0.1:${PORTS.pg}-:5432`,

@@ -5,7 +5,7 @@
  * update, rollback) are in appliance/boot-test.ts.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { APPLIANCE, run, tempDir } from "./tools.ts";
 
@@ -57,5 +57,38 @@ describe.skipIf(!isRoot)("nexus-mcp-update refuses a bad bundle before changing 
     expect(run(["bash", join(BIN, "nexus-mcp-update")]).code).toBe(64);
     expect(run(["bash", join(BIN, "nexus-mcp-restore")]).code).toBe(64);
     expect(run(["bash", join(BIN, "nexus-mcp-backup"), "--keep", "x"]).code).toBe(64);
+  });
+});
+
+describe("nexus-mcp-names (ROOT=, APPLY=0)", () => {
+  const d = tempDir("nexus-names-");
+  dirs.push(d);
+  const root = join(d, "root");
+  mkdirSync(join(root, "etc/nexus-mcp"), { recursive: true });
+  writeFileSync(join(root, "etc/hostname"), "nexus01\n");
+  writeFileSync(join(root, "etc/nexus-mcp/gateway.env"), "UI_PORT=7443\nPUBLIC_HOSTNAMES=nexus01\nTLS_SANS=nexus01\nTLS_CN=nexus01\nLOG_LEVEL=info\n");
+  const names = (...args: string[]) => run(["bash", join(BIN, "nexus-mcp-names"), ...args], { env: { ROOT: root, APPLY: "0" } });
+  const env = () => readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8");
+
+  test("set: host name, its short form and the other names in one rewrite; other keys kept", () => {
+    const r = names("set", "--hostname", "nexus01.corp.example.com", "mcp.example.com", "2001:db8::7");
+    expect(r.code).toBe(0);
+    expect(env()).toContain("PUBLIC_HOSTNAMES=nexus01.corp.example.com,nexus01,mcp.example.com,2001:db8::7\n");
+    expect(env()).toContain("TLS_CN=nexus01.corp.example.com\n");
+    expect(env()).toContain("UI_PORT=7443\nLOG_LEVEL=info\n");
+    expect(readFileSync(join(root, "etc/hostname"), "utf8")).toBe("nexus01.corp.example.com\n");
+  });
+
+  test("refresh keeps the other names (the console's network change uses it)", () => {
+    expect(names("refresh").code).toBe(0);
+    expect(env()).toContain("TLS_SANS=nexus01.corp.example.com,nexus01,mcp.example.com,2001:db8::7\n");
+  });
+
+  test("a bad name is refused with the reason, nothing changed", () => {
+    const before = env();
+    const r = names("set", "ok.example.com", "bad_name");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('"bad_name" is not a host name or an IP address');
+    expect(env()).toBe(before);
   });
 });
