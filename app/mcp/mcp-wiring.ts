@@ -2,6 +2,7 @@
  * Connects the MCP layer to the real domain modules: identity for bearer tokens, the cluster
  * registry and ND client pool, and the catalog.
  */
+import { authorize } from "../identity/authorize.ts";
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import { safeDbError } from "../db.ts";
@@ -38,10 +39,12 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     version: config.version,
     limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
     async clustersFor(p: Principal): Promise<ClusterChoice[]> {
+      // Names and addresses of clusters are themselves information: only for holders of
+      // clusters:use, and only the clusters their access and their token allow.
+      if (!authorize(p, "clusters:use").allowed) return [];
       const all = await listClusters(sql);
       return all
-        .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
-        .filter((c) => !p.token?.clusters || p.token.clusters.includes(c.id))
+        .filter((c) => authorize(p, "clusters:use", { clusterId: c.id }).allowed)
         .map((c) => ({ id: c.id, name: c.name, url: c.baseUrl, version: c.ndVersion, insecure: !c.tlsVerify }));
     },
     async ndRequest(clusterId, call) {
