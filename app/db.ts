@@ -7,9 +7,11 @@ import postgres, { type Sql, type TransactionSql } from "postgres";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hostname } from "node:os";
 import { StartupError, errorMessage } from "./errors.ts";
 import { lockDataDir, type LockOwner } from "./data-dir-lock.ts";
 import { servePglite } from "./pglite-serve.ts";
+import { dbQueries } from "./metrics/metrics.ts";
 
 export type { Sql, TransactionSql };
 /** A pool or a transaction: query functions (`*.sql.ts`) run on either. */
@@ -49,6 +51,8 @@ export interface DatabaseOptions {
    * serves on its private socket instead of refusing (the CLI beside a running gateway).
    */
   shareEmbedded?: boolean;
+  /** Count every statement in nmg_db_queries_total (the bench's round-trip count). */
+  countQueries?: boolean;
   onRetry?: (attempt: number, delayMs: number, reason: string) => void;
 }
 
@@ -73,8 +77,18 @@ export function connect(url: string | undefined, options: postgres.Options<{}> =
   return postgres(url, common);
 }
 
+/** How this process's connections are named in pg_stat_activity (the pool-usage metric). */
+export const APPLICATION_NAME = `nmg-gateway/${hostname()}/${process.pid}`.slice(0, 63);
+
+/**
+ * The driver's debug hook sees every statement it sends. Off by default: with it on the driver
+ * also makes a failed query's parameters enumerable on its error object, which a logger would
+ * print — acceptable in the bench, not in production.
+ */
+const countingOptions = (on: boolean | undefined): postgres.Options<{}> => (on ? { debug: () => dbQueries.inc() } : {});
+
 async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
-  const sql = connect(url, { max: opts.poolMax });
+  const sql = connect(url, { max: opts.poolMax, connection: { application_name: APPLICATION_NAME }, ...countingOptions(opts.countQueries) });
   await connectWithRetry(sql, opts, "PostgreSQL at DATABASE_URL");
   return wrap(sql, "postgresql", async () => {
     await sql.end({ timeout: 5 });
@@ -103,7 +117,7 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
   const served = await servePglite(lite, join(socketDir, `.s.PGSQL.${port}`));
   lock.announce({ socketDir, port });
   // One connection for the gateway itself: PGlite is a single backend, so more would only queue.
-  const sql = connect(undefined, { host: socketDir, port, database: "postgres", username: "postgres", max: 1 });
+  const sql = connect(undefined, { host: socketDir, port, database: "postgres", username: "postgres", max: 1, ...countingOptions(opts.countQueries) });
   await connectWithRetry(sql, { ...opts, connectAttempts: 3 }, "the embedded database");
   return wrap(sql, "embedded", async () => {
     await sql.end({ timeout: 5 });

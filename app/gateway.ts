@@ -10,7 +10,12 @@ import type { Logger } from "./log.ts";
 import { createHandler, type Handler } from "./http/handler.ts";
 import { healthRoutes } from "./http/health.routes.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { gauge } from "./metrics/metrics.ts";
+import { metricsRoutes } from "./metrics/metrics.routes.ts";
+import { APPLICATION_NAME } from "./db.ts";
 import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import type { GatewayNames } from "./oauth/oauth-resource.ts";
+import { oauthRoutes } from "./oauth/oauth.routes.ts";
 import type { Services } from "./services.ts";
 import { loadAssets } from "./ui/assets.ts";
 import { buildUiApp } from "./ui/ui-app.ts";
@@ -28,6 +33,8 @@ export interface GatewayContext {
   certificate?: () => { pem: string; fingerprint256: string; notAfter: string };
   /** Port the API listener is bound to (known after it starts). */
   apiPort?: () => number;
+  /** Port the UI listener is bound to (known after it starts). */
+  uiPort?: () => number;
 }
 
 export interface Gateway {
@@ -54,10 +61,13 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     startedAt: ctx.startedAt,
     pingDatabase: () => db.ping(),
   });
+  const hosts = allowedHosts(config, ctx.certificateNames);
+  const names: GatewayNames = { allowedHosts: hosts, apiPort: ctx.apiPort ?? (() => config.apiPort), uiPort: ctx.uiPort ?? (() => config.uiPort) };
+  const authenticate = mcpAuthenticator(db.sql, config, services.caches);
   const mcp = mcpRoutes({
     mcp: mcpDeps(db.sql, config, services, log),
-    authenticate: mcpAuthenticator(db.sql, config),
-    allowedHosts: allowedHosts(config, ctx.certificateNames),
+    authenticate,
+    allowedHosts: hosts,
     limits: {
       maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
       ssePerUser: config.mcp.ssePerUser, sseIdleMs: config.mcp.sseIdleMs,
@@ -67,9 +77,13 @@ export function buildGateway(ctx: GatewayContext): Gateway {
   const uiApp = buildUiApp(uiRoutes(), {
     sql: db.sql, config, services, log, assets: loadAssets(),
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
-    apiPort: ctx.apiPort ?? (() => config.apiPort),
+    apiPort: names.apiPort,
+    oauthNames: names,
   }, health);
-  const apiApp = new Elysia({ name: "api" }).use(health).use(mcp.app);
+  registerGauges(ctx, () => mcp.sessions.size);
+  const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });
+  const oauth = oauthRoutes({ sql: db.sql, names, registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute } });
+  const apiApp = new Elysia({ name: "api" }).use(health).use(metrics).use(oauth).use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),
     api: createHandler(apiApp, "api", log),
@@ -77,4 +91,19 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     close: () => mcp.close(),
     drain: (deadline) => mcp.drain(deadline),
   };
+}
+
+/** Gauges read at scrape time: open SSE sessions, pending approvals, this node's connections. */
+function registerGauges(ctx: GatewayContext, sseSessions: () => number): void {
+  const { sql } = ctx.db;
+  gauge("nmg_mcp_sse_sessions", "Open legacy SSE sessions on this node", sseSessions);
+  gauge("nmg_approvals_pending", "Approval requests waiting for a decision (all nodes)", async () => {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from approval_requests where status = 'pending' and expires_at > now()`;
+    return row?.n ?? 0;
+  });
+  gauge("nmg_db_pool_connections", `This node's database connections by state (pool size ${ctx.config.dbPoolMax})`, async () => {
+    const rows = await sql<{ state: string; n: number }[]>`
+      select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${APPLICATION_NAME} group by 1`;
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }, "state");
 }

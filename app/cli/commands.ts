@@ -13,6 +13,7 @@ import { catalogFetchCommand } from "./catalog-fetch.ts";
 import { opsCommands } from "./ops.ts";
 import { siemCommands } from "./siem.ts";
 import { directoryCommands } from "./directory.ts";
+import { applianceCommands } from "./appliance.ts";
 
 /** The catalog's handlers take (db, args, out); adapt them to the CLI context. */
 function catalogCommands(): Record<string, CliHandler> {
@@ -35,5 +36,6 @@ export function commandTable(): Record<string, CliHandler> {
     ...opsCommands(),
     ...siemCommands(),
     ...directoryCommands(),
+    ...applianceCommands(),
   };
 }

@@ -14,8 +14,8 @@ import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Invalid, NotFound, Unauthorized } from "../errors.ts";
 import type { Caller } from "./caller.ts";
 import { newApiToken, parseApiToken } from "./api-token-format.ts";
-import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, revokeApiTokenRow, touchApiToken, type ApiTokenRow } from "./api-tokens.sql.ts";
-import { READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
+import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, listExpiringTokenRows, narrowApiTokenRow, revokeApiTokenRow, touchApiToken, type ApiTokenRow, type TokenVerification } from "./api-tokens.sql.ts";
+import { authorize, READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
@@ -136,9 +136,68 @@ export async function revokeApiToken(sql: Sql, caller: Caller, id: string, reaso
   });
 }
 
+export interface TokenNarrowingInput {
+  /** true makes the token read-only; false keeps what it is (a token never widens). */
+  readOnly?: boolean;
+  /** Cluster ids to keep; they must be a subset of what the token allows now. */
+  clusters?: string[];
+}
+
+/**
+ * Narrows a live token: read-only can be switched on, never off; its cluster list can only
+ * shrink (a token for every cluster may be limited to some). Anything wider is refused with
+ * what to do instead (create a new token). Audited with the before and after.
+ */
+export async function narrowApiToken(sql: Sql, caller: Caller, id: string, input: TokenNarrowingInput): Promise<ApiTokenRow> {
+  const row = /^[0-9a-f]{24}$/.test(id) ? await findApiToken(sql, id) : null;
+  if (!row) throw new NotFound(`no token with id ${id}`);
+  requireTokenRights(caller.principal, row.userId);
+  if (tokenStatus(row, caller.now) !== "active") throw new Conflict(`token "${row.name}" is ${tokenStatus(row, caller.now)}; only an active token can be narrowed`);
+  if (input.readOnly === false && row.readOnly) throw new Invalid("a read-only token cannot become read-write; create a new token instead");
+  const readOnly = row.readOnly || input.readOnly === true;
+  let clusters = row.clusters;
+  if (input.clusters !== undefined) {
+    const ids = [...new Set(input.clusters.map((c) => c.trim()).filter(Boolean))].sort();
+    if (ids.length === 0) throw new Invalid("keep at least one cluster; to stop the token entirely, revoke it");
+    const wider = row.clusters ? ids.filter((c) => !row.clusters!.includes(c)) : [];
+    if (wider.length) throw new Invalid(`the token is not allowed cluster(s) ${wider.join(", ")}; a token can only be narrowed — create a new token instead`);
+    clusters = await narrowedClusters(sql, row.userId, ids);
+  }
+  if (readOnly === row.readOnly && (clusters ?? []).join() === (row.clusters ?? []).join() && (clusters === null) === (row.clusters === null)) return row;
+  await sql.begin(async (tx) => {
+    if (!(await narrowApiTokenRow(tx, id, readOnly, clusters))) throw new Conflict(`token "${row.name}" was revoked meanwhile`);
+    await recordAudit(tx, {
+      action: "token.narrow",
+      status: "ok",
+      caller,
+      target: { resourceType: "api_token", resourceId: id },
+      details: { name: row.name, owner: row.username, before: { readOnly: row.readOnly, clusters: row.clusters }, after: { readOnly, clusters } },
+    });
+  });
+  return { ...row, readOnly, clusters };
+}
+
+/** Live tokens expiring within `withinMs`: the caller's own, or everybody's with tokens:manage. */
+export async function listExpiringTokens(sql: Sql, caller: Caller, withinMs: number): Promise<ApiTokenRow[]> {
+  const now = caller.now;
+  const everyone = authorize(caller.principal, "tokens:manage").allowed;
+  if (!everyone) requirePermission(caller.principal, "tokens:own");
+  return listExpiringTokenRows(sql, everyone ? null : caller.principal.userId, now, new Date(now.getTime() + withinMs));
+}
+
 export interface TokenUse {
   now?: Date;
   clientIp?: string | null;
+  /**
+   * Where the token row and its owner's principal come from (default: the database). The MCP
+   * path passes its in-process caches (app/cache/caches.ts); the checks below run either way.
+   */
+  lookup?: TokenLookup;
+}
+
+export interface TokenLookup {
+  token(id: string): Promise<TokenVerification | null>;
+  principal(userId: string): Promise<Principal | null>;
 }
 
 export type TokenFailure = "malformed" | "unknown" | "expired" | "revoked" | "inactive";
@@ -157,16 +216,18 @@ export type TokenCheck = { principal: Principal } | { failure: TokenFailure; own
 export async function checkApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<TokenCheck> {
   const parts = parseApiToken(bearer);
   if (!parts) return { failure: "malformed" };
-  const row = await findTokenForVerification(sql, parts.id);
+  const row = use.lookup ? await use.lookup.token(parts.id) : await findTokenForVerification(sql, parts.id);
   // Wrong secret reads as unknown: whoever lacks the secret learns nothing about the id.
   if (!row || !secretMatches(parts.secret, row.secretHash)) return { failure: "unknown" };
   const now = use.now ?? new Date();
   const known: TokenOwner = { tokenId: row.id, tokenName: row.name, userId: row.userId, username: row.username };
   if (row.revokedAt) return { failure: "revoked", owner: known };
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { failure: "expired", owner: known };
-  const owner = await loadPrincipal(sql, row.userId, "token");
+  const owner = use.lookup ? await use.lookup.principal(row.userId) : await loadPrincipal(sql, row.userId, "token");
   if (!owner?.active) return { failure: "inactive", owner: known };
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+    // A cached row is shared: note the touch on it so the next calls do not touch again.
+    row.lastUsedAt = now;
     await touchApiToken(sql, row.id, now, use.clientIp ?? null, new Date(now.getTime() - TOUCH_INTERVAL_MS));
   }
   return { principal: narrow(owner, row) };

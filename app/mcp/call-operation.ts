@@ -18,7 +18,6 @@ import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { approvalMatches, consumeApproval, requestApproval, type ApprovalCall } from "../policy/approvals.ts";
 import { decide, isWriteRisk, type ClusterRef } from "../policy/guard.ts";
-import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
 import { shapedResult, unknownOperation } from "./operation-result.ts";
@@ -90,7 +89,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
     return audited({ status: "failed", error: err.message }, toolError(`${err.message}. describe_operation shows the parameters.`));
   }
 
-  const [policy, profile] = await Promise.all([loadPolicySnapshot(deps.sql), loadToolProfile(deps.sql, principal.toolProfile)]);
+  const [policy, profile] = await Promise.all([deps.policy(), deps.toolProfile(principal.toolProfile)]);
   const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
   const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
   const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved: presented });
@@ -133,7 +132,7 @@ type Audited = (event: Partial<AuditEventInput>, result: CallToolResult, failure
 function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): Audited {
   return async (event, result, failure) => {
     try {
-      await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
+      await deps.audit({ ...base, durationMs: Math.round(performance.now() - started), ...event });
       return result;
     } catch (err) {
       deps.auditFailed(err, base.requestId ?? "", base.action);

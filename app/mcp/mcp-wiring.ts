@@ -10,15 +10,17 @@ import type { Logger } from "../log.ts";
 import { AppError } from "../errors.ts";
 import { closest } from "../catalog/did-you-mean.ts";
 import { loadActiveOperations } from "../catalog/catalog.sql.ts";
-import { listClusters } from "../clusters/clusters.ts";
 import { NdError } from "../clusters/nd-errors.ts";
 import type { NdMethod } from "../clusters/nd-client.ts";
-import { checkApiToken } from "../identity/api-tokens.ts";
+import { checkApiToken, type TokenLookup } from "../identity/api-tokens.ts";
 import { parseApiToken } from "../identity/api-token-format.ts";
 import { resolveLegacyToken } from "../identity/legacy-token.ts";
 import type { Principal } from "../identity/principal.ts";
+import { checkAccessToken } from "../oauth/oauth-tokens.ts";
+import { isOAuthAccessToken } from "../oauth/oauth-token-format.ts";
 import { matchesAny } from "../policy/patterns.ts";
 import type { Services } from "../services.ts";
+import { ndRequestDuration, since } from "../metrics/metrics.ts";
 import type { AuthOutcome, Authenticate } from "./mcp-admission.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 
@@ -38,22 +40,33 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     sql,
     version: config.version,
     limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
+    policy: () => services.caches.policy(),
+    audit: (event) => services.auditBatcher.write(event),
+    toolProfile: (name) => services.caches.toolProfile(name),
     async clustersFor(p: Principal): Promise<ClusterChoice[]> {
       // Names and addresses of clusters are themselves information: only for holders of
       // clusters:use, and only the clusters their access and their token allow.
       if (!authorize(p, "clusters:use").allowed) return [];
-      const all = await listClusters(sql);
+      const all = await services.caches.clusters();
       return all
         .filter((c) => authorize(p, "clusters:use", { clusterId: c.id }).allowed)
         .map((c) => ({ id: c.id, name: c.name, url: c.baseUrl, version: c.ndVersion, insecure: !c.tlsVerify }));
     },
     async ndRequest(clusterId, call) {
       const client = await services.ndClients.clientFor(clusterId);
-      const res = await client.request({
-        method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
-        headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
-      });
-      return { status: res.status, body: res.body, durationMs: res.durationMs };
+      const started = performance.now();
+      try {
+        const res = await client.request({
+          method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
+          headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
+        });
+        ndRequestDuration.observe({ cluster: client.clusterName, status: `${Math.floor(res.status / 100)}xx` }, since(started));
+        return { status: res.status, body: res.body, durationMs: res.durationMs };
+      } catch (err) {
+        const status = err instanceof NdError && err.upstreamStatus ? `${Math.floor(err.upstreamStatus / 100)}xx` : "error";
+        ndRequestDuration.observe({ cluster: client.clusterName, status }, since(started));
+        throw err;
+      }
     },
     ndFailure(err) {
       if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus, outcomeUnknown: err.details.outcomeUnknown };
@@ -80,11 +93,17 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
   };
 }
 
-/** Bearer → principal: `nmg_` API tokens, else the legacy shared token (when one is configured). */
-export function mcpAuthenticator(sql: Sql, config: Config): Authenticate {
+/** Bearer → principal: OAuth access tokens, `nmg_` API tokens, else the legacy shared token (when one is configured). */
+export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup): Authenticate {
   return async (bearer, clientIp): Promise<AuthOutcome> => {
+    if (isOAuthAccessToken(bearer)) {
+      const checked = await checkAccessToken(sql, bearer, { clientIp });
+      if ("principal" in checked) return checked;
+      if (checked.failure === "unknown") return { failure: "invalid" };
+      return { failure: checked.failure, tokenId: checked.grantId, owner: { userId: checked.owner.userId, username: checked.owner.username, tokenName: checked.owner.clientName } };
+    }
     if (bearer.startsWith("nmg_")) {
-      const checked = await checkApiToken(sql, bearer, { clientIp });
+      const checked = await checkApiToken(sql, bearer, { clientIp, lookup });
       if ("principal" in checked) return checked;
       if (checked.failure === "malformed" || checked.failure === "unknown") return { failure: "invalid" };
       // The secret matched (identity checks it before revocation and expiry), so the id is real.
