@@ -48,7 +48,17 @@ export interface RiskDecision {
 const STATE_CHANGING_GET_VERBS = new Set([
   "sync", "resync", "clone", "push", "deploy", "delete", "remove", "create", "update", "set",
   "reset", "clear", "forced", "trigger", "apply", "execute", "restore", "reload", "reboot",
+  "refresh", "rediscover", "discover", "recalculate", "rescan",
 ]);
+
+/**
+ * What an override may never go below, by method: the override table is keyed by operation id
+ * alone, and a crafted or fetched document can give any method that id. A DELETE stays
+ * destructive and a PUT/PATCH at least a write whatever the table says; only GETs and POSTs
+ * (the reviewed compute-only POSTs) can be overridden down to a read.
+ */
+const OVERRIDE_FLOOR: Partial<Record<string, RiskClass>> = { DELETE: "destructive", PUT: "write", PATCH: "write" };
+const RANK: Record<RiskClass, number> = { read: 0, "sensitive-read": 1, write: 2, destructive: 3 };
 
 /** Whole words (after camelCase splitting) that mark a GET as exposing secrets or bulk data. */
 const SENSITIVE_WORDS = new Set([
@@ -77,6 +87,11 @@ const DESTRUCTIVE_WORDS = new Set([
 
 export function classifyRisk(input: RiskInput, overrides: RiskOverrides = RISK_OVERRIDES): RiskDecision {
   const override = overrides[`${input.api}.${input.operationId}`];
+  const floor = OVERRIDE_FLOOR[input.method];
+  if (override && floor && RANK[override.risk] < RANK[floor]) {
+    const generic = classifyChange(input);
+    return { risk: generic.risk, reason: `${generic.reason} (the override for ${input.operationId}, ${override.risk}, does not apply to a ${input.method})` };
+  }
   if (override) return { risk: override.risk, reason: `override: ${override.reason}` };
   return input.method === "GET" ? classifyGet(input) : classifyChange(input);
 }

@@ -29,6 +29,15 @@ export interface Listener {
   stop(graceMs: number): Promise<void>;
 }
 
+/**
+ * TLS 1.2 suites offered: forward-secret AEAD only (no CBC/SHA-1). TLS 1.3 suites are all AEAD
+ * and unaffected by this list. Every client we serve negotiates one of these or TLS 1.3.
+ */
+export const TLS12_CIPHERS = [
+  "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305",
+].join(":");
+
 function serve(opts: ListenerOptions, port: number): Server<unknown> {
   try {
     return Bun.serve({
@@ -38,7 +47,7 @@ function serve(opts: ListenerOptions, port: number): Server<unknown> {
       // SSE routes lift this per request; everything else is cut after 60 s of silence.
       idleTimeout: 60,
       maxRequestBodySize: 16 * 1024 * 1024,
-      tls: opts.tls,
+      tls: { ...opts.tls, ciphers: TLS12_CIPHERS },
       fetch: (request, server) => opts.handler(request, { clientIp: server.requestIP(request)?.address ?? "unknown", server }),
     });
   } catch (err) {

@@ -3,6 +3,7 @@
  * registry and ND client pool, and the catalog.
  */
 import { hostname } from "node:os";
+import { authorize } from "../identity/authorize.ts";
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import { safeDbError } from "../db.ts";
@@ -45,10 +46,12 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     audit: (event) => services.auditBatcher.write(event),
     toolProfile: (name) => services.caches.toolProfile(name),
     async clustersFor(p: Principal): Promise<ClusterChoice[]> {
+      // Names and addresses of clusters are themselves information: only for holders of
+      // clusters:use, and only the clusters their access and their token allow.
+      if (!authorize(p, "clusters:use").allowed) return [];
       const all = await services.caches.clusters();
       return all
-        .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
-        .filter((c) => !p.token?.clusters || p.token.clusters.includes(c.id))
+        .filter((c) => authorize(p, "clusters:use", { clusterId: c.id }).allowed)
         .map((c) => ({ id: c.id, name: c.name, url: c.baseUrl, version: c.ndVersion, insecure: !c.tlsVerify }));
     },
     async ndRequest(clusterId, call) {

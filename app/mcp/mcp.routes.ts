@@ -21,7 +21,7 @@ import { createAdmission, credentialKey, rpcError, type Admitted, type Authentic
 import type { McpDeps } from "./mcp-deps.ts";
 import { createMcpServer } from "./mcp-server.ts";
 import type { Caller } from "../identity/caller.ts";
-import { readJsonBody } from "./request-body.ts";
+import { MAX_JSON_DEPTH, readJsonBody } from "./request-body.ts";
 import { SseSessions } from "./sse-sessions.ts";
 import { SseServerTransport } from "./sse-transport.ts";
 import { InFlight } from "./in-flight.ts";
@@ -107,9 +107,9 @@ export function mcpRoutes(deps: McpRouteDeps) {
     };
     const body = await readJsonBody(request, deps.limits.maxBody);
     if ("problem" in body) {
-      return body.problem === "too-large"
-        ? refuse(413, -32600, `request body too large (limit ${deps.limits.maxBody} bytes)`)
-        : refuse(400, -32700, "parse error: the body is not valid JSON");
+      if (body.problem === "too-large") return refuse(413, -32600, `request body too large (limit ${deps.limits.maxBody} bytes)`);
+      if (body.problem === "too-deep") return refuse(400, -32600, `invalid request: objects and arrays nested more than ${MAX_JSON_DEPTH} levels deep; flatten the arguments`);
+      return refuse(400, -32700, "parse error: the body is not valid JSON");
     }
     if (Array.isArray(body.json)) return refuse(400, -32600, "batch requests are not supported; send one JSON-RPC message per request");
     const message = body.json as JSONRPCMessage;
@@ -187,7 +187,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
       if (admitted.credential && admitted.refused.status === 401) sessions.closeIfOpenedBy(sessionId, admitted.credential);
       return admitted.refused;
     }
-    const session = sessions.get(sessionId, admitted.principal.userId);
+    const session = sessions.get(sessionId, admitted.principal.userId, admitted.credential);
     if (!session || session.transport.isClosed) return rpcError(404, -32001, "unknown SSE session; open a new one with GET /mcp/sse");
     const message = await readMessage(request, admitted);
     if (message instanceof Response) return message;

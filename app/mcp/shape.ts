@@ -37,7 +37,8 @@ export interface Shaped {
   truncated: boolean;
 }
 
-const SECRET_KEY = /pass(word|wd|phrase)?$|passphrase|secret|token|api[-_]?key|private[-_]?key|encryption[-_]?key|ssh[-_]?key|authorization|cookie|credential/i;
+// Also names no schema declares as secret (ND answers carry SNMP communities and auth keys).
+const SECRET_KEY = /pass(word|wd|phrase)?s?$|passphrase|secret|token|api[-_]?key|private[-_]?key|encryption[-_]?key|ssh[-_]?key|auth[-_]?key|community|psk|pre[-_]?shared|authorization|cookie|credential/i;
 const REDACTED = "<redacted>";
 /** Fields whose values are prose someone typed or ND composed: quoted and announced as data. */
 export const FREE_TEXT_KEY = /(^|[._])(description|desc|title|message|msg|comments?|notes?|remarks?|reason|summary|text|details|recommendation|alias)$|Description$|Title$|Message$|Comment$|Notes?$|Reason$/i;
@@ -55,8 +56,12 @@ export function redact(value: unknown, extra: ReadonlySet<string> = new Set(), d
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const secret = (SECRET_KEY.test(k) || extra.has(k)) && v !== null && typeof v !== "boolean" && typeof v !== "object";
-      out[k] = secret ? REDACTED : SECRET_KEY.test(k) && v && typeof v === "object" && !Array.isArray(v) ? redactAll(v) : redact(v, extra, depth + 1);
+      const named = SECRET_KEY.test(k) || extra.has(k);
+      const secret = named && v !== null && typeof v !== "boolean" && typeof v !== "object";
+      if (secret) out[k] = REDACTED;
+      // `tokens: ["…"]`, `apiKeys: [...]`: every scalar of a secret-named list is a secret too.
+      else if (named && Array.isArray(v)) out[k] = v.map((item) => (item === null || typeof item === "boolean" ? item : typeof item === "object" ? redactAll(item) : REDACTED));
+      else out[k] = SECRET_KEY.test(k) && v && typeof v === "object" ? redactAll(v) : redact(v, extra, depth + 1);
     }
     return out;
   }

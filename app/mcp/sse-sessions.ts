@@ -53,10 +53,15 @@ export class SseSessions {
     };
   }
 
-  /** The session, only if it belongs to this user; unknown and foreign look the same. */
-  get(sessionId: string, userId: string): SseSession | undefined {
+  /**
+   * The session, only for the credential that opened it (and its user): another token of the
+   * same user — or the same user after that token expired — cannot post into it, so a stream
+   * opened with a credential since revoked or expired never receives answers for another one.
+   * Unknown and foreign sessions look the same.
+   */
+  get(sessionId: string, userId: string, credential: string): SseSession | undefined {
     const s = this.sessions.get(sessionId);
-    return s && s.userId === userId ? s : undefined;
+    return s && s.userId === userId && s.credential === credential ? s : undefined;
   }
 
   /** Closes the session if the refused credential is the one that opened it; true if it did. */

@@ -155,12 +155,13 @@ describe("SSE sessions", () => {
     void sessions.closeAll();
   });
 
-  test("a session is found only by its own user, and a refused credential closes only the session it opened", () => {
+  test("a session is found only by its own user and credential, and a refused credential closes only the session it opened", () => {
     const sessions = new SseSessions({ perUser: 5, idleMs: 60_000, unusedMs: 60_000, sweepMs: 60_000 });
     const s = fakeSession("u", Date.now(), "cred-1");
     sessions.add(s);
-    expect(sessions.get(s.transport.sessionId, "someone-else")).toBeUndefined();
-    expect(sessions.get(s.transport.sessionId, "u")).toBe(s);
+    expect(sessions.get(s.transport.sessionId, "someone-else", "cred-1")).toBeUndefined();
+    expect(sessions.get(s.transport.sessionId, "u", "cred-2")).toBeUndefined();
+    expect(sessions.get(s.transport.sessionId, "u", "cred-1")).toBe(s);
     expect(sessions.closeIfOpenedBy(s.transport.sessionId, "cred-2")).toBe(false);
     expect(s.closed).toBe(false);
     expect(sessions.closeIfOpenedBy(s.transport.sessionId, "cred-1")).toBe(true);

@@ -82,6 +82,17 @@ describe("response shaping keeps what sits beside a list", () => {
     expect(r.text).not.toContain("k3y-material");
     expect(r.text).not.toContain("pp-Secret");
   });
+
+  test("lists of scalars under secret names, and secret names no schema declares, are redacted", () => {
+    const body = {
+      devices: [
+        { name: "leaf-1", token: ["tok-AAA"], apiKeys: ["key-BBB", "key-CCC"], privateKeys: ["-----BEGIN KEY-----"], authKey: "ak-DDD", snmpCommunity: "comm-EEE", passwords: ["pw-FFF"], secrets: [{ value: "sv-GGG" }] },
+      ],
+    };
+    const r = shapeResponse(body, { limit: 20, offset: 0, maxChars: 20_000, maxString: 200 });
+    for (const secret of ["tok-AAA", "key-BBB", "key-CCC", "BEGIN KEY", "ak-DDD", "comm-EEE", "pw-FFF", "sv-GGG"]) expect(r.text).not.toContain(secret);
+    expect(r.text).toContain("leaf-1");
+  });
 });
 
 describe("response shaping says what it left out", () => {
