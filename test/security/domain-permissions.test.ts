@@ -169,6 +169,7 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "audit/audit-seal.ts:sealBatch": "the sealer links committed rows into the chain (background, no caller)",
   "audit/audit-seal.ts:sealPending": "the sealer",
   "audit/audit-verify.ts:verifyAuditChain": "read",
+  "audit/audit-intents.ts:closeOpenIntents": "start-up recovery by the gateway itself: records `unknown` outcomes of intents a crash left open",
   "audit/audit-log.ts:recordAudit": "the audit writer every change above uses",
   "audit/audit-query.ts:callEvents": "read",
   "audit/audit-query.ts:getAuditEvent": "read",
