@@ -152,6 +152,8 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "policy/approvals.ts:listApprovals": "read",
   "policy/rate-limit.ts:takeToken": "admission machinery (rate limit of the presented credential)",
   "clusters/connection-test.ts:testConnection": "talks to Nexus Dashboard through a client; stores nothing",
+  "clusters/connection-test.ts:ndfcVersion": "reads ND's version through a client; stores nothing",
+  "clusters/nd-version.ts:recordNdVersion": "records the version ND reports after a login (an observation, no caller)",
   "clusters/nd-http.ts:exchange": "HTTP to Nexus Dashboard",
   "clusters/cluster-url-policy.ts:checkClusterUrl": "validation",
   "clusters/cluster-url-policy.ts:systemResolver": "DNS",
