@@ -8,6 +8,7 @@
 import type { Server } from "bun";
 import { StartupError } from "../errors.ts";
 import type { Handler, ListenerName } from "./handler.ts";
+import { applySecurityHeaders } from "./security-headers.ts";
 
 export interface ListenerOptions {
   name: ListenerName;
@@ -37,7 +38,11 @@ function serve(opts: ListenerOptions, port: number): Server<unknown> {
       idleTimeout: 60,
       maxRequestBodySize: 16 * 1024 * 1024,
       tls: opts.tls,
+      // Never Bun's development error page (stack and source paths), whatever NODE_ENV says.
+      development: false,
       fetch: (request, server) => opts.handler(request, { clientIp: server.requestIP(request)?.address ?? "unknown", server }),
+      // The handler does not throw; should anything still escape it, a bare safe 500.
+      error: () => lastResort(opts.name),
     });
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -47,6 +52,12 @@ function serve(opts: ListenerOptions, port: number): Server<unknown> {
     if (code === "EACCES") throw new StartupError(`${opts.portKey} ${port}: permission denied; use a port above 1023 or grant the capability`);
     throw new StartupError(`${opts.name} listener cannot start on ${opts.hostname}:${port} (${(err as Error).message})`);
   }
+}
+
+function lastResort(listener: ListenerName): Response {
+  const headers = new Headers({ "content-type": "application/json" });
+  applySecurityHeaders(headers, listener);
+  return new Response(JSON.stringify({ error: { code: "internal", message: "internal error" } }), { status: 500, headers });
 }
 
 export function startListener(opts: ListenerOptions): Listener {

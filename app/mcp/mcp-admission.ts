@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import type { Sql } from "postgres";
 import type { AuditEventInput } from "../audit/audit-event.ts";
 import type { Caller } from "../identity/caller.ts";
+import { parseHost } from "../http/request-host.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import type { Principal } from "../identity/principal.ts";
 import { takeToken } from "../policy/rate-limit.ts";
@@ -68,7 +69,7 @@ const WHY: Record<Exclude<AuthOutcome, { principal: Principal }>["failure"], str
 
 export function createAdmission(deps: AdmissionDeps) {
   return async function admit(request: Request): Promise<Admitted | Refused> {
-    const host = hostOf(request.headers.get("host") ?? "");
+    const host = parseHost(request.headers.get("host"))?.hostname ?? "";
     const origin = request.headers.get("origin");
     if (!deps.allowedHosts.has(host) || (origin && !deps.allowedHosts.has(hostOf(origin)))) {
       return { refused: rpcError(403, -32000, "forbidden: Host or Origin is not one this gateway serves; add it to PUBLIC_HOSTNAMES"), credential: null };
