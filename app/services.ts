@@ -21,6 +21,7 @@ import { ensureServiceUser } from "./identity/service-user.ts";
 import { purgeExpiredSessions } from "./identity/sessions.ts";
 import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
+import { startDirectoryChecks } from "./directory/directory-sync.ts";
 import { startSiemForwarder, type SiemForwarder } from "./siem/siem-forwarder.ts";
 import { hostname } from "node:os";
 import type { Keyring } from "./secrets/keyring.ts";
@@ -64,6 +65,10 @@ export async function startServices(config: Config, db: Database, log: Logger): 
     sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
     onError: (destination, err) => log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
   });
+  const directoryChecks = startDirectoryChecks(sql, keyring, {
+    onResult: (r) => r.disabled.length && log.warn({ disabled: r.disabled }, "directory accounts gone or disabled: disabled here too"),
+    onError: (err) => log.warn({ error: err.message }, "directory check failed; will retry"),
+  });
   const purge = setInterval(() => {
     const now = new Date();
     Promise.all([
@@ -76,6 +81,7 @@ export async function startServices(config: Config, db: Database, log: Logger): 
     keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, siem, firstAdmin,
     async close() {
       clearInterval(purge);
+      directoryChecks.stop();
       await siem.stop();
       await sealer.stop();
       await ndClients.closeAll();

@@ -11,12 +11,17 @@
  * keystroke: a bad host name is re-asked, DHCP and the suggested trusted network are accepted, a
  * common password is refused by the product's policy, two different passwords are refused, the
  * summary is confirmed. Then checks that the box is configured, the gateway is healthy from the
- * host, and tty1 shows the login prompt with the URLs and the certificate fingerprint.
+ * host, and tty1 shows the console menu with the URLs and the certificate fingerprint; then the
+ * menu's time, password reset, support bundle and root shell, checked in the database.
  * Prints `N passed, N failed`; exits non-zero on any failure.
  */
+import { accessSync, constants } from "node:fs";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
+
+/** KVM when this host offers it (much faster), else software emulation. */
+const kvm = (() => { try { accessSync("/dev/kvm", constants.R_OK | constants.W_OK); return true; } catch { return false; } })();
 import { join, resolve } from "node:path";
 
 const args = process.argv.slice(2);
@@ -42,7 +47,7 @@ const fmt = image.endsWith(".raw") ? "raw" : "qcow2";
 if (Bun.spawnSync(["qemu-img", "create", "-q", "-f", "qcow2", "-b", image, "-F", fmt, overlay]).exitCode !== 0) throw new Error("qemu-img create failed");
 const monPath = join(work, "mon.sock");
 const serialPath = join(work, "serial.sock");
-const vm = Bun.spawn(["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-display", "none", "-vga", "std",
+const vm = Bun.spawn(["qemu-system-x86_64", ...(kvm ? ["-accel", "kvm"] : []), "-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-display", "none", "-vga", "std",
   "-serial", `unix:${serialPath},server,nowait`, "-monitor", `unix:${monPath},server,nowait`,
   "-drive", `file=${overlay},if=virtio,format=qcow2`,
   "-netdev", `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${PORTS.ui}-:7443,hostfwd=tcp:127.0.0.1:${PORTS.api}-:8444`,
@@ -162,6 +167,10 @@ if (ok) {
   await keyboard.clearField();
   await keyboard.type(HOST);
   await keyboard.key("ret");
+  ok = await step("other names dialog (FQDN, aliases)", "Other names clients use");
+}
+if (ok) {
+  await keyboard.key("ret");
   ok = await step("network mode menu (DHCP is the default)", "Management network address");
 }
 if (ok) {
@@ -203,6 +212,8 @@ if (ok) {
   ok = (await waitScreen("Repeat the password", 180)) !== undefined;
   await keyboard.type(PASSWORD);
   await keyboard.key("ret");
+  ok = await step("SSH key dialog (optional; skipped here)", "SSH public key for root");
+  await keyboard.key("ret");
   const s = await waitScreen("Please confirm");
   check("summary names the host name and DHCP", (s?.includes(HOST) ?? false) && (s?.includes("DHCP") ?? false), elapsed());
   ok = s !== undefined;
@@ -219,10 +230,10 @@ if (ok) {
   await keyboard.key("ret");
 }
 if (ok) {
-  const login = await waitScreen(/login:/, 120);
-  const prompt = flat(login).includes("https://10.0.2.15:7443/") && FINGERPRINT.test(flat(login));
-  check("tty1 then shows the login prompt with the URLs and the fingerprint", prompt, elapsed());
-  if (!prompt) console.log(show(login));
+  const menu = await waitScreen("Choose:", 180);
+  const shown = flat(menu).includes("https://10.0.2.15:7443/") && FINGERPRINT.test(flat(menu));
+  check("tty1 then shows the console menu with the URLs and the served fingerprint", shown, elapsed());
+  if (!shown) console.log(show(menu));
   const state = await serial.run("cd /; cat /etc/hostname; test -e /etc/nexus-mcp/configured && echo CONFIGURED; systemctl is-active nexus-mcp; systemctl is-active nexus-mcp-firstboot; runuser -u postgres -- psql -XtAq -d nexus_mcp -c \"select username from users\"", 60);
   check("configured: host name, flag file, gateway active, wizard finished, admin exists", !!state && state.includes(HOST) && state.includes("CONFIGURED") && /^active$/m.test(state) && /^admin$/m.test(state), state?.replace(/\s+/g, " ").trim());
   let healthy = false;
@@ -233,6 +244,40 @@ if (ok) {
     } catch { await Bun.sleep(3000); }
   }
   check("the gateway answers from the host (trusted network from the wizard)", healthy, elapsed());
+
+  // the console menu, by keystrokes: lines are chosen with the arrow keys from the top
+  const choose = async (index: number) => {
+    await waitScreen("Choose:", 60);
+    for (let i = 0; i < index; i++) await keyboard.key("down");
+    await keyboard.key("ret");
+  };
+  await choose(5);
+  const time = await waitScreen("NTP servers", 60);
+  check("console: time and NTP status (synchronised or a warning)", /synchronised/.test(time ?? ""), elapsed());
+  await keyboard.key("ret");
+  await choose(4);
+  await waitScreen("Reset the password", 60);
+  await keyboard.key("left");
+  await keyboard.key("ret");
+  const reset = await waitScreen("One-time password", 120);
+  check("console: the admin password reset shows a one-time password", reset !== undefined, elapsed());
+  await keyboard.key("ret");
+  const must = await serial.run("runuser -u postgres -- psql -XtAq -d nexus_mcp -c \"select must_change_password from users where username = 'admin'\"", 30);
+  check("  … which must be changed at the next sign-in", /^t$/m.test(must ?? ""), must?.trim());
+  await choose(6);
+  const bundle = await waitScreen("Support bundle written", 180);
+  check("console: a support bundle is written", bundle !== undefined, elapsed());
+  await keyboard.key("ret");
+  await choose(9);
+  await waitScreen("Open a ROOT SHELL", 60);
+  await keyboard.key("left");
+  await keyboard.key("ret");
+  check("console: the root shell opens after Yes", (await waitScreen("Type exit to return", 60)) !== undefined, elapsed());
+  await keyboard.type("exit");
+  await keyboard.key("ret");
+  const events = await serial.run("runuser -u postgres -- psql -XtAq -d nexus_mcp -c \"select action from audit_events where action like 'appliance.%' or action = 'user.password.reset' order by id\"", 30);
+  check("console actions are in the audit log", ["user.password.reset", "appliance.support_bundle.create", "appliance.console.shell"].every((a) => events?.includes(a)), events?.replace(/\s+/g, " ").trim());
+  check("back in the console menu after the shell", (await waitScreen("Choose:", 60)) !== undefined, elapsed());
 }
 writeFileSync(join(work, "serial.log"), serial.log);
 serial.sock.write("systemctl poweroff\n");

@@ -17,9 +17,13 @@
  * and exits non-zero on any failure. The keystroke run of the wizard on tty1 is
  * appliance/boot-test-tty.ts.
  */
+import { accessSync, constants } from "node:fs";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
+/** KVM when this host offers it (much faster), else software emulation. */
+const kvm = (() => { try { accessSync("/dev/kvm", constants.R_OK | constants.W_OK); return true; } catch { return false; } })();
 import { connect } from "node:net";
 
 const args = process.argv.slice(2);
@@ -28,7 +32,14 @@ const image = resolve(opt("--image", join(import.meta.dir, "out/nexus-mcp.qcow2"
 const uefi = args.includes("--uefi");
 const keep = args.includes("--keep");
 const quick = args.includes("--quick");
-const PORTS = { ui: 17443, api: 18444, ssh: 10022, pg: 15432 };
+/** Free host ports (the kernel picks them; closed again before QEMU binds them). */
+function freePort(): number {
+  const srv = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = srv.port;
+  srv.stop(true);
+  return port;
+}
+const PORTS = { ui: freePort(), api: freePort(), ssh: freePort(), pg: freePort() };
 const ADDRESS = "10.0.2.15"; // QEMU user networking's DHCP address for the guest
 const HOST = "nexus-boot";
 const PASSWORD = "Boot-Test-Passw0rd-42";
@@ -57,7 +68,7 @@ const fmt = image.endsWith(".raw") ? "raw" : "qcow2";
 if (sh(["qemu-img", "create", "-q", "-f", "qcow2", "-b", image, "-F", fmt, overlay]).code !== 0) throw new Error("qemu-img create failed");
 
 function qemuArgs(): string[] {
-  const a = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-display", "none",
+  const a = ["qemu-system-x86_64", ...(kvm ? ["-accel", "kvm"] : []), "-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-display", "none",
     "-serial", `file:${join(work, "serial.log")}`, "-monitor", `unix:${join(work, "mon.sock")},server,nowait`,
     "-drive", `file=${overlay},if=virtio,format=qcow2`,
     "-netdev", `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${PORTS.ui}-:7443,hostfwd=tcp:127.0.0.1:${PORTS.api}-:8444,hostfwd=tcp:127.0.0.1:${PORTS.ssh}-:22,hostfwd=tcp:127.0.0.1:${PORTS.pg}-:5432`,
@@ -112,6 +123,7 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+const flatText = (text: string) => text.replace(/\s+/g, "");
 const psql = (query: string) => ssh(`runuser -u postgres -- psql -XtAq -d nexus_mcp -c "${query}"`);
 const schemaVersion = () => psql("select count(*) from schema_migrations").out.trim();
 
@@ -237,6 +249,23 @@ const llmnr = ssh("ss -Hlun; ss -Hltn; echo ---; resolvectl status | grep -m1 -i
 check("LLMNR and mDNS are off (nothing on 5355/5353, resolved says -LLMNR -mDNS)",
   llmnr.code === 0 && !/:(5355|5353)\b/.test(llmnr.out.split("---")[0]!) && /-LLMNR/.test(llmnr.out) && /-mDNS/.test(llmnr.out), llmnr.out.split("---")[1]?.trim());
 
+// PostgreSQL's JIT would fail under MemoryDenyWriteExecute: it is off, and a JIT-eligible query works
+const jit = psql("set jit_above_cost = 0; select sum(g) from generate_series(1, 100000) g; show jit");
+check("a JIT-eligible query (jit_above_cost=0, 100000 rows) succeeds; jit = off", jit.code === 0 && /^5000050000$/m.test(jit.out) && /^off$/m.test(jit.out), firstLine(jit));
+
+// Names change: a corporate FQDN and an alias; the generated certificate is replaced and names them
+const fpBefore = fp;
+const names = ssh("nexus-mcp-names set --hostname nexus-boot.corp.example nexus-alias.corp.example");
+const pem2 = sh(["sh", "-c", `openssl s_client -connect 127.0.0.1:${PORTS.ui} -servername nexus-boot.corp.example </dev/null 2>/dev/null | openssl x509`]).out;
+writeFileSync(join(work, "cert2.pem"), pem2);
+const sans2 = sh(["openssl", "x509", "-in", join(work, "cert2.pem"), "-noout", "-ext", "subjectAltName", "-fingerprint", "-sha256"]).out;
+const fp2 = /Fingerprint=(\S+)/.exec(sans2)?.[1] ?? "";
+check("nexus-mcp-names set: new certificate names the FQDN, the alias and the address; new fingerprint printed",
+  names.code === 0 && sans2.includes("DNS:nexus-boot.corp.example") && sans2.includes("DNS:nexus-alias.corp.example") && sans2.includes(`IP Address:${ADDRESS}`)
+    && fp2 !== "" && fp2 !== fpBefore && flatText(names.out).includes(fp2.replace(/\s+/g, "")), `${((Date.now() - t0) / 1000).toFixed(0)}s; ${sans2.replace(/\s+/g, " ").trim().slice(0, 200)}`);
+const banner = ssh("cat /etc/issue.d/nexus-mcp.issue");
+check("the console banner shows the new fingerprint (wrapped, ASCII only)", flatText(banner.out).includes(fp2) && /^[\x00-\x7f]*$/.test(banner.out), banner.out.split("\n")[0]);
+
 // MCP tools/list with a token created on the appliance
 let token = "";
 const tok = ssh("nexus-mcp-cli token create --user admin --name boot-test");
@@ -274,12 +303,22 @@ if (!quick) {
   await updates();
 }
 
-// reboot: configuration and data intact
+// power off, enlarge the virtual disk by 2 GiB, boot again: the root file system grows;
+// configuration and data intact
 const before = ssh("sha256sum /etc/nexus-mcp/gateway.env /etc/nexus-mcp/credentials/encryption-key /etc/nexus-mcp/firewall/*.nft; runuser -u postgres -- psql -tAq -d nexus_mcp -c 'select count(*) from schema_migrations'");
-ssh("systemctl reboot");
-await Bun.sleep(15_000);
+const sizeBefore = Number(ssh("df -B1M --output=size / | tail -1").out.trim());
+ssh("systemctl poweroff");
+await Promise.race([vm.exited, Bun.sleep(90_000)]);
+stopVm();
+await vm.exited;
+const resized = sh(["qemu-img", "resize", "-q", overlay, "+2G"]);
+check("virtual disk enlarged by 2 GiB while the VM is off (qemu-img resize)", resized.code === 0, firstLine(resized));
+vm = Bun.spawn(qemuArgs(), { stdout: "ignore", stderr: "pipe" });
 const again = await waitHealthy(600);
 check("after a reboot the gateway is healthy again (wizard not re-run)", again, elapsed());
+const sizeAfter = Number(ssh("df -B1M --output=size / | tail -1").out.trim());
+const grew = ssh("journalctl -b -u nexus-mcp-growroot --no-pager -o cat | grep growroot: | tail -1");
+check("the root file system grew into the enlarged disk (nexus-mcp-growroot)", sizeAfter - sizeBefore > 1800, `${sizeBefore} → ${sizeAfter} MiB; ${grew.out.trim()}`);
 const after = ssh("sha256sum /etc/nexus-mcp/gateway.env /etc/nexus-mcp/credentials/encryption-key /etc/nexus-mcp/firewall/*.nft; runuser -u postgres -- psql -tAq -d nexus_mcp -c 'select count(*) from schema_migrations'; systemctl is-active nexus-mcp-firstboot");
 check("configuration files, keyring and database intact after the reboot", before.code === 0 && after.out.startsWith(before.out), after.out.split("\n").slice(-3).join(" ").trim());
 if (token) {

@@ -9,6 +9,8 @@
 # Needs root (chroot, file ownership) and the host packages listed in docs/appliance.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=build/mounts.sh
+source "$here/build/mounts.sh"
 out=${OUT_DIR:-$here/out}
 variant=release
 while (($#)); do
@@ -39,7 +41,11 @@ s=$SECONDS; cache=$("$here/build/rootfs.sh" "$out"); took[rootfs]=$((SECONDS - s
 step "working tree"
 tree=$out/rootfs
 s=$SECONDS
-rm -rf "$tree" && cp -a "$cache" "$tree" && rm -f "$tree/.complete" "$tree/.archive-dates"
+# nothing mounted in the cache or an old tree before deleting or copying (see build/mounts.sh);
+# -x: the copy never follows into another file system
+release_mounts "$cache" && release_mounts "$tree"
+rm -rf --one-file-system "$tree" && cp -ax "$cache" "$tree" && rm -f "$tree/.complete" "$tree/.archive-dates"
+trap 'release_mounts "$tree" || true' EXIT
 "$here/build/install-files.sh" "$tree"
 release=$("$here/build/payload.sh" "$tree" "$out/stage")
 "$here/build/customize.sh" "$tree" "$variant"
@@ -51,6 +57,7 @@ timed checks "$here/build/check-tree.sh" "$tree"
 name=nexus-mcp
 [[ $variant == test ]] && name=nexus-mcp-test
 step "disk ($name.raw, BIOS + UEFI)"
+release_mounts "$tree"
 s=$SECONDS; uuid=$("$here/build/disk.sh" "$tree" "$out/$name.raw" "${DISK_MIB:-8192}"); took[disk]=$((SECONDS - s))
 
 if [[ $variant == release ]]; then
@@ -75,7 +82,7 @@ mib() { echo "$(( ($(stat -c %s "$1") + 524287) / 1048576 )) MiB"; }
   echo "kernel:    $(basename "$(readlink "$tree/vmlinuz")")"
   echo "bun:       $(chroot "$tree" /usr/local/bin/bun --version)"
   echo "root uuid: $uuid"
-  echo "tree:      $(du -sm --exclude=proc "$tree" | cut -f1) MiB"
+  echo "tree:      $(du -smx "$tree" | cut -f1) MiB"
   echo
   echo "artifacts:"
   for f in "$out/$name.raw" "$out/$name.qcow2" "$out/$name.ova"; do

@@ -12,6 +12,8 @@ import { CATALOG_COMMANDS } from "./catalog.ts";
 import { catalogFetchCommand } from "./catalog-fetch.ts";
 import { opsCommands } from "./ops.ts";
 import { siemCommands } from "./siem.ts";
+import { directoryCommands } from "./directory.ts";
+import { applianceCommands } from "./appliance.ts";
 
 /** The catalog's handlers take (db, args, out); adapt them to the CLI context. */
 function catalogCommands(): Record<string, CliHandler> {
@@ -33,5 +35,7 @@ export function commandTable(): Record<string, CliHandler> {
     ...catalogCommands(),
     ...opsCommands(),
     ...siemCommands(),
+    ...directoryCommands(),
+    ...applianceCommands(),
   };
 }

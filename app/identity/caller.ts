@@ -9,8 +9,8 @@
 import { PERMISSIONS } from "./permissions.ts";
 import type { Principal } from "./principal.ts";
 
-/** The front door a request came through; stored as the audit row's `via`. */
-export type Via = "mcp" | "ui" | "cli";
+/** The front door a request came through, or the gateway's own background work; stored as the audit row's `via`. */
+export type Via = "mcp" | "ui" | "cli" | "system";
 
 export interface Actor {
   /** Client address (MCP, UI); null at the console. */
@@ -52,6 +52,15 @@ export function cliCaller(osUser: string, opts: { now?: Date; requestId?: string
     requestId: opts.requestId ?? `cli-${crypto.randomUUID()}`,
     now: opts.now ?? new Date(),
   };
+}
+
+/**
+ * The gateway itself, acting on its own schedule (the directory check): every permission,
+ * recorded under the job's name with `via: system`.
+ */
+export function systemCaller(job: string, now = new Date()): Caller {
+  const caller = cliCaller(job, { now, requestId: `${job}-${crypto.randomUUID()}` });
+  return { ...caller, principal: { ...caller.principal, via: "system" }, actor: { ...caller.actor, via: "system" } };
 }
 
 /** The name recorded in `*_by` columns (updated_by, added_by, …). */

@@ -11,7 +11,10 @@
  */
 import { recordAudit } from "../audit/audit-log.ts";
 import type { AnonymousActor } from "../audit/audit-event.ts";
-import { TooManyRequests, Unauthorized } from "../errors.ts";
+import { authenticateDirectoryUser, provisionDirectoryUser } from "../directory/directories.ts";
+import { DirectoryUnavailable } from "../directory/ldap-lookup.ts";
+import { TooManyRequests, Unauthorized, Unavailable } from "../errors.ts";
+import type { Keyring } from "../secrets/keyring.ts";
 import type { Sql, TransactionSql } from "./db-handle.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { Principal } from "./principal.ts";
@@ -38,7 +41,14 @@ export interface LoginDeps {
   throttle: ThrottleSettings;
   now?: Date;
   requestId?: string | null;
+  /** Directory (LDAP/AD) login for users who are not local accounts; absent = local only. */
+  directory?: { keyring: Keyring };
 }
+
+/** The message when a user's directory cannot be reached: says what to do, names no account. */
+export const DIRECTORY_DOWN = "the sign-in directory is not reachable right now; try again shortly, or sign in with a local account";
+/** A correct directory password whose groups map to no role here. */
+export const NO_DIRECTORY_ROLE = "your directory account has no role on this gateway; ask an administrator to map one of your groups";
 
 export interface LoginResult {
   /** The session token for the cookie; shown once. */
@@ -53,6 +63,10 @@ export async function login(sql: Sql, input: LoginInput, deps: LoginDeps): Promi
   const now = deps.now ?? new Date();
   const keys = throttleKeys(input);
   await claim(sql, keys, input, now, deps);
+  if (deps.directory) {
+    const result = await directoryLogin(sql, keys, input, now, deps, deps.directory.keyring);
+    if (result) return result;
+  }
   const creds = await findCredentials(sql, { username: input.username.trim() });
   const hash = creds?.kind === "person" ? creds.passwordHash : null;
   const matches = await deps.passwords.verify(hash ?? (await deps.passwords.dummyHash()), input.password);
@@ -61,6 +75,39 @@ export async function login(sql: Sql, input: LoginInput, deps: LoginDeps): Promi
     throw new Unauthorized(LOGIN_FAILED);
   }
   return recordSuccess(sql, keys, input, creds, hash, now, deps);
+}
+
+/**
+ * A user who is not a local account, checked against the directories: null when no directory
+ * knows the name (the local path then answers, with its constant cost). Failures are throttled
+ * and audited exactly like local ones.
+ */
+async function directoryLogin(sql: Sql, keys: ThrottleKey[], input: LoginInput, now: Date, deps: LoginDeps, keyring: Keyring): Promise<LoginResult | null> {
+  let found: Awaited<ReturnType<typeof authenticateDirectoryUser>>;
+  try {
+    found = await authenticateDirectoryUser(sql, keyring, input.username.trim(), input.password);
+  } catch (err) {
+    if (!(err instanceof DirectoryUnavailable)) throw err;
+    await recordAudit(sql, { action: "auth.login", status: "failed", actor: actorOf(input), reason: err.message, requestId: deps.requestId ?? null });
+    throw new Unavailable(DIRECTORY_DOWN);
+  }
+  if (!found) return null;
+  const { outcome, directory } = found;
+  if (!outcome.ok) {
+    await recordFailure(sql, keys, input, now, deps, `directory ${directory.name}: ${outcome.reason}`);
+    throw new Unauthorized(LOGIN_FAILED);
+  }
+  const { userId, grant } = await sql.begin((tx) => provisionDirectoryUser(tx, directory, outcome.account, outcome.groups, now));
+  if (grant.roles.length === 0) {
+    await recordFailure(sql, keys, input, now, deps, `directory ${directory.name}: groups grant no role`);
+    throw new Unauthorized(NO_DIRECTORY_ROLE);
+  }
+  const creds = await findCredentials(sql, { id: userId });
+  if (!creds?.active) {
+    await recordFailure(sql, keys, input, now, deps, `directory ${directory.name}: user is disabled on the gateway`);
+    throw new Unauthorized(LOGIN_FAILED);
+  }
+  return recordSuccess(sql, keys, input, creds, null, now, deps, { directory: directory.name, roles: grant.roles, clusters: grant.clusters });
 }
 
 /**
@@ -145,9 +192,11 @@ async function recordFailure(sql: Sql, keys: ThrottleKey[], input: LoginInput, n
   });
 }
 
-async function recordSuccess(sql: Sql, keys: ThrottleKey[], input: LoginInput, creds: Credentials, hash: string, now: Date, deps: LoginDeps): Promise<LoginResult> {
+async function recordSuccess(
+  sql: Sql, keys: ThrottleKey[], input: LoginInput, creds: Credentials, hash: string | null, now: Date, deps: LoginDeps, extra: Record<string, unknown> = {},
+): Promise<LoginResult> {
   // Hash outside the transaction: argon2 takes tens of milliseconds and needs no lock.
-  const upgraded = deps.passwords.needsRehash(hash) ? await deps.passwords.hash(input.password) : null;
+  const upgraded = hash && deps.passwords.needsRehash(hash) ? await deps.passwords.hash(input.password) : null;
   return sql.begin(async (tx) => {
     const states = await lockStates(tx, keys);
     for (const [i, k] of keys.entries()) await saveThrottle(tx, k, afterSuccess(states[i]!, k.scope));
@@ -161,7 +210,7 @@ async function recordSuccess(sql: Sql, keys: ThrottleKey[], input: LoginInput, c
       status: "ok",
       actor: actorOf(input, creds),
       target: { resourceType: "session", resourceId: session.id },
-      details: upgraded ? { rehashed: true } : {},
+      details: { ...extra, ...(upgraded ? { rehashed: true } : {}) },
       requestId: deps.requestId ?? null,
     });
     return {

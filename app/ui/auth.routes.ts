@@ -7,8 +7,8 @@
  * paths only); a session whose password must change reaches nothing but /password and /logout;
  * changing the password ends every session and starts one new one for this browser.
  */
-import { Invalid, TooManyRequests, Unauthorized } from "../errors.ts";
-import { login } from "../identity/login.ts";
+import { Invalid, TooManyRequests, Unauthorized, Unavailable } from "../errors.ts";
+import { DIRECTORY_DOWN, login, NO_DIRECTORY_ROLE } from "../identity/login.ts";
 import { changePassword } from "../identity/password-change.ts";
 import { MIN_PASSWORD_LENGTH } from "../identity/password-policy.ts";
 import { logout } from "../identity/sessions.ts";
@@ -50,6 +50,7 @@ export function authRoutes(): UiRoute[] {
           sessions: sessionSettings(req),
           throttle: { maxFailures: req.deps.config.loginMaxFailures, lockoutMs: req.deps.config.loginLockoutMs },
           requestId: req.requestId,
+          directory: { keyring: req.deps.services.keyring },
         });
         const to = result.mustChangePassword ? `/password?next=${encodeURIComponent(next)}` : next;
         return seeOther(to, sessionCookie(result.token));
@@ -60,7 +61,11 @@ export function authRoutes(): UiRoute[] {
           return { title: "Sign in", bare: true, status: 429, headers: { "retry-after": String(err.retryAfterSeconds) }, main: loginPage({ next, username, message: { kind: "bad", text: `Too many failed sign-ins. Try again in ${wait}.` } }) };
         }
         if (err instanceof Unauthorized) {
-          return { title: "Sign in", bare: true, status: 401, main: loginPage({ next, username, message: { kind: "bad", text: "Invalid username or password." } }) };
+          const text = err.message === NO_DIRECTORY_ROLE ? `${NO_DIRECTORY_ROLE[0]!.toUpperCase()}${NO_DIRECTORY_ROLE.slice(1)}.` : "Invalid username or password.";
+          return { title: "Sign in", bare: true, status: 401, main: loginPage({ next, username, message: { kind: "bad", text } }) };
+        }
+        if (err instanceof Unavailable) {
+          return { title: "Sign in", bare: true, status: 503, main: loginPage({ next, username, message: { kind: "bad", text: `The ${DIRECTORY_DOWN.slice(4)}.` } }) };
         }
         throw err;
       }

@@ -13,7 +13,8 @@ ok "nft -c -f /etc/nftables.conf (image)"
 # units: verify prints nothing (unknown keys only warn), exposure ≤ 2.0 for the gateway
 units="nexus-mcp.service nexus-mcp-migrate.service nexus-mcp-db-setup.service nexus-mcp-pg-cluster.service
 nexus-mcp-firstboot.service nexus-mcp-tls-renew.service nexus-mcp-tls-renew.timer
-nexus-mcp-audit-retention.service nexus-mcp-audit-retention.timer nexus-mcp-backup.service nexus-mcp-backup.timer"
+nexus-mcp-audit-retention.service nexus-mcp-audit-retention.timer nexus-mcp-backup.service nexus-mcp-backup.timer
+nexus-mcp-growroot.service nexus-mcp-banner.service"
 for u in $units; do
   out=$(systemd-analyze verify --root="$R" "$R/usr/lib/systemd/system/$u" 2>&1) || fail "verify $u: $out"
   [[ -z $out ]] || fail "verify $u printed: $out"

@@ -17,7 +17,7 @@ sed -i 's/^#\?\s*create_main_cluster.*/create_main_cluster = false/' "$R/etc/pos
 systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
   nftables.service ssh.service postgresql.service nexus-mcp-pg-cluster.service nexus-mcp.service \
   nexus-mcp-firstboot.service nexus-mcp-tls-renew.timer nexus-mcp-audit-retention.timer \
-  nexus-mcp-backup.timer > /dev/null 2>&1
+  nexus-mcp-backup.timer nexus-mcp-growroot.service nexus-mcp-banner.service nexus-mcp-console.service > /dev/null 2>&1
 systemctl --root="$R" disable systemd-networkd-wait-online.service > /dev/null 2>&1 || true
 # the wizard owns the console on first boot
 systemctl --root="$R" mask systemd-firstboot.service > /dev/null 2>&1

@@ -6,6 +6,10 @@
 # Usage: disk.sh ROOT OUT.raw [SIZE_MIB]
 set -euo pipefail
 R=${1:?usage: disk.sh ROOT OUT.raw [SIZE_MIB]}
+# shellcheck source=mounts.sh
+source "$(cd "$(dirname "$0")" && pwd)/mounts.sh"
+# mkfs.ext4 -d reads the whole tree: a mounted /proc or /dev inside would land in the image
+release_mounts "$R"
 img=${2:?}
 size_mib=${3:-4096}
 work=$(mktemp -d)

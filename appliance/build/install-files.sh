@@ -29,7 +29,9 @@ inst 0644 "$a/network/80-dhcp-default.network" /etc/systemd/network/80-dhcp-defa
 
 inst 0755 "$a/firstboot/firstboot" /usr/lib/nexus-mcp/firstboot
 inst 0644 "$a/firstboot/lib.sh" /usr/lib/nexus-mcp/lib.sh
+inst 0644 "$a/firstboot/dialogs.sh" /usr/lib/nexus-mcp/dialogs.sh
 inst 0644 "$a/firstboot/common-passwords.txt" /usr/lib/nexus-mcp/common-passwords.txt
+inst 0755 "$a/console/console" /usr/lib/nexus-mcp/console
 for f in pg-cluster-init db-setup db-grants growroot; do inst 0755 "$a/bin/$f" "/usr/lib/nexus-mcp/$f"; done
 inst 0644 "$a/bin/cli-unit.sh" /usr/lib/nexus-mcp/cli-unit.sh
 for f in "$a"/bin/nexus-mcp-*; do inst 0755 "$f" "/usr/sbin/${f##*/}"; done

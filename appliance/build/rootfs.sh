@@ -10,6 +10,8 @@
 # Usage: rootfs.sh OUT_DIR  → prints the path of the cached tree.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=mounts.sh
+source "$here/mounts.sh"
 appliance=$(dirname "$here")
 out=${1:?usage: rootfs.sh OUT_DIR}
 suite=${SUITE:-bookworm}
@@ -26,6 +28,7 @@ if grep -q ': $' <<< "$dates"; then
   newest=$(ls -dt "$out"/cache/rootfs-*/.complete 2> /dev/null | head -1)
   if [[ -n $newest ]]; then
     echo "rootfs: WARNING: the Debian archive's dates are unknown (mirror unreachable); using the cache $(dirname "$newest")" >&2
+    release_mounts "$(dirname "$newest")"
     dirname "$newest"
     exit 0
   fi
@@ -35,11 +38,13 @@ fi
 key=$( (cat "$appliance/packages.list"; echo "$suite $RECIPE"; echo "$dates") | sha256sum | cut -c1-16)
 tree="$out/cache/rootfs-$key"
 if [[ -f $tree/.complete ]]; then
+  release_mounts "$tree"
   echo "rootfs: cached $tree" >&2
   echo "$tree"
   exit 0
 fi
-rm -rf "$out"/cache/rootfs-*   # one cached generation is enough
+# one cached generation is enough; an interrupted bootstrap may have left proc/sys/dev mounted
+for old in "$out"/cache/rootfs-*; do [[ -e $old ]] || continue; release_mounts "$old"; rm -rf --one-file-system "$old"; done
 
 echo "rootfs: mmdebstrap $suite (minbase + $(echo "$packages" | tr ',' '\n' | wc -l) packages)" >&2
 # Debian's default mirror; for a stable suite mmdebstrap also adds -updates and -security.
@@ -57,6 +62,7 @@ mmdebstrap --variant=minbase --mode=root --format=directory \
   --dpkgopt='path-include=/usr/share/locale/locale.alias' \
   --dpkgopt='path-exclude=/usr/share/lintian/*' \
   "$suite" "$tree" >&2
+release_mounts "$tree"
 echo "$dates" > "$tree/.archive-dates"
 touch "$tree/.complete"
 echo "$tree"

@@ -176,6 +176,57 @@ ipv4_network_of() {
   echo "$((n >> 24 & 255)).$((n >> 16 & 255)).$((n >> 8 & 255)).$((n & 255))/$p"
 }
 
+# IPV4 inside the subnet of ADDRESS/PREFIX?
+ipv4_in_subnet() {
+  local ip=$1 cidr=$2
+  [[ $(ipv4_network_of "$ip/${cidr#*/}") == "$(ipv4_network_of "$cidr")" ]]
+}
+
+# One OpenSSH public key line: type, base64 blob, optional comment.
+valid_ssh_key() {
+  [[ ${1-} =~ ^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\ AAAA[A-Za-z0-9+/]+={0,3}(\ [[:print:]]*)?$ ]]
+}
+
+# Prints the problem with a list of extra names (host names or IP addresses; empty is fine).
+names_problem() {
+  local item
+  while IFS= read -r item; do
+    valid_hostname "$item" || valid_ipv4 "$item" || valid_ipv6 "$item" \
+      || { echo "\"$item\" is not a host name or an IP address"; return; }
+  done < <(split_list "${1-}")
+}
+
+# The gateway's names (PUBLIC_HOSTNAMES, TLS_SANS): host name, its short form, address, extras; no
+# duplicates, comma-separated.
+gateway_names() {
+  local host=$1 ip=${2-} extra=${3-}
+  { echo "$host"; [[ $host == *.* ]] && echo "${host%%.*}"; [[ -n $ip ]] && echo "$ip"; split_list "$extra"; } | awk 'NF && !seen[tolower($0)]++' | paste -sd,
+}
+
+# A SHA-256 fingerprint (95 characters) as two lines of 16 pairs: it fits the console and reads.
+wrap_fingerprint() {
+  local fp=${1-}
+  if ((${#fp} == 95)); then echo "${fp:0:47}"; echo "${fp:48}"; else echo "$fp"; fi
+}
+
+# The OVF environment (vApp properties from vCenter, VMware Tools' guestinfo.ovfEnv) as answers:
+# KEY=VALUE lines for the keys the OVF declares (appliance/ova/nexus-mcp.ovf.in), XML entities
+# decoded, anything else dropped. The caller parses the lines against its allow-list; nothing here
+# is ever evaluated.
+ovf_env_answers() {
+  local xml=${1-} key value
+  while IFS=$'\t' read -r key value; do
+    case $key in
+      hostname | extra_names | interface | net_mode | address | gateway | dns | ntp | trusted_networks | ssh_authorized_key) ;;
+      *) continue ;;
+    esac
+    [[ -n $value ]] || continue
+    value=$(sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&#10;/ /g' -e 's/&amp;/\&/g' <<< "$value")
+    printf '%s=%s\n' "${key^^}" "$value"
+  done < <(grep -o '<[A-Za-z]*:\?Property [^>]*>' <<< "$xml" \
+    | sed -nE 's/.*[A-Za-z]*:key="([^"]*)".*[A-Za-z]*:value="([^"]*)".*/\1\t\2/p')
+}
+
 # ---------------------------------------------------------------- writers
 
 # atomic_write PATH MODE < content — stage beside the target, then rename over it.
@@ -210,4 +261,41 @@ write_firewall_set() {
     echo "# Change with: nexus-mcp-firewall set $name NETWORK... (applies atomically, then saves this file)."
     nft_set_statements "$name" "$list"
   } | atomic_write "$root/etc/nexus-mcp/firewall/$name.nft" 0644
+}
+
+# write_network ROOT WHO — the management NIC's systemd-networkd file from NET_MODE, ADDRESS,
+# GATEWAY, DNS and INTERFACE. It matches that NIC only: other NICs stay unconfigured.
+write_network() {
+  local root=$1 who=${2-nexus-mcp} d
+  {
+    echo "# Management network, written by $who on $(date -u +%FT%TZ)."
+    echo "[Match]"
+    echo "Type=ether"
+    echo "Name=$INTERFACE"
+    echo
+    echo "[Network]"
+    if [[ $NET_MODE == dhcp ]]; then
+      echo "DHCP=ipv4"
+    else
+      echo "Address=$ADDRESS"
+      echo "Gateway=$GATEWAY"
+      while IFS= read -r d; do echo "DNS=$d"; done < <(split_list "$DNS")
+    fi
+    echo "LinkLocalAddressing=ipv6"
+    echo "IPv6AcceptRA=yes"
+  } | atomic_write "$root/etc/systemd/network/10-mgmt.network" 0644
+}
+
+# read_network ROOT — NET_MODE, ADDRESS, GATEWAY, DNS and INTERFACE from the file write_network wrote.
+read_network() {
+  local f=$1/etc/systemd/network/10-mgmt.network
+  NET_MODE=dhcp ADDRESS="" GATEWAY="" DNS="" INTERFACE=${INTERFACE:-eth0}
+  [[ -r $f ]] || return 0
+  ADDRESS=$(sed -n 's/^Address=//p' "$f" | head -1)
+  GATEWAY=$(sed -n 's/^Gateway=//p' "$f" | head -1)
+  DNS=$(sed -n 's/^DNS=//p' "$f" | paste -sd' ')
+  INTERFACE=$(sed -n 's/^Name=//p' "$f" | head -1)
+  INTERFACE=${INTERFACE:-eth0}
+  [[ -n $ADDRESS ]] && NET_MODE=static
+  return 0
 }

@@ -72,7 +72,9 @@ describe.skipIf(need.length > 0)("systemd units", () => {
       if (runsBun) {
         expect(text).toContain("MemoryDenyWriteExecute=no");
         expect(text).toMatch(/JIT/);
-      } else if (u !== "nexus-mcp-firstboot.service") {
+      } else if (u !== "nexus-mcp-firstboot.service" && u !== "nexus-mcp-console.service") {
+        // (the wizard and the console menu are the operator's way in; the menu's root shell must
+        // not inherit a sandbox that breaks what the operator runs in it)
         expect(text).toContain("MemoryDenyWriteExecute=yes");
       }
     }
@@ -101,6 +103,21 @@ describe.skipIf(need.length > 0)("systemd units", () => {
     const grants = readFileSync(join(REPO, "appliance/postgres/grants.sql"), "utf8");
     expect(grants).not.toMatch(/^GRANT CREATE/m);
     expect(grants).toContain("REVOKE CREATE ON SCHEMA public FROM nexus_mcp_app, nexus_mcp, PUBLIC;");
+  });
+
+  test("tty1: the wizard until configured, then the console menu instead of a login prompt (root is locked)", () => {
+    const menu = unitText("nexus-mcp-console.service");
+    for (const line of ["ConditionPathExists=/etc/nexus-mcp/configured\n", "Conflicts=getty@tty1.service\n", "TTYPath=/dev/tty1\n",
+      "ExecStart=/usr/lib/nexus-mcp/console --menu\n", "Restart=always\n", "StandardError=tty\n", "WantedBy=multi-user.target"]) {
+      expect(menu).toContain(line);
+    }
+    expect(menu).toMatch(/^After=.*\bnexus-mcp-firstboot\.service\b/m);
+    expect(unitText("nexus-mcp-firstboot.service")).toContain("ConditionPathExists=!/etc/nexus-mcp/configured\n");
+    expect(readFileSync(join(UNIT_DIR, "getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain("ConditionPathExists=!/etc/nexus-mcp/configured\n");
+    expect(readFileSync(join(REPO, "appliance/build/customize.sh"), "utf8")).toMatch(/systemctl --root="\$R" enable [^>]*\bnexus-mcp-console\.service\b/);
+    // installed where systemd finds it, with the drop-in for tty1 only
+    expect(readFileSync(join(staged!.root, "usr/lib/systemd/system/getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain("configured");
+    expect(readFileSync(join(staged!.root, "usr/lib/nexus-mcp/dialogs.sh"), "utf8")).toContain("ask_network()");
   });
 
   test("timers are persistent and daily", () => {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 setDefaultTimeout(30_000);
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { APPLIANCE, REPO, missing, run, skipMessage, tempDir } from "./tools.ts";
+import { APPLIANCE, REPO, has, missing, run, skipMessage, tempDir } from "./tools.ts";
 
 const WIZARD = join(APPLIANCE, "firstboot/firstboot");
 const LIB = join(APPLIANCE, "firstboot/lib.sh");
@@ -58,6 +58,17 @@ describe("validators", () => {
     expect(lib(fn, value).code).toBe(code);
   });
 
+  test("a gateway outside the subnet is refused in an answers file too", () => {
+    expect(lib("ipv4_in_subnet", "192.0.2.1", "192.0.2.10/24").code).toBe(0);
+    expect(lib("ipv4_in_subnet", "192.0.3.1", "192.0.2.10/24").code).toBe(1);
+    expect(lib("ipv4_in_subnet", "192.0.3.1", "192.0.2.10/23").code).toBe(0);
+  });
+
+  test("a fingerprint wraps into two console lines", () => {
+    const fp = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, "0").toUpperCase()).join(":");
+    expect(lib("wrap_fingerprint", fp).out.split("\n")).toEqual([fp.slice(0, 47), fp.slice(48)]);
+  });
+
   test("the network of an address", () => {
     expect(lib("ipv4_network_of", "192.0.2.77/26").out).toBe("192.0.2.64/26");
   });
@@ -91,6 +102,28 @@ describe("validators", () => {
   });
 });
 
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKyv0n5Qv0m8y2cYHfS9yq3o4Y1rPzv2qFGm9s8Jx1Ab op@laptop";
+
+/** What VMware Tools returns for guestinfo.ovfEnv after a vCenter deployment with vApp properties. */
+const OVF_ENV = `<?xml version="1.0" encoding="UTF-8"?>
+<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1" xmlns:oe="http://schemas.dmtf.org/ovf/environment/1" xmlns:ve="http://www.vmware.com/schema/ovfenv" oe:id="" ve:vCenterId="vm-42">
+   <PlatformSection><Kind>VMware ESXi</Kind></PlatformSection>
+   <PropertySection>
+         <Property oe:key="address" oe:value="192.0.2.44/24"/>
+         <Property oe:key="dns" oe:value="192.0.2.53"/>
+         <Property oe:key="extra_names" oe:value="nexus-ovf.example.com"/>
+         <Property oe:key="gateway" oe:value="192.0.2.1"/>
+         <Property oe:key="hostname" oe:value="nexus-ovf"/>
+         <Property oe:key="net_mode" oe:value="static"/>
+         <Property oe:key="ntp" oe:value="ntp.example.com"/>
+         <Property oe:key="ssh_authorized_key" oe:value="${KEY.replace(" op@laptop", " ops&amp;co")}"/>
+         <Property oe:key="trusted_networks" oe:value="192.0.2.0/24 2001:db8::/64"/>
+         <Property oe:key="evil" oe:value="$(touch /tmp/nexus-ovf-pwned)"/>
+   </PropertySection>
+   <ve:EthernetAdapterSection><ve:Adapter ve:mac="00:50:56:aa:bb:cc" ve:network="VM Network" ve:unitNumber="7"/></ve:EthernetAdapterSection>
+</Environment>
+`;
+
 const ANSWERS = `# unattended install
 HOSTNAME=nexus01
 NET_MODE=static
@@ -100,6 +133,30 @@ DNS="192.0.2.53, 192.0.2.54"
 NTP=ntp1.example.com 192.0.2.123
 ADMIN_PASSWORD=Blue-Falcon-Harbour-7
 `;
+
+describe("vApp properties (OVF)", () => {
+  test("every property the OVF declares is a key the wizard reads; the descriptor is well-formed", () => {
+    const ovf = readFileSync(join(APPLIANCE, "ova/nexus-mcp.ovf.in"), "utf8");
+    const keys = [...ovf.matchAll(/<Property ovf:key="([a-z_]+)"/g)].map((m) => m[1]!);
+    expect(keys.sort()).toEqual(["address", "dns", "extra_names", "gateway", "hostname", "interface", "net_mode", "ntp", "ssh_authorized_key", "trusted_networks"]);
+    expect(ovf).not.toMatch(/ovf:key="[a-z_]*password/);
+    expect(ovf).toContain('<VirtualHardwareSection ovf:transport="com.vmware.guestInfo">');
+    const wizard = readFileSync(WIZARD, "utf8");
+    for (const k of keys) expect(wizard).toContain(k === "hostname" ? "HOSTNAME)" : k.toUpperCase());
+    const lib = readFileSync(LIB, "utf8");
+    for (const k of keys) expect(lib).toMatch(new RegExp(`\\b${k}\\b \\|| \\| ${k}\\b|\\b${k}\\)`));
+    if (has("xmllint")) expect(run(["xmllint", "--noout", "-"], { input: ovf.replace(/@[A-Z_]+@/g, "1") }).code).toBe(0);
+  });
+
+  test("the OVF environment becomes answers: declared keys only, entities decoded, nothing evaluated", () => {
+    const r = run(["bash", "-c", `source "${LIB}"; ovf_env_answers "$1"`, "x", OVF_ENV]);
+    expect(r.out).toContain("HOSTNAME=nexus-ovf\n");
+    expect(r.out).toContain("NET_MODE=static\n");
+    expect(r.out).toContain(" ops&co\n");
+    expect(r.out).not.toContain("EVIL");
+    expect(r.out).not.toContain("touch");
+  });
+});
 
 describe("answers file", () => {
   test("writes network, firewall sets, gateway config and the flag; never sources the file", () => {
@@ -138,12 +195,36 @@ describe("answers file", () => {
     expect(again.out).toContain("already configured");
   });
 
+  test("an SSH key and other names: the key is installed for root, every name is in the certificate's SANs", () => {
+    const d = scratch();
+    const root = join(d, "root");
+    writeFileSync(join(d, "answers.env"), `${ANSWERS}SSH_AUTHORIZED_KEY=${KEY}\nEXTRA_NAMES=nexus01.corp.example.com 2001:db8::10\nINTERFACE=ens192\n`);
+    const r = run(["bash", WIZARD, "--answers", join(d, "answers.env")], { env: { ROOT: root, APPLY: "0" } });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY}\n`);
+    const env = readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8");
+    expect(env).toContain("TLS_SANS=nexus01,192.0.2.10,nexus01.corp.example.com,2001:db8::10\n");
+    // the static address goes to the management NIC only, never to every NIC
+    const network = readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8");
+    expect(network).toContain("Name=ens192\n");
+    expect(network).not.toContain("en*");
+  });
+
+  test("wizard and console text is ASCII (the Linux console font has no typographic characters)", () => {
+    for (const f of ["firstboot/firstboot", "firstboot/lib.sh", "console/console"]) {
+      const text = readFileSync(join(APPLIANCE, f), "utf8");
+      const bad = text.split("\n").map((l, i) => [i + 1, l] as const).filter(([, l]) => /[^\x00-\x7f]/.test(l) && !/^\s*#/.test(l));
+      expect({ f, bad }).toEqual({ f, bad: [] });
+    }
+  });
+
   test("invalid answers: exit 2, every reason listed, nothing written", () => {
     const d = scratch();
-    writeFileSync(join(d, "bad.env"), "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\n");
+    writeFileSync(join(d, "bad.env"), "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\nSSH_AUTHORIZED_KEY=ssh-rsa nope\nEXTRA_NAMES=ok.example.com bad_name\n");
     const r = run(["bash", WIZARD, "--answers", join(d, "bad.env")], { env: { ROOT: join(d, "root"), APPLY: "0" } });
     expect(r.code).toBe(2);
-    for (const reason of ["unknown key COLOR", "HOSTNAME", "ADDRESS", "TRUSTED_NETWORKS", "ADMIN_PASSWORD"]) expect(r.err).toContain(reason);
+    for (const reason of ["unknown key COLOR", "HOSTNAME", "ADDRESS", "TRUSTED_NETWORKS", "ADMIN_PASSWORD", "SSH_AUTHORIZED_KEY", "EXTRA_NAMES: \"bad_name\""]) expect(r.err).toContain(reason);
     expect(files(join(d, "root"))).toEqual([]);
   });
 });
@@ -180,9 +261,9 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     type(text);
     keys("Enter");
   }
-  function start(root: string, done: string) {
+  function start(root: string, done: string, extra = "") {
     run(["tmux", "kill-session", "-t", session]);
-    const cmd = `ROOT='${root}' APPLY=0 bash '${WIZARD}'; echo "WIZARD-EXIT=$?" > '${done}'; sleep 60`;
+    const cmd = `ROOT='${root}' APPLY=0 ${extra}; echo "WIZARD-EXIT=$?" > '${done}'; sleep 60`;
     // Killing the last session makes the tmux server exit; a new-session racing that exit fails
     // ("server exited unexpectedly") on a busy machine: try again.
     let r = run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", cmd]);
@@ -200,11 +281,18 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     const d = scratch();
     const root = join(d, "root");
     const done = join(d, "exit");
-    start(root, done);
+    start(root, done, `bash '${WIZARD}'`);
     await waitFor("Welcome");
     keys("Enter");
     await waitFor("Host name of this appliance");
     retype("nexus02");
+    await waitFor("Other names clients use");
+    retype("nexus02.example.com bad_name");
+    await waitFor("is not a host name or an IP address");
+    keys("Enter");
+    await waitGone("is not a host name");
+    await waitFor("Other names clients use");
+    retype("nexus02.example.com mcp.example.com");
     await waitFor("Management network address");
     keys("Down"); keys("Enter");
     await waitFor("IPv4 address and prefix length");
@@ -214,6 +302,11 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     await waitGone("is not valid");
     await waitFor("IPv4 address and prefix length");
     retype("192.0.2.20/24");
+    await waitFor("Default gateway");
+    retype("198.51.100.1");
+    await waitFor("is not inside the subnet 192.0.2.0/24");
+    keys("Enter");
+    await waitGone("is not inside the subnet");
     await waitFor("Default gateway");
     retype("192.0.2.1");
     await waitFor("DNS servers");
@@ -239,8 +332,17 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     type("Blue-Falcon-Harbour-7"); keys("Enter");
     await waitFor("Repeat the password");
     type("Blue-Falcon-Harbour-7"); keys("Enter");
+    await waitFor("SSH public key for root");
+    retype("ssh-ed25519 not-a-key");
+    await waitFor("not an OpenSSH public key line");
+    keys("Enter");
+    await waitGone("not an OpenSSH public key line");
+    await waitFor("SSH public key for root");
+    retype(KEY);
     const summary = await waitFor("Please confirm");
     expect(summary).toContain("192.0.2.20/24");
+    expect(summary).toContain("nexus02.example.com mcp.example.com");
+    expect(summary).toContain("ssh-ed25519 ...");
     expect(files(root)).toEqual([]); // nothing before the confirmation
     keys("Enter");
     await waitFor("The appliance is configured", 20_000);
@@ -248,19 +350,65 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     for (let i = 0; i < 100 && !existsSync(done); i++) await Bun.sleep(100);
     expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=0");
     expect(readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8")).toContain("Address=192.0.2.20/24");
-    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("PUBLIC_HOSTNAMES=nexus02,192.0.2.20");
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("PUBLIC_HOSTNAMES=nexus02,192.0.2.20,nexus02.example.com,mcp.example.com\n");
+    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY}\n`);
     expect(existsSync(join(root, "etc/nexus-mcp/configured"))).toBe(true);
+  }, 60_000);
+
+  test("on VMware, vApp properties (the OVF environment) pre-fill every dialog; the password is still asked", async () => {
+    const d = scratch();
+    const root = join(d, "root");
+    const done = join(d, "exit");
+    writeFileSync(join(d, "ovfenv.xml"), OVF_ENV);
+    start(root, done, `OVF_ENV_FILE='${join(d, "ovfenv.xml")}' bash '${WIZARD}' --boot`);
+    await waitFor("Welcome");
+    keys("Enter");
+    expect(await waitFor("Host name of this appliance")).toContain("nexus-ovf");
+    keys("Enter");
+    expect(await waitFor("Other names clients use")).toContain("nexus-ovf.example.com");
+    keys("Enter");
+    await waitFor("Management network address");
+    keys("Enter"); // the OVF said static: it is the default line
+    expect(await waitFor("IPv4 address and prefix length")).toContain("192.0.2.44/24");
+    keys("Enter");
+    expect(await waitFor("Default gateway")).toContain("192.0.2.1");
+    keys("Enter");
+    expect(await waitFor("DNS servers")).toContain("192.0.2.53");
+    keys("Enter");
+    expect(await waitFor("NTP servers")).toContain("ntp.example.com");
+    keys("Enter");
+    expect(await waitFor("Trusted networks")).toContain("2001:db8::/64");
+    keys("Enter");
+    await waitFor("Password of the administrator");
+    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    await waitFor("Repeat the password");
+    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    await waitFor("SSH public key for root");
+    keys("Enter");
+    const summary = await waitFor("Please confirm");
+    expect(summary).toContain("192.0.2.44/24, gateway 192.0.2.1");
+    keys("Enter");
+    await waitFor("The appliance is configured", 20_000);
+    keys("Enter");
+    for (let i = 0; i < 100 && !existsSync(done); i++) await Bun.sleep(100);
+    expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=0");
+    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY.replace(" op@laptop", " ops&co")}\n`);
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("TLS_SANS=nexus-ovf,192.0.2.44,nexus-ovf.example.com\n");
+    expect(readFileSync(join(root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8")).toContain("2001:db8::/64");
+    expect(existsSync("/tmp/nexus-ovf-pwned")).toBe(false);
   }, 60_000);
 
   test("Ctrl-C is harmless inside a dialog and Esc cancels: nothing written", async () => {
     const d = scratch();
     const root = join(d, "root");
     const done = join(d, "exit");
-    start(root, done);
+    start(root, done, `bash '${WIZARD}'`);
     await waitFor("Welcome");
     keys("Enter");
     await waitFor("Host name of this appliance");
     retype("nexus03");
+    await waitFor("Other names clients use");
+    keys("Enter");
     await waitFor("Management network address");
     keys("C-c");
     await Bun.sleep(300);

@@ -7,7 +7,7 @@
  *    except the one it needs → Forbidden, and nothing was written (the audit log is unchanged);
  *    the same call by a caller holding that permission too is not refused for permissions;
  *  - the census: every exported async function of app/{identity,policy,clusters,secrets,catalog,
- *    audit,ops,siem} (query modules `*.sql.ts` aside) is either in the table or listed below as
+ *    audit,ops,siem,directory} (query modules `*.sql.ts` aside) is either in the table or listed below as
  *    not a state change, with the reason. A new exported function in neither list fails CI.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -37,6 +37,7 @@ import * as keyringModule from "../../app/secrets/keyring.ts";
 import * as rewrap from "../../app/secrets/rewrap.ts";
 import * as rotate from "../../app/secrets/rotate.ts";
 import * as destinations from "../../app/siem/siem-destinations.ts";
+import * as directories from "../../app/directory/directories.ts";
 import { freshDatabase } from "../support/db.ts";
 
 const db = await freshDatabase();
@@ -113,6 +114,12 @@ const CHECKED: Record<string, Entry> = {
   "siem/siem-destinations.ts:removeDestination": { needs: "settings:manage", call: (d, c) => destinations.removeDestination(d, c, "no-such") },
   "siem/siem-destinations.ts:testDestination": { needs: "settings:manage", call: (d, c) => destinations.testDestination(d, c, "no-such", { hostname: "h", version: "v" }, { keyring }) },
   "siem/siem-destinations.ts:listDestinations": { needs: "settings:manage", call: (d, c) => destinations.listDestinations(d, c) },
+  "directory/directories.ts:addDirectory": { needs: "users:manage", call: (d, c) => directories.addDirectory(d, c, { name: "perm", url: "ldaps://127.0.0.1:1", bindDn: "cn=x,dc=y", bindPassword: "p", userBase: "dc=y" }, { keyring }) },
+  "directory/directories.ts:removeDirectory": { needs: "users:manage", call: (d, c) => directories.removeDirectory(d, c, "no-such") },
+  "directory/directories.ts:mapGroup": { needs: "users:manage", call: (d, c) => directories.mapGroup(d, c, "no-such", { groupDn: "cn=g,dc=y", roleName: "viewer" }) },
+  "directory/directories.ts:unmapGroup": { needs: "users:manage", call: (d, c) => directories.unmapGroup(d, c, "no-such", "1") },
+  "directory/directories.ts:testDirectory": { needs: "users:manage", call: (d, c) => directories.testDirectory(d, c, { name: "no-such", username: "u" }, { keyring }) },
+  "directory/directories.ts:listDirectories": { needs: "users:manage", call: (d, c) => directories.listDirectories(d, c) },
 };
 
 /** Exported async functions that change nothing on a caller's behalf, and why. */
@@ -173,9 +180,18 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "ops/backup-archive.ts:readHeader": "reads a file",
   "ops/backup-archive.ts:scanArchive": "reads a file",
   "siem/siem-destinations.ts:openToken": "read for the forwarder (never leaves the process)",
+  "directory/directories.ts:connection": "opens the sealed bind password for a lookup (never leaves the process)",
+  "directory/directories.ts:authenticateDirectoryUser": "the login path itself (anonymous, throttled and audited by login)",
+  "directory/directories.ts:provisionDirectoryUser": "runs inside login after the directory accepted the password",
+  "directory/ldap-lookup.ts:authenticate": "LDAP protocol helper (no database)",
+  "directory/ldap-lookup.ts:findAccount": "LDAP protocol helper (no database)",
+  "directory/ldap-lookup.ts:groupsOf": "LDAP protocol helper (no database)",
+  "directory/ldap-lookup.ts:lookup": "LDAP protocol helper (no database)",
+  "directory/ldap-lookup.ts:probe": "LDAP protocol helper (no database)",
+  "directory/directory-sync.ts:checkDirectoryUsers": "the gateway's own scheduled check (systemCaller), disables through setUserActive",
 };
 
-const DOMAIN = ["identity", "policy", "clusters", "secrets", "catalog", "audit", "ops", "siem"];
+const DOMAIN = ["identity", "policy", "clusters", "secrets", "catalog", "audit", "ops", "siem", "directory"];
 
 async function exportedAsyncFunctions(): Promise<string[]> {
   const names: string[] = [];
