@@ -3,7 +3,9 @@
  * handlers; this file only parses the command word(s), opens what a command needs and maps
  * errors to a one-line message and an exit code.
  */
-import { ConfigError, loadConfig, redactedConfig, type Config } from "./config.ts";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ConfigError, DEMO_DATA_DIR, loadConfig, redactedConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db.ts";
 import { AppError, StartupError, errorMessage } from "./errors.ts";
 import { migrate } from "./migrate.ts";
@@ -55,7 +57,19 @@ function usage(commands: Record<string, CliHandler>): string {
   return `usage: bun run cli <command>\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join("\n")}`;
 }
 
-export async function runCli(argv: string[], env: Record<string, string | undefined>, out = console.log, err = console.error): Promise<number> {
+/**
+ * With no DATA_DIR, DATABASE_URL or ENV_FILE the CLI would open `./data`; when that holds no
+ * database but the demo's directory does, the user means the demo's (README: "run the CLI while
+ * the demo runs"). Which directory is used is always said on stderr.
+ */
+export function cliEnv(env: Record<string, string | undefined>, demoDir = DEMO_DATA_DIR): Record<string, string | undefined> {
+  const explicit = ["DATA_DIR", "DATABASE_URL", "DATABASE_URL_FILE", "ENV_FILE"].some((k) => env[k]);
+  if (explicit || existsSync(join(resolve("./data"), "pglite"))) return env;
+  return existsSync(join(demoDir, "pglite")) ? { ...env, DATA_DIR: demoDir } : env;
+}
+
+export async function runCli(argv: string[], rawEnv: Record<string, string | undefined>, out = console.log, err = console.error): Promise<number> {
+  const env = cliEnv(rawEnv);
   const commands = { ...builtinCommands(), ...commandTable() };
   const two = argv.slice(0, 2).join(" ");
   const name = commands[two] ? two : argv[0] ?? "";
@@ -75,7 +89,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     db: async () => {
       if (!database) {
         const c = ctx.config();
-        database = await openDatabase({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, poolMax: 4, connectAttempts: c.dbConnectAttempts });
+        database = await openDatabase({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, poolMax: 4, connectAttempts: c.dbConnectAttempts, shareEmbedded: true });
+        if (database.engine === "embedded") {
+          const served = database.sharedWith ? `, served by the running gateway (pid ${database.sharedWith.pid})` : "";
+          err(`cli: using the embedded database in ${c.dataDir}${served}; set DATA_DIR or DATABASE_URL to use another`);
+        }
       }
       return database;
     },

@@ -7,6 +7,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { parseRange } from "./clusters/ip-ranges.ts";
 
 type Kind = "string" | "int" | "bool" | "list" | "enum" | "duration";
 
@@ -20,6 +21,9 @@ interface KeySpec {
   help: string;
 }
 
+/** Where `bun run demo` keeps its data (the CLI looks there when no DATA_DIR is given). */
+export const DEMO_DATA_DIR = resolve(import.meta.dir, "../data/demo");
+
 /** Every configuration key the gateway knows. README's table is generated from this. */
 export const CONFIG_KEYS = {
   ENV_FILE: { kind: "string", help: "Optional env file (KEY=VALUE lines) read before the environment" },
@@ -27,6 +31,7 @@ export const CONFIG_KEYS = {
   DATABASE_URL: { kind: "string", secret: true, help: "PostgreSQL URL; unset = embedded engine (PGlite) under DATA_DIR" },
   DB_CONNECT_ATTEMPTS: { kind: "int", default: "8", min: 1, max: 100, help: "Attempts to reach the database at start (exponential back-off)" },
   MIGRATE_ON_START: { kind: "bool", default: "true", help: "Apply pending migrations at start; false = only check (the appliance migrates as the owner role)" },
+  DB_COUNT_QUERIES: { kind: "bool", default: "false", help: "Count every database statement in /metrics (nmg_db_queries_total); for benchmarks" },
   DB_POOL_MAX: { kind: "int", default: "20", min: 1, max: 500, help: "Maximum database connections" },
   BIND_ADDRESS: { kind: "string", default: "0.0.0.0", help: "Address both HTTPS listeners bind to" },
   UI_PORT: { kind: "int", default: "7443", min: 0, max: 65535, help: "Admin UI HTTPS port" },
@@ -57,6 +62,8 @@ export const CONFIG_KEYS = {
   MCP_RATE_BURST: { kind: "int", default: "50", min: 1, max: 100000, help: "MCP request burst per token" },
   MCP_MAX_BODY: { kind: "int", default: "1048576", min: 1024, max: 67108864, help: "Largest MCP request body in bytes" },
   MCP_SSE_PER_USER: { kind: "int", default: "8", min: 1, max: 1000, help: "Open SSE sessions per user" },
+  CHANGE_FEED_RETRY: { kind: "duration", default: "1s", help: "Delay before the cache-invalidation LISTEN connection is re-established after it was lost (caches are off meanwhile)" },
+  METRICS_ALLOW: { kind: "list", default: "127.0.0.0/8,::1/128", help: "Networks (CIDRs) GET /metrics answers without a token; others need a metrics:read token" },
   MCP_SSE_IDLE: { kind: "duration", default: "30m", help: "Close SSE sessions idle this long" },
 } as const satisfies Record<string, KeySpec>;
 
@@ -68,6 +75,10 @@ export interface Config {
   databaseUrl?: string;
   dbConnectAttempts: number;
   dbPoolMax: number;
+  dbCountQueries: boolean;
+  /** Networks /metrics answers without a token (CIDRs). */
+  metricsAllow: string[];
+  changeFeedRetryMs: number;
   migrateOnStart: boolean;
   bindAddress: string;
   uiPort: number;
@@ -216,6 +227,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: str("DATABASE_URL"),
     dbConnectAttempts: num("DB_CONNECT_ATTEMPTS"),
     dbPoolMax: num("DB_POOL_MAX"),
+    dbCountQueries: v("DB_COUNT_QUERIES") as boolean,
+    metricsAllow: list("METRICS_ALLOW"),
+    changeFeedRetryMs: num("CHANGE_FEED_RETRY"),
     migrateOnStart: v("MIGRATE_ON_START") as boolean,
     bindAddress: str("BIND_ADDRESS") ?? "0.0.0.0",
     uiPort: num("UI_PORT"),
@@ -264,6 +278,8 @@ function crossCheck(c: Config, problems: string[]): void {
   if (c.tls.chainFile && !certFile) problems.push("TLS_CHAIN_FILE: only used with TLS_CERT_FILE and TLS_KEY_FILE");
   if (c.uiPort && c.uiPort === c.apiPort) problems.push(`UI_PORT and API_PORT: both are ${c.uiPort}; give each listener its own port`);
   if (c.databaseUrl && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) problems.push("DATABASE_URL: must start with postgres:// or postgresql://");
+  const badNets = c.metricsAllow.filter((n) => !parseRange(n));
+  if (badNets.length) problems.push(`METRICS_ALLOW: ${badNets.join(", ")} is not a network; use CIDRs such as 127.0.0.0/8,10.0.0.0/8`);
   if (c.sessionIdleMs > c.sessionAbsoluteMs) problems.push("SESSION_IDLE: must not exceed SESSION_ABSOLUTE");
 }
 

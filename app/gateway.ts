@@ -11,6 +11,9 @@ import { apiErrorResponse } from "./http/api-errors.ts";
 import { createHandler, type Handler } from "./http/handler.ts";
 import { healthRoutes } from "./http/health.routes.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { gauge } from "./metrics/metrics.ts";
+import { metricsRoutes } from "./metrics/metrics.routes.ts";
+import { APPLICATION_NAME } from "./db.ts";
 import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
 import type { Services } from "./services.ts";
 import { loadAssets } from "./ui/assets.ts";
@@ -37,6 +40,8 @@ export interface Gateway {
   mcpSessions(): number;
   /** Ends long-lived streams (SSE) so listeners can drain. */
   close(): Promise<void>;
+  /** Refuses new MCP requests, waits for those in flight (until `deadline`), then closes streams. */
+  drain(deadline: number): Promise<boolean>;
 }
 
 /** Host/Origin allow-list for the MCP endpoints (DNS-rebinding protection). */
@@ -53,9 +58,10 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     startedAt: ctx.startedAt,
     pingDatabase: () => db.ping(),
   });
+  const authenticate = mcpAuthenticator(db.sql, config, services.caches);
   const mcp = mcpRoutes({
     mcp: mcpDeps(db.sql, config, services, log),
-    authenticate: mcpAuthenticator(db.sql, config),
+    authenticate,
     allowedHosts: allowedHosts(config, ctx.certificateNames),
     limits: {
       maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
@@ -68,14 +74,33 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
     apiPort: ctx.apiPort ?? (() => config.apiPort),
   }, health);
+  registerGauges(ctx, () => mcp.sessions.size);
+  const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });
   const apiApp = new Elysia({ name: "api" })
     .onError({ as: "global" }, ({ error, code, request }) => apiErrorResponse(error, String(code), request, log))
     .use(health)
+    .use(metrics)
     .use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),
     api: createHandler(apiApp, "api", log),
     mcpSessions: () => mcp.sessions.size,
     close: () => mcp.close(),
+    drain: (deadline) => mcp.drain(deadline),
   };
+}
+
+/** Gauges read at scrape time: open SSE sessions, pending approvals, this node's connections. */
+function registerGauges(ctx: GatewayContext, sseSessions: () => number): void {
+  const { sql } = ctx.db;
+  gauge("nmg_mcp_sse_sessions", "Open legacy SSE sessions on this node", sseSessions);
+  gauge("nmg_approvals_pending", "Approval requests waiting for a decision (all nodes)", async () => {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from approval_requests where status = 'pending' and expires_at > now()`;
+    return row?.n ?? 0;
+  });
+  gauge("nmg_db_pool_connections", `This node's database connections by state (pool size ${ctx.config.dbPoolMax})`, async () => {
+    const rows = await sql<{ state: string; n: number }[]>`
+      select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${APPLICATION_NAME} group by 1`;
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }, "state");
 }

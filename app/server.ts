@@ -11,6 +11,7 @@ import { buildGateway, type Gateway } from "./gateway.ts";
 import { startListener, type Listener } from "./http/listener.ts";
 import type { Logger } from "./log.ts";
 import { assertMigrated, migrate } from "./migrate.ts";
+import { closeOpenIntents, describeIntent } from "./audit/audit-intents.ts";
 import { startServices, type Services } from "./services.ts";
 import { ensureCertificate, tlsSettingsFrom, type TlsMaterial } from "./tls/certificate.ts";
 
@@ -50,6 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolMax: config.dbPoolMax,
+      countQueries: config.dbCountQueries,
       connectAttempts: config.dbConnectAttempts,
       onRetry: (attempt, delayMs, reason) => log.warn({ attempt, delayMs, reason }, "database not reachable yet; retrying"),
     });
@@ -61,6 +63,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     } else {
       await assertMigrated(db.sql);
     }
+
+    const open = await closeOpenIntents(db.sql).catch((err) => {
+      log.error({ err: errorMessage(err) }, "could not check for writes without a recorded outcome");
+      return [];
+    });
+    for (const intent of open) log.warn({ intent: intent.id, callId: intent.call_id }, `write outcome unknown, check Nexus Dashboard: ${describeIntent(intent)}`);
 
     const services = await startServices(config, db, log);
     cleanups.push(() => services.close());
@@ -98,9 +106,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         return true;
       },
       async stop() {
-        // Streams first (they never end on their own), then drain the listeners.
-        await gateway.close();
-        await Promise.all([ui.stop(config.shutdownGraceMs), api.stop(config.shutdownGraceMs)]);
+        // Drain first: no new connections; MCP calls in flight on both transports finish within
+        // the grace period; only then are SSE streams closed (they never end on their own) and
+        // the listeners' remaining requests given what is left of the grace period.
+        const deadline = Date.now() + config.shutdownGraceMs;
+        ui.stopAccepting();
+        api.stopAccepting();
+        const finished = await gateway.drain(deadline);
+        if (!finished) log.warn({ graceMs: config.shutdownGraceMs }, "MCP calls still running at the end of the grace period were cut; their writes are recorded as unknown");
+        const left = Math.max(0, deadline - Date.now());
+        await Promise.all([ui.stop(left), api.stop(left)]);
         await services.close();
         await db.close();
       },

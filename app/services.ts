@@ -22,6 +22,10 @@ import { purgeExpiredSessions } from "./identity/sessions.ts";
 import { StartupError } from "./errors.ts";
 import { loadKeyring } from "./secrets/keyring.ts";
 import { startDirectoryChecks } from "./directory/directory-sync.ts";
+import { readThroughFeed, startChangeFeed } from "./cache/change-feed.ts";
+import { createCallCaches, type CallCaches } from "./cache/caches.ts";
+import { getCluster } from "./clusters/clusters.ts";
+import { AuditBatcher } from "./audit/audit-batch.ts";
 import { startSiemForwarder, type SiemForwarder } from "./siem/siem-forwarder.ts";
 import { hostname } from "node:os";
 import type { Keyring } from "./secrets/keyring.ts";
@@ -34,6 +38,10 @@ export interface Services {
   catalogIndex: CatalogIndexCache;
   operationCache: OperationCache;
   sealer: AuditSealer;
+  /** In-process caches of the MCP call path, invalidated by the change feed. */
+  caches: CallCaches;
+  /** Group commit of MCP calls' audit rows. */
+  auditBatcher: AuditBatcher;
   siem: SiemForwarder;
   firstAdmin: FirstAdminResult;
   close(): Promise<void>;
@@ -59,7 +67,12 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   const core = await readCoreDocument();
   if (core) await importDocuments(sql, "bootstrap", [core]);
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
-  const ndClients = createNdClientPool({ sql, keyring, urlPolicy });
+  // The embedded engine has one connection, so no LISTEN: its caches always read through.
+  const feed = db.engine === "postgresql" && config.databaseUrl ? startChangeFeed(config.databaseUrl, log, { retryMs: config.changeFeedRetryMs }) : readThroughFeed();
+  const caches = createCallCaches(sql, feed);
+  const auditBatcher = new AuditBatcher(sql, { onBatchError: (error, rows) => log.warn({ error, rows }, "an audit batch failed; retrying its rows one by one") });
+  const findCluster = async (idOrName: string) => (await caches.clusters()).find((c) => c.id === idOrName || c.name === idOrName) ?? getCluster(sql, idOrName);
+  const ndClients = createNdClientPool({ sql, keyring, urlPolicy, findCluster });
   const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
   const siem = startSiemForwarder({
     sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
@@ -78,10 +91,14 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   }, 10 * 60_000);
   purge.unref();
   return {
-    keyring, passwords, urlPolicy, ndClients, catalogIndex: createCatalogIndexCache(), operationCache: createOperationCache(), sealer, siem, firstAdmin,
+    keyring, passwords, urlPolicy, ndClients, sealer, siem, firstAdmin, caches, auditBatcher,
+    catalogIndex: createCatalogIndexCache(() => caches.catalogStamp()),
+    operationCache: createOperationCache(256, () => caches.catalogStamp()),
     async close() {
       clearInterval(purge);
       directoryChecks.stop();
+      await auditBatcher.close();
+      await feed.close();
       await siem.stop();
       await sealer.stop();
       await ndClients.closeAll();

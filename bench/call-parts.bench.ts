@@ -18,12 +18,26 @@ import { getCluster, listClusters } from "../app/clusters/clusters.ts";
 import { checkApiToken } from "../app/identity/api-tokens.ts";
 import { shapeResponse } from "../app/mcp/shape.ts";
 import { loadPolicySnapshot, loadToolProfile } from "../app/policy/policy.sql.ts";
-import { takeToken } from "../app/policy/rate-limit.ts";
+import { RateLimiter } from "../app/policy/rate-limit.ts";
 import { ndDirect } from "./support/nd-direct.ts";
 import { writeResult } from "./support/results.ts";
 import { summarise } from "./support/stats.ts";
 import { printTable } from "./support/table.ts";
 import { startBenchWorld, type BenchWorld } from "./support/world.ts";
+
+/** The PostgreSQL token bucket the gateway used before issue 11 (one upsert per request), kept here for comparison. */
+async function takeToken(sql: Sql, key: string, ratePerSec: number, burst: number): Promise<boolean> {
+  const [row] = await sql<{ allowed: boolean }[]>`
+    insert into rate_buckets as b (key, tokens, allowed, updated_at)
+    values (${key}, ${burst - 1}::float8, true, clock_timestamp())
+    on conflict (key) do update set
+      allowed = least(${burst}::float8, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${ratePerSec}::float8) >= 1,
+      tokens = least(${burst}::float8, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${ratePerSec}::float8)
+               - case when least(${burst}::float8, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${ratePerSec}::float8) >= 1 then 1 else 0 end,
+      updated_at = clock_timestamp()
+    returning allowed`;
+  return row!.allowed;
+}
 
 const SOLO_MS = 1500;
 const CONCURRENT_MS = 2000;
@@ -89,10 +103,12 @@ function wholeSequence(sql: Sql, world: BenchWorld, operationId: string): Step {
 async function parts(world: BenchWorld, sql: Sql): Promise<PartResult[]> {
   const tokens = world.loadTokens;
   const token = (c: number) => tokens[c % tokens.length]!;
+  const limiter = new RateLimiter(100_000, 100_000);
   const steps: [string, number, Step][] = [
     ["bearer token → principal (checkApiToken)", 2, (c) => checkApiToken(sql, token(c))],
     ["rate-limit upsert, own key per client", 1, (c) => takeToken(sql, `bench:${c}`, 100_000, 100_000)],
     ["rate-limit upsert, one shared key", 1, () => takeToken(sql, "bench:shared", 100_000, 100_000)],
+    ["rate limit in memory since issue 11 (RateLimiter.take)", 0, async (c) => limiter.take(`bench:${c}`)],
     ["tool profile (loadToolProfile)", 1, () => loadToolProfile(sql, null)],
     // Loads the operation with every component schema it reaches: 141 schemas (≈ 130 KB) for
     // Cisco's manage.listFabrics, one for the core document's ndfc.listVrfs.

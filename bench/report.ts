@@ -24,11 +24,11 @@ interface ReadTasks extends Meta {
 }
 interface Phase {
   target: string; mode: string; concurrency: number; offeredPerSecond: number | null; perSecond: number; p50Ms: number; p99Ms: number;
-  totalCalls: number; errors: number; auditRows: number | null; dbCommitsPerCall: number | null; cpuMsPerCall: Record<string, number>; loadAverage1m: number;
+  totalCalls: number; errors: number; auditRows: number | null; dbCommitsPerCall: number | null; dbRoundTripsPerCall?: number | null; cpuMsPerCall: Record<string, number>; loadAverage1m: number;
 }
 interface Overhead extends Meta {
   phaseMs: number; catalog: string; pacedRate: number; peer: { package: string; version: string } | null; notes: string[];
-  phases: Phase[]; defaultNdConcurrency: Phase; leanCatalog?: Phase[];
+  phases: Phase[]; defaultNdConcurrency: Phase; leanCatalog?: Phase[]; startup?: { readyMs: number; idleRssMb: number };
   verdicts: { transport: string; addedP50Ms: number; addedP99Ms: number; callsPerSecond: number; everyCallAudited: boolean; extraCpuMsPerCall: number }[];
 }
 interface CallParts extends Meta {
@@ -77,6 +77,57 @@ function targetsTable(a: ToolsList | null, b: ReadTasks | null, c: Overhead | nu
   if (audit) {
     const chained = audit.results.find((r) => r.variant === "chained")!;
     rows.push([`audit inserts, ${audit.writers} writers (audit-insert.bench.ts)`, "≥ 1,000/s", `${f0(chained.perSecond)}/s (${pct(audit.chainedVsPlainSameIndexes)} of unchained)`, chained.perSecond >= 1000 ? "met" : "missed"]);
+  }
+  return markdownTable(["measure", "target", "result", "verdict"], rows);
+}
+
+/** Issue 11's targets, all from the overhead bench's one run (ratios within the run). */
+function issue11Table(c: Overhead | null): string {
+  if (!c) return missing("gateway-overhead");
+  const find = (target: string, mode: string, clients: number) => c.phases.find((p) => p.target === target && p.mode === mode && p.concurrency === clients);
+  const direct = (p: Phase) => c.phases.find((d) => d.target === "direct" && d.mode === p.mode && d.concurrency === p.concurrency && d.offeredPerSecond === p.offeredPerSecond);
+  const addedP = (p: Phase | undefined, q: "p50Ms" | "p99Ms") => (p && direct(p) ? p[q] - direct(p)![q] : NaN);
+  const rows: Cell[][] = [];
+  const verdict = (ok: boolean, miss: string) => (ok ? "met" : `missed: ${miss}`);
+  for (const t of ["http", "sse"]) {
+    const one = find(t, "closed", 1);
+    const a1 = addedP(one, "p50Ms");
+    rows.push([`added p50, 1 client, closed loop, ${t}`, "≤ 1 ms", `${f2(a1)} ms`, verdict(a1 <= 1, `${f2(a1)} ms (${(a1 / 1).toFixed(1)}×)`)]);
+  }
+  for (const t of ["http", "sse"]) {
+    const paced = c.phases.find((p) => p.target === t && p.mode === "paced");
+    const a99 = addedP(paced, "p99Ms");
+    rows.push([`added p99, paced ${paced?.offeredPerSecond ?? "?"} calls/s, ${t}`, "≤ 5 ms", `${f2(a99)} ms`, verdict(a99 <= 5, `${(a99 / 5).toFixed(1)}× the target`)]);
+  }
+  const peer = find("peer", "closed", 50);
+  for (const t of ["http", "sse"]) {
+    const p = find(t, "closed", 50);
+    if (!p) continue;
+    const audited = p.auditRows === p.totalCalls;
+    rows.push([`audited calls/s, 50 clients, ${t}`, "≥ 1,500, every call audited", `${f0(p.perSecond)}/s; ${audited ? "every call audited" : "NOT every call audited"}`,
+      verdict(p.perSecond >= 1500 && audited, `${pct(p.perSecond / 1500)} of the target`)]);
+    if (peer) {
+      const ratio = p.perSecond / peer.perSecond;
+      rows.push([`versus the peer at 50 clients, ${t}`, "≥ 8× its calls/s, at lower p99", `${ratio.toFixed(1)}× (${f0(p.perSecond)} vs ${f0(peer.perSecond)}/s); p99 ${f2(p.p99Ms)} vs ${f2(peer.p99Ms)} ms`,
+        verdict(ratio >= 8 && p.p99Ms < peer.p99Ms, `${ratio.toFixed(1)}×${p.p99Ms < peer.p99Ms ? ", p99 lower" : ", p99 not lower"}`)]);
+    }
+  }
+  for (const n of [1, 50]) {
+    for (const t of ["http", "sse"]) {
+      const p = find(t, "closed", n);
+      if (p?.dbRoundTripsPerCall == null) continue;
+      rows.push([`DB round trips per audited read, ${n} client${n > 1 ? "s" : ""}, ${t}`, "≤ 1 (amortised batch)", p.dbRoundTripsPerCall.toFixed(2), verdict(p.dbRoundTripsPerCall <= 1, p.dbRoundTripsPerCall.toFixed(2))]);
+    }
+  }
+  for (const t of ["http", "sse"]) {
+    const p = find(t, "closed", 50);
+    if (!p) continue;
+    const cpu = (p.cpuMsPerCall.gateway ?? 0) + (p.cpuMsPerCall.postgres ?? 0);
+    rows.push([`gateway + PostgreSQL CPU per call, 50 clients, ${t}`, "≤ 1 ms", `${f2(cpu)} ms (gateway ${f2(p.cpuMsPerCall.gateway ?? 0)}, PostgreSQL ${f2(p.cpuMsPerCall.postgres ?? 0)})`, verdict(cpu <= 1, `${(cpu / 1).toFixed(1)}×`)]);
+  }
+  if (c.startup) {
+    rows.push(["restart to ready on PostgreSQL", "≤ 1.5 s", `${f0(c.startup.readyMs)} ms`, verdict(c.startup.readyMs <= 1500, `${(c.startup.readyMs / 1500).toFixed(1)}×`)]);
+    rows.push(["idle RSS after start", "≤ 150 MB", `${f0(c.startup.idleRssMb)} MB`, verdict(c.startup.idleRssMb <= 150, `${(c.startup.idleRssMb / 150).toFixed(1)}×`)]);
   }
   return markdownTable(["measure", "target", "result", "verdict"], rows);
 }
@@ -143,8 +194,8 @@ function overheadSection(c: Overhead | null): string {
     "",
     "**CPU per call** (ms, from /proc, closed loop; 2 cores = 2,000 CPU-ms per second):",
     "",
-    markdownTable(["target", "clients", ...keys, "total", "DB commits / call"],
-      closed.map((p) => [p.target, p.concurrency, ...keys.map((k) => f2(p.cpuMsPerCall[k] ?? 0)), f2(cpuSum(p)), p.dbCommitsPerCall === null ? "—" : p.dbCommitsPerCall.toFixed(1)])),
+    markdownTable(["target", "clients", ...keys, "total", "DB commits / call", "DB round trips / call"],
+      closed.map((p) => [p.target, p.concurrency, ...keys.map((k) => f2(p.cpuMsPerCall[k] ?? 0)), f2(cpuSum(p)), p.dbCommitsPerCall === null ? "—" : p.dbCommitsPerCall.toFixed(1), p.dbRoundTripsPerCall == null ? "—" : p.dbRoundTripsPerCall.toFixed(2)])),
     "",
     `With the product's default of 4 ND requests in flight per cluster (the phases above use 64): http × 50 → ${f0(n.perSecond)} calls/s, p50 ${f2(n.p50Ms)} ms, p99 ${f2(n.p99Ms)} ms.`,
     ...(c.leanCatalog?.length ? [
@@ -203,7 +254,7 @@ export function writeReport(): string {
   const loads = [a, b, c, p].flatMap((r) => (r?.machine.loadAverage1m !== undefined ? [r.machine.loadAverage1m] : []));
   const dirty = git("status --porcelain -- app sim sql").split("\n").filter(Boolean).length;
   const md = [
-    "# Benchmark report — issue 5 §7",
+    "# Benchmark report — issue 5 §7 and issue 11",
     "",
     `Generated by \`bun run bench\` (\`bench/run.ts\`) on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ` +
       `${m ? `${m.cpus} × ${m.cpu}, Bun ${m.bun}` : "machine unknown"}; commit ${git("rev-parse --short HEAD") || "?"}` +
@@ -211,7 +262,11 @@ export function writeReport(): string {
       `Tokens: o200k_base (gpt-tokenizer 4.0.0). Load average (1 min) when each result was written: ${loads.map((x) => x.toFixed(1)).join(", ") || "?"} — ` +
       "this machine is shared with other sessions' test runs, so latency and throughput figures move by tens of per cent between runs; token figures do not.",
     "",
-    "## Targets",
+    "## Issue 11 targets (fast gateway)",
+    "",
+    issue11Table(c),
+    "",
+    "## Issue 5 targets",
     "",
     targetsTable(a, b, c, audit),
     "",

@@ -1,7 +1,7 @@
 /** The demo itself (see demo.ts). Data lives in ./data/demo; delete it to start over. */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig } from "../app/config.ts";
+import { DEMO_DATA_DIR, loadConfig } from "../app/config.ts";
 import { createLogger } from "../app/log.ts";
 import { startServer } from "../app/server.ts";
 import { addCluster, listClusters, updateCluster } from "../app/clusters/clusters.ts";
@@ -9,7 +9,7 @@ import { createApiToken } from "../app/identity/api-tokens.ts";
 import { cliCaller } from "../app/identity/caller.ts";
 import { startSimulator } from "../sim/simulator.ts";
 
-const dataDir = resolve(import.meta.dir, "../data/demo");
+const dataDir = DEMO_DATA_DIR;
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const SIM_PORT = 9443;
 
@@ -18,6 +18,8 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   UI_PORT: process.env.UI_PORT ?? "7443",
   API_PORT: process.env.API_PORT ?? "8444",
+  // The demo prints a read-write admin token: reachable from this machine only unless asked.
+  BIND_ADDRESS: process.env.BIND_ADDRESS ?? "127.0.0.1",
   CLUSTER_ALLOW_LOOPBACK: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });

@@ -13,6 +13,11 @@ export interface PgCluster {
   host: string;
   port: number;
   url(database: string): string;
+  /** `pg_ctl restart -m MODE` (reliability tests: the server goes away under load and comes back). */
+  restart(mode?: "fast" | "immediate" | "smart"): void;
+  /** Stops the server but keeps its files, so `start()` can bring it back. */
+  halt(mode?: "fast" | "immediate"): void;
+  start(): void;
   stop(): Promise<void>;
 }
 
@@ -55,13 +60,25 @@ export async function startPgCluster(): Promise<PgCluster> {
     const [cmd, full] = runAs(join(bin, "pg_ctl"), args);
     return spawnSync(cmd, full, { encoding: "utf8" });
   };
-  const started = pgCtl(["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
-  if (started.status !== 0) throw new Error(`postgres did not start: ${started.stderr || started.stdout}`);
+  const start = () => {
+    const started = pgCtl(["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
+    if (started.status !== 0) throw new Error(`postgres did not start: ${started.stderr || started.stdout}`);
+  };
+  start();
   let stopped = false;
   return {
     host: dir,
     port,
     url: (database) => `postgres://postgres@localhost:${port}/${database}?host=${encodeURIComponent(dir)}`,
+    restart(mode = "fast") {
+      const done = pgCtl(["-D", data, "-o", options, "-l", join(dir, "server.log"), "-m", mode, "-w", "-t", "60", "restart"]);
+      if (done.status !== 0) throw new Error(`postgres did not restart: ${done.stderr || done.stdout}`);
+    },
+    halt(mode = "fast") {
+      const done = pgCtl(["-D", data, "-m", mode, "-w", "stop"]);
+      if (done.status !== 0) throw new Error(`postgres did not stop: ${done.stderr || done.stdout}`);
+    },
+    start,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -6,7 +6,7 @@
 import type { Caller } from "../identity/caller.ts";
 import type { AuditAction } from "./audit-actions.ts";
 
-export type AuditStatus = "ok" | "denied" | "failed" | "pending";
+export type AuditStatus = "ok" | "denied" | "failed" | "pending" | "unknown";
 export type AuditDecision = "allow" | "deny" | "needs_approval";
 
 /**

@@ -18,6 +18,7 @@ import type { AnonymousActor, AuditEventInput } from "./audit-event.ts";
 import { normaliseRow } from "./audit-normalise.ts";
 import { cleanText, redactDetails } from "./audit-redact.ts";
 import { insertAuditEvent, type Db, type NewAuditRow } from "./audit.sql.ts";
+import { announceLocalChange } from "../cache/change-feed.ts";
 
 const SHORT = 200;
 const MEDIUM = 500;
@@ -25,6 +26,9 @@ const LONG = 4000;
 
 /** Writes one event in `db` (a pool or, normally, the caller's transaction). Returns its id. */
 export async function recordAudit(db: Db, event: AuditEventInput): Promise<{ id: string }> {
+  // Every state change is audited in its transaction, so this is where this node learns that
+  // it changed something its caches hold (change-feed.ts). MCP calls change nothing cached.
+  if (!event.action.startsWith("mcp.")) await announceLocalChange(db);
   const id = await insertAuditEvent(db, toRow(event));
   wakeSealers();
   return { id };
@@ -97,6 +101,7 @@ export function onAuditWritten(wake: () => void): () => void {
   return () => wakers.delete(wake);
 }
 
-function wakeSealers(): void {
+/** For writers that insert without recordAudit (the group-commit batcher). */
+export function wakeSealers(): void {
   for (const wake of wakers) wake();
 }

@@ -63,6 +63,32 @@ export async function insertAuditEvent(db: Db, r: NewAuditRow): Promise<string> 
   return rows[0]!.id;
 }
 
+const COLUMN: Record<keyof NewAuditRow, string> = {
+  action: "action", status: "status", userId: "user_id", username: "username", via: "via", tokenName: "token_name",
+  clientIp: "client_ip", userAgent: "user_agent", operationId: "operation_id", operationName: "operation_name",
+  httpMethod: "http_method", clusterId: "cluster_id", clusterName: "cluster_name", resourceType: "resource_type",
+  resourceId: "resource_id", decision: "decision", reason: "reason", error: "error", upstreamStatus: "upstream_status",
+  durationMs: "duration_ms", requestId: "request_id", callId: "call_id", details: "details",
+};
+
+/**
+ * Many events in one statement (one round trip, one commit): the rows travel as one JSON array
+ * and PostgreSQL types them by the table's own row type. Ids follow the array's order.
+ */
+export async function insertAuditEvents(db: Db, rows: readonly NewAuditRow[]): Promise<void> {
+  const json = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [COLUMN[k as keyof NewAuditRow], v])));
+  await db`
+    insert into audit_events (
+      action, status, user_id, username, via, token_name, client_ip, user_agent,
+      operation_id, operation_name, http_method, cluster_id, cluster_name, resource_type, resource_id,
+      decision, reason, error, upstream_status, duration_ms, request_id, call_id, details)
+    select action, status, user_id, username, via, token_name, client_ip, user_agent,
+      operation_id, operation_name, http_method, cluster_id, cluster_name, resource_type, resource_id,
+      decision, reason, error, upstream_status, duration_ms, request_id, call_id, coalesce(details, '{}'::jsonb)
+    from jsonb_populate_recordset(null::audit_events, ${db.json(json as Parameters<Db["json"]>[0])}) with ordinality as r
+    order by ordinality`;
+}
+
 /** Every column of a record, aliased to its AuditRecord name; the time as exact UTC text. */
 export function recordColumns(db: Db): PendingQuery<Row[]> {
   return db`

@@ -11,12 +11,12 @@ export interface CatalogIndexCache {
   search(db: Db, query: string, options?: SearchOptions): Promise<SearchHit[]>;
 }
 
-export function createCatalogIndexCache(): CatalogIndexCache {
+export function createCatalogIndexCache(stampOf: (db: Db) => Promise<string> = activeCatalogStamp): CatalogIndexCache {
   let current: { stamp: string; index: SearchIndex } | null = null;
   let building: { stamp: string; promise: Promise<SearchIndex> } | null = null;
 
   const index = async (db: Db): Promise<SearchIndex> => {
-    const stamp = await activeCatalogStamp(db);
+    const stamp = await stampOf(db);
     if (current?.stamp === stamp) return current.index;
     // Concurrent callers share one rebuild instead of each loading the catalog.
     if (building?.stamp !== stamp) {

@@ -12,12 +12,12 @@ export interface OperationCache {
   get(db: Db, id: string): Promise<Operation | null>;
 }
 
-export function createOperationCache(maxEntries = 256): OperationCache {
+export function createOperationCache(maxEntries = 256, stampOf: (db: Db) => Promise<string> = activeCatalogStamp): OperationCache {
   let stamp = "";
   const entries = new Map<string, Promise<Operation | null>>();
   return {
     async get(db, id) {
-      const current = await activeCatalogStamp(db);
+      const current = await stampOf(db);
       if (current !== stamp) {
         entries.clear();
         stamp = current;

@@ -10,15 +10,16 @@ import type { AuditFilter } from "../audit/audit-filter.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { retainAudit } from "../audit/audit-retain.ts";
 import { verifyAuditChain } from "../audit/audit-verify.ts";
+import { closeOpenIntents, describeIntent, findOpenIntents, OPEN_INTENT_MIN_AGE_MS } from "../audit/audit-intents.ts";
 
 const OK = 0;
 const FAILED = 1;
 const USAGE = 2;
 
 const EXPORT_USAGE =
-  "usage: audit export --format csv|jsonl [--since WHEN] [--until WHEN] [--user NAME] [--action PREFIX] [--cluster NAME] [--status ok|denied|failed|pending] [--out FILE]\n" +
+  "usage: audit export --format csv|jsonl [--since WHEN] [--until WHEN] [--user NAME] [--action PREFIX] [--cluster NAME] [--status ok|denied|failed|pending|unknown] [--out FILE]\n" +
   "  WHEN is a date (2026-01-31), a time (2026-01-31T12:00:00Z) or an age (90d, 12h, 30m)";
-const STATUSES: readonly AuditStatus[] = ["ok", "denied", "failed", "pending"];
+const STATUSES: readonly AuditStatus[] = ["ok", "denied", "failed", "pending", "unknown"];
 
 export function auditCommands(): Record<string, CliHandler> {
   return {
@@ -44,8 +45,18 @@ export const verifyCommand: CliHandler = async (ctx) => {
   const from = result.checkpointSeq ? ` (starts after events removed by retention, checkpoint ${result.checkpointSeq})` : "";
   ctx.out(`audit chain ok: ${result.checked} event(s) verified, sequence ${result.firstSeq} to ${result.lastSeq}${from}`);
   if (result.unsealed > 0) ctx.out(`${result.unsealed} event(s) written during the check are not sealed yet; they are checked next time`);
+  await reportOpenIntents(ctx, sql);
   return OK;
 };
+
+/** Writes whose outcome was never recorded: closed as `unknown` (old) or named as in flight. */
+async function reportOpenIntents(ctx: CliContext, sql: Parameters<typeof findOpenIntents>[0]): Promise<void> {
+  const closed = await closeOpenIntents(sql);
+  for (const i of closed) ctx.out(`outcome unknown, check Nexus Dashboard: ${describeIntent(i)}`);
+  if (closed.length) ctx.out(`${closed.length} write(s) had no recorded outcome; each now has an "unknown" outcome row`);
+  const young = await findOpenIntents(sql, 0);
+  if (young.length) ctx.out(`${young.length} write(s) started in the last ${OPEN_INTENT_MIN_AGE_MS / 60_000} minutes have no outcome yet (may still be running)`);
+}
 
 /** `audit export --format csv|jsonl [filters] [--out FILE]` — streams, constant memory. */
 export const exportCommand: CliHandler = async (ctx, args) => {

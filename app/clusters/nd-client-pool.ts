@@ -24,6 +24,8 @@ export interface NdClientPoolDeps {
   /** Overrides for every client (size limit, retry policy; fetch in tests). */
   clientDefaults?: Partial<Omit<NdClientOptions, "cluster" | "baseUrl" | "credentials" | "tls" | "timeoutMs" | "maxConcurrency">>;
   guardTtlMs?: number;
+  /** Where the cluster row comes from (default: the database; the gateway passes its cache). */
+  findCluster?: (idOrName: string) => Promise<Cluster>;
 }
 
 export interface NdClientPool {
@@ -50,7 +52,7 @@ export function createNdClientPool(deps: NdClientPoolDeps): NdClientPool {
 
   return {
     async clientFor(idOrName) {
-      const cluster = await getCluster(deps.sql, idOrName);
+      const cluster = await (deps.findCluster ? deps.findCluster(idOrName) : getCluster(deps.sql, idOrName));
       const key = `${cluster.credentialVersion}:${cluster.revision}`;
       const cached = entries.get(cluster.id);
       if (cached?.key === key) return cached.client;

@@ -24,6 +24,8 @@ export interface Listener {
   readonly port: number;
   readonly url: string;
   reloadTls(tls: { cert: string; key: string }): Promise<void>;
+  /** Stops accepting new connections; requests and streams already open continue. */
+  stopAccepting(): void;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
   stop(graceMs: number): Promise<void>;
 }
@@ -74,6 +76,10 @@ export function startListener(opts: ListenerOptions): Listener {
       retired.push(server);
       draining.push(server.stop(false));
       server = serve({ ...opts, tls }, port);
+    },
+    stopAccepting() {
+      draining.push(server.stop(false));
+      retired.push(server);
     },
     async stop(graceMs) {
       const stopping = [server.stop(false), ...draining];

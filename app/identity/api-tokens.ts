@@ -14,7 +14,7 @@ import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Invalid, NotFound, Unauthorized } from "../errors.ts";
 import type { Caller } from "./caller.ts";
 import { newApiToken, parseApiToken } from "./api-token-format.ts";
-import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, revokeApiTokenRow, touchApiToken, type ApiTokenRow } from "./api-tokens.sql.ts";
+import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, revokeApiTokenRow, touchApiToken, type ApiTokenRow, type TokenVerification } from "./api-tokens.sql.ts";
 import { READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
@@ -139,6 +139,16 @@ export async function revokeApiToken(sql: Sql, caller: Caller, id: string, reaso
 export interface TokenUse {
   now?: Date;
   clientIp?: string | null;
+  /**
+   * Where the token row and its owner's principal come from (default: the database). The MCP
+   * path passes its in-process caches (app/cache/caches.ts); the checks below run either way.
+   */
+  lookup?: TokenLookup;
+}
+
+export interface TokenLookup {
+  token(id: string): Promise<TokenVerification | null>;
+  principal(userId: string): Promise<Principal | null>;
 }
 
 export type TokenFailure = "malformed" | "unknown" | "expired" | "revoked" | "inactive";
@@ -157,16 +167,18 @@ export type TokenCheck = { principal: Principal } | { failure: TokenFailure; own
 export async function checkApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<TokenCheck> {
   const parts = parseApiToken(bearer);
   if (!parts) return { failure: "malformed" };
-  const row = await findTokenForVerification(sql, parts.id);
+  const row = use.lookup ? await use.lookup.token(parts.id) : await findTokenForVerification(sql, parts.id);
   // Wrong secret reads as unknown: whoever lacks the secret learns nothing about the id.
   if (!row || !secretMatches(parts.secret, row.secretHash)) return { failure: "unknown" };
   const now = use.now ?? new Date();
   const known: TokenOwner = { tokenId: row.id, tokenName: row.name, userId: row.userId, username: row.username };
   if (row.revokedAt) return { failure: "revoked", owner: known };
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { failure: "expired", owner: known };
-  const owner = await loadPrincipal(sql, row.userId, "token");
+  const owner = use.lookup ? await use.lookup.principal(row.userId) : await loadPrincipal(sql, row.userId, "token");
   if (!owner?.active) return { failure: "inactive", owner: known };
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+    // A cached row is shared: note the touch on it so the next calls do not touch again.
+    row.lastUsedAt = now;
     await touchApiToken(sql, row.id, now, use.clientIp ?? null, new Date(now.getTime() - TOUCH_INTERVAL_MS));
   }
   return { principal: narrow(owner, row) };

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   "mcp:write",
   "mcp:sensitive",
   "approvals:decide",
+  "metrics:read",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

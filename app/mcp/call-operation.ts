@@ -18,7 +18,6 @@ import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { approvalMatches, consumeApproval, requestApproval, type ApprovalCall } from "../policy/approvals.ts";
 import { decide, isWriteRisk, type ClusterRef } from "../policy/guard.ts";
-import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
 import { shapedResult, unknownOperation } from "./operation-result.ts";
@@ -90,7 +89,7 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
     return audited({ status: "failed", error: err.message }, toolError(`${err.message}. describe_operation shows the parameters.`));
   }
 
-  const [policy, profile] = await Promise.all([loadPolicySnapshot(deps.sql), loadToolProfile(deps.sql, principal.toolProfile)]);
+  const [policy, profile] = await Promise.all([deps.policy(), deps.toolProfile(principal.toolProfile)]);
   const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
   const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
   const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved: presented });
@@ -133,7 +132,7 @@ type Audited = (event: Partial<AuditEventInput>, result: CallToolResult, failure
 function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): Audited {
   return async (event, result, failure) => {
     try {
-      await recordAudit(deps.sql, { ...base, durationMs: Math.round(performance.now() - started), ...event });
+      await deps.audit({ ...base, durationMs: Math.round(performance.now() - started), ...event });
       return result;
     } catch (err) {
       deps.auditFailed(err, base.requestId ?? "", base.action);
@@ -210,18 +209,26 @@ async function execute(
   return state.audited({ ...state.base, status: "ok", upstreamStatus: result.status, details: { ...state.base.details, phase: "outcome" } }, outcome, unrecorded);
 }
 
-/** The audit event and tool error of a call ND did not complete; unexpected errors say only that. */
+/**
+ * The audit event and tool error of a call ND did not complete; unexpected errors say only that.
+ * A write whose outcome cannot be known (the request may have reached ND: a timeout after it
+ * left, a connection broken mid-call, an abort) is recorded as `unknown`, never `failed`, and
+ * the text tells the human to check ND — once.
+ */
 function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<Audited> {
   const failure = deps.ndFailure(err);
   const base = { ...state.base, details: { ...state.base.details, phase: "outcome" } };
-  const unsure = state.write ? " The write may or may not have been applied; check its state before retrying." : "";
+  const unsure = " The write may or may not have been applied; check it on Nexus Dashboard before retrying.";
   if (!failure) {
     // Not an ND failure: a bug or an abort. Its message is for administrators (the audit row,
     // redacted there), never for the model.
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
-    return [{ ...base, status: "failed", error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${unsure}`, { kind: "internal" })];
+    const status = state.write ? "unknown" : "failed";
+    return [{ ...base, status, error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${state.write ? unsure : ""}`, { kind: "internal" })];
   }
   const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
-  const mayHaveRun = state.write && (failure.kind === "timeout" || failure.kind === "unreachable") ? unsure : "";
-  return [{ ...base, status: "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + mayHaveRun, { kind: failure.kind })];
+  const unknown = state.write && failure.outcomeUnknown === true;
+  // ND's error text already carries the warning when its client flagged the outcome unknown.
+  const warning = unknown && !/may or may not have been applied/.test(failure.message) ? unsure : "";
+  return [{ ...base, status: unknown ? "unknown" : "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + warning, { kind: failure.kind })];
 }

@@ -4,7 +4,7 @@
  * Guarantees, in order: Host and Origin must be on the allow-list (403); a bearer credential
  * must resolve to an active user (401 with WWW-Authenticate) — the browser session cookie is
  * never looked at; the credential's rate limit holds (429 with Retry-After and a JSON-RPC error
- * the model can read). A refusal for a real credential (revoked, expired, disabled user) and
+ * the model can read; per node, in memory — policy/rate-limit.ts). A refusal for a real credential (revoked, expired, disabled user) and
  * every 429 leave an audit event (coalesced, audit-coalescer.ts); a credential that matches
  * nothing only reaches the operational log, so strangers cannot write into the audit log.
  */
@@ -15,7 +15,8 @@ import type { Caller } from "../identity/caller.ts";
 import { parseHost } from "../http/request-host.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import type { Principal } from "../identity/principal.ts";
-import { takeToken } from "../policy/rate-limit.ts";
+import { rateLimitRefusals } from "../metrics/metrics.ts";
+import { RateLimiter } from "../policy/rate-limit.ts";
 import type { AuditCoalescer } from "./audit-coalescer.ts";
 
 /** What a bearer credential resolves to. Only a credential whose secret matched names its token. */
@@ -68,6 +69,7 @@ const WHY: Record<Exclude<AuthOutcome, { principal: Principal }>["failure"], str
 };
 
 export function createAdmission(deps: AdmissionDeps) {
+  const limiter = new RateLimiter(deps.ratePerSec, deps.rateBurst);
   return async function admit(request: Request): Promise<Admitted | Refused> {
     const host = parseHost(request.headers.get("host"))?.hostname ?? "";
     const origin = request.headers.get("origin");
@@ -94,8 +96,9 @@ export function createAdmission(deps: AdmissionDeps) {
     }
     const { principal } = outcome;
     const caller: Caller = { principal, actor: { ip: clientIp, userAgent, via: "mcp", tokenName: principal.token?.name ?? null }, requestId, now: new Date() };
-    const rate = await takeToken(deps.sql, credentialKey(principal), deps.ratePerSec, deps.rateBurst);
+    const rate = limiter.take(credentialKey(principal));
     if (!rate.allowed) {
+      rateLimitRefusals.inc();
       const reason = `rate limit: more than ${deps.ratePerSec} requests per second with this token; wait ${rate.retryAfterSeconds} s and retry`;
       const event: AuditEventInput = { action: "mcp.rate_limit", status: "denied", decision: "deny", reason, caller, details: { path: new URL(request.url).pathname } };
       deps.coalescer.record(`rate:${credentialKey(principal)}`, event);

@@ -6,6 +6,8 @@ import type { Sql } from "postgres";
 import type { Operation } from "../catalog/operation.ts";
 import type { SearchFilter, SearchHit, SearchableOperation } from "../catalog/search.ts";
 import type { Principal } from "../identity/principal.ts";
+import type { AuditEventInput } from "../audit/audit-event.ts";
+import type { PolicySnapshot, ToolProfile } from "../policy/guard.ts";
 
 export interface ClusterChoice {
   id: string;
@@ -37,6 +39,8 @@ export interface NdFailure {
   kind: string;
   message: string;
   status?: number;
+  /** The request may have reached ND (a write's outcome is unknown). */
+  outcomeUnknown?: boolean;
 }
 
 export interface ResultLimits {
@@ -51,11 +55,17 @@ export interface McpDeps {
   sql: Sql;
   version: string;
   limits: ResultLimits;
+  /** The policy snapshot for a decision now (cached in process, `now` = this call's clock). */
+  policy(): Promise<PolicySnapshot>;
+  /** A tool profile by name (null = the default profile). */
+  toolProfile(name: string | null): Promise<ToolProfile | null>;
   /** Clusters this principal may use (user access and token narrowing applied). */
   clustersFor(principal: Principal): Promise<ClusterChoice[]>;
   /** Calls ND; throws an NdFailure-shaped error (`ndFailure(err)` reads it). */
   ndRequest(clusterId: string, call: NdCall): Promise<NdResult>;
   ndFailure(err: unknown): NdFailure | null;
+  /** Writes a call's audit event; resolves once it is committed (group commit, audit-batch.ts). */
+  audit(event: AuditEventInput): Promise<void>;
   /** Reports an audit insert that failed (logged at error level with the request id; never silent). */
   auditFailed(err: unknown, requestId: string, action: string): void;
   catalog: {

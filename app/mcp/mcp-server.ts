@@ -10,7 +10,6 @@ import type { Caller } from "../identity/caller.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { matchesPattern } from "../policy/patterns.ts";
-import { loadToolProfile } from "../policy/policy.sql.ts";
 import type { ToolProfile } from "../policy/guard.ts";
 import type { CallContext } from "./call-operation.ts";
 import { CALL_OPERATION, CALL_OPERATION_READS, CURATED_TOOLS, DESCRIBE_OPERATION, LIST_CLUSTERS, SEARCH_OPERATIONS } from "./core-tools.ts";
@@ -19,6 +18,7 @@ import { operationTool, withinBudget } from "./operation-tools.ts";
 import { PROMPTS, renderPrompt } from "./prompts.ts";
 import { usableRisks } from "./local-tools.ts";
 import { dispatchTool, type Surface } from "./tool-dispatch.ts";
+import { mcpOperationDuration, since } from "../metrics/metrics.ts";
 
 export const INSTRUCTIONS =
   "Nexus MCP Gateway: read and (when an administrator enables edit mode) change Cisco Nexus Dashboard clusters. " +
@@ -64,22 +64,48 @@ export function sessionOf(ctx: { http?: { authInfo?: { extra?: Record<string, un
   return session;
 }
 
+/** Tool names that may be a metrics label (bounded: the gateway's own tools; others count as "other"). */
+const KNOWN_TOOLS = new Set([LIST_CLUSTERS, SEARCH_OPERATIONS, DESCRIBE_OPERATION, CALL_OPERATION, CALL_OPERATION_READS, ...CURATED_TOOLS.map((c) => c.tool)].map((t) => t.name));
+
+/** Times a handler that is not tools/call (which records its own, with tool and cluster). */
+function timed<A extends unknown[], R>(method: string, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      return await handler(...args);
+    } catch (err) {
+      outcome = "error";
+      throw err;
+    } finally {
+      mcpOperationDuration.observe({ mcp_method_name: method, gen_ai_tool_name: "", cluster: "", outcome }, since(started));
+    }
+  };
+}
+
 export function createMcpServer(deps: McpDeps): Server {
   // logging: the SDK's own logging/setLevel (2025 clients send it); the gateway's facts go to the
   // audit log, not to notifications. resources: there are none — declared so a client that lists
   // them gets an empty list instead of an error; any read is resource-not-found (-32602).
   const capabilities = { tools: {}, prompts: {}, logging: {}, resources: {} };
   const server = new Server({ name: "nexus-mcp-gateway", version: deps.version }, { capabilities, instructions: INSTRUCTIONS });
-  const surfaceFor = async (p: Principal) => toolsFor(deps, await loadToolProfile(deps.sql, p.toolProfile), p);
+  const surfaceFor = async (p: Principal) => toolsFor(deps, await deps.toolProfile(p.toolProfile), p);
 
-  server.setRequestHandler("tools/list", async (_request, ctx) => ({ tools: (await surfaceFor(sessionOf(ctx).principal)).tools }));
+  server.setRequestHandler("tools/list", timed("tools/list", async (_request, ctx) => ({ tools: (await surfaceFor(sessionOf(ctx).principal)).tools })));
 
   server.setRequestHandler("tools/call", async (request, ctx) => {
     const session = sessionOf(ctx);
     const call: CallContext = {
       ...session, deps, tool: request.params.name, signal: ctx.mcpReq.signal,
     };
-    return dispatchTool(call, request.params.name, request.params.arguments, () => surfaceFor(session.principal));
+    const started = performance.now();
+    const result = await dispatchTool(call, request.params.name, request.params.arguments, () => surfaceFor(session.principal));
+    const cluster = (result.structuredContent as { cluster?: unknown } | undefined)?.cluster;
+    mcpOperationDuration.observe({
+      mcp_method_name: "tools/call", gen_ai_tool_name: KNOWN_TOOLS.has(request.params.name) ? request.params.name : "other",
+      cluster: typeof cluster === "string" ? cluster.slice(0, 64) : "", outcome: result.isError ? "tool_error" : "ok",
+    }, since(started));
+    return result;
   });
 
   server.setRequestHandler("resources/list", async (_request, ctx) => {

@@ -9,15 +9,15 @@ import type { Logger } from "../log.ts";
 import { AppError } from "../errors.ts";
 import { closest } from "../catalog/did-you-mean.ts";
 import { loadActiveOperations } from "../catalog/catalog.sql.ts";
-import { listClusters } from "../clusters/clusters.ts";
 import { NdError } from "../clusters/nd-errors.ts";
 import type { NdMethod } from "../clusters/nd-client.ts";
-import { checkApiToken } from "../identity/api-tokens.ts";
+import { checkApiToken, type TokenLookup } from "../identity/api-tokens.ts";
 import { parseApiToken } from "../identity/api-token-format.ts";
 import { resolveLegacyToken } from "../identity/legacy-token.ts";
 import type { Principal } from "../identity/principal.ts";
 import { matchesAny } from "../policy/patterns.ts";
 import type { Services } from "../services.ts";
+import { ndRequestDuration, since } from "../metrics/metrics.ts";
 import type { AuthOutcome, Authenticate } from "./mcp-admission.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 
@@ -37,8 +37,11 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     sql,
     version: config.version,
     limits: { maxChars: 40_000, maxString: 300, defaultLimit: 20, maxLimit: 200 },
+    policy: () => services.caches.policy(),
+    audit: (event) => services.auditBatcher.write(event),
+    toolProfile: (name) => services.caches.toolProfile(name),
     async clustersFor(p: Principal): Promise<ClusterChoice[]> {
-      const all = await listClusters(sql);
+      const all = await services.caches.clusters();
       return all
         .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
         .filter((c) => !p.token?.clusters || p.token.clusters.includes(c.id))
@@ -46,14 +49,22 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
     },
     async ndRequest(clusterId, call) {
       const client = await services.ndClients.clientFor(clusterId);
-      const res = await client.request({
-        method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
-        headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
-      });
-      return { status: res.status, body: res.body, durationMs: res.durationMs };
+      const started = performance.now();
+      try {
+        const res = await client.request({
+          method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
+          headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
+        });
+        ndRequestDuration.observe({ cluster: client.clusterName, status: `${Math.floor(res.status / 100)}xx` }, since(started));
+        return { status: res.status, body: res.body, durationMs: res.durationMs };
+      } catch (err) {
+        const status = err instanceof NdError && err.upstreamStatus ? `${Math.floor(err.upstreamStatus / 100)}xx` : "error";
+        ndRequestDuration.observe({ cluster: client.clusterName, status }, since(started));
+        throw err;
+      }
     },
     ndFailure(err) {
-      if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus };
+      if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus, outcomeUnknown: err.details.outcomeUnknown };
       if (err instanceof AppError) return { kind: err.code, message: err.message };
       return null;
     },
@@ -78,10 +89,10 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
 }
 
 /** Bearer → principal: `nmg_` API tokens, else the legacy shared token (when one is configured). */
-export function mcpAuthenticator(sql: Sql, config: Config): Authenticate {
+export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup): Authenticate {
   return async (bearer, clientIp): Promise<AuthOutcome> => {
     if (bearer.startsWith("nmg_")) {
-      const checked = await checkApiToken(sql, bearer, { clientIp });
+      const checked = await checkApiToken(sql, bearer, { clientIp, lookup });
       if ("principal" in checked) return checked;
       if (checked.failure === "malformed" || checked.failure === "unknown") return { failure: "invalid" };
       // The secret matched (identity checks it before revocation and expiry), so the id is real.

@@ -24,6 +24,7 @@ import type { Caller } from "../identity/caller.ts";
 import { readJsonBody } from "./request-body.ts";
 import { SseSessions } from "./sse-sessions.ts";
 import { SseServerTransport } from "./sse-transport.ts";
+import { InFlight } from "./in-flight.ts";
 
 export interface McpLimits {
   maxBody: number;
@@ -52,12 +53,22 @@ export interface McpRouteDeps {
  * result (and an HTTP client's header timeout could fire first). A comment chunk at once flushes
  * the headers; SSE clients ignore comments.
  */
-function primed(response: Response): Response {
-  if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) return response;
+function primed(response: Response, done: () => void): Response {
+  if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    done();
+    return response;
+  }
   const opening = new TextEncoder().encode(": open\n\n");
-  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ start: (c) => c.enqueue(opening) }));
+  // The call is in flight until its SSE body ends (the result is its last event).
+  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    start: (c) => c.enqueue(opening),
+    flush: () => done(),
+    cancel: () => done(),
+  } as Transformer<Uint8Array, Uint8Array>));
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
+
+const SHUTTING_DOWN = "the gateway is shutting down; send the request again in a few seconds";
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" };
 
@@ -119,21 +130,44 @@ export function mcpRoutes(deps: McpRouteDeps) {
     return { token: "<redacted>", clientId: admitted.principal.username, scopes: [], extra: { session } };
   }
 
+  // Shutdown: new requests are refused (503) while those in flight finish, on both transports.
+  const inFlight = new InFlight();
+  let draining = false;
+  const refuseWhileDraining = () => {
+    const res = rpcError(503, -32000, SHUTTING_DOWN);
+    res.headers.set("retry-after", "5");
+    return res;
+  };
+
   async function handleStreamable(request: Request): Promise<Response> {
+    if (draining && request.method !== "POST") return refuseWhileDraining();
     const admitted = await admit(request);
     if ("refused" in admitted) return admitted.refused;
     if (request.method !== "POST") return streamable.fetch(request, { authInfo: authInfo(admitted) });
     const message = await readMessage(request, admitted);
     if (message instanceof Response) return message;
+    if (draining && isJSONRPCRequest(message)) return refuseWhileDraining();
+    const done = inFlight.begin();
+    request.signal.addEventListener("abort", done);
+    try {
+      return await answerStreamable(request, admitted, message, done);
+    } catch (err) {
+      done();
+      throw err;
+    }
+  }
+
+  async function answerStreamable(request: Request, admitted: Admitted, message: JSONRPCMessage, done: () => void): Promise<Response> {
     const key = credentialKey(admitted.principal);
     const name = clientName(message);
     if (name) rememberClient(key, name);
     admitted.actor.userAgent = clientNames.get(key) ?? admitted.actor.userAgent;
     disableIdleTimeout(request);
-    return primed(await streamable.fetch(request, { authInfo: authInfo(admitted), parsedBody: message }));
+    return primed(await streamable.fetch(request, { authInfo: authInfo(admitted), parsedBody: message }), done);
   }
 
   async function openSse(request: Request): Promise<Response> {
+    if (draining) return refuseWhileDraining();
     const admitted = await admit(request);
     if ("refused" in admitted) return admitted.refused;
     const transport = new SseServerTransport("/mcp/messages", keepAliveMs);
@@ -157,11 +191,12 @@ export function mcpRoutes(deps: McpRouteDeps) {
     if (!session || session.transport.isClosed) return rpcError(404, -32001, "unknown SSE session; open a new one with GET /mcp/sse");
     const message = await readMessage(request, admitted);
     if (message instanceof Response) return message;
+    if (draining && isJSONRPCRequest(message)) return refuseWhileDraining();
     const name = clientName(message);
     if (name) session.clientName = name;
     admitted.actor.userAgent = session.clientName ?? admitted.actor.userAgent;
     sessions.touch(session);
-    session.transport.receive(message, { authInfo: authInfo(admitted) } as never);
+    session.transport.receive(message, { authInfo: authInfo(admitted) } as never, () => inFlight.begin());
     return new Response(null, { status: 202 });
   }
 
@@ -176,6 +211,17 @@ export function mcpRoutes(deps: McpRouteDeps) {
   return {
     app,
     sessions,
+    inFlight,
+    /**
+     * Graceful stop, drain first: refuse new requests, let those in flight on both transports
+     * finish (until `deadline`, epoch ms), then close the streams. True if all finished.
+     */
+    async drain(deadline: number): Promise<boolean> {
+      draining = true;
+      const finished = await inFlight.idle(deadline);
+      await this.close();
+      return finished;
+    },
     async close() {
       await sessions.closeAll();
       await streamable.close();

@@ -40,11 +40,25 @@ export class SseServerTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error("SSE stream is closed");
     this.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    const id = (message as { id?: string | number; method?: string }).id;
+    if (id !== undefined && !("method" in message)) this.answered(id);
   }
 
-  /** Hands a POSTed message to the server, with the caller's authentication attached. */
-  receive(message: JSONRPCMessage, extra: Extra): void {
+  /**
+   * Hands a POSTed message to the server, with the caller's authentication attached. A request
+   * counts as in flight (`onRequest`'s done function) until its response has been sent.
+   */
+  receive(message: JSONRPCMessage, extra: Extra, onRequest?: () => () => void): void {
+    const { id, method } = message as { id?: string | number; method?: string };
+    if (id !== undefined && method !== undefined && onRequest) this.pending.set(id, onRequest());
     this.onmessage?.(message, extra);
+  }
+
+  private readonly pending = new Map<string | number, () => void>();
+
+  private answered(id: string | number): void {
+    this.pending.get(id)?.();
+    this.pending.delete(id);
   }
 
   async close(): Promise<void> {
@@ -64,6 +78,8 @@ export class SseServerTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepAlive);
+    for (const done of this.pending.values()) done();
+    this.pending.clear();
     try {
       this.controller?.close();
     } catch {

@@ -14,8 +14,19 @@ const validator = new AjvJsonSchemaValidator();
 // per request from the catalog but have the same text. Bounded for catalogs that change.
 const compiled = new Map<string, Check | null>();
 const MAX_COMPILED = 1000;
+// The same tool object (curated tools are constants) skips even the JSON key: no
+// re-serialisation of the schema on every call.
+const byTool = new WeakMap<Tool, Check | null>();
 
 function checkFor(tool: Tool): Check | null {
+  const known = byTool.get(tool);
+  if (known !== undefined) return known;
+  const check = checkForSchema(tool);
+  byTool.set(tool, check);
+  return check;
+}
+
+function checkForSchema(tool: Tool): Check | null {
   const key = JSON.stringify(tool.inputSchema);
   if (compiled.has(key)) return compiled.get(key)!;
   let check: Check | null;

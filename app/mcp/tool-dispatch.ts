@@ -10,7 +10,6 @@
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
 import type { AuditEventInput } from "../audit/audit-event.ts";
-import { recordAudit } from "../audit/audit-log.ts";
 import type { Operation } from "../catalog/operation.ts";
 import { callOperation, toolError, type CallContext } from "./call-operation.ts";
 import { CALL_OPERATION, CURATED_TOOLS, DESCRIBE_OPERATION, LIST_CLUSTERS, SEARCH_OPERATIONS } from "./core-tools.ts";
@@ -80,7 +79,7 @@ function runOperation(ctx: CallContext, name: string, args: Record<string, unkno
 /** The one audit event of a tool the gateway answered itself (or refused before the call path). */
 async function auditLocal(ctx: CallContext, event: Pick<AuditEventInput, "status" | "error" | "durationMs" | "details">, result: CallToolResult): Promise<CallToolResult> {
   try {
-    await recordAudit(ctx.deps.sql, { action: "mcp.call", caller: ctx, ...event });
+    await ctx.deps.audit({ action: "mcp.call", caller: ctx, ...event });
     return result;
   } catch (err) {
     ctx.deps.auditFailed(err, ctx.requestId, "mcp.call");

@@ -1,27 +1,60 @@
 /**
- * Per-token rate limiting as a token bucket in PostgreSQL, so every node shares one budget per
- * token (no in-memory source of truth). One statement per request: refill by elapsed time,
- * take one token if there is one, and say whether it was taken.
+ * Per-token rate limiting: a token bucket per credential, held in this node's memory.
+ *
+ * Guarantees: a bucket holds at most `burst` tokens and refills at `ratePerSec`; a request takes
+ * one or is refused with the seconds until one is there; no database round trip per request.
+ * Buckets are per node: with N gateway nodes behind a balancer a token may make up to N × the
+ * configured rate in total (divide MCP_RATE_PER_SEC and MCP_RATE_BURST by the node count when
+ * the limit must hold across the cluster). A restart refills every bucket. Memory is bounded:
+ * idle buckets (full again) are dropped, oldest first, past `maxBuckets`.
  */
-import type { Sql } from "postgres";
 
 export interface RateDecision {
   allowed: boolean;
   retryAfterSeconds: number;
 }
 
-export async function takeToken(sql: Sql, key: string, ratePerSec: number, burst: number): Promise<RateDecision> {
-  // In DO UPDATE every `b.` reference is the locked current row, so concurrent requests queue
-  // on the row and each sees the previous one's result.
-  const [row] = await sql<{ tokens: number; allowed: boolean }[]>`
-    insert into rate_buckets as b (key, tokens, allowed, updated_at)
-    values (${key}, ${burst - 1}::float8, true, clock_timestamp())
-    on conflict (key) do update set
-      allowed = least(${burst}::float8, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${ratePerSec}::float8) >= 1,
-      tokens = least(${burst}::float8, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${ratePerSec}::float8)
-               - case when least(${burst}::float8, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${ratePerSec}::float8) >= 1 then 1 else 0 end,
-      updated_at = clock_timestamp()
-    returning tokens, allowed`;
-  const r = row!;
-  return { allowed: r.allowed, retryAfterSeconds: r.allowed ? 0 : Math.max(1, Math.ceil((1 - r.tokens) / ratePerSec)) };
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly ratePerSec: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+    private readonly maxBuckets = 100_000,
+  ) {}
+
+  take(key: string): RateDecision {
+    const now = this.now();
+    let bucket = this.buckets.get(key);
+    if (bucket) {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSec);
+      bucket.at = now;
+      // Most recently used last, so eviction takes the longest idle.
+      this.buckets.delete(key);
+    } else {
+      bucket = { tokens: this.burst, at: now };
+      if (this.buckets.size >= this.maxBuckets) this.evict();
+    }
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, retryAfterSeconds: 0 };
+    }
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerSec)) };
+  }
+
+  private evict(): void {
+    // The oldest entries are idle the longest; a full bucket forgets nothing when dropped.
+    for (const key of [...this.buckets.keys()].slice(0, Math.ceil(this.maxBuckets / 10))) this.buckets.delete(key);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
 }

@@ -22,6 +22,8 @@ export interface PhaseResult extends LatencySummary {
   firstError: string | null;
   auditRows: number | null;
   dbCommitsPerCall: number | null;
+  /** Statements the gateway sent to PostgreSQL per call (warm-up and the phase's own reads included). */
+  dbRoundTripsPerCall?: number | null;
   cpuMsPerCall: Record<string, number>;
   loadAverage1m: number;
   /** Set on phases run with a changed set-up (e.g. "lean catalog"). */
@@ -68,8 +70,8 @@ export function printPhases(phases: PhaseResult[], phaseMs: number, warmupMs: nu
         ...addedCells(phases, p), (p.cpuMsPerCall.gateway ?? 0).toFixed(2), (p.cpuMsPerCall.postgres ?? 0).toFixed(2)]));
   }
   const keys = [...new Set(phases.flatMap((p) => Object.keys(p.cpuMsPerCall)))];
-  printTable("CPU per call, ms (closed loop; the machine has 2,000 CPU-ms per second)", ["target", "clients", ...keys, "total", "DB commits/call"],
-    closed.map((p) => [p.target, p.concurrency, ...keys.map((k) => (p.cpuMsPerCall[k] ?? 0).toFixed(2)), cpuTotal(p).toFixed(2), p.dbCommitsPerCall === null ? "—" : p.dbCommitsPerCall.toFixed(1)]));
+  printTable("CPU per call, ms (closed loop; the machine has 2,000 CPU-ms per second)", ["target", "clients", ...keys, "total", "DB commits/call", "DB round trips/call"],
+    closed.map((p) => [p.target, p.concurrency, ...keys.map((k) => (p.cpuMsPerCall[k] ?? 0).toFixed(2)), cpuTotal(p).toFixed(2), p.dbCommitsPerCall === null ? "—" : p.dbCommitsPerCall.toFixed(1), p.dbRoundTripsPerCall == null ? "—" : p.dbRoundTripsPerCall.toFixed(2)]));
 }
 
 export function verdicts(phases: PhaseResult[]): Verdict[] {

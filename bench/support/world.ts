@@ -53,7 +53,7 @@ export interface BenchWorld {
   postmasterPidFile: string;
   databaseUrl: string;
   sim: { url: string; caPem: string; routes: number; pid: number };
-  gateway: { base: string; mcpUrl: string; sseUrl: string; ca: string; pid: number; stop(): Promise<void> };
+  gateway: { base: string; mcpUrl: string; sseUrl: string; ca: string; pid: number; stop(): Promise<void>; restart(): Promise<{ readyMs: number; idleRssMb: number }> };
   clusterId: string;
   tokens: Record<"admin" | "olga" | "vera", string>;
   loadTokens: string[];
@@ -138,19 +138,37 @@ async function startGateway(dir: string, databaseUrl: string, encryptionKey: str
   const env = {
     DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ADMIN_PASSWORD: PASSWORD,
     UI_PORT: String(await freePort()), API_PORT: String(apiPort), BIND_ADDRESS: "127.0.0.1", TLS_SANS: "localhost,127.0.0.1",
-    LOG_LEVEL: "warn", CLUSTER_ALLOW_LOOPBACK: "true",
+    LOG_LEVEL: "warn", CLUSTER_ALLOW_LOOPBACK: "true", DB_COUNT_QUERIES: "true",
     // Load clients must measure the gateway, not its throttles: rate limit and SSE cap far above the load.
     MCP_RATE_PER_SEC: "100000", MCP_RATE_BURST: "100000", MCP_SSE_PER_USER: "500",
     ...extra,
   };
-  const { child, proc } = spawnChild("gateway", ["bun", ...bunFlags, join(REPO, "app/main.ts")], { env, logPath: join(dir, "gateway.log"), cwd: REPO });
-  children.push(child);
   const certPath = join(dataDir, "tls", "server.crt");
   const base = `https://localhost:${apiPort}`;
-  await waitUntil(child, proc, async () => {
-    if (!existsSync(certPath)) return false;
-    const res = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit);
-    return res.ok;
-  });
-  return { base, mcpUrl: `${base}/mcp`, sseUrl: `${base}/mcp/sse`, ca: readFileSync(certPath, "utf8"), pid: child.pid, stop: () => child.stop() };
+  const launch = async () => {
+    const { child, proc } = spawnChild("gateway", ["bun", ...bunFlags, join(REPO, "app/main.ts")], { env, logPath: join(dir, "gateway.log"), cwd: REPO });
+    children.push(child);
+    await waitUntil(child, proc, async () => {
+      if (!existsSync(certPath)) return false;
+      const res = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit);
+      return res.ok;
+    }, 60_000);
+    return child;
+  };
+  let child = await launch();
+  const gateway = {
+    base, mcpUrl: `${base}/mcp`, sseUrl: `${base}/mcp/sse`, ca: readFileSync(certPath, "utf8"), pid: child.pid, stop: () => child.stop(),
+    /** Stops the gateway and starts it again on the same data and database: time to ready, then idle RSS. */
+    async restart(): Promise<{ readyMs: number; idleRssMb: number }> {
+      await child.stop();
+      const t0 = performance.now();
+      child = await launch();
+      const readyMs = performance.now() - t0;
+      gateway.pid = child.pid;
+      await Bun.sleep(2000);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      return { readyMs, idleRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+    },
+  };
+  return gateway;
 }

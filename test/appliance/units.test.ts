@@ -128,3 +128,10 @@ describe.skipIf(need.length > 0)("systemd units", () => {
     }
   });
 });
+
+test("the gateway unit's TimeoutStopSec exceeds the shutdown grace period with margin", async () => {
+  const { CONFIG_KEYS, parseDuration } = await import("../../app/config.ts");
+  const stop = /^TimeoutStopSec=(\d+)s$/m.exec(unitText("nexus-mcp.service"));
+  const grace = parseDuration(CONFIG_KEYS.SHUTDOWN_GRACE.default)!;
+  expect(Number(stop?.[1]) * 1000).toBeGreaterThanOrEqual(grace + 10_000);
+});

@@ -60,7 +60,7 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabrics" });
   });
 
-  test("a write whose ND call fails leaves its intent and a failed outcome, linked, and warns it may have run", async () => {
+  test("a write that never reached ND (connection refused) leaves its intent and a failed outcome, linked", async () => {
     await setEditMode(sql, admin, true, null);
     const mark = await lastAuditId(sql);
     let r;
@@ -70,11 +70,30 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
       await setEditMode(sql, admin, false, null);
     }
     expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
-    expect(textOf(r)).toContain("The write may or may not have been applied");
+    expect(textOf(r)).not.toContain("may or may not");
     const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
     expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["failed", "outcome"]]);
     expect(rows[0]!.call_id).toBeTruthy();
     expect(rows[1]!.call_id).toBe(rows[0]!.call_id);
+  });
+
+  test("a write that timed out after it left is recorded as unknown, and the text says to check ND exactly once", async () => {
+    await setEditMode(sql, admin, true, null);
+    await call(vera, "list_fabrics", { cluster: "slow" }); // logged in, so the delayed POST is the write
+    world.sim.faults.queue("latency=3000", { method: "POST", count: 1 });
+    const mark = await lastAuditId(sql);
+    let r;
+    try {
+      r = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "slow", params: { fabric: "f1" }, body: { vrfName: "late", vrfId: 50778 } });
+    } finally {
+      await setEditMode(sql, admin, false, null);
+      world.sim.faults.clear();
+    }
+    expect(textOf(r)).toContain("Nexus Dashboard call failed (timeout)");
+    expect(textOf(r)).toContain("may or may not");
+    expect(textOf(r).match(/may or may not have been applied/g)).toHaveLength(1);
+    const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
+    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["unknown", "outcome"]]);
   });
 
   const faults: [string, string, string][] = [

@@ -9,6 +9,7 @@ import { createApiToken } from "../../app/identity/api-tokens.ts";
 import { callerFor, cliCaller } from "./callers.ts";
 import { createUser } from "../../app/identity/users.ts";
 import { startTestServer, type TestServer } from "./server.ts";
+import type { TestDatabase } from "./db.ts";
 import type { Logger } from "../../app/log.ts";
 
 export interface McpWorld {
@@ -24,9 +25,9 @@ export interface McpWorld {
 
 export const ADMIN_PASSWORD = "correct-Horse-battery-9";
 
-export async function startMcpWorld(env: Record<string, string> = {}, log?: Logger): Promise<McpWorld> {
+export async function startMcpWorld(env: Record<string, string> = {}, log?: Logger, database?: TestDatabase): Promise<McpWorld> {
   const sim = await startSimulator({ port: 0 });
-  const gw = await startTestServer({ CLUSTER_ALLOW_LOOPBACK: "true", ADMIN_PASSWORD, MCP_RATE_PER_SEC: "1000", MCP_RATE_BURST: "1000", ...env }, log);
+  const gw = await startTestServer({ CLUSTER_ALLOW_LOOPBACK: "true", ADMIN_PASSWORD, MCP_RATE_PER_SEC: "1000", MCP_RATE_BURST: "1000", ...env }, log, database);
   const sql = gw.db.sql;
   const cli = cliCaller("cli");
   const cluster = await addCluster(sql, cliCaller("cli"), {

@@ -33,8 +33,9 @@ export function testEnv(dataDir: string, databaseUrl: string, extra: Record<stri
   };
 }
 
-export async function startTestServer(extra: Record<string, string> = {}, log?: Logger): Promise<TestServer> {
-  const db = await freshDatabase();
+/** `database`: use this one instead of a fresh clone (reliability tests bring their own cluster). */
+export async function startTestServer(extra: Record<string, string> = {}, log?: Logger, database?: TestDatabase): Promise<TestServer> {
+  const db = database ?? (await freshDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), "nmg-srv-"));
   const config = loadConfig(testEnv(dataDir, db.url, extra));
   const server = await startServer(config, log ?? createLogger(config.logLevel));
