@@ -65,6 +65,7 @@ export const CONFIG_KEYS = {
   CHANGE_FEED_RETRY: { kind: "duration", default: "1s", help: "Delay before the cache-invalidation LISTEN connection is re-established after it was lost (caches are off meanwhile)" },
   METRICS_ALLOW: { kind: "list", default: "127.0.0.0/8,::1/128", help: "Networks (CIDRs) GET /metrics answers without a token; others need a metrics:read token" },
   MCP_SSE_IDLE: { kind: "duration", default: "30m", help: "Close SSE sessions idle this long" },
+  OAUTH_REGISTRATIONS_PER_MINUTE: { kind: "int", default: "10", min: 1, max: 100000, help: "OAuth client registrations per minute per client address" },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -108,6 +109,7 @@ export interface Config {
   clusterAllowlist: string[];
   clusterAllowLoopback: boolean;
   mcp: { ratePerSec: number; rateBurst: number; maxBody: number; ssePerUser: number; sseIdleMs: number };
+  oauthRegistrationsPerMinute: number;
   version: string;
 }
 
@@ -265,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ssePerUser: num("MCP_SSE_PER_USER"),
       sseIdleMs: num("MCP_SSE_IDLE"),
     },
+    oauthRegistrationsPerMinute: num("OAUTH_REGISTRATIONS_PER_MINUTE"),
     version: packageVersion(),
   };
   crossCheck(config, problems);

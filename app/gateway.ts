@@ -15,6 +15,8 @@ import { gauge } from "./metrics/metrics.ts";
 import { metricsRoutes } from "./metrics/metrics.routes.ts";
 import { APPLICATION_NAME } from "./db.ts";
 import { mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import type { GatewayNames } from "./oauth/oauth-resource.ts";
+import { oauthRoutes } from "./oauth/oauth.routes.ts";
 import type { Services } from "./services.ts";
 import { loadAssets } from "./ui/assets.ts";
 import { buildUiApp } from "./ui/ui-app.ts";
@@ -32,6 +34,8 @@ export interface GatewayContext {
   certificate?: () => { pem: string; fingerprint256: string; notAfter: string };
   /** Port the API listener is bound to (known after it starts). */
   apiPort?: () => number;
+  /** Port the UI listener is bound to (known after it starts). */
+  uiPort?: () => number;
 }
 
 export interface Gateway {
@@ -58,11 +62,13 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     startedAt: ctx.startedAt,
     pingDatabase: () => db.ping(),
   });
+  const hosts = allowedHosts(config, ctx.certificateNames);
+  const names: GatewayNames = { allowedHosts: hosts, apiPort: ctx.apiPort ?? (() => config.apiPort), uiPort: ctx.uiPort ?? (() => config.uiPort) };
   const authenticate = mcpAuthenticator(db.sql, config, services.caches);
   const mcp = mcpRoutes({
     mcp: mcpDeps(db.sql, config, services, log),
     authenticate,
-    allowedHosts: allowedHosts(config, ctx.certificateNames),
+    allowedHosts: hosts,
     limits: {
       maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
       ssePerUser: config.mcp.ssePerUser, sseIdleMs: config.mcp.sseIdleMs,
@@ -72,14 +78,17 @@ export function buildGateway(ctx: GatewayContext): Gateway {
   const uiApp = buildUiApp(uiRoutes(), {
     sql: db.sql, config, services, log, assets: loadAssets(),
     certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
-    apiPort: ctx.apiPort ?? (() => config.apiPort),
+    apiPort: names.apiPort,
+    oauthNames: names,
   }, health);
   registerGauges(ctx, () => mcp.sessions.size);
   const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });
+  const oauth = oauthRoutes({ sql: db.sql, names, registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute } });
   const apiApp = new Elysia({ name: "api" })
     .onError({ as: "global" }, ({ error, code, request }) => apiErrorResponse(error, String(code), request, log))
     .use(health)
     .use(metrics)
+    .use(oauth)
     .use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),

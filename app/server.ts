@@ -74,14 +74,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     cleanups.push(() => services.close());
     let material = cert.material;
     let apiPort = config.apiPort;
+    let uiPort = config.uiPort;
     const gateway = buildGateway({
       config, db, log, services, startedAt: Date.now(), certificateNames: material.info.sans,
       certificate: () => ({ pem: material.cert, fingerprint256: material.info.fingerprint256, notAfter: material.info.notAfter.toISOString() }),
       apiPort: () => apiPort,
+      uiPort: () => uiPort,
     });
     cleanups.push(() => gateway.close());
     const ui = startListener({ name: "ui", hostname: config.bindAddress, port: config.uiPort, portKey: "UI_PORT", tls: material, handler: gateway.ui });
     cleanups.push(() => ui.stop(0));
+    uiPort = Number(new URL(ui.url).port) || config.uiPort;
     const api = startListener({ name: "api", hostname: config.bindAddress, port: config.apiPort, portKey: "API_PORT", tls: material, handler: gateway.api });
     cleanups.push(() => api.stop(0));
     apiPort = Number(new URL(api.url).port) || config.apiPort;

@@ -62,6 +62,15 @@ export const AUDIT_ACTIONS = {
   "siem.destination.remove": "a SIEM destination was removed",
   "siem.destination.test": "a test event was sent to a SIEM destination",
   "siem.test": "the synthetic event a destination test sends (never stored in the log)",
+  // OAuth (MCP clients signing in through the browser)
+  "oauth.client.register": "an OAuth client registered itself (dynamic client registration)",
+  "oauth.client.revoke": "an OAuth client was revoked",
+  "oauth.grant": "a user granted an OAuth client access",
+  "oauth.deny": "a user refused an OAuth client access",
+  "oauth.token": "an OAuth client exchanged a code or refresh token for an access token",
+  "oauth.revoke": "an OAuth grant was revoked",
+  "oauth.code_replay": "an authorization code was used twice: the grant was revoked as stolen",
+  "oauth.refresh_reuse": "a refresh token was used twice: the grant was revoked as stolen",
   // Directory (LDAP / AD)
   "directory.add": "a directory was configured",
   "directory.remove": "a directory was removed",

@@ -10,6 +10,10 @@ export interface TokenNarrowing {
   readOnly: boolean;
   /** null = every cluster the user may use. */
   clusters: string[] | null;
+  /** "oauth" for a token issued to an OAuth client (issue 14); absent = an API token. */
+  kind?: "api" | "oauth";
+  /** OAuth only: the resource (RFC 8707 audience) the token is bound to. */
+  audience?: string;
 }
 
 export interface Principal {

@@ -16,6 +16,8 @@ import { parseHost } from "../http/request-host.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import type { Principal } from "../identity/principal.ts";
 import { rateLimitRefusals } from "../metrics/metrics.ts";
+import { audienceMatches, resourceMetadataUrl } from "../oauth/oauth-resource.ts";
+import { isOAuthAccessToken } from "../oauth/oauth-token-format.ts";
 import { RateLimiter } from "../policy/rate-limit.ts";
 import type { AuditCoalescer } from "./audit-coalescer.ts";
 
@@ -67,6 +69,12 @@ const WHY: Record<Exclude<AuthOutcome, { principal: Principal }>["failure"], str
   expired: "the API token has expired",
   inactive: "the API token's user is disabled",
 };
+const WHY_OAUTH: typeof WHY = {
+  invalid: "the OAuth access token is invalid",
+  revoked: "the OAuth access was revoked",
+  expired: "the OAuth access token has expired",
+  inactive: "the OAuth access token's user is disabled",
+};
 
 export function createAdmission(deps: AdmissionDeps) {
   const limiter = new RateLimiter(deps.ratePerSec, deps.rateBurst);
@@ -79,22 +87,28 @@ export function createAdmission(deps: AdmissionDeps) {
     const { clientIp, requestId } = requestMeta(request);
     const userAgent = request.headers.get("user-agent");
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-    if (!bearer) return { refused: unauthorized("an API token is required (Authorization: Bearer nmg_…)", false), credential: null };
+    const challenge = { host: request.headers.get("host") ?? "", path: new URL(request.url).pathname };
+    if (!bearer) return { refused: unauthorized("an API token (Authorization: Bearer nmg_…) or an OAuth sign-in is required", false, challenge), credential: null };
     const credential = createHash("sha256").update(bearer).digest("hex");
 
     const outcome = await deps.authenticate(bearer, clientIp);
     if (!("principal" in outcome)) {
+      const why = (isOAuthAccessToken(bearer) ? WHY_OAUTH : WHY)[outcome.failure];
       if (outcome.failure !== "invalid") {
         deps.coalescer.record(`auth:${credential}`, {
-          action: "mcp.auth", status: "denied", decision: "deny", reason: WHY[outcome.failure], requestId,
+          action: "mcp.auth", status: "denied", decision: "deny", reason: why, requestId,
           actor: { via: "mcp", clientIp, userAgent, userId: outcome.owner?.userId ?? null, username: outcome.owner?.username ?? null, tokenName: outcome.owner?.tokenName ?? null },
           target: { resourceType: "api_token", resourceId: outcome.tokenId },
           details: { path: new URL(request.url).pathname },
         });
       }
-      return { refused: unauthorized(WHY[outcome.failure], true), credential };
+      return { refused: unauthorized(why, true, challenge), credential };
     }
     const { principal } = outcome;
+    // RFC 8707: an OAuth token is only good for the resource it was issued for.
+    if (principal.token?.audience && !audienceMatches(principal.token.audience, challenge.host)) {
+      return { refused: unauthorized(`the OAuth access token was issued for ${principal.token.audience}, not this address`, true, challenge), credential };
+    }
     const caller: Caller = { principal, actor: { ip: clientIp, userAgent, via: "mcp", tokenName: principal.token?.name ?? null }, requestId, now: new Date() };
     const rate = limiter.take(credentialKey(principal));
     if (!rate.allowed) {
@@ -108,8 +122,9 @@ export function createAdmission(deps: AdmissionDeps) {
   };
 }
 
-function unauthorized(why: string, presented: boolean): Response {
-  return rpcError(401, -32001, `unauthorized: ${why}; create a token in the gateway UI or with: bun run cli token create`, {
-    "www-authenticate": `Bearer realm="nexus-mcp-gateway"${presented ? ', error="invalid_token"' : ""}`,
+/** 401 with the plain-language reason, and the RFC 9728 pointer OAuth clients start from. */
+function unauthorized(why: string, presented: boolean, at: { host: string; path: string }): Response {
+  return rpcError(401, -32001, `unauthorized: ${why}; connect with OAuth (your client opens the gateway's sign-in page), or create a token in the gateway UI or with: bun run cli token create`, {
+    "www-authenticate": `Bearer realm="nexus-mcp-gateway", resource_metadata="${resourceMetadataUrl(at.host, at.path)}"${presented ? ', error="invalid_token"' : ""}`,
   });
 }

@@ -15,6 +15,8 @@ import { checkApiToken, type TokenLookup } from "../identity/api-tokens.ts";
 import { parseApiToken } from "../identity/api-token-format.ts";
 import { resolveLegacyToken } from "../identity/legacy-token.ts";
 import type { Principal } from "../identity/principal.ts";
+import { checkAccessToken } from "../oauth/oauth-tokens.ts";
+import { isOAuthAccessToken } from "../oauth/oauth-token-format.ts";
 import { matchesAny } from "../policy/patterns.ts";
 import type { Services } from "../services.ts";
 import { ndRequestDuration, since } from "../metrics/metrics.ts";
@@ -88,9 +90,15 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
   };
 }
 
-/** Bearer → principal: `nmg_` API tokens, else the legacy shared token (when one is configured). */
+/** Bearer → principal: OAuth access tokens, `nmg_` API tokens, else the legacy shared token (when one is configured). */
 export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup): Authenticate {
   return async (bearer, clientIp): Promise<AuthOutcome> => {
+    if (isOAuthAccessToken(bearer)) {
+      const checked = await checkAccessToken(sql, bearer, { clientIp });
+      if ("principal" in checked) return checked;
+      if (checked.failure === "unknown") return { failure: "invalid" };
+      return { failure: checked.failure, tokenId: checked.grantId, owner: { userId: checked.owner.userId, username: checked.owner.username, tokenName: checked.owner.clientName } };
+    }
     if (bearer.startsWith("nmg_")) {
       const checked = await checkApiToken(sql, bearer, { clientIp, lookup });
       if ("principal" in checked) return checked;

@@ -21,6 +21,7 @@ export const PAGES: PageEntry[] = [
   { href: "/catalog", label: "Catalog", group: "Review", access: "clusters:use" },
   { href: "/system", label: "System", group: "Review", access: "settings:manage" },
   { href: "/account", label: "My account", group: "Review", access: "signed-in" },
+  { href: "/apps", label: "Connected apps", group: "Review", access: "tokens:own" },
 ];
 
 /** May this principal use a route of this access level? (Sessions only; public is always true.) */

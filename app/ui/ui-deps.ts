@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Sql } from "../identity/db-handle.ts";
 import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
+import type { GatewayNames } from "../oauth/oauth-resource.ts";
 import type { Assets } from "./assets.ts";
 
 export interface UiDeps {
@@ -15,4 +16,6 @@ export interface UiDeps {
   certificate(): { pem: string; fingerprint256: string; notAfter: string };
   /** Port of the API/MCP listener (known only once it is bound). */
   apiPort(): number;
+  /** Host names and ports the OAuth authorization endpoint names the gateway by. */
+  oauthNames: GatewayNames;
 }

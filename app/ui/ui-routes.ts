@@ -5,11 +5,13 @@
  */
 import { authRoutes } from "./auth.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
+import { connectedAppsRoutes } from "./connected-apps.routes.ts";
+import { oauthUiRoutes } from "./oauth.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes()];
+  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes(), ...connectedAppsRoutes()];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
 }

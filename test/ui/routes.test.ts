@@ -66,7 +66,9 @@ describe("route × role matrix", () => {
         await res.arrayBuffer();
         const p = principals.get(role)!;
         const expected = p === null ? 303 : allows(p, route.access) ? 200 : 403;
-        if (res.status !== expected) rows.push(`${role} ${path}: ${res.status}, expected ${expected}`);
+        // A page of one record may answer 404 for the made-up id once access has been granted.
+        const notFoundOk = expected === 200 && route.path.includes(":") && res.status === 404;
+        if (res.status !== expected && !notFoundOk) rows.push(`${role} ${path}: ${res.status}, expected ${expected}`);
         if (p === null) expect(res.headers.get("location")).toStartWith("/login?next=");
       }
     }
