@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = {
   "auth.login": "a sign-in attempt (status ok, failed or denied; a lockout is auth.lockout)",
   "auth.lockout": "a username was locked after too many failed sign-ins",
   "auth.logout": "a browser session was ended by its user",
+  "auth.sessions.end_others": "a user ended their other browser sessions",
   // Users, roles, tokens
   "user.create": "a user was created",
   "user.update": "a user's display name or email changed",
@@ -24,6 +25,7 @@ export const AUDIT_ACTIONS = {
   "role.delete": "a role was deleted",
   "token.create": "an API token was created",
   "token.revoke": "an API token was revoked",
+  "token.narrow": "a live API token was narrowed (read-only, fewer clusters)",
   // MCP
   "mcp.auth": "an MCP request with a real but unusable credential (revoked, expired, user disabled)",
   "mcp.rate_limit": "an MCP request was refused by the rate limit",

@@ -101,3 +101,23 @@ export async function revokeUserTokenRows(db: Db, userId: string, now: Date, rea
                         where user_id = ${userId} and revoked_at is null returning id`;
   return rows.length;
 }
+
+/** Narrows a live token in place (the domain checks it only narrows). */
+export async function narrowApiTokenRow(db: Db, id: string, readOnly: boolean, clusters: string[] | null): Promise<boolean> {
+  const rows = await db`update api_tokens set read_only = ${readOnly}, clusters = ${clusters}::text[]
+                        where id = ${id} and revoked_at is null returning id`;
+  return rows.length > 0;
+}
+
+/** Live tokens whose expiry falls before `until` (the dashboard's "expiring soon"), soonest first. */
+export async function listExpiringTokenRows(db: Db, userId: string | null, now: Date, until: Date): Promise<ApiTokenRow[]> {
+  return db<ApiTokenRow[]>`
+    select t.id, t.user_id::text as "userId", u.username, t.name, t.read_only as "readOnly", t.clusters,
+           t.created_at as "createdAt", t.created_by as "createdBy", t.expires_at as "expiresAt",
+           t.last_used_at as "lastUsedAt", t.last_used_ip as "lastUsedIp", t.revoked_at as "revokedAt",
+           t.revoked_reason as "revokedReason"
+    from api_tokens t join users u on u.id = t.user_id
+    where t.revoked_at is null and t.expires_at > ${now} and t.expires_at <= ${until}
+      and (${userId}::uuid is null or t.user_id = ${userId}::uuid)
+    order by t.expires_at, t.id limit 50`;
+}

@@ -14,8 +14,8 @@ import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Invalid, NotFound, Unauthorized } from "../errors.ts";
 import type { Caller } from "./caller.ts";
 import { newApiToken, parseApiToken } from "./api-token-format.ts";
-import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, revokeApiTokenRow, touchApiToken, type ApiTokenRow, type TokenVerification } from "./api-tokens.sql.ts";
-import { READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
+import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, listExpiringTokenRows, narrowApiTokenRow, revokeApiTokenRow, touchApiToken, type ApiTokenRow, type TokenVerification } from "./api-tokens.sql.ts";
+import { authorize, READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
@@ -134,6 +134,55 @@ export async function revokeApiToken(sql: Sql, caller: Caller, id: string, reaso
       details: { name: row.name, owner: row.username, reason },
     });
   });
+}
+
+export interface TokenNarrowingInput {
+  /** true makes the token read-only; false keeps what it is (a token never widens). */
+  readOnly?: boolean;
+  /** Cluster ids to keep; they must be a subset of what the token allows now. */
+  clusters?: string[];
+}
+
+/**
+ * Narrows a live token: read-only can be switched on, never off; its cluster list can only
+ * shrink (a token for every cluster may be limited to some). Anything wider is refused with
+ * what to do instead (create a new token). Audited with the before and after.
+ */
+export async function narrowApiToken(sql: Sql, caller: Caller, id: string, input: TokenNarrowingInput): Promise<ApiTokenRow> {
+  const row = /^[0-9a-f]{24}$/.test(id) ? await findApiToken(sql, id) : null;
+  if (!row) throw new NotFound(`no token with id ${id}`);
+  requireTokenRights(caller.principal, row.userId);
+  if (tokenStatus(row, caller.now) !== "active") throw new Conflict(`token "${row.name}" is ${tokenStatus(row, caller.now)}; only an active token can be narrowed`);
+  if (input.readOnly === false && row.readOnly) throw new Invalid("a read-only token cannot become read-write; create a new token instead");
+  const readOnly = row.readOnly || input.readOnly === true;
+  let clusters = row.clusters;
+  if (input.clusters !== undefined) {
+    const ids = [...new Set(input.clusters.map((c) => c.trim()).filter(Boolean))].sort();
+    if (ids.length === 0) throw new Invalid("keep at least one cluster; to stop the token entirely, revoke it");
+    const wider = row.clusters ? ids.filter((c) => !row.clusters!.includes(c)) : [];
+    if (wider.length) throw new Invalid(`the token is not allowed cluster(s) ${wider.join(", ")}; a token can only be narrowed — create a new token instead`);
+    clusters = await narrowedClusters(sql, row.userId, ids);
+  }
+  if (readOnly === row.readOnly && (clusters ?? []).join() === (row.clusters ?? []).join() && (clusters === null) === (row.clusters === null)) return row;
+  await sql.begin(async (tx) => {
+    if (!(await narrowApiTokenRow(tx, id, readOnly, clusters))) throw new Conflict(`token "${row.name}" was revoked meanwhile`);
+    await recordAudit(tx, {
+      action: "token.narrow",
+      status: "ok",
+      caller,
+      target: { resourceType: "api_token", resourceId: id },
+      details: { name: row.name, owner: row.username, before: { readOnly: row.readOnly, clusters: row.clusters }, after: { readOnly, clusters } },
+    });
+  });
+  return { ...row, readOnly, clusters };
+}
+
+/** Live tokens expiring within `withinMs`: the caller's own, or everybody's with tokens:manage. */
+export async function listExpiringTokens(sql: Sql, caller: Caller, withinMs: number): Promise<ApiTokenRow[]> {
+  const now = caller.now;
+  const everyone = authorize(caller.principal, "tokens:manage").allowed;
+  if (!everyone) requirePermission(caller.principal, "tokens:own");
+  return listExpiringTokenRows(sql, everyone ? null : caller.principal.userId, now, new Date(now.getTime() + withinMs));
 }
 
 export interface TokenUse {

@@ -60,3 +60,26 @@ export async function deleteExpiredSessions(db: Db, now: Date, idleCutoff: Date)
   const rows = await db`delete from sessions where absolute_expires_at <= ${now} or last_seen_at <= ${idleCutoff} returning id`;
   return rows.length;
 }
+
+export interface SessionListing {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  absoluteExpiresAt: Date;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** A user's sessions, most recently used first (no secret digests). */
+export async function listUserSessions(db: Db, userId: string): Promise<SessionListing[]> {
+  return db<SessionListing[]>`
+    select id, created_at as "createdAt", last_seen_at as "lastSeenAt", absolute_expires_at as "absoluteExpiresAt",
+           client_ip as "clientIp", user_agent as "userAgent"
+    from sessions where user_id = ${userId} order by last_seen_at desc, id`;
+}
+
+/** Ends every session of a user but one; returns how many ended. */
+export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<number> {
+  const rows = await db`delete from sessions where user_id = ${userId} and id <> ${keepId} returning id`;
+  return rows.length;
+}

@@ -14,7 +14,11 @@ import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
 import { secretMatches } from "./secret-tokens.ts";
 import { newSessionToken, parseSessionToken } from "./session-token.ts";
-import { deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, insertSession, touchSession, type SessionRow } from "./sessions.sql.ts";
+import { deleteExpiredSessions, deleteOtherSessions, deleteSession, deleteUserSessions, findSession, insertSession, listUserSessions, touchSession, type SessionListing, type SessionRow } from "./sessions.sql.ts";
+import type { Caller } from "./caller.ts";
+import { Invalid } from "../errors.ts";
+
+export type { SessionListing };
 
 export interface SessionSettings {
   absoluteMs: number;
@@ -118,4 +122,28 @@ export async function endAllSessions(db: Db, userId: string): Promise<number> {
 /** Housekeeping: deletes sessions past either expiry. Safe to run on every node. */
 export async function purgeExpiredSessions(sql: Sql, now: Date, settings: SessionSettings): Promise<number> {
   return deleteExpiredSessions(sql, now, new Date(now.getTime() - settings.idleMs));
+}
+
+/** The caller's own live sessions (the one in use is `ctx.by.sessionId`), expired ones left out. */
+export async function listMySessions(sql: Sql, caller: Caller, settings: SessionSettings): Promise<SessionListing[]> {
+  const now = caller.now;
+  const rows = await listUserSessions(sql, caller.principal.userId);
+  return rows.filter((r) => !sessionExpiry(r, now, settings));
+}
+
+/** Ends every session of the caller except the one in use (a stolen cookie stops working). Audited. */
+export async function endMyOtherSessions(sql: Sql, caller: Caller): Promise<number> {
+  const keep = caller.principal.sessionId;
+  if (!keep || caller.principal.via !== "session") throw new Invalid("only a browser session can end the user's other sessions");
+  return sql.begin(async (tx) => {
+    const ended = await deleteOtherSessions(tx, caller.principal.userId, keep);
+    await recordAudit(tx, {
+      action: "auth.sessions.end_others",
+      status: "ok",
+      caller,
+      target: { resourceType: "user", resourceId: caller.principal.userId },
+      details: { ended },
+    });
+    return ended;
+  });
 }

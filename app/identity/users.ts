@@ -254,3 +254,36 @@ export async function updateProfile(sql: Sql, caller: Caller, username: string, 
     });
   });
 }
+
+/**
+ * Sets a user's roles to exactly `roleNames` in one transaction: grants the new ones (each
+ * checked for escalation), revokes the dropped ones under the last-admin guard, audits each
+ * grant and revoke and ends the user's sessions once. Returns what changed.
+ */
+export async function setUserRoles(sql: Sql, caller: Caller, username: string, roleNames: string[]): Promise<{ granted: string[]; revoked: string[] }> {
+  requirePermission(caller.principal, "users:manage");
+  const user = await requireManageableUser(sql, username, caller.principal);
+  const current = (await listUserRows(sql)).find((u) => u.id === user.id)?.roles ?? [];
+  const wanted = [...new Set(roleNames.map((n) => n.trim().toLowerCase()).filter(Boolean))];
+  const toGrant = await rolesToGrant(sql, wanted.filter((n) => !current.includes(n)), caller);
+  const toRevoke = await Promise.all(current.filter((n) => !wanted.includes(n)).map((n) => getRole(sql, n)));
+  if (toGrant.length === 0 && toRevoke.length === 0) return { granted: [], revoked: [] };
+  const now = caller.now;
+  await sql.begin(async (tx) => {
+    await guardAdmins(tx, `changing the roles of ${user.username}`, async () => {
+      for (const role of toGrant) await insertGrant(tx, user.id, role.id, now);
+      for (const role of toRevoke) await deleteGrant(tx, user.id, role.id);
+    });
+    const sessionsEnded = await endAllSessions(tx, user.id);
+    for (const [action, role] of [...toGrant.map((r) => ["user.role.grant", r] as const), ...toRevoke.map((r) => ["user.role.revoke", r] as const)]) {
+      await recordAudit(tx, {
+        action,
+        status: "ok",
+        caller,
+        target: { resourceType: "user", resourceId: user.id },
+        details: { username: user.username, role: role.name, sessionsEnded },
+      });
+    }
+  });
+  return { granted: toGrant.map((r) => r.name), revoked: toRevoke.map((r) => r.name) };
+}

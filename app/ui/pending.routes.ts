@@ -23,5 +23,5 @@ const PENDING: { path: string; title: string; what: string; access: Permission |
 ];
 
 export function pendingRoutes(built: ReadonlySet<string>): UiRoute[] {
-  return PENDING.filter((p) => !built.has(`GET ${p.path}`)).map((p) => get(p.path, p.access, () => ({ title: p.title, main: pendingPage(p.title, p.what) })));
+  return PENDING.filter((p) => !built.has(`GET ${p.path}`)).map((p) => get(p.path, p.access, () => ({ title: p.title, main: pendingPage(p.title, p.what), status: p.path.includes(":") ? 404 : 200 })));
 }

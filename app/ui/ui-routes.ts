@@ -3,15 +3,26 @@
  * its fragments) and `app/ui/<page>.routes.ts` (routes with their access), add it here and to
  * PAGES in pages.ts. A route without declared access fails at start and in the route test.
  */
+import { accountRoutes } from "./account.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { connectRoutes } from "./connect.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { connectedAppsRoutes } from "./connected-apps.routes.ts";
 import { oauthUiRoutes } from "./oauth.routes.ts";
 import { pendingRoutes } from "./pending.routes.ts";
+import { rolesRoutes } from "./roles.routes.ts";
+import { tokensRoutes } from "./tokens.routes.ts";
+import { usersRoutes } from "./users.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes(), ...connectedAppsRoutes()];
+  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes(), ...connectedAppsRoutes(),
+    ...accountRoutes(),
+    ...tokensRoutes(),
+    ...connectRoutes(),
+    ...usersRoutes(),
+    ...rolesRoutes(),
+  ];
   const keys = new Set(built.map((r) => `${r.method} ${r.path}`));
   return [...built, ...pendingRoutes(keys)];
 }
