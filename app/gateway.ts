@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import type { Config } from "./config.ts";
 import type { Database } from "./db.ts";
 import type { Logger } from "./log.ts";
+import { apiErrorResponse } from "./http/api-errors.ts";
 import { createHandler, type Handler } from "./http/handler.ts";
 import { healthRoutes } from "./http/health.routes.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
@@ -88,7 +89,12 @@ export function buildGateway(ctx: GatewayContext): Gateway {
   registerGauges(ctx, () => mcp.sessions.size);
   const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });
   const oauth = oauthRoutes({ sql: db.sql, names, registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute } });
-  const apiApp = new Elysia({ name: "api" }).use(health).use(metrics).use(oauth).use(mcp.app);
+  const apiApp = new Elysia({ name: "api" })
+    .onError({ as: "global" }, ({ error, code, request }) => apiErrorResponse(error, String(code), request, log))
+    .use(health)
+    .use(metrics)
+    .use(oauth)
+    .use(mcp.app);
   return {
     ui: createHandler(uiApp, "ui", log),
     api: createHandler(apiApp, "api", log),

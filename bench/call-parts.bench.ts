@@ -82,7 +82,7 @@ async function measure(part: string, dbRoundTrips: number, step: Step): Promise<
 
 function auditEvent(n: number) {
   return {
-    action: "mcp.call", status: "ok" as const, requestId: `bench-${n}`, decision: "allow" as const, reason: "read: allowed for role viewer",
+    action: "mcp.call" as const, status: "ok" as const, requestId: `bench-${n}`, decision: "allow" as const, reason: "read: allowed for role viewer",
     actor: { userId: "u1", username: "vera", via: "token", tokenName: "load-0", clientIp: "127.0.0.1", userAgent: "nmg-bench/1.0" },
     target: { operationId: "manage.listFabrics", operationName: "List fabrics", method: "GET" },
     cluster: { id: "c1", name: "sim" }, upstreamStatus: 200, durationMs: 3, details: { tool: "list_fabrics", params: {}, phase: "outcome" },

@@ -4,6 +4,7 @@
  * received; the audit module redacts secrets before anything is stored.
  */
 import type { Caller } from "../identity/caller.ts";
+import type { AuditAction } from "./audit-actions.ts";
 
 export type AuditStatus = "ok" | "denied" | "failed" | "pending" | "unknown";
 export type AuditDecision = "allow" | "deny" | "needs_approval";
@@ -24,8 +25,8 @@ export interface AnonymousActor {
 }
 
 export interface AuditEventInput {
-  /** Dotted verb: "auth.login", "user.create", "token.revoke", "mcp.call", "settings.update", … */
-  action: string;
+  /** One of the closed list in audit-actions.ts (each with its meaning). */
+  action: AuditAction;
   status: AuditStatus;
   /** Who acted (principal, address, user agent, front door, request id). */
   caller?: Caller;

@@ -6,7 +6,8 @@ import type { PendingQuery, Row, Sql, TransactionSql } from "postgres";
 import type { AuditDecision, AuditStatus } from "./audit-event.ts";
 
 /** A pool or a transaction: the queries below run on either. */
-export type Db = Sql | TransactionSql;
+export type { Db } from "../db.ts";
+import type { Db } from "../db.ts";
 
 export type AuditKind = "event" | "checkpoint";
 

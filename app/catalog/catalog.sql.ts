@@ -9,7 +9,8 @@ import type { JsonSchema, Operation, RiskClass } from "./operation.ts";
 import type { SearchableOperation } from "./search.ts";
 
 /** A pool or a transaction: the queries below run on either. */
-export type Db = Sql | TransactionSql;
+export type { Db } from "../db.ts";
+import type { Db } from "../db.ts";
 
 export type ImportOrigin = "directory" | "file" | "upload" | "cluster";
 

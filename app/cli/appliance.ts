@@ -5,6 +5,7 @@
 // printable KEY=VALUE pairs and go through the audit log's redaction like every other event.
 // Exit codes: 0 recorded, 1 not recorded (the database), 2 usage.
 import type { CliContext, CliHandler } from "./cli-context.ts";
+import type { AuditAction } from "../audit/audit-actions.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { errorMessage } from "../errors.ts";
 
@@ -16,7 +17,9 @@ export const APPLIANCE_ACTIONS = [
   "appliance.names.change",
   "appliance.ssh_key.set",
   "appliance.support_bundle.create",
-] as const;
+] as const satisfies readonly AuditAction[];
+
+const isApplianceAction = (a: string): a is (typeof APPLIANCE_ACTIONS)[number] => (APPLIANCE_ACTIONS as readonly string[]).includes(a);
 
 const USAGE = `usage: appliance event ACTION [KEY=VALUE ...]\n  ACTION: ${APPLIANCE_ACTIONS.join(", ")}`;
 
@@ -39,7 +42,7 @@ export function parseDetails(pairs: string[]): Record<string, string> | string {
 
 const applianceEvent: CliHandler = async (ctx: CliContext, args: string[]) => {
   const [action, ...pairs] = args;
-  if (!action || !(APPLIANCE_ACTIONS as readonly string[]).includes(action)) {
+  if (!action || !isApplianceAction(action)) {
     ctx.err(action ? `unknown appliance action "${action}"\n${USAGE}` : USAGE);
     return 2;
   }

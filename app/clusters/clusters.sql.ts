@@ -1,11 +1,9 @@
 /** Queries of the cluster registry (table clusters). The sealed secret is read only by selectSealedSecret. */
-import type { Db } from "../secrets/db-handle.ts";
+import { isUuid, type Db } from "../db.ts";
 import type { AuthMode, Cluster } from "./cluster.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function isClusterId(value: string): boolean {
-  return UUID.test(value);
+  return isUuid(value);
 }
 
 function columns(db: Db) {

@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Sql } from "../secrets/db-handle.ts";
 import { recordAudit } from "../audit/audit-log.ts";
+import type { AuditAction } from "../audit/audit-actions.ts";
 import type { AuditEventInput } from "../audit/audit-event.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { requirePermission } from "../identity/authorize.ts";
@@ -224,7 +225,7 @@ function describeRow(row: Omit<ClusterRow, "secretSealed">): Record<string, unkn
   };
 }
 
-function clusterEvent(caller: Caller, action: string, row: Pick<ClusterRow, "id" | "name" | "tlsVerify">, details: Record<string, unknown>): AuditEventInput {
+function clusterEvent(caller: Caller, action: AuditAction, row: Pick<ClusterRow, "id" | "name" | "tlsVerify">, details: Record<string, unknown>): AuditEventInput {
   return {
     action,
     status: "ok",

@@ -9,6 +9,7 @@
  * password is used for one bind and never stored.
  */
 import { randomUUID } from "node:crypto";
+import type { AuditAction } from "../audit/audit-actions.ts";
 import type { Sql } from "postgres";
 import { recordAudit } from "../audit/audit-log.ts";
 import { checkCaPem } from "../clusters/cluster-input.ts";
@@ -190,6 +191,6 @@ async function mustFind(db: Db, name: string): Promise<Directory> {
   return d;
 }
 
-function event(caller: Caller, action: string, id: string, details: Record<string, unknown>) {
+function event(caller: Caller, action: AuditAction, id: string, details: Record<string, unknown>) {
   return { action, status: "ok" as const, caller, target: { resourceType: "directory", resourceId: id }, details };
 }

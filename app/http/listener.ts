@@ -6,6 +6,7 @@
  * syscalls (see docs/decisions.md).
  */
 import type { Server } from "bun";
+import { applySecurityHeaders } from "./security-headers.ts";
 import { StartupError } from "../errors.ts";
 import type { Handler, ListenerName } from "./handler.ts";
 
@@ -48,7 +49,11 @@ function serve(opts: ListenerOptions, port: number): Server<unknown> {
       idleTimeout: 60,
       maxRequestBodySize: 16 * 1024 * 1024,
       tls: { ...opts.tls, ciphers: TLS12_CIPHERS },
+      // Never Bun's development error page (stack and source paths), whatever NODE_ENV says.
+      development: false,
       fetch: (request, server) => opts.handler(request, { clientIp: server.requestIP(request)?.address ?? "unknown", server }),
+      // The handler does not throw; should anything still escape it, a bare safe 500.
+      error: () => lastResort(opts.name),
     });
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -87,4 +92,10 @@ export function startListener(opts: ListenerOptions): Listener {
       }
     },
   };
+}
+
+function lastResort(listener: ListenerName): Response {
+  const headers = new Headers({ "content-type": "application/json" });
+  applySecurityHeaders(headers, listener);
+  return new Response(JSON.stringify({ error: { code: "internal", message: "internal error" } }), { status: 500, headers });
 }

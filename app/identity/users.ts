@@ -205,7 +205,7 @@ export async function revokeRole(sql: Sql, caller: Caller, username: string, rol
 }
 
 /** A role change ends the user's sessions: they sign in again under the new roles. */
-async function roleChanged(tx: TransactionSql, action: string, user: UserRow, role: Role, caller: Caller): Promise<void> {
+async function roleChanged(tx: TransactionSql, action: "user.role.grant" | "user.role.revoke", user: UserRow, role: Role, caller: Caller): Promise<void> {
   const sessionsEnded = await endAllSessions(tx, user.id);
   await recordAudit(tx, {
     action,

@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import type { Sql } from "postgres";
 import type { AuditEventInput } from "../audit/audit-event.ts";
 import type { Caller } from "../identity/caller.ts";
+import { parseHost } from "../http/request-host.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import type { Principal } from "../identity/principal.ts";
 import { rateLimitRefusals } from "../metrics/metrics.ts";
@@ -78,7 +79,7 @@ const WHY_OAUTH: typeof WHY = {
 export function createAdmission(deps: AdmissionDeps) {
   const limiter = new RateLimiter(deps.ratePerSec, deps.rateBurst);
   return async function admit(request: Request): Promise<Admitted | Refused> {
-    const host = hostOf(request.headers.get("host") ?? "");
+    const host = parseHost(request.headers.get("host"))?.hostname ?? "";
     const origin = request.headers.get("origin");
     if (!deps.allowedHosts.has(host) || (origin && !deps.allowedHosts.has(hostOf(origin)))) {
       return { refused: rpcError(403, -32000, "forbidden: Host or Origin is not one this gateway serves; add it to PUBLIC_HOSTNAMES"), credential: null };

@@ -68,7 +68,7 @@ function scopeOf(row: Pick<OAuthTokenVerification, "readOnly">): string {
   return row.readOnly ? "mcp:read" : "mcp:read mcp:write";
 }
 
-async function revokeForTheft(sql: Sql, row: OAuthTokenVerification, reason: string, ctx: TokenRequestContext, action: string): Promise<void> {
+async function revokeForTheft(sql: Sql, row: OAuthTokenVerification, reason: string, ctx: TokenRequestContext, action: "oauth.code_replay" | "oauth.refresh_reuse"): Promise<void> {
   const now = ctx.now ?? new Date();
   await sql.begin(async (tx) => {
     await revokeGrantRow(tx, row.grantId, now, reason);

@@ -1,6 +1,2 @@
-// A pool or a transaction: query functions of secrets/ and clusters/ run on either. Domain
-// functions that write several rows take the pool (`Sql`) and own the transaction.
-import type { Sql, TransactionSql } from "postgres";
-
-export type { Sql, TransactionSql };
-export type Db = Sql | TransactionSql;
+// Query functions of secrets/ and clusters/ run on a pool or a transaction; defined once in app/db.ts.
+export type { Db, Sql, TransactionSql } from "../db.ts";

@@ -7,6 +7,7 @@
  * whole retained log (`from: "start"`).
  */
 import { randomUUID } from "node:crypto";
+import type { AuditAction } from "../audit/audit-actions.ts";
 import type { Sql } from "postgres";
 import { recordAudit } from "../audit/audit-log.ts";
 import type { AuditRecord } from "../audit/audit.sql.ts";
@@ -134,7 +135,7 @@ async function mustFind(db: Db, name: string): Promise<SiemDestination> {
   return d;
 }
 
-function event(caller: Caller, action: string, id: string, name: string, details: Record<string, unknown>) {
+function event(caller: Caller, action: AuditAction, id: string, name: string, details: Record<string, unknown>) {
   return {
     action,
     status: "ok" as const,

@@ -7,10 +7,11 @@
  * become a page or fragment with a safe message and the request id.
  */
 import { Elysia } from "elysia";
-import { AppError, Forbidden, Unauthorized } from "../errors.ts";
+import { Forbidden, Unauthorized } from "../errors.ts";
 import { resolveSession } from "../identity/sessions.ts";
 import { clearSessionCookie, readSessionCookie } from "../identity/session-cookie.ts";
 import { csrfTokenFor } from "../identity/session-token.ts";
+import { safeError } from "../http/error-map.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import { documentHtml, html } from "../../views/html.ts";
 import { bare, frame, mainSwap, notice } from "../../views/layout.ts";
@@ -34,7 +35,9 @@ export function buildUiApp(routes: UiRoute[], deps: UiDeps, health: Elysia<any, 
     if (!r.access) throw new Error(`UI route ${key} declares no access`);
     seen.add(key);
   }
-  let app: Elysia<any, any, any, any, any, any, any> = new Elysia({ name: "ui" }).use(health);
+  let app: Elysia<any, any, any, any, any, any, any> = new Elysia({ name: "ui" })
+    .onError({ as: "global" }, ({ error, code, request }) => frameworkError(error, String(code), request, deps))
+    .use(health);
   app = app.get(`${ASSET_PREFIX}:file`, ({ request }) => {
     const asset = deps.assets.byUrl.get(new URL(request.url).pathname);
     return asset ? assetResponse(asset) : new Response("no such asset", { status: 404 });
@@ -128,12 +131,23 @@ function render(req: UiRequest, view: UiView): Response {
   return new Response(documentHtml(body), { status, headers });
 }
 
+/**
+ * What `onError` answers for an error outside a route's own handling (no such page, a body that
+ * does not parse, a failure before `serve` runs): a plain page with a safe message and the
+ * request id, mapped by error-map.ts.
+ */
+function frameworkError(err: unknown, code: string, request: Request, deps: UiDeps): Response {
+  const { requestId } = requestMeta(request);
+  const e = safeError(err, requestId, deps.log, code);
+  const title = e.status === 404 ? "Not found" : e.status >= 500 ? "Error" : "Cannot do that";
+  const main = html`<h1>${title}</h1>${notice("bad", e.message)}<p class="muted">Request id ${requestId}.</p><p><a href="/">Back to the dashboard</a></p>`;
+  const headers = new Headers({ "content-type": "text/html; charset=utf-8", ...e.headers });
+  return new Response(documentHtml(bare({ title, assets: deps.assets, csrf: null, main })), { status: e.status, headers });
+}
+
 function errorView(err: unknown, req: UiRequest, deps: UiDeps): UiView {
   if (err instanceof Unauthorized) return { title: "Sign in", status: 401, bare: true, main: html`<h1>Sign in required</h1>${notice("bad", err.message)}<p><a href="/login">Sign in</a></p>` };
-  const known = err instanceof AppError;
-  if (!known) deps.log.error({ err, requestId: req.requestId }, "unhandled UI error");
-  const status = known ? err.status : 500;
-  const message = known ? err.message : "Something went wrong on our side.";
+  const { status, message } = safeError(err, req.requestId, deps.log);
   const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : status === 429 ? "Too many requests" : status >= 500 ? "Error" : "Cannot do that";
   const box = html`<div class="notice bad" role="alert"><strong>${title}.</strong> ${message} <span class="muted">Request id ${req.requestId}.</span></div>`;
   return { title, status, main: html`<h1>${title}</h1>${box}<p><a href="/">Back to the dashboard</a></p>`, fragment: box };

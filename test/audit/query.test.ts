@@ -84,7 +84,7 @@ test("one event by id", async () => {
 
 test("free text matching many events pages newest first through the time index, completely", async () => {
   await db.sql.begin(async (tx) => {
-    for (let n = 0; n < 1100; n++) await recordAudit(tx, event(n, { action: "mcp.bulkread", requestId: `bulk-${n}` }));
+    for (let n = 0; n < 1100; n++) await recordAudit(tx, event(n, { action: "audit.export", reason: "bulkread export", requestId: `bulk-${n}` }));
   });
   const seen: string[] = [];
   let cursor: string | null = null;

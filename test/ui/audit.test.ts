@@ -61,7 +61,7 @@ test("a write made through MCP shows its intent and outcome; filters narrow the 
 
 test("keyset paging walks every matching row once, newest first", async () => {
   const sql = world.gw.db.sql;
-  for (let i = 0; i < 120; i++) await recordAudit(sql, { action: "test.page", status: "ok", actor: { username: "pager" }, reason: `row ${i}` });
+  for (let i = 0; i < 120; i++) await recordAudit(sql, { action: "mcp.call", status: "ok", actor: { username: "pager" }, reason: `row ${i}` });
   const seen: string[] = [];
   let path: string | null = "/audit?user=pager";
   let pages = 0;
@@ -82,14 +82,14 @@ test("keyset paging walks every matching row once, newest first", async () => {
 test("hostile values are escaped; verify says intact; CSV and JSONL exports stream the filter, neutralised and audited", async () => {
   const sql = world.gw.db.sql;
   const { id } = await recordAudit(sql, {
-    action: "test.hostile", status: "denied", actor: { username: HOSTILE, userAgent: `"><img src=x onerror=alert(1)>` },
+    action: "backup.restore", status: "denied", actor: { username: HOSTILE, userAgent: `"><img src=x onerror=alert(1)>` },
     reason: `=HYPERLINK("http://evil")`, details: { note: `\u001b[31mred\u0007` },
   });
   const detail = await ui.page(`/audit/${id}`);
   expect(detail.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   expect(detail.text).not.toContain("<script>alert(1)");
   expect(detail.text).not.toContain("<img src=x");
-  const list = await ui.page("/audit?action=test.hostile");
+  const list = await ui.page("/audit?action=backup.restore");
   expect(list.text).not.toContain("<script>alert(1)");
 
   const verify = await ui.post("/audit/verify", {}, { headers: { "hx-request": "true" } });
@@ -97,7 +97,7 @@ test("hostile values are escaped; verify says intact; CSV and JSONL exports stre
   expect(await verify.text()).toContain("The chain is intact");
 
   const mark = await lastAuditId(sql);
-  const csv = await ui.request("/audit/export?action=test.hostile&format=csv");
+  const csv = await ui.request("/audit/export?action=backup.restore&format=csv");
   expect(csv.headers.get("content-type")).toStartWith("text/csv");
   expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-\d{8}-\d{6}\.csv"$/);
   const lines = (await csv.text()).trimEnd().split("\n");
