@@ -26,30 +26,19 @@ export interface ReadTask {
   run(call: CallTool, ctx: TaskContext): Promise<void>;
 }
 
-/** Rows of the table in a result's text (structuredContent carries no rows; app/mcp/operation-result.ts). */
-const rowsOf = (a: ToolAnswer): Record<string, string>[] => {
-  const lines = a.text.split("\n").filter((l) => !l.startsWith("("));
-  const start = lines.findIndex((l) => /^\w[\w.]*: (none|\d)/.test(l));
-  const [head, ...body] = lines.slice(start + 1);
-  const columns = (head ?? "").split(" | ");
-  return body.map((l) => Object.fromEntries(l.split(" | ").map((c, i) => [columns[i]!, c])));
-};
-
 export const READ_TASKS: ReadTask[] = [
   {
     id: "fabrics",
-    question: "Which fabrics are there, and of what type?",
+    question: "Which fabrics are there, of what type, and in what state?",
     run: async (call) => {
-      await call("list_fabrics", { fields: ["name", "category", "management.type", "licenseTier"] }, "vxlan");
+      await call("list_fabrics", {}, "syncStatus");
     },
   },
   {
     id: "out-of-sync",
     question: "Which switches are out of sync in fabric X?",
     run: async (call, { fabric }) => {
-      // The sync status is nested (additionalData); the first answer shows where, the second projects it.
-      await call("list_switches", { fabric }, "configSyncStatus");
-      await call("list_switches", { fabric, fields: ["hostname", "switchId", "additionalData.configSyncStatus"], limit: 200 }, "outOfSync");
+      await call("list_switches", { fabric, limit: 200 }, "outOfSync");
     },
   },
   {
@@ -77,16 +66,7 @@ export const READ_TASKS: ReadTask[] = [
     id: "interfaces-down",
     question: "Which interfaces are down on switch S?",
     run: async (call, { fabric, hostname }) => {
-      const switches = await call("list_switches", { fabric, fields: ["hostname", "switchId"], limit: 200 }, hostname);
-      const switchId = rowsOf(switches).find((s) => s.hostname === hostname)?.switchId;
-      await call("search_operations", { query: "list interfaces" }, "analyze.listFabricInterfaces");
-      await call("describe_operation", { operation: "analyze.listFabricInterfaces" }, "switchId");
-      await call("call_operation", {
-        operation: "analyze.listFabricInterfaces",
-        params: { fabricName: fabric, switchId, filter: "operationalStatus:down" },
-        fields: ["interfaceName", "adminStatus", "operationalStatus", "description"],
-        limit: 200,
-      }, "down");
+      await call("list_interfaces", { fabric, switch: hostname, status: "down", limit: 200 }, "down");
     },
   },
   {
@@ -108,8 +88,7 @@ export const READ_TASKS: ReadTask[] = [
     id: "networks",
     question: "Which networks are defined in fabric X?",
     run: async (call, { fabric }) => {
-      await call("search_operations", { query: "networks of a fabric" }, "ndfc.listNetworks");
-      await call("call_operation", { operation: "ndfc.listNetworks", params: { fabric } }, "networkName");
+      await call("list_networks", { fabric }, "networkName");
     },
   },
   {
@@ -121,6 +100,88 @@ export const READ_TASKS: ReadTask[] = [
       await call("search_operations", { query: "syslog servers" }, "infra.getLogServerSettings");
       await call("describe_operation", { operation: "infra.getLogServerSettings" }, "infra.getLogServerSettings");
       await call("call_operation", { operation: "infra.getLogServerSettings" }, "SyslogServer1");
+    },
+  },
+];
+
+/**
+ * Ten more questions engineers ask, reported separately (issue 13): the default surface was
+ * not tuned to the first ten at the expense of these. Each is scripted as a model would answer
+ * it with today's tools, exploratory calls included.
+ */
+export const EXTRA_TASKS: ReadTask[] = [
+  {
+    id: "bgp-neighbours",
+    question: "Which switches lost BGP neighbours?",
+    run: async (call, { fabric }) => {
+      await call("search_operations", { query: "bgp neighbors" }, "analyze.listL3NeighborsDetails");
+      await call("call_operation", { operation: "analyze.listL3NeighborsDetails", params: { fabricName: fabric }, fields: ["switchName", "peerIp", "operationalStatus", "protocolName"], limit: 50 }, "switchName");
+    },
+  },
+  {
+    id: "ports-down",
+    question: "Which ports are down (err-disabled or otherwise) in fabric X?",
+    run: async (call, { fabric }) => {
+      await call("list_interfaces", { fabric, status: "down", limit: 200 }, "down");
+    },
+  },
+  {
+    id: "fabric-in-sync",
+    question: "Is fabric X in sync with its intent?",
+    run: async (call) => {
+      await call("list_fabrics", {}, "syncStatus");
+    },
+  },
+  {
+    id: "vrfs-both-sites",
+    question: "Which VRFs span both sites (fabrics)?",
+    run: async (call) => {
+      await call("list_vrfs", { fabric: "ams-dc1" }, "vrfName");
+      await call("list_vrfs", { fabric: "sjc-dc1" }, "vrfName");
+    },
+  },
+  {
+    id: "what-changed",
+    question: "What changed on ND since yesterday (audit trail)?",
+    run: async (call) => {
+      await call("search_operations", { query: "audit records" }, "infra.getAuditRecords");
+      await call("call_operation", { operation: "infra.getAuditRecords", limit: 20 }, "");
+    },
+  },
+  {
+    id: "critical-switches",
+    question: "Which switches have critical anomalies, and what are they?",
+    run: async (call) => {
+      await call("list_anomalies", { severity: "critical", fields: ["severity", "title", "nodeNames", "fabricName"] }, "critical");
+    },
+  },
+  {
+    id: "versions-per-fabric",
+    question: "Which NX-OS versions run in each fabric?",
+    run: async (call) => {
+      await call("list_fabrics", { fields: ["name", "softwareVersions"] }, "softwareVersions");
+    },
+  },
+  {
+    id: "node-load",
+    question: "How loaded are the ND cluster's nodes (CPU, memory, disk)?",
+    run: async (call) => {
+      await call("cluster_health", { fields: ["nodes"] }, "cpuUsage");
+    },
+  },
+  {
+    id: "networks-of-vrf",
+    question: "Which networks in fabric X use VRF prod-vrf?",
+    run: async (call, { fabric }) => {
+      await call("list_networks", { fabric, limit: 200 }, "prod-vrf");
+    },
+  },
+  {
+    id: "switch-problems",
+    question: "Is anything wrong with switch S?",
+    run: async (call, { fabric, hostname }) => {
+      await call("list_switches", { fabric, limit: 200 }, hostname);
+      await call("call_operation", { operation: "analyze.getAnomalyDetails", params: { fabricName: fabric, nodeName: hostname } }, "");
     },
   },
 ];

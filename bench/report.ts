@@ -144,7 +144,7 @@ function toolsSection(a: ToolsList | null): string {
     `One tool per operation averages ${f0(a.perOperation.meanPerTool)} tokens (largest ${f0(a.perOperation.maxPerTool)}); only the ${a.perOperation.cheapestThatFitTarget} cheapest would fit in 2,000 tokens. ` +
       `The default surface reaches every operation through search_operations → describe_operation → call_operation: describe_operation answered for ${a.reach.described} of ${a.reach.operations} ids over MCP, ` +
       `and search_operations, queried with each operation's summary, had it in the top 8 for ${a.reach.searchTop8} of ${a.reach.operations} (${pct(a.reach.searchRecall)}; missed: ${a.reach.missedSample.join(", ") || "none"}). ` +
-      "All three roles see the same nine tools (the seeded 'default' profile); what differs is which operations the guard lets them call.",
+      "All three roles see the same eleven tools (the seeded 'default' profile); what differs is which operations the guard lets them call.",
   ].join("\n");
 }
 

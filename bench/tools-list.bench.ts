@@ -21,7 +21,8 @@ import { printTable } from "./support/table.ts";
 import { countTokens, ENCODING, jsonTokens } from "./support/tokens.ts";
 import { startBenchWorld, type BenchWorld } from "./support/world.ts";
 
-const TARGET_TOKENS = 2000;
+// Issue 13: 1,200 (was 2,000 under issue 5).
+const TARGET_TOKENS = 1200;
 const ROLES = [
   { role: "admin", user: "admin", risks: ["read", "sensitive-read", "write", "destructive"] },
   { role: "operator", user: "olga", risks: ["read", "write", "destructive"] },
@@ -93,7 +94,9 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
 async function reach(client: RpcClient, ops: Operation[]) {
   let described = 0;
   let found = 0;
+  let top3 = 0;
   const missed: string[] = [];
+  const missedTop3: string[] = [];
   await pool(ops, 8, async (op) => {
     const d = await client.request("tools/call", { name: "describe_operation", arguments: { operation: op.id } });
     if (!isToolError(d) && toolText(d).includes(op.id)) described++;
@@ -102,8 +105,13 @@ async function reach(client: RpcClient, ops: Operation[]) {
     const ids = ((s.result?.structuredContent as { matches?: { id: string }[] } | undefined)?.matches ?? []).map((m) => m.id);
     if (ids.includes(op.id)) found++;
     else missed.push(op.id);
+    if (ids.slice(0, 3).includes(op.id)) top3++;
+    else missedTop3.push(op.id);
   });
-  return { operations: ops.length, described, searchTop8: found, searchRecall: found / ops.length, missedSample: missed.slice(0, 10) };
+  return {
+    operations: ops.length, described, searchTop8: found, searchRecall: found / ops.length, missedSample: missed.slice(0, 10),
+    searchTop3: top3, searchTop3Recall: top3 / ops.length, missedTop3Sample: missedTop3.slice(0, 12),
+  };
 }
 
 async function main(): Promise<void> {
@@ -123,7 +131,7 @@ async function main(): Promise<void> {
     const worst = Math.max(...surfaces.map((s) => s.toolsTokens));
     console.log(`\nper-operation tools: mean ${perOperation.meanPerTool.toFixed(0)} tokens, max ${perOperation.maxPerTool}; only the ${perOperation.cheapestThatFitTarget} cheapest would fit in ${TARGET_TOKENS} tokens`);
     console.log(`default surface is ${((worst / perOperation.tokens) * 100).toFixed(2)} % of one-tool-per-operation (${(perOperation.tokens / worst).toFixed(0)}× smaller)`);
-    console.log(`reach (admin, over MCP, ${reachSeconds.toFixed(1)} s): describe_operation answered ${reachability.described}/${reachability.operations}; search_operations by summary found ${reachability.searchTop8}/${reachability.operations} in the top 8 (${(reachability.searchRecall * 100).toFixed(1)} %)`);
+    console.log(`reach (admin, over MCP, ${reachSeconds.toFixed(1)} s): describe_operation answered ${reachability.described}/${reachability.operations}; search_operations by summary found ${reachability.searchTop8}/${reachability.operations} in the top 8 (${(reachability.searchRecall * 100).toFixed(1)} %), ${reachability.searchTop3} in the top 3 (${(reachability.searchTop3Recall * 100).toFixed(1)} %)`);
     const met = worst <= TARGET_TOKENS && reachability.described === ops.length && ops.length === 844;
     console.log(`target ≤ ${TARGET_TOKENS} tokens while reaching all 844: ${met ? "met" : "NOT met"} (largest default surface ${worst} tokens)`);
 

@@ -1,7 +1,7 @@
 // Compact text renderings of operations for language models and terminals. Pure functions;
 // every length limit is a parameter so callers can trade detail for tokens.
 
-import { renderSchema, type SchemaRenderOptions } from "./compact-schema.ts";
+import { renderSchemaWithCuts, type SchemaCut, type SchemaRenderOptions } from "./compact-schema.ts";
 import type { Operation, OperationParam } from "./operation.ts";
 
 /** `manage.listFabrics  GET /api/v1/manage/fabrics — List fabrics [read]` */
@@ -41,6 +41,8 @@ export interface OperationRenderOptions extends ParamRenderOptions {
   response?: SchemaRenderOptions;
   /** Description longer than this is cut. */
   maxOperationDescription?: number;
+  /** How the reader gets one cut part in full (e.g. `describe_operation part="response.x"`); the notes name the parts. */
+  partHint?: (part: string) => string;
 }
 
 /** Everything a model needs to call one operation, in a few hundred characters. */
@@ -53,18 +55,48 @@ export function renderOperation(op: Operation, options: OperationRenderOptions =
   lines.push(`risk: ${op.risk} (${op.riskReason})${op.idempotent ? "" : "; not idempotent"}`);
   if (op.scopes.length > 0) lines.push(`ND roles: ${op.scopes.join(", ")}`);
   lines.push("parameters:", indent(renderParams(op.parameters, options)));
+  const cuts: SchemaCut[] = [];
   if (op.requestBody) {
     const body = op.requestBody;
     const note = body.multipart ? " (file upload)" : "";
     lines.push(`body${body.required ? "*" : ""} ${body.contentType}${note}:`);
-    lines.push(indent(renderSchema(body.schema, op.schemas, options.body ?? { maxChars: 1500 })));
+    const rendered = renderSchemaWithCuts(body.schema, op.schemas, options.body ?? { maxChars: 1500 });
+    lines.push(indent(rendered.text));
+    cuts.push(...rendered.cuts.map((c) => ({ ...c, path: joinPath("body", c.path) })));
   }
   if (op.response?.schema) {
     lines.push(`response ${op.response.status}:`);
-    lines.push(indent(renderSchema(op.response.schema, op.schemas, options.response ?? { maxChars: 600, maxDepth: 2 })));
+    const rendered = renderSchemaWithCuts(op.response.schema, op.schemas, options.response ?? { maxChars: 600, maxDepth: 2 });
+    lines.push(indent(rendered.text));
+    cuts.push(...rendered.cuts.map((c) => ({ ...c, path: joinPath("response", c.path) })));
   }
   if (op.secretFields.length > 0) lines.push(`secret fields in response: ${op.secretFields.join(", ")}`);
+  lines.push(...cutNotes(cuts, options.partHint));
   return lines.join("\n");
+}
+
+const joinPath = (a: string, b: string) => (b ? `${a}.${b}` : a);
+
+/**
+ * What the schemas above left out, by part and field name, and how to get a part in full: a
+ * model must never guess that a field it needs was there (the field names are the point).
+ */
+export function cutNotes(cuts: readonly SchemaCut[], partHint?: (part: string) => string): string[] {
+  if (!cuts.length) return [];
+  const MAX_PARTS = 6;
+  const MAX_NAMES = 12;
+  const names = (fields: string[]) => (fields.length > MAX_NAMES ? `${fields.slice(0, MAX_NAMES).join(", ")}, +${fields.length - MAX_NAMES}` : fields.join(", "));
+  const lines = cuts.slice(0, MAX_PARTS).map((c) =>
+    c.fields.length === 0
+      ? `  ${c.path}: cut at its length limit`
+      : c.kind === "depth"
+        ? `  ${c.path} {…${c.fields.length} fields}: ${names(c.fields)}`
+        : `  ${c.path}: ${c.fields.length} more fields not shown: ${names(c.fields)}`,
+  );
+  if (cuts.length > MAX_PARTS) lines.push(`  …and ${cuts.length - MAX_PARTS} more cut parts`);
+  // The example names the biggest cut part: the one most likely to hold the field a reader misses.
+  const example = [...cuts].sort((a, b) => b.fields.length - a.fields.length)[0]!.path;
+  return ["cut to fit:", ...lines, ...(partHint ? [partHint(example)] : [])];
 }
 
 function enumText(values: ReadonlyArray<string | number | boolean>, max: number): string {
@@ -72,8 +104,13 @@ function enumText(values: ReadonlyArray<string | number | boolean>, max: number)
   return values.length > max ? `${shown}|…(+${values.length - max})` : shown;
 }
 
+/** Cut to `max` characters at a word boundary when there is one in the last third, never mid-word otherwise. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  if (text.length <= max) return text;
+  const head = text.slice(0, Math.max(0, max - 1));
+  const boundary = head.search(/\s\S*$/);
+  const cut = boundary > (max * 2) / 3 ? head.slice(0, boundary) : head;
+  return `${cut.trimEnd()}…`;
 }
 
 function oneLineText(text: string): string {

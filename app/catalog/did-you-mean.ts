@@ -64,3 +64,15 @@ function abbreviates(typedTail: string, candidateTail: string): boolean {
   }
   return true;
 }
+
+/**
+ * Every allowed value, the closest to what was typed first (the rest in their declared order):
+ * for an enum a model missed, the whole set is short and the right one leads.
+ */
+export function allowedValuesFor(typed: string, allowed: readonly string[], max = 20): string {
+  const same = allowed.filter((v) => v.toLowerCase() === typed.trim().toLowerCase());
+  const near = [...same, ...closest(typed, allowed, allowed.length)];
+  const ordered = [...near, ...allowed.filter((v) => !near.includes(v))];
+  const shown = ordered.slice(0, max).map((v) => JSON.stringify(v)).join(", ");
+  return ordered.length > max ? `${shown} (+${ordered.length - max} more; describe_operation lists them)` : shown;
+}

@@ -35,6 +35,11 @@ export interface SearchHit<T extends SearchableOperation = SearchableOperation> 
   id: string;
   score: number;
   operation: T;
+  /**
+   * Words of the query this operation does not match (unknown to the whole catalog, or just not
+   * in this operation): empty for a good match; what a caller shows when nothing matches well.
+   */
+  unmatched: string[];
 }
 
 const FIELD_WEIGHTS = {
@@ -123,18 +128,20 @@ export function searchCatalog<T extends SearchableOperation>(
 ): SearchHit<T>[] {
   const limit = options.limit ?? 10;
   const allowed = allowedDocs(index, options.filter);
-  const tokens = queryTokens(index, query);
+  const { tokens, labels, unknown } = labelledTokens(index, query);
   const n = index.operations.length;
   const scores = new Float64Array(n);
   const matched = new Uint16Array(n);
-  for (const alternatives of tokens) {
+  const missed = Array.from({ length: n }, () => new Set<string>());
+  for (const [t, alternatives] of tokens.entries()) {
     const best = new Float64Array(n);
     for (const [term, weight] of alternatives) accumulateBest(index, term, weight, best);
+    const label = labels[t];
     for (let doc = 0; doc < n; doc++) {
       if (best[doc]! > 0) {
         scores[doc]! += best[doc]!;
         matched[doc]!++;
-      }
+      } else if (label) missed[doc]!.add(label);
     }
   }
   const priors = intentPriors(query);
@@ -146,7 +153,7 @@ export function searchCatalog<T extends SearchableOperation>(
     const coverage = tokens.length > 0 ? matched[doc]! / tokens.length : 1;
     const operation = index.operations[doc]!;
     const score = scores[doc]! * (0.4 + 0.6 * coverage) * priors(operation);
-    hits.push({ id: operation.id, score, operation });
+    hits.push({ id: operation.id, score, operation, unmatched: [...unknown, ...missed[doc]!] });
   }
   hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   return hits.slice(0, limit);
@@ -183,15 +190,28 @@ function intentPriors(query: string): (op: SearchableOperation) => number {
   };
 }
 
+type Alternatives = Array<readonly [string, number]>;
+
 /** The query as a list of tokens, each a set of weighted alternative index terms. */
-export function queryTokens(index: SearchIndex, query: string): Array<Array<readonly [string, number]>> {
+export function queryTokens(index: SearchIndex, query: string): Alternatives[] {
+  return labelledTokens(index, query).tokens;
+}
+
+/**
+ * The tokens, each with the query word it stands for (null for the joined-pair bonus token,
+ * which is no word of its own), and the words no index term stands for at all.
+ */
+function labelledTokens(index: SearchIndex, query: string): { tokens: Alternatives[]; labels: (string | null)[]; unknown: string[] } {
   const words = splitWords(query);
-  const tokens: Array<Array<readonly [string, number]>> = [];
+  const tokens: Alternatives[] = [];
+  const labels: (string | null)[] = [];
+  const unknown: string[] = [];
   const consumed = new Set<number>();
   for (const phrase of PHRASES) {
     for (let i = 0; i + phrase.words.length <= words.length; i++) {
       if (phrase.words.every((w, k) => words[i + k] === w)) {
         tokens.push([[phrase.term, phrase.weight]]);
+        labels.push(phrase.words.join(" "));
         phrase.words.forEach((w, k) => {
           if (PHRASE_ONLY_WORDS.has(w)) consumed.add(i + k);
         });
@@ -200,14 +220,22 @@ export function queryTokens(index: SearchIndex, query: string): Array<Array<read
   }
   const kept = words.filter((w, i) => !consumed.has(i) && !isStopWord(w) && !PHRASE_ONLY_WORDS.has(w) && !READ_VERBS.has(w));
   for (const [i, word] of kept.entries()) {
-    tokens.push(...wordAlternatives(index, word));
+    const alternatives = wordAlternatives(index, word).filter((a) => a.length > 0);
+    if (!alternatives.length) unknown.push(word);
+    for (const a of alternatives) {
+      tokens.push(a);
+      labels.push(word);
+    }
     const next = kept[i + 1];
     if (next !== undefined) {
       const joined = stem(word + next);
-      if (index.has(joined)) tokens.push([[joined, 0.6]]);
+      if (index.has(joined)) {
+        tokens.push([[joined, 0.6]]);
+        labels.push(null);
+      }
     }
   }
-  return tokens.filter((alternatives) => alternatives.length > 0);
+  return { tokens, labels, unknown };
 }
 
 function wordAlternatives(index: SearchIndex, word: string): Array<Array<readonly [string, number]>> {

@@ -90,6 +90,11 @@ export interface TestResultRow {
 }
 
 /** A connection test is not an edit: revision and credentials stay as they are. */
+/** Records the version ND reported; a no-op when it is unchanged (no revision bump: see nd-version.ts). */
+export async function updateNdVersion(db: Db, id: string, version: string): Promise<void> {
+  await db`update clusters set nd_version = ${version} where id = ${id} and nd_version is distinct from ${version}`;
+}
+
 export async function updateTestResult(db: Db, id: string, result: TestResultRow): Promise<void> {
   await db`
     update clusters set last_test_at = now(), last_test_ok = ${result.ok}, last_test_error = ${result.error},

@@ -75,7 +75,7 @@ async function checkLogin(client: NdClient): Promise<void> {
   }
 }
 
-async function ndfcVersion(client: NdClient): Promise<string | null> {
+export async function ndfcVersion(client: NdClient): Promise<string | null> {
   try {
     const res = await client.request({ method: "GET", pathTemplate: "/appcenter/cisco/ndfc/api/v1/fm/about/version" });
     const v = (res.body as { version?: unknown } | null)?.version;

@@ -15,6 +15,7 @@ import type { Cluster } from "./cluster.ts";
 import { checkClusterUrl, type Resolver, type UrlPolicy } from "./cluster-url-policy.ts";
 import { getCluster, openClusterCredentials } from "./clusters.ts";
 import { createNdClient, type NdClient, type NdClientOptions } from "./nd-client.ts";
+import { recordNdVersion } from "./nd-version.ts";
 
 export interface NdClientPoolDeps {
   sql: Sql;
@@ -85,6 +86,9 @@ async function build(deps: NdClientPoolDeps, cluster: Cluster): Promise<NdClient
     timeoutMs: cluster.timeoutMs,
     maxConcurrency: cluster.maxConcurrency,
     urlGuard: memoisedGuard(cluster.baseUrl, deps),
+    onLogin: async (client) => {
+      await recordNdVersion(deps.sql, client);
+    },
   });
 }
 

@@ -82,6 +82,12 @@ export interface NdClientOptions {
   loginFailureHoldMs?: number;
   /** Re-checks the SSRF policy (DNS may have changed) before requests leave. */
   urlGuard?: () => Promise<void>;
+  /**
+   * Called (not awaited) after every successful login, and in API-key mode after the first
+   * successful authenticated request: the moment to record facts of the cluster, such as its
+   * version. Errors it throws are ignored.
+   */
+  onLogin?: (client: NdClient) => Promise<void> | void;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -136,6 +142,8 @@ class Client implements NdClient {
   private readonly maxBytes: number;
   /** Set by close(): the cluster changed; no new request and no re-login from this client. */
   private closed = false;
+  /** API-key mode has no login: onLogin runs once, after the first authenticated success. */
+  private apiKeyAnnounced = false;
 
   constructor(private readonly o: NdClientOptions) {
     this.clusterId = o.cluster.id;
@@ -161,6 +169,10 @@ class Client implements NdClient {
       const { raw, attempts } = await this.authenticated(prepared);
       if (raw.status < 200 || raw.status >= 300) throw this.withAttempts(errorFromResponse(raw, this.clusterName, this.secrets()), attempts);
       const body = successBody(raw, this.clusterName);
+      if (!req.anonymous && this.o.credentials.mode !== "password" && !this.apiKeyAnnounced) {
+        this.apiKeyAnnounced = true;
+        this.announceLogin();
+      }
       return { status: raw.status, headers: publicHeaders(raw.headers), body, bytes: raw.bytes.byteLength, durationMs: this.now() - started, attempts };
     } finally {
       release();
@@ -267,7 +279,20 @@ class Client implements NdClient {
     // Logging in changes nothing on ND, so it is retried like a read.
     const p: Prepared = { url: new URL(LOGIN_PATH, this.o.baseUrl), method: "POST", headers, body: loginBody(credentials), idempotent: true, timeoutMs: this.o.timeoutMs };
     const { raw } = await this.sendWithRetries(p);
-    return readLoginResponse(raw, { cluster: this.clusterName, credentials, secrets: this.secrets(), now: this.now() });
+    const token = readLoginResponse(raw, { cluster: this.clusterName, credentials, secrets: this.secrets(), now: this.now() });
+    this.announceLogin();
+    return token;
+  }
+
+  private announceLogin(): void {
+    const hook = this.o.onLogin;
+    if (!hook) return;
+    // After the current request has its token: the hook may itself send requests.
+    setTimeout(() => {
+      Promise.resolve()
+        .then(() => hook(this))
+        .catch(() => {});
+    }, 0);
   }
 
   private transportError(err: TransportError, p: Prepared, attempts: number): NdError {

@@ -17,7 +17,8 @@ import { recordAudit } from "../audit/audit-log.ts";
 import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { approvalMatches, consumeApproval, requestApproval, type ApprovalCall } from "../policy/approvals.ts";
-import { decide, isWriteRisk, type ClusterRef } from "../policy/guard.ts";
+import { decide, type ClusterRef, type ToolProfile } from "../policy/guard.ts";
+import { isWriteRisk } from "../policy/risk-permissions.ts";
 import type { ClusterChoice, McpDeps } from "./mcp-deps.ts";
 import { ArgumentProblem, pagesUpstream, splitArgs } from "./operation-args.ts";
 import { shapedResult, unknownOperation } from "./operation-result.ts";
@@ -27,6 +28,8 @@ export interface CallContext extends Caller {
   deps: McpDeps;
   tool: string;
   signal?: AbortSignal;
+  /** The principal's tool profile when the caller loaded it already (tools/call does); else loaded here. */
+  profile?: ToolProfile | null;
 }
 
 export interface CallRequest {
@@ -89,7 +92,10 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
     return audited({ status: "failed", error: err.message }, toolError(`${err.message}. describe_operation shows the parameters.`));
   }
 
-  const [policy, profile] = await Promise.all([deps.policy(), deps.toolProfile(principal.toolProfile)]);
+  const [policy, profile] = await Promise.all([
+    deps.policy(),
+    ctx.profile !== undefined ? ctx.profile : deps.toolProfile(principal.toolProfile),
+  ]);
   const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
   const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
   const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved: presented });
@@ -231,7 +237,9 @@ function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<A
     const status = state.write ? "unknown" : "failed";
     return [{ ...base, status, error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${state.write ? unsure : ""}`, { kind: "internal" })];
   }
-  const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${failure.message}`;
+  // The status is said once, here: the ND client's message may carry it too ("… (HTTP 404): …").
+  const message = failure.status ? failure.message.replace(` (HTTP ${failure.status})`, "") : failure.message;
+  const text = `Nexus Dashboard call failed (${failure.kind}${failure.status ? `, HTTP ${failure.status}` : ""}): ${message}`;
   const unknown = state.write && failure.outcomeUnknown === true;
   // ND's error text already carries the warning when its client flagged the outcome unknown.
   const warning = unknown && !/may or may not have been applied/.test(failure.message) ? unsure : "";

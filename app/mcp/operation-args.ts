@@ -7,6 +7,7 @@
  * client enforces again when it builds the URL (clusters/nd-url.ts).
  */
 import type { Operation, OperationParam } from "../catalog/operation.ts";
+import { allowedValuesFor } from "../catalog/did-you-mean.ts";
 import { pathParamProblem } from "../clusters/nd-url.ts";
 
 export interface SplitArgs {
@@ -23,7 +24,9 @@ function scalar(p: OperationParam, value: unknown): string {
   const text = String(value);
   if ((p.type === "integer" || p.type === "number") && !/^-?\d+(\.\d+)?$/.test(text)) throw new ArgumentProblem(`${p.name} must be a number; got "${text.slice(0, 40)}"`);
   if (p.type === "boolean" && !/^(true|false)$/.test(text)) throw new ArgumentProblem(`${p.name} must be true or false`);
-  if (p.enum?.length && !p.enum.map(String).includes(text)) throw new ArgumentProblem(`${p.name} must be one of ${p.enum.join(", ")}; got "${text.slice(0, 40)}"`);
+  if (p.enum?.length && !p.enum.map(String).includes(text)) {
+    throw new ArgumentProblem(`${p.name} = "${text.slice(0, 40)}" is not allowed; allowed values (closest first): ${allowedValuesFor(text, p.enum.map(String))}`);
+  }
   return text;
 }
 

@@ -14,9 +14,9 @@ import type { Operation } from "../catalog/operation.ts";
 import { rowShape } from "../catalog/row-fields.ts";
 import { closest } from "../catalog/did-you-mean.ts";
 import type { Principal } from "../identity/principal.ts";
+import { usableRisks } from "../policy/risk-permissions.ts";
 import type { McpDeps, NdResult, ResultLimits } from "./mcp-deps.ts";
 import { shapeResponse } from "./shape.ts";
-import { usableRisks } from "./local-tools.ts";
 
 export interface Paging {
   limit: number;

@@ -8,6 +8,9 @@
 import type { Tool } from "@modelcontextprotocol/server";
 import { renderSchema } from "../catalog/compact-schema.ts";
 import type { Operation, OperationParam } from "../catalog/operation.ts";
+import { isWriteRisk } from "../policy/risk-permissions.ts";
+import { callOperation } from "./call-operation.ts";
+import { asString, pagingOf, type ToolDescriptor } from "./tool-descriptor.ts";
 
 function paramSchema(p: OperationParam): Record<string, unknown> {
   const base = p.type.endsWith("[]")
@@ -42,7 +45,7 @@ export function operationTool(op: Operation): Tool {
   properties.approvalId = { type: "string", description: "Approved request id, when asked for one" };
   const required = op.parameters.filter((p) => p.required).map((p) => p.name);
   if (op.requestBody?.required && !op.requestBody.multipart) required.push("body");
-  const write = op.risk === "write" || op.risk === "destructive";
+  const write = isWriteRisk(op.risk);
   return {
     name: op.id,
     description: `${op.summary} (${op.method} ${op.path}; ${op.risk})`.slice(0, 300),
@@ -52,6 +55,19 @@ export function operationTool(op: Operation): Tool {
       destructiveHint: op.risk === "destructive",
       idempotentHint: op.idempotent,
       openWorldHint: true,
+    },
+  };
+}
+
+/** One operation as a tool of its own: its parameters are top-level arguments. */
+export function operationToolDescriptor(op: Operation): ToolDescriptor {
+  return {
+    tool: operationTool(op),
+    risks: [op.risk],
+    audit: "call-path",
+    run(ctx, args) {
+      const { cluster, body, fields: _f, limit: _l, offset: _o, approvalId, ...params } = args;
+      return callOperation(ctx, { operationId: op.id, cluster: asString(cluster), params, body, approvalId: asString(approvalId), ...pagingOf(args) });
     },
   };
 }

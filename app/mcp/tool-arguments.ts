@@ -6,6 +6,7 @@
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
+import { allowedValuesFor } from "../catalog/did-you-mean.ts";
 
 type Check = (input: unknown) => { valid: boolean; errorMessage?: string };
 
@@ -46,6 +47,8 @@ function checkForSchema(tool: Tool): Check | null {
 export function argumentProblem(tool: Tool, args: unknown): string | null {
   const unknown = unknownArguments(tool, args);
   if (unknown) return `invalid arguments for ${tool.name}: ${unknown}. tools/list shows its input schema.`;
+  const outside = enumMiss(tool, args);
+  if (outside) return `invalid arguments for ${tool.name}: ${outside}.`;
   const check = checkFor(tool);
   if (!check) return null;
   const result = check(args ?? {});
@@ -55,6 +58,19 @@ export function argumentProblem(tool: Tool, args: unknown): string | null {
     .replace(/\bdata\b/g, "arguments")
     .slice(0, 400);
   return `invalid arguments for ${tool.name}: ${detail}. tools/list shows its input schema.`;
+}
+
+/** The engine's text says only "must be equal to one of the allowed values": name them, closest first. */
+function enumMiss(tool: Tool, args: unknown): string | null {
+  const properties = (tool.inputSchema as { properties?: Record<string, { enum?: unknown[] }> }).properties ?? {};
+  if (!args || typeof args !== "object" || Array.isArray(args)) return null;
+  for (const [name, value] of Object.entries(args)) {
+    const allowed = Object.hasOwn(properties, name) ? properties[name]?.enum : undefined;
+    if (!Array.isArray(allowed) || allowed.includes(value)) continue;
+    const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(JSON.stringify(value)).slice(0, 40);
+    return `${name} = ${shown} is not allowed; allowed values (closest first): ${allowedValuesFor(String(value), allowed.map(String))}`;
+  }
+  return null;
 }
 
 /** The engine's text says only "must NOT have additional properties"; name them and the valid ones. */

@@ -13,10 +13,10 @@
  * later, a read-only token's write would be blamed on the user's roles, and the advice ("assign
  * a role") would be wrong.
  */
-import type { Operation, RiskClass } from "../catalog/operation.ts";
-import type { Permission } from "../identity/permissions.ts";
+import type { Operation } from "../catalog/operation.ts";
 import type { Principal } from "../identity/principal.ts";
 import { matchesAny, matchesPattern } from "./patterns.ts";
+import { isWriteRisk, permissionFor } from "./risk-permissions.ts";
 
 export type Effect = "allow" | "deny" | "needs_approval";
 
@@ -80,17 +80,6 @@ export interface DecideInput {
   approved?: boolean;
 }
 
-const NEEDS: Record<RiskClass, Permission> = {
-  read: "mcp:read",
-  "sensitive-read": "mcp:sensitive",
-  write: "mcp:write",
-  destructive: "mcp:write",
-};
-
-export function isWriteRisk(risk: RiskClass): boolean {
-  return risk === "write" || risk === "destructive";
-}
-
 export function editModeActive(policy: PolicySnapshot): boolean {
   const { enabled, expiresAt } = policy.editMode;
   return enabled && (expiresAt === null || expiresAt.getTime() > policy.now.getTime());
@@ -121,7 +110,7 @@ function evaluate({ principal: p, operation: op, args, cluster, policy, profile,
     return deny("cluster", `${p.username} has no access to cluster "${cluster.name}"; an administrator can grant it under Users → ${p.username} → Clusters.`);
   }
 
-  const needed = NEEDS[op.risk];
+  const needed = permissionFor(op.risk);
   if (!needed || !p.permissions.has(needed)) {
     return deny("permission", `${op.id} is a ${op.risk} operation and needs the ${needed} permission, which the roles of ${p.username} (${p.roles.join(", ") || "none"}) do not grant; an administrator can assign a role that has it.`);
   }

@@ -8,7 +8,7 @@ import type { Principal } from "../identity/principal.ts";
 import { PERMISSIONS, type Permission } from "../identity/permissions.ts";
 import { listRoles } from "../identity/roles.ts";
 import { mcpDeps } from "../mcp/mcp-wiring.ts";
-import { approxTokens, canWrite, toolsFor } from "../mcp/mcp-server.ts";
+import { approxTokens, surfaceFor } from "../mcp/tool-registry.ts";
 import { getApprovalSettings, setApprovalSettings } from "../policy/approvals.ts";
 import { editModeActive } from "../policy/guard.ts";
 import { listToolProfiles, listWhitelist, loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";
@@ -50,8 +50,8 @@ async function roleSurfaces(req: SignedInRequest): Promise<SettingsProps["roles"
       clusterAccess: "all", toolProfile: r.toolProfile, via: "session",
     };
     const profile = await loadToolProfile(req.deps.sql, r.toolProfile);
-    const surface = await toolsFor(deps, profile, principal);
-    return { name: r.name, profile: r.toolProfile ?? "default", tools: surface.tools.length, tokens: surface.tools.reduce((n, t) => n + approxTokens(t), 0), writes: canWrite(principal) };
+    const surface = await surfaceFor(deps, profile, principal);
+    return { name: r.name, profile: r.toolProfile ?? "default", tools: surface.tools.length, tokens: surface.tools.reduce((n, t) => n + approxTokens(t), 0), writes: principal.permissions.has("mcp:write") };
   }));
 }
 

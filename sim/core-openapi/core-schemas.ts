@@ -96,6 +96,7 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
       management: obj("Type and configuration sync state", {
         type: str("Fabric type", { enum: FABRIC_TYPES }),
         bgpAsn: str("BGP AS number"),
+        displayFabricType: str("Fabric type as the ND UI names it"),
         configSyncStatus: obj("Configuration sync", { syncStatus: str("Sync state", { enum: ["inSync", "outOfSync", "notApplicable"] }) }),
       }),
     },

@@ -3,16 +3,24 @@ import { CLUSTER_NAME } from "./cluster.ts";
 import { worstLevel, type Advisory, type Anomaly, type Fabric, type Switch } from "./model.ts";
 
 const FABRIC_ACTIONS = ["edit", "delete", "recalculateAndDeploy", "addSwitches"];
+/** What ND's UI calls each fabric type (`management.displayFabricType` in Cisco's example). */
+const DISPLAY_TYPE: Record<string, string> = {
+  vxlanIbgp: "Data Center VXLAN EVPN - iBGP",
+  vxlanEbgp: "Data Center VXLAN EVPN - eBGP",
+  classicLan: "Classic LAN",
+  externalConnectivity: "External Connectivity Network",
+};
 
 export function fabricSummary(fabric: Fabric, switches: Switch[]) {
   const outOfSync = switches.some((s) => s.additionalData.configSyncStatus !== "inSync");
+  const up = switches.length === 0 || switches.some((s) => s.additionalData.discoveryStatus === "ok");
   const { management, ...rest } = fabric;
   return {
     ...rest,
     anomalyLevel: worstLevel(switches.map((s) => s.anomalyLevel)),
     advisoryLevel: worstLevel(switches.map((s) => s.advisoryLevel)),
-    connectivityStatus: switches.length === 0 || switches.some((s) => s.additionalData.discoveryStatus === "ok") ? "Up" : "Down",
-    connectivityStatusDescription: "",
+    connectivityStatus: up ? "Up" : "Down",
+    connectivityStatusDescription: up ? "Fabric is reachable" : "Fabric is not reachable",
     softwareVersions: [...new Set(switches.map((s) => s.softwareVersion))].sort(),
     local: true,
     ownerCluster: CLUSTER_NAME,
@@ -20,6 +28,7 @@ export function fabricSummary(fabric: Fabric, switches: Switch[]) {
     management: {
       type: management.type,
       ...(management.bgpAsn ? { bgpAsn: management.bgpAsn } : {}),
+      ...(DISPLAY_TYPE[management.type] ? { displayFabricType: DISPLAY_TYPE[management.type] } : {}),
       configSyncStatus: { syncStatus: switches.length === 0 ? "notApplicable" : outOfSync ? "outOfSync" : "inSync" },
     },
   };

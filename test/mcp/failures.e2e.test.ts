@@ -40,7 +40,7 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     const r = await call(vera, "list_fabrics", { cluster: "down" });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
-    expect(await failedRow(mark)).toMatchObject({ status: "failed", cluster_name: "down", operation_id: "manage.listFabrics" });
+    expect(await failedRow(mark)).toMatchObject({ status: "failed", cluster_name: "down", operation_id: "manage.listFabricsSummary" });
     expect((await call(vera, "list_fabrics", { cluster: "sim" })).isError).toBeFalsy();
   });
 
@@ -57,7 +57,7 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain("Nexus Dashboard call failed (timeout)");
     expect(textOf(r)).toContain("did not answer in time");
-    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabrics" });
+    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabricsSummary" });
   });
 
   test("a write that never reached ND (connection refused) leaves its intent and a failed outcome, linked", async () => {
@@ -157,7 +157,7 @@ describe("refused before anything leaves the gateway", () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ["list_fabrics", { cluster: 5 }, "cluster must be string"],
       ["list_fabrics", { cluster: "sim", limit: "ten" }, "limit must be integer"],
-      ["list_anomalies", { cluster: "sim", severity: "apocalyptic" }, "severity must be equal to one of the allowed values"],
+      ["list_anomalies", { cluster: "sim", severity: "apocalyptic" }, 'severity = "apocalyptic" is not allowed; allowed values (closest first): "critical", "major", "minor", "warning"'],
       ["call_operation", { operation: "manage.listFabrics", params: "fabric=x" }, "params must be object"],
       ["call_operation", { params: {} }, "must have required property 'operation'"],
       ["list_fabrics", { cluster: "sim", fabric: "x" }, 'no argument "fabric"; valid arguments: cluster, limit, offset, fields'],

@@ -23,7 +23,7 @@ describe("MCP over both transports with the official SDK client", () => {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual([
         "list_clusters", "list_fabrics", "list_switches", "list_anomalies", "cluster_health", "list_vrfs",
-        "search_operations", "describe_operation", "call_operation",
+        "list_networks", "list_interfaces", "search_operations", "describe_operation", "call_operation",
       ]);
       expect(tools.find((t) => t.name === "list_fabrics")!.annotations?.readOnlyHint).toBe(true);
       const result = await client.callTool({ name: "list_fabrics", arguments: { fields: ["name"] } });

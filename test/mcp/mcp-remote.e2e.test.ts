@@ -58,7 +58,7 @@ for (const [transport, path] of [["sse-only", "/mcp/sse"], ["http-first", "/mcp"
   test(`mcp-remote ${transport}: initialize, tools/list and a tool call through the bridge`, async () => {
     const replies = await bridge(world[path === "/mcp" ? "mcpUrl" : "sseUrl"], transport, script);
     expect(replies.get(1)?.result?.serverInfo?.name).toBe("nexus-mcp-gateway");
-    expect(replies.get(2)?.result?.tools?.length).toBe(9);
+    expect(replies.get(2)?.result?.tools?.length).toBe(11);
     expect(replies.get(3)?.result?.content?.[0]?.text).toContain("switches: 1–2 of 40");
     const [row] = await world.gw.db.sql<{ user_agent: string | null }[]>`
       select user_agent from audit_events where action = 'mcp.call' order by id desc limit 1`;

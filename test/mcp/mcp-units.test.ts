@@ -2,12 +2,16 @@
 import { describe, expect, test } from "bun:test";
 import type { AuditEventInput } from "../../app/audit/audit-event.ts";
 import { AuditCoalescer } from "../../app/mcp/audit-coalescer.ts";
-import { CALL_OPERATION, CURATED_TOOLS, SEARCH_OPERATIONS } from "../../app/mcp/core-tools.ts";
+import type { Tool } from "@modelcontextprotocol/server";
 import { readJsonBody } from "../../app/mcp/request-body.ts";
 import { SseSessions, type SseSession } from "../../app/mcp/sse-sessions.ts";
 import { argumentProblem } from "../../app/mcp/tool-arguments.ts";
+import { CALL_OPERATION } from "../../app/mcp/tools/call-operation.ts";
+import { listSwitches as listSwitchesTool } from "../../app/mcp/tools/list-switches.ts";
+import { searchOperationsTool } from "../../app/mcp/tools/search-operations.ts";
 
-const listSwitches = CURATED_TOOLS.find((c) => c.tool.name === "list_switches")!.tool;
+const listSwitches = listSwitchesTool.tool as Tool;
+const SEARCH_OPERATIONS = searchOperationsTool.tool as Tool;
 
 describe("tool arguments", () => {
   test("valid arguments pass; missing ones are fine when optional", () => {

@@ -273,7 +273,7 @@ describe("narrowed tokens", () => {
     expect(textOf(await call(client, "list_clusters"))).not.toContain("sim |");
     expect((await call(client, "list_fabrics")).isError).toBeFalsy();
     const rows = await auditSince(sql, mark);
-    expect(rows[0]).toMatchObject({ action: "mcp.call", status: "denied", decision: "deny", operation_id: "manage.listFabrics" });
+    expect(rows[0]).toMatchObject({ action: "mcp.call", status: "denied", decision: "deny", operation_id: "manage.listFabricsSummary" });
     await client.close();
   });
 });

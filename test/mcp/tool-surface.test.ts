@@ -76,7 +76,8 @@ describe("token budgets", () => {
   test("roles that cannot write see call_operation described and annotated as read-only", async () => {
     const viewer = (await surface("vera")).tools.find((t) => t.name === "call_operation")!;
     const operator = (await surface("olga")).tools.find((t) => t.name === "call_operation")!;
-    expect(viewer.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(viewer.annotations).toMatchObject({ readOnlyHint: true });
+    expect(viewer.annotations?.destructiveHint).not.toBe(true);
     expect(viewer.description).toContain("reads only");
     expect(operator.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
   });
