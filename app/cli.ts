@@ -17,7 +17,11 @@ export function builtinCommands(): Record<string, CliHandler> {
   return {
     migrate: async (ctx) => {
       const result = await migrate((await ctx.db()).sql);
-      ctx.out(result.applied.length ? `applied ${result.applied.join(", ")}` : `database is up to date (version ${result.current})`);
+      ctx.out(
+        result.applied.length
+          ? `applied ${result.applied.join(", ")}`
+          : `database is up to date (version ${result.current})`,
+      );
       return 0;
     },
     config: async (ctx) => {
@@ -33,11 +37,17 @@ export function builtinCommands(): Record<string, CliHandler> {
     "cert renew": async (ctx, args) => {
       const settings = tlsSettingsFrom(ctx.config());
       if (settings.certFile) {
-        ctx.out(`the certificate is provided by the administrator (${settings.certFile}); replace that file to renew it`);
+        ctx.out(
+          `the certificate is provided by the administrator (${settings.certFile}); replace that file to renew it`,
+        );
         return 1;
       }
       const result = await ensureCertificate(settings, { force: args.includes("--force") });
-      ctx.out(result.renewed ? `renewed (${result.renewed}); send SIGHUP to the gateway (systemctl reload nexus-mcp) to load it` : "not due for renewal (use --force to renew anyway)");
+      ctx.out(
+        result.renewed
+          ? `renewed (${result.renewed}); send SIGHUP to the gateway (systemctl reload nexus-mcp) to load it`
+          : "not due for renewal (use --force to renew anyway)",
+      );
       printCertificate(ctx, result.material.source, result.material.certPath, result.material.cert);
       return 0;
     },
@@ -54,7 +64,10 @@ function printCertificate(ctx: CliContext, source: string, path: string, pem: st
 }
 
 function usage(commands: Record<string, CliHandler>): string {
-  return `usage: bun run cli <command>\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join("\n")}`;
+  return `usage: bun run cli <command>\ncommands:\n${Object.keys(commands)
+    .sort()
+    .map((c) => `  ${c}`)
+    .join("\n")}`;
 }
 
 /**
@@ -62,17 +75,25 @@ function usage(commands: Record<string, CliHandler>): string {
  * database but the demo's directory does, the user means the demo's (README: "run the CLI while
  * the demo runs"). Which directory is used is always said on stderr.
  */
-export function cliEnv(env: Record<string, string | undefined>, demoDir = DEMO_DATA_DIR): Record<string, string | undefined> {
+export function cliEnv(
+  env: Record<string, string | undefined>,
+  demoDir = DEMO_DATA_DIR,
+): Record<string, string | undefined> {
   const explicit = ["DATA_DIR", "DATABASE_URL", "DATABASE_URL_FILE", "ENV_FILE"].some((k) => env[k]);
   if (explicit || existsSync(join(resolve("./data"), "pglite"))) return env;
   return existsSync(join(demoDir, "pglite")) ? { ...env, DATA_DIR: demoDir } : env;
 }
 
-export async function runCli(argv: string[], rawEnv: Record<string, string | undefined>, out = console.log, err = console.error): Promise<number> {
+export async function runCli(
+  argv: string[],
+  rawEnv: Record<string, string | undefined>,
+  out = console.log,
+  err = console.error,
+): Promise<number> {
   const env = cliEnv(rawEnv);
   const commands = { ...builtinCommands(), ...commandTable() };
   const two = argv.slice(0, 2).join(" ");
-  const name = commands[two] ? two : argv[0] ?? "";
+  const name = commands[two] ? two : (argv[0] ?? "");
   const handler = commands[name];
   if (!handler) {
     err(name ? `unknown command "${argv.slice(0, 2).join(" ")}"\n${usage(commands)}` : usage(commands));
@@ -89,7 +110,13 @@ export async function runCli(argv: string[], rawEnv: Record<string, string | und
     db: async () => {
       if (!database) {
         const c = ctx.config();
-        database = await openDatabase({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, poolMax: 4, connectAttempts: c.dbConnectAttempts, shareEmbedded: true });
+        database = await openDatabase({
+          databaseUrl: c.databaseUrl,
+          dataDir: c.dataDir,
+          poolMax: 4,
+          connectAttempts: c.dbConnectAttempts,
+          shareEmbedded: true,
+        });
         if (database.engine === "embedded") {
           const served = database.sharedWith ? `, served by the running gateway (pid ${database.sharedWith.pid})` : "";
           err(`cli: using the embedded database in ${c.dataDir}${served}; set DATA_DIR or DATABASE_URL to use another`);

@@ -28,44 +28,123 @@ export const DEMO_DATA_DIR = resolve(import.meta.dir, "../data/demo");
 export const CONFIG_KEYS = {
   ENV_FILE: { kind: "string", help: "Optional env file (KEY=VALUE lines) read before the environment" },
   DATA_DIR: { kind: "string", default: "./data", help: "Data directory: certificates, keyring, embedded database" },
-  DATABASE_URL: { kind: "string", secret: true, help: "PostgreSQL URL; unset = embedded engine (PGlite) under DATA_DIR" },
-  DB_CONNECT_ATTEMPTS: { kind: "int", default: "8", min: 1, max: 100, help: "Attempts to reach the database at start (exponential back-off)" },
-  MIGRATE_ON_START: { kind: "bool", default: "true", help: "Apply pending migrations at start; false = only check (the appliance migrates as the owner role)" },
-  DB_COUNT_QUERIES: { kind: "bool", default: "false", help: "Count every database statement in /metrics (nmg_db_queries_total); for benchmarks" },
+  DATABASE_URL: {
+    kind: "string",
+    secret: true,
+    help: "PostgreSQL URL; unset = embedded engine (PGlite) under DATA_DIR",
+  },
+  DB_CONNECT_ATTEMPTS: {
+    kind: "int",
+    default: "8",
+    min: 1,
+    max: 100,
+    help: "Attempts to reach the database at start (exponential back-off)",
+  },
+  MIGRATE_ON_START: {
+    kind: "bool",
+    default: "true",
+    help: "Apply pending migrations at start; false = only check (the appliance migrates as the owner role)",
+  },
+  DB_COUNT_QUERIES: {
+    kind: "bool",
+    default: "false",
+    help: "Count every database statement in /metrics (nmg_db_queries_total); for benchmarks",
+  },
   DB_POOL_MAX: { kind: "int", default: "20", min: 1, max: 500, help: "Maximum database connections" },
   BIND_ADDRESS: { kind: "string", default: "0.0.0.0", help: "Address both HTTPS listeners bind to" },
   UI_PORT: { kind: "int", default: "7443", min: 0, max: 65535, help: "Admin UI HTTPS port" },
   API_PORT: { kind: "int", default: "8444", min: 0, max: 65535, help: "API/MCP HTTPS port" },
-  PUBLIC_HOSTNAMES: { kind: "list", default: "", help: "Extra host names/IPs clients use (Host/Origin allow-list; TLS SANs)" },
+  PUBLIC_HOSTNAMES: {
+    kind: "list",
+    default: "",
+    help: "Extra host names/IPs clients use (Host/Origin allow-list; TLS SANs)",
+  },
   TLS_CERT_FILE: { kind: "string", help: "Admin-provided certificate (PEM); never overwritten" },
   TLS_KEY_FILE: { kind: "string", secret: true, help: "Admin-provided private key (PEM)" },
   TLS_CHAIN_FILE: { kind: "string", help: "Admin-provided intermediate chain (PEM)" },
-  TLS_SANS: { kind: "list", default: "", help: "Subject alternative names of the generated certificate; empty = host name, localhost, loopback and every machine address" },
+  TLS_SANS: {
+    kind: "list",
+    default: "",
+    help: "Subject alternative names of the generated certificate; empty = host name, localhost, loopback and every machine address",
+  },
   TLS_CN: { kind: "string", help: "Common name of the generated certificate (default: host name)" },
   TLS_ORG: { kind: "string", default: "Nexus MCP Gateway", help: "Organisation of the generated certificate" },
   TLS_VALIDITY_DAYS: { kind: "int", default: "397", min: 1, max: 3650, help: "Validity of a generated certificate" },
-  TLS_RENEW_DAYS: { kind: "int", default: "30", min: 0, max: 3650, help: "Renew a generated certificate this many days before it expires" },
-  LOG_LEVEL: { kind: "enum", default: "info", values: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], help: "Log level" },
+  TLS_RENEW_DAYS: {
+    kind: "int",
+    default: "30",
+    min: 0,
+    max: 3650,
+    help: "Renew a generated certificate this many days before it expires",
+  },
+  LOG_LEVEL: {
+    kind: "enum",
+    default: "info",
+    values: ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+    help: "Log level",
+  },
   SHUTDOWN_GRACE: { kind: "duration", default: "10s", help: "How long in-flight requests may finish on shutdown" },
-  ENCRYPTION_KEY: { kind: "string", secret: true, help: "Base64 32-byte key sealing stored credentials; unset = generated into DATA_DIR" },
+  ENCRYPTION_KEY: {
+    kind: "string",
+    secret: true,
+    help: "Base64 32-byte key sealing stored credentials; unset = generated into DATA_DIR",
+  },
   ADMIN_PASSWORD: { kind: "string", secret: true, help: "Password of the first admin (only used when no user exists)" },
-  MCP_API_TOKEN: { kind: "string", secret: true, help: "Legacy shared MCP token; accepted only if set, maps to MCP_API_TOKEN_USER" },
-  MCP_API_TOKEN_USER: { kind: "string", default: "mcp-service", help: "Service user whose roles apply to MCP_API_TOKEN" },
+  MCP_API_TOKEN: {
+    kind: "string",
+    secret: true,
+    help: "Legacy shared MCP token; accepted only if set, maps to MCP_API_TOKEN_USER",
+  },
+  MCP_API_TOKEN_USER: {
+    kind: "string",
+    default: "mcp-service",
+    help: "Service user whose roles apply to MCP_API_TOKEN",
+  },
   SESSION_ABSOLUTE: { kind: "duration", default: "8h", help: "Browser session absolute lifetime" },
   SESSION_IDLE: { kind: "duration", default: "1h", help: "Browser session idle timeout" },
-  LOGIN_MAX_FAILURES: { kind: "int", default: "5", min: 1, max: 1000, help: "Failed logins (per user or IP) before a lockout" },
+  LOGIN_MAX_FAILURES: {
+    kind: "int",
+    default: "5",
+    min: 1,
+    max: 1000,
+    help: "Failed logins (per user or IP) before a lockout",
+  },
   LOGIN_LOCKOUT: { kind: "duration", default: "15m", help: "Lockout after too many failed logins" },
   TOKEN_DEFAULT_TTL: { kind: "duration", default: "90d", help: "Default lifetime of new API tokens" },
   CLUSTER_ALLOWLIST: { kind: "list", default: "*", help: "Hosts/CIDRs ND clusters may live at (* = any non-loopback)" },
-  CLUSTER_ALLOW_LOOPBACK: { kind: "bool", default: "false", help: "Allow clusters on loopback/link-local (the simulator)" },
+  CLUSTER_ALLOW_LOOPBACK: {
+    kind: "bool",
+    default: "false",
+    help: "Allow clusters on loopback/link-local (the simulator)",
+  },
   MCP_RATE_PER_SEC: { kind: "int", default: "10", min: 1, max: 100000, help: "MCP requests per second per token" },
   MCP_RATE_BURST: { kind: "int", default: "50", min: 1, max: 100000, help: "MCP request burst per token" },
-  MCP_MAX_BODY: { kind: "int", default: "1048576", min: 1024, max: 67108864, help: "Largest MCP request body in bytes" },
+  MCP_MAX_BODY: {
+    kind: "int",
+    default: "1048576",
+    min: 1024,
+    max: 67108864,
+    help: "Largest MCP request body in bytes",
+  },
   MCP_SSE_PER_USER: { kind: "int", default: "8", min: 1, max: 1000, help: "Open SSE sessions per user" },
-  CHANGE_FEED_RETRY: { kind: "duration", default: "1s", help: "Delay before the cache-invalidation LISTEN connection is re-established after it was lost (caches are off meanwhile)" },
-  METRICS_ALLOW: { kind: "list", default: "127.0.0.0/8,::1/128", help: "Networks (CIDRs) GET /metrics answers without a token; others need a metrics:read token" },
+  CHANGE_FEED_RETRY: {
+    kind: "duration",
+    default: "1s",
+    help: "Delay before the cache-invalidation LISTEN connection is re-established after it was lost (caches are off meanwhile)",
+  },
+  METRICS_ALLOW: {
+    kind: "list",
+    default: "127.0.0.0/8,::1/128",
+    help: "Networks (CIDRs) GET /metrics answers without a token; others need a metrics:read token",
+  },
   MCP_SSE_IDLE: { kind: "duration", default: "30m", help: "Close SSE sessions idle this long" },
-  OAUTH_REGISTRATIONS_PER_MINUTE: { kind: "int", default: "10", min: 1, max: 100000, help: "OAuth client registrations per minute per client address" },
+  OAUTH_REGISTRATIONS_PER_MINUTE: {
+    kind: "int",
+    default: "10",
+    min: 1,
+    max: 100000,
+    help: "OAuth client registrations per minute per client address",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -137,7 +216,10 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (!line || line.startsWith("#")) continue;
     const eq = line.indexOf("=");
     if (eq < 1) continue;
-    const key = line.slice(0, eq).trim().replace(/^export\s+/, "");
+    const key = line
+      .slice(0, eq)
+      .trim()
+      .replace(/^export\s+/, "");
     let value = line.slice(eq + 1).trim();
     if (/^(".*"|'.*')$/.test(value)) value = value.slice(1, -1);
     out[key] = value;
@@ -188,7 +270,10 @@ function convert(key: ConfigKey, text: string | undefined, problems: string[]): 
     case "string":
       return text;
     case "list":
-      return text.split(",").map((s) => s.trim()).filter(Boolean);
+      return text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     case "bool":
       if (/^(true|1|yes|on)$/i.test(text)) return true;
       if (/^(false|0|no|off)$/i.test(text)) return false;
@@ -206,7 +291,9 @@ function convert(key: ConfigKey, text: string | undefined, problems: string[]): 
     case "int": {
       const n = Number(text);
       if (!/^-?\d+$/.test(text.trim()) || n < (spec.min ?? -Infinity) || n > (spec.max ?? Infinity)) {
-        problems.push(`${key}: "${spec.secret ? "<redacted>" : text}" must be a whole number from ${spec.min} to ${spec.max}`);
+        problems.push(
+          `${key}: "${spec.secret ? "<redacted>" : text}" must be a whole number from ${spec.min} to ${spec.max}`,
+        );
         return undefined;
       }
       return n;
@@ -279,10 +366,13 @@ function crossCheck(c: Config, problems: string[]): void {
   const { certFile, keyFile } = c.tls;
   if (Boolean(certFile) !== Boolean(keyFile)) problems.push("TLS_CERT_FILE and TLS_KEY_FILE: set both or neither");
   if (c.tls.chainFile && !certFile) problems.push("TLS_CHAIN_FILE: only used with TLS_CERT_FILE and TLS_KEY_FILE");
-  if (c.uiPort && c.uiPort === c.apiPort) problems.push(`UI_PORT and API_PORT: both are ${c.uiPort}; give each listener its own port`);
-  if (c.databaseUrl && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) problems.push("DATABASE_URL: must start with postgres:// or postgresql://");
+  if (c.uiPort && c.uiPort === c.apiPort)
+    problems.push(`UI_PORT and API_PORT: both are ${c.uiPort}; give each listener its own port`);
+  if (c.databaseUrl && !/^postgres(ql)?:\/\//.test(c.databaseUrl))
+    problems.push("DATABASE_URL: must start with postgres:// or postgresql://");
   const badNets = c.metricsAllow.filter((n) => !parseRange(n));
-  if (badNets.length) problems.push(`METRICS_ALLOW: ${badNets.join(", ")} is not a network; use CIDRs such as 127.0.0.0/8,10.0.0.0/8`);
+  if (badNets.length)
+    problems.push(`METRICS_ALLOW: ${badNets.join(", ")} is not a network; use CIDRs such as 127.0.0.0/8,10.0.0.0/8`);
   if (c.sessionIdleMs > c.sessionAbsoluteMs) problems.push("SESSION_IDLE: must not exceed SESSION_ABSOLUTE");
 }
 

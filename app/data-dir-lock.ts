@@ -32,7 +32,9 @@ export interface DataDirLock {
 
 let libc: { symbols: { flock(fd: number, op: number): number } } | undefined;
 function flock(fd: number, op: number): number {
-  libc ??= dlopen(process.platform === "darwin" ? "libc.dylib" : "libc.so.6", { flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 } });
+  libc ??= dlopen(process.platform === "darwin" ? "libc.dylib" : "libc.so.6", {
+    flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+  });
   return libc.symbols.flock(fd, op);
 }
 

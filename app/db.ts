@@ -88,7 +88,11 @@ export const APPLICATION_NAME = `nmg-gateway/${hostname()}/${process.pid}`.slice
 const countingOptions = (on: boolean | undefined): postgres.Options<{}> => (on ? { debug: () => dbQueries.inc() } : {});
 
 async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
-  const sql = connect(url, { max: opts.poolMax, connection: { application_name: APPLICATION_NAME }, ...countingOptions(opts.countQueries) });
+  const sql = connect(url, {
+    max: opts.poolMax,
+    connection: { application_name: APPLICATION_NAME },
+    ...countingOptions(opts.countQueries),
+  });
   await connectWithRetry(sql, opts, "PostgreSQL at DATABASE_URL");
   return wrap(sql, "postgresql", async () => {
     await sql.end({ timeout: 5 });
@@ -117,7 +121,14 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
   const served = await servePglite(lite, join(socketDir, `.s.PGSQL.${port}`));
   lock.announce({ socketDir, port });
   // One connection for the gateway itself: PGlite is a single backend, so more would only queue.
-  const sql = connect(undefined, { host: socketDir, port, database: "postgres", username: "postgres", max: 1, ...countingOptions(opts.countQueries) });
+  const sql = connect(undefined, {
+    host: socketDir,
+    port,
+    database: "postgres",
+    username: "postgres",
+    max: 1,
+    ...countingOptions(opts.countQueries),
+  });
   await connectWithRetry(sql, { ...opts, connectAttempts: 3 }, "the embedded database");
   return wrap(sql, "embedded", async () => {
     await sql.end({ timeout: 5 });
@@ -137,7 +148,14 @@ async function openShared(opts: DatabaseOptions, owner: LockOwner | undefined): 
     );
   }
   // prepare: false: unnamed statements only, so ours can never collide with the owner's names.
-  const sql = connect(undefined, { host: owner.socketDir, port: owner.port ?? 5432, database: "postgres", username: "postgres", max: 1, prepare: false });
+  const sql = connect(undefined, {
+    host: owner.socketDir,
+    port: owner.port ?? 5432,
+    database: "postgres",
+    username: "postgres",
+    max: 1,
+    prepare: false,
+  });
   await connectWithRetry(sql, { ...opts, connectAttempts: 3 }, `the embedded database served by ${who}`);
   const db = wrap(sql, "embedded", async () => {
     await sql.end({ timeout: 5 });
@@ -154,7 +172,9 @@ async function connectWithRetry(sql: Sql, opts: DatabaseOptions, what: string): 
     } catch (err) {
       if (attempt >= opts.connectAttempts) {
         await sql.end({ timeout: 1 }).catch(() => {});
-        throw new StartupError(`cannot reach ${what} after ${attempt} attempts (${safeDbError(err)}); check that it runs and DATABASE_URL is right`);
+        throw new StartupError(
+          `cannot reach ${what} after ${attempt} attempts (${safeDbError(err)}); check that it runs and DATABASE_URL is right`,
+        );
       }
       opts.onRetry?.(attempt, delay, safeDbError(err));
       await Bun.sleep(delay);
@@ -178,7 +198,10 @@ function wrap(sql: Sql, engine: Engine, close: () => Promise<void>): Database {
     async ping(timeoutMs = 1_500) {
       // A query on a dead pool connection can wait for the connect timeout (10 s); a health
       // check must answer within its bound, so a late answer counts as "not reachable".
-      const query = sql`select 1`.then(() => true, () => false);
+      const query = sql`select 1`.then(
+        () => true,
+        () => false,
+      );
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
       try {

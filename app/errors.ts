@@ -35,7 +35,10 @@ export class Conflict extends AppError {
 export class TooManyRequests extends AppError {
   override readonly status = 429;
   override readonly code = "rate_limited";
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
 }

@@ -53,8 +53,18 @@ export interface Gateway {
 
 /** Host/Origin allow-list for the MCP endpoints (DNS-rebinding protection). */
 export function allowedHosts(config: Config, certificateNames: string[]): Set<string> {
-  const names = ["localhost", "127.0.0.1", "::1", hostname(), config.bindAddress, ...config.publicHostnames, ...certificateNames];
-  return new Set(names.map((n) => n.toLowerCase().replace(/^\[|\]$/g, "")).filter((n) => n && n !== "0.0.0.0" && n !== "::"));
+  const names = [
+    "localhost",
+    "127.0.0.1",
+    "::1",
+    hostname(),
+    config.bindAddress,
+    ...config.publicHostnames,
+    ...certificateNames,
+  ];
+  return new Set(
+    names.map((n) => n.toLowerCase().replace(/^\[|\]$/g, "")).filter((n) => n && n !== "0.0.0.0" && n !== "::"),
+  );
 }
 
 export function buildGateway(ctx: GatewayContext): Gateway {
@@ -66,29 +76,48 @@ export function buildGateway(ctx: GatewayContext): Gateway {
     pingDatabase: () => db.ping(),
   });
   const hosts = allowedHosts(config, ctx.certificateNames);
-  const names: GatewayNames = { allowedHosts: hosts, apiPort: ctx.apiPort ?? (() => config.apiPort), uiPort: ctx.uiPort ?? (() => config.uiPort) };
+  const names: GatewayNames = {
+    allowedHosts: hosts,
+    apiPort: ctx.apiPort ?? (() => config.apiPort),
+    uiPort: ctx.uiPort ?? (() => config.uiPort),
+  };
   const authenticate = mcpAuthenticator(db.sql, config, services.caches);
   const mcp = mcpRoutes({
     mcp: mcpDeps(db.sql, config, services, log, () => defaultUiUrl(config, ctx.uiPort?.() ?? config.uiPort)),
     authenticate,
     allowedHosts: hosts,
     limits: {
-      maxBody: config.mcp.maxBody, ratePerSec: config.mcp.ratePerSec, rateBurst: config.mcp.rateBurst,
-      ssePerUser: config.mcp.ssePerUser, sseIdleMs: config.mcp.sseIdleMs,
+      maxBody: config.mcp.maxBody,
+      ratePerSec: config.mcp.ratePerSec,
+      rateBurst: config.mcp.rateBurst,
+      ssePerUser: config.mcp.ssePerUser,
+      sseIdleMs: config.mcp.sseIdleMs,
     },
     log,
   });
-  const uiApp = buildUiApp(uiRoutes(), {
-    sql: db.sql, config, services, log, assets: loadAssets(),
-    certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
-    apiPort: names.apiPort,
-    oauthNames: names,
-    renewCertificate: ctx.renewCertificate ?? (async () => false),
-    engine: ctx.engine ?? db.engine,
-  }, health);
+  const uiApp = buildUiApp(
+    uiRoutes(),
+    {
+      sql: db.sql,
+      config,
+      services,
+      log,
+      assets: loadAssets(),
+      certificate: ctx.certificate ?? (() => ({ pem: "", fingerprint256: "", notAfter: "" })),
+      apiPort: names.apiPort,
+      oauthNames: names,
+      renewCertificate: ctx.renewCertificate ?? (async () => false),
+      engine: ctx.engine ?? db.engine,
+    },
+    health,
+  );
   registerGauges(ctx, () => mcp.sessions.size);
   const metrics = metricsRoutes({ allow: config.metricsAllow, authenticate });
-  const oauth = oauthRoutes({ sql: db.sql, names, registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute } });
+  const oauth = oauthRoutes({
+    sql: db.sql,
+    names,
+    registerRate: { perSec: config.oauthRegistrationsPerMinute / 60, burst: config.oauthRegistrationsPerMinute },
+  });
   const apiApp = new Elysia({ name: "api" })
     .onError({ as: "global" }, ({ error, code, request }) => apiErrorResponse(error, String(code), request, log))
     .use(health)
@@ -109,12 +138,19 @@ function registerGauges(ctx: GatewayContext, sseSessions: () => number): void {
   const { sql } = ctx.db;
   gauge("nmg_mcp_sse_sessions", "Open legacy SSE sessions on this node", sseSessions);
   gauge("nmg_approvals_pending", "Approval requests waiting for a decision (all nodes)", async () => {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from approval_requests where status = 'pending' and expires_at > now()`;
+    const [row] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from approval_requests where status = 'pending' and expires_at > now()`;
     return row?.n ?? 0;
   });
-  gauge("nmg_db_pool_connections", `This node's database connections by state (pool size ${ctx.config.dbPoolMax})`, async () => {
-    const rows = await sql<{ state: string; n: number }[]>`
+  gauge(
+    "nmg_db_pool_connections",
+    `This node's database connections by state (pool size ${ctx.config.dbPoolMax})`,
+    async () => {
+      const rows = await sql<{ state: string; n: number }[]>`
       select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${APPLICATION_NAME} group by 1`;
-    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
-  }, "state");
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    },
+    "state",
+  );
 }

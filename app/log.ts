@@ -8,8 +8,21 @@ import pino, { type Logger } from "pino";
 export type { Logger };
 
 const SECRET_FIELDS = [
-  "password", "passwd", "userPasswd", "newPassword", "token", "accessToken", "apiKey", "apikey",
-  "secret", "key", "privateKey", "authorization", "cookie", "databaseUrl", "encryptionKey",
+  "password",
+  "passwd",
+  "userPasswd",
+  "newPassword",
+  "token",
+  "accessToken",
+  "apiKey",
+  "apikey",
+  "secret",
+  "key",
+  "privateKey",
+  "authorization",
+  "cookie",
+  "databaseUrl",
+  "encryptionKey",
 ];
 
 /** Redaction paths: the fields themselves, one and two levels down, and HTTP headers. */
@@ -17,8 +30,12 @@ export const REDACT_PATHS = [
   ...SECRET_FIELDS,
   ...SECRET_FIELDS.map((f) => `*.${f}`),
   ...SECRET_FIELDS.map((f) => `*.*.${f}`),
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  'headers.authorization', 'headers.cookie', 'headers["x-nd-apikey"]',
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "headers.authorization",
+  "headers.cookie",
+  'headers["x-nd-apikey"]',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   const running = server;
 
   const refresh = (why: string) =>
-    running.refreshCertificate().catch((err) => log.error({ why, error: errorMessage(err) }, "certificate refresh failed; keeping the current one"));
+    running
+      .refreshCertificate()
+      .catch((err) =>
+        log.error({ why, error: errorMessage(err) }, "certificate refresh failed; keeping the current one"),
+      );
   setInterval(() => refresh("daily check"), DAY_MS).unref();
   process.on("SIGHUP", () => refresh("SIGHUP"));
 

@@ -25,7 +25,9 @@ export interface Migration {
 }
 
 export function readMigrations(dir = SQL_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   const migrations = files.map((file) => {
     const m = FILE.exec(file);
     if (!m) throw new StartupError(`migration file ${file} is misnamed; use NNNN_lower_snake.sql`);
@@ -34,7 +36,9 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
   });
   migrations.forEach((mig, i) => {
     if (mig.version !== i + 1) {
-      throw new StartupError(`migration numbering has a gap or duplicate at ${mig.file} (expected ${String(i + 1).padStart(4, "0")}); renumber the new file`);
+      throw new StartupError(
+        `migration numbering has a gap or duplicate at ${mig.file} (expected ${String(i + 1).padStart(4, "0")}); renumber the new file`,
+      );
     }
   });
   return migrations;
@@ -84,19 +88,29 @@ export async function assertMigrated(sql: Sql, dir = SQL_DIR): Promise<number> {
     select version, name, checksum from schema_migrations order by version`;
   verifyApplied(rows, migrations);
   if (rows.length < migrations.length) {
-    throw new StartupError(`${migrations.length - rows.length} migration(s) pending (${migrations[rows.length]!.file} …); run \`bun run migrate\` as the database owner`);
+    throw new StartupError(
+      `${migrations.length - rows.length} migration(s) pending (${migrations[rows.length]!.file} …); run \`bun run migrate\` as the database owner`,
+    );
   }
   return rows.length;
 }
 
 function verifyApplied(rows: { version: number; name: string; checksum: string }[], files: Migration[]): void {
   rows.forEach((row, i) => {
-    if (row.version !== i + 1) throw new StartupError(`schema_migrations has a gap before version ${row.version}; the database was changed by hand`);
+    if (row.version !== i + 1)
+      throw new StartupError(
+        `schema_migrations has a gap before version ${row.version}; the database was changed by hand`,
+      );
     const file = files[i];
     const label = `${String(row.version).padStart(4, "0")}_${row.name}.sql`;
-    if (!file) throw new StartupError(`migration ${label} is applied but its file is missing; this build is older than the database`);
+    if (!file)
+      throw new StartupError(
+        `migration ${label} is applied but its file is missing; this build is older than the database`,
+      );
     if (file.checksum !== row.checksum) {
-      throw new StartupError(`migration ${file.file} changed after it was applied; restore the original file and add a new migration instead`);
+      throw new StartupError(
+        `migration ${file.file} changed after it was applied; restore the original file and add a new migration instead`,
+      );
     }
   });
 }

@@ -61,7 +61,8 @@ export class CycleQueue {
     if (this.owner !== handlerId) return;
     await this.db.runExclusive(async () => {
       await this.db.execProtocolRawStream(SYNC, { onRawData: () => {} }).catch(() => {});
-      if (this.db.isInTransaction()) await this.db.execProtocolRawStream(simpleQuery("ROLLBACK"), { onRawData: () => {} }).catch(() => {});
+      if (this.db.isInTransaction())
+        await this.db.execProtocolRawStream(simpleQuery("ROLLBACK"), { onRawData: () => {} }).catch(() => {});
     });
     this.owner = null;
     void this.process();
@@ -72,7 +73,8 @@ export class CycleQueue {
     this.processing = true;
     try {
       for (;;) {
-        const index = this.owner === null ? (this.queue.length ? 0 : -1) : this.queue.findIndex((q) => q.handlerId === this.owner);
+        const index =
+          this.owner === null ? (this.queue.length ? 0 : -1) : this.queue.findIndex((q) => q.handlerId === this.owner);
         if (index < 0) return;
         const item = this.queue.splice(index, 1)[0]!;
         let tail: Uint8Array = new Uint8Array(0);

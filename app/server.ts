@@ -33,7 +33,9 @@ export function ensureDataDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new StartupError(`DATA_DIR ${dir} is not writable (${errorMessage(err)}); create it and give the gateway user write access`);
+    throw new StartupError(
+      `DATA_DIR ${dir} is not writable (${errorMessage(err)}); create it and give the gateway user write access`,
+    );
   }
 }
 
@@ -46,17 +48,22 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ensureDataDir(config.dataDir);
     const tlsSettings = tlsSettingsFrom(config);
     const cert = await ensureCertificate(tlsSettings);
-    if (cert.renewed) log.warn({ reason: cert.renewed, notAfter: cert.material.info.notAfter }, "generated a new TLS certificate");
+    if (cert.renewed)
+      log.warn({ reason: cert.renewed, notAfter: cert.material.info.notAfter }, "generated a new TLS certificate");
     const db = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolMax: config.dbPoolMax,
       countQueries: config.dbCountQueries,
       connectAttempts: config.dbConnectAttempts,
-      onRetry: (attempt, delayMs, reason) => log.warn({ attempt, delayMs, reason }, "database not reachable yet; retrying"),
+      onRetry: (attempt, delayMs, reason) =>
+        log.warn({ attempt, delayMs, reason }, "database not reachable yet; retrying"),
     });
     cleanups.push(() => db.close());
-    log.info({ engine: db.engine }, db.engine === "embedded" ? "using the embedded database engine (PGlite)" : "using PostgreSQL");
+    log.info(
+      { engine: db.engine },
+      db.engine === "embedded" ? "using the embedded database engine (PGlite)" : "using PostgreSQL",
+    );
     if (config.migrateOnStart) {
       const migrated = await migrate(db.sql);
       if (migrated.applied.length) log.info({ applied: migrated.applied }, "applied migrations");
@@ -68,7 +75,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log.error({ err: errorMessage(err) }, "could not check for writes without a recorded outcome");
       return [];
     });
-    for (const intent of open) log.warn({ intent: intent.id, callId: intent.call_id }, `write outcome unknown, check Nexus Dashboard: ${describeIntent(intent)}`);
+    for (const intent of open)
+      log.warn(
+        { intent: intent.id, callId: intent.call_id },
+        `write outcome unknown, check Nexus Dashboard: ${describeIntent(intent)}`,
+      );
 
     const services = await startServices(config, db, log);
     cleanups.push(() => services.close());
@@ -76,18 +87,41 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     let apiPort = config.apiPort;
     let uiPort = config.uiPort;
     const gateway = buildGateway({
-      config, db, log, services, startedAt: Date.now(), certificateNames: material.info.sans,
-      certificate: () => ({ pem: material.cert, fingerprint256: material.info.fingerprint256, notAfter: material.info.notAfter.toISOString() }),
+      config,
+      db,
+      log,
+      services,
+      startedAt: Date.now(),
+      certificateNames: material.info.sans,
+      certificate: () => ({
+        pem: material.cert,
+        fingerprint256: material.info.fingerprint256,
+        notAfter: material.info.notAfter.toISOString(),
+      }),
       apiPort: () => apiPort,
       uiPort: () => uiPort,
       renewCertificate: () => running.refreshCertificate({ force: true }),
       engine: db.engine,
     });
     cleanups.push(() => gateway.close());
-    const ui = startListener({ name: "ui", hostname: config.bindAddress, port: config.uiPort, portKey: "UI_PORT", tls: material, handler: gateway.ui });
+    const ui = startListener({
+      name: "ui",
+      hostname: config.bindAddress,
+      port: config.uiPort,
+      portKey: "UI_PORT",
+      tls: material,
+      handler: gateway.ui,
+    });
     cleanups.push(() => ui.stop(0));
     uiPort = Number(new URL(ui.url).port) || config.uiPort;
-    const api = startListener({ name: "api", hostname: config.bindAddress, port: config.apiPort, portKey: "API_PORT", tls: material, handler: gateway.api });
+    const api = startListener({
+      name: "api",
+      hostname: config.bindAddress,
+      port: config.apiPort,
+      portKey: "API_PORT",
+      tls: material,
+      handler: gateway.api,
+    });
     cleanups.push(() => api.stop(0));
     apiPort = Number(new URL(api.url).port) || config.apiPort;
     log.info({ ui: ui.url, api: api.url, certificate: material.info.fingerprint256 }, "listening");
@@ -107,7 +141,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         if (next.material.cert === material.cert && next.material.key === material.key) return false;
         material = next.material;
         await Promise.all([ui.reloadTls(material), api.reloadTls(material)]);
-        log.info({ reason: next.renewed ?? "files-changed", notAfter: material.info.notAfter }, "reloaded TLS certificate");
+        log.info(
+          { reason: next.renewed ?? "files-changed", notAfter: material.info.notAfter },
+          "reloaded TLS certificate",
+        );
         return true;
       },
       async stop() {
@@ -118,7 +155,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         ui.stopAccepting();
         api.stopAccepting();
         const finished = await gateway.drain(deadline);
-        if (!finished) log.warn({ graceMs: config.shutdownGraceMs }, "MCP calls still running at the end of the grace period were cut; their writes are recorded as unknown");
+        if (!finished)
+          log.warn(
+            { graceMs: config.shutdownGraceMs },
+            "MCP calls still running at the end of the grace period were cut; their writes are recorded as unknown",
+          );
         const left = Math.max(0, deadline - Date.now());
         await Promise.all([ui.stop(left), api.stop(left)]);
         await services.close();

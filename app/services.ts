@@ -49,7 +49,12 @@ export interface Services {
 
 export async function startServices(config: Config, db: Database, log: Logger): Promise<Services> {
   const { sql } = db;
-  const { keyring } = await loadKeyring({ sql, dataDir: config.dataDir, encryptionKey: config.encryptionKey, warn: (m) => log.warn(m) });
+  const { keyring } = await loadKeyring({
+    sql,
+    dataDir: config.dataDir,
+    encryptionKey: config.encryptionKey,
+    warn: (m) => log.warn(m),
+  });
   const passwords = createPasswordHasher();
   // The first unknown-user login must cost the same as every other one (no enumeration).
   await warmUp(passwords);
@@ -58,9 +63,16 @@ export async function startServices(config: Config, db: Database, log: Logger): 
     if (problem) throw new StartupError(problem);
     await ensureServiceUser(sql, config.mcpApiTokenUser);
   }
-  const firstAdmin = await ensureFirstAdmin(sql, { dataDir: config.dataDir, password: config.adminPassword, passwords });
+  const firstAdmin = await ensureFirstAdmin(sql, {
+    dataDir: config.dataDir,
+    password: config.adminPassword,
+    passwords,
+  });
   if (firstAdmin.generatedPassword) {
-    log.warn({ username: firstAdmin.username, passwordFile: firstAdmin.passwordFile }, "created the first admin; its one-time password is in the password file (change it at first login)");
+    log.warn(
+      { username: firstAdmin.username, passwordFile: firstAdmin.passwordFile },
+      "created the first admin; its one-time password is in the password file (change it at first login)",
+    );
   }
   // The core catalog (ours) makes the core tools work before any Cisco document is imported;
   // re-importing identical content is a no-op.
@@ -68,18 +80,31 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   if (core) await importDocuments(sql, "bootstrap", [core]);
   const urlPolicy = parseUrlPolicy(config.clusterAllowlist, config.clusterAllowLoopback);
   // The embedded engine has one connection, so no LISTEN: its caches always read through.
-  const feed = db.engine === "postgresql" && config.databaseUrl ? startChangeFeed(config.databaseUrl, log, { retryMs: config.changeFeedRetryMs }) : readThroughFeed();
+  const feed =
+    db.engine === "postgresql" && config.databaseUrl
+      ? startChangeFeed(config.databaseUrl, log, { retryMs: config.changeFeedRetryMs })
+      : readThroughFeed();
   const caches = createCallCaches(sql, feed);
-  const auditBatcher = new AuditBatcher(sql, { onBatchError: (error, rows) => log.warn({ error, rows }, "an audit batch failed; retrying its rows one by one") });
-  const findCluster = async (idOrName: string) => (await caches.clusters()).find((c) => c.id === idOrName || c.name === idOrName) ?? getCluster(sql, idOrName);
+  const auditBatcher = new AuditBatcher(sql, {
+    onBatchError: (error, rows) => log.warn({ error, rows }, "an audit batch failed; retrying its rows one by one"),
+  });
+  const findCluster = async (idOrName: string) =>
+    (await caches.clusters()).find((c) => c.id === idOrName || c.name === idOrName) ?? getCluster(sql, idOrName);
   const ndClients = createNdClientPool({ sql, keyring, urlPolicy, findCluster });
-  const sealer = startAuditSealer(sql, { onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry") });
+  const sealer = startAuditSealer(sql, {
+    onError: (err) => log.error({ error: String(err) }, "audit sealing failed; will retry"),
+  });
   const siem = startSiemForwarder({
-    sql, keyring, hostname: config.publicHostnames[0] ?? hostname(), version: config.version,
-    onError: (destination, err) => log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
+    sql,
+    keyring,
+    hostname: config.publicHostnames[0] ?? hostname(),
+    version: config.version,
+    onError: (destination, err) =>
+      log.warn({ destination, error: err.message }, "SIEM delivery failed; will retry from its cursor"),
   });
   const directoryChecks = startDirectoryChecks(sql, keyring, {
-    onResult: (r) => r.disabled.length && log.warn({ disabled: r.disabled }, "directory accounts gone or disabled: disabled here too"),
+    onResult: (r) =>
+      r.disabled.length && log.warn({ disabled: r.disabled }, "directory accounts gone or disabled: disabled here too"),
     onError: (err) => log.warn({ error: err.message }, "directory check failed; will retry"),
   });
   const purge = setInterval(() => {
@@ -91,7 +116,15 @@ export async function startServices(config: Config, db: Database, log: Logger): 
   }, 10 * 60_000);
   purge.unref();
   return {
-    keyring, passwords, urlPolicy, ndClients, sealer, siem, firstAdmin, caches, auditBatcher,
+    keyring,
+    passwords,
+    urlPolicy,
+    ndClients,
+    sealer,
+    siem,
+    firstAdmin,
+    caches,
+    auditBatcher,
     catalogIndex: createCatalogIndexCache(() => caches.catalogStamp()),
     operationCache: createOperationCache(256, () => caches.catalogStamp()),
     async close() {

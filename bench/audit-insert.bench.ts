@@ -42,7 +42,14 @@ function sampleEvent(n: number): AuditEventInput {
   return {
     action: "mcp.call",
     status: "ok",
-    actor: { userId: `u${n % 50}`, username: `user${n % 50}`, via: "token", tokenName: "laptop", clientIp: "10.20.30.40", userAgent: "claude-desktop/0.9.3" },
+    actor: {
+      userId: `u${n % 50}`,
+      username: `user${n % 50}`,
+      via: "token",
+      tokenName: "laptop",
+      clientIp: "10.20.30.40",
+      userAgent: "claude-desktop/0.9.3",
+    },
     target: { operationId: "manage.getFabricSwitches", operationName: "List switches of a fabric", method: "GET" },
     cluster: { id: "c-1", name: "dc1-nd" },
     decision: "allow",
@@ -52,7 +59,10 @@ function sampleEvent(n: number): AuditEventInput {
     requestId: `req-${n}`,
     // only writes carry a call id (intent → outcome)
     callId: n % 10 === 0 ? `call-${n}` : null,
-    details: { args: { fabricName: "fabric-a", switchId: `FDO${n}`, page: 1, max: 100 }, authorization: "Bearer abcdefghijklmnop" },
+    details: {
+      args: { fabricName: "fabric-a", switchId: `FDO${n}`, page: 1, max: 100 },
+      authorization: "Bearer abcdefghijklmnop",
+    },
   };
 }
 
@@ -95,7 +105,14 @@ async function phase(variant: string, insert: (n: number) => Promise<void>): Pro
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { variant, inserts: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+  return {
+    variant,
+    inserts: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+  };
 }
 
 function combine(results: PhaseResult[]): PhaseResult {
@@ -113,9 +130,17 @@ function combine(results: PhaseResult[]): PhaseResult {
 
 function printTable(rows: PhaseResult[]): void {
   const header = ["variant", "inserts", "seconds", "inserts/s", "p50 ms", "p99 ms"];
-  const lines = rows.map((r) => [r.variant, String(r.inserts), r.seconds.toFixed(1), r.perSecond.toFixed(0), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1)]);
+  const lines = rows.map((r) => [
+    r.variant,
+    String(r.inserts),
+    r.seconds.toFixed(1),
+    r.perSecond.toFixed(0),
+    r.p50Ms.toFixed(1),
+    r.p99Ms.toFixed(1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(fmt(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const l of lines) console.log(fmt(l));
@@ -137,9 +162,15 @@ async function main(): Promise<void> {
     // warm-up: connections, prepared statements, caches
     await phase("warm-up", (n) => sql.begin((tx) => recordAudit(tx, sampleEvent(n))).then(() => {}));
     for (let round = 0; round < ROUNDS; round++) {
-      runs.plain_same_indexes!.push(await phase("plain_same_indexes", (n) => insertPlain(sql, "audit_plain_same_indexes", toRow(sampleEvent(n)))));
-      runs.chained!.push(await phase("chained", (n) => sql.begin((tx) => recordAudit(tx, sampleEvent(n))).then(() => {})));
-      runs.plain_pk_only!.push(await phase("plain_pk_only", (n) => insertPlain(sql, "audit_plain_pk_only", toRow(sampleEvent(n)))));
+      runs.plain_same_indexes!.push(
+        await phase("plain_same_indexes", (n) => insertPlain(sql, "audit_plain_same_indexes", toRow(sampleEvent(n)))),
+      );
+      runs.chained!.push(
+        await phase("chained", (n) => sql.begin((tx) => recordAudit(tx, sampleEvent(n))).then(() => {})),
+      );
+      runs.plain_pk_only!.push(
+        await phase("plain_pk_only", (n) => insertPlain(sql, "audit_plain_pk_only", toRow(sampleEvent(n)))),
+      );
     }
 
     const drainStart = performance.now();
@@ -153,29 +184,49 @@ async function main(): Promise<void> {
     await sql.end();
 
     const results = [combine(runs.chained!), combine(runs.plain_same_indexes!), combine(runs.plain_pk_only!)];
-    console.log(`\naudit inserts, ${WRITERS} concurrent writers, one transaction per insert, ${cpus().length} CPUs, ${ROUNDS} × ${PHASE_MS / 1000} s per variant\n`);
+    console.log(
+      `\naudit inserts, ${WRITERS} concurrent writers, one transaction per insert, ${cpus().length} CPUs, ${ROUNDS} × ${PHASE_MS / 1000} s per variant\n`,
+    );
     printTable(results);
     const chained = results[0]!;
-    console.log(`\nchained vs plain (same indexes): ${((chained.perSecond / results[1]!.perSecond) * 100).toFixed(0)} %`);
-    console.log(`sealer: ${counts!.total} events, ${counts!.unsealed} unsealed after stop (drain ${drainMs.toFixed(0)} ms), ${sealerErrors.length} errors`);
-    console.log(`verify: ${verify.ok ? "ok" : `FAILED: ${verify.problem?.message}`}, ${verify.checked} events in ${(verifyMs / 1000).toFixed(2)} s (${(verify.checked / (verifyMs / 1000)).toFixed(0)} events/s)`);
+    console.log(
+      `\nchained vs plain (same indexes): ${((chained.perSecond / results[1]!.perSecond) * 100).toFixed(0)} %`,
+    );
+    console.log(
+      `sealer: ${counts!.total} events, ${counts!.unsealed} unsealed after stop (drain ${drainMs.toFixed(0)} ms), ${sealerErrors.length} errors`,
+    );
+    console.log(
+      `verify: ${verify.ok ? "ok" : `FAILED: ${verify.problem?.message}`}, ${verify.checked} events in ${(verifyMs / 1000).toFixed(2)} s (${(verify.checked / (verifyMs / 1000)).toFixed(0)} events/s)`,
+    );
     console.log(`goal ≥ ${GOAL} audited inserts/s: ${chained.perSecond >= GOAL ? "met" : "NOT met"}`);
 
     mkdirSync(join(import.meta.dir, "results"), { recursive: true });
     const out = join(import.meta.dir, "results", "audit-insert.json");
-    writeFileSync(out, `${JSON.stringify({
-      bench: "audit-insert",
-      at: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown" },
-      writers: WRITERS,
-      phaseMs: PHASE_MS,
-      rounds: ROUNDS,
-      results,
-      chainedVsPlainSameIndexes: chained.perSecond / results[1]!.perSecond,
-      sealer: { events: counts!.total, unsealedAfterStop: counts!.unsealed, drainMs, errors: sealerErrors.slice(0, 5) },
-      verify: { ok: verify.ok, checked: verify.checked, ms: verifyMs, problem: verify.problem?.message ?? null },
-      goal: { insertsPerSecond: GOAL, met: chained.perSecond >= GOAL },
-    }, null, 2)}\n`);
+    writeFileSync(
+      out,
+      `${JSON.stringify(
+        {
+          bench: "audit-insert",
+          at: new Date().toISOString(),
+          machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown" },
+          writers: WRITERS,
+          phaseMs: PHASE_MS,
+          rounds: ROUNDS,
+          results,
+          chainedVsPlainSameIndexes: chained.perSecond / results[1]!.perSecond,
+          sealer: {
+            events: counts!.total,
+            unsealedAfterStop: counts!.unsealed,
+            drainMs,
+            errors: sealerErrors.slice(0, 5),
+          },
+          verify: { ok: verify.ok, checked: verify.checked, ms: verifyMs, problem: verify.problem?.message ?? null },
+          goal: { insertsPerSecond: GOAL, met: chained.perSecond >= GOAL },
+        },
+        null,
+        2,
+      )}\n`,
+    );
     console.log(`wrote ${out}`);
     if (!verify.ok || counts!.unsealed > 0) process.exitCode = 1;
   } finally {

@@ -63,13 +63,15 @@ async function timed(clients: number, ms: number, step: Step) {
   const latencies: number[] = [];
   const start = performance.now();
   const end = start + ms;
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    for (let n = 0; performance.now() < end; n++) {
-      const t0 = performance.now();
-      await step(c, n);
-      latencies.push(performance.now() - t0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let n = 0; performance.now() < end; n++) {
+        const t0 = performance.now();
+        await step(c, n);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
   return summarise(latencies, (performance.now() - start) / 1000);
 }
 
@@ -77,15 +79,37 @@ async function measure(part: string, dbRoundTrips: number, step: Step): Promise<
   await timed(4, 200, step); // warm-up: prepared statements, JIT
   const solo = await timed(1, SOLO_MS, step);
   const many = await timed(CLIENTS, CONCURRENT_MS, step);
-  return { part, dbRoundTrips, soloP50Ms: solo.p50Ms, soloMeanMs: solo.meanMs, concurrentPerSecond: many.perSecond, concurrentP50Ms: many.p50Ms, concurrentP99Ms: many.p99Ms };
+  return {
+    part,
+    dbRoundTrips,
+    soloP50Ms: solo.p50Ms,
+    soloMeanMs: solo.meanMs,
+    concurrentPerSecond: many.perSecond,
+    concurrentP50Ms: many.p50Ms,
+    concurrentP99Ms: many.p99Ms,
+  };
 }
 
 function auditEvent(n: number) {
   return {
-    action: "mcp.call" as const, status: "ok" as const, requestId: `bench-${n}`, decision: "allow" as const, reason: "read: allowed for role viewer",
-    actor: { userId: "u1", username: "vera", via: "token", tokenName: "load-0", clientIp: "127.0.0.1", userAgent: "nmg-bench/1.0" },
+    action: "mcp.call" as const,
+    status: "ok" as const,
+    requestId: `bench-${n}`,
+    decision: "allow" as const,
+    reason: "read: allowed for role viewer",
+    actor: {
+      userId: "u1",
+      username: "vera",
+      via: "token",
+      tokenName: "load-0",
+      clientIp: "127.0.0.1",
+      userAgent: "nmg-bench/1.0",
+    },
     target: { operationId: "manage.listFabrics", operationName: "List fabrics", method: "GET" },
-    cluster: { id: "c1", name: "sim" }, upstreamStatus: 200, durationMs: 3, details: { tool: "list_fabrics", params: {}, phase: "outcome" },
+    cluster: { id: "c1", name: "sim" },
+    upstreamStatus: 200,
+    durationMs: 3,
+    details: { tool: "list_fabrics", params: {}, phase: "outcome" },
   };
 }
 
@@ -148,12 +172,18 @@ async function parts(world: BenchWorld, sql: Sql): Promise<PartResult[]> {
     // The order one list_fabrics call takes today (admission → dispatch → call-operation).
     ["whole DB sequence of one call (Cisco's manage.listFabrics)", 10, wholeSequence(sql, world, "manage.listFabrics")],
     ["whole DB sequence of one call (a 1-schema operation)", 10, wholeSequence(sql, world, "ndfc.listVrfs")],
-    ["since issue 11: cached lookups, in-memory rate limit, group-committed audit row", 1, cachedSequence(sql, world, caches, batcher)],
+    [
+      "since issue 11: cached lookups, in-memory rate limit, group-committed audit row",
+      1,
+      cachedSequence(sql, world, caches, batcher),
+    ],
   ];
   const out: PartResult[] = [];
   for (const [part, trips, step] of steps) {
     out.push(await measure(part, trips, step));
-    console.log(`  ${part}: ${out.at(-1)!.soloP50Ms.toFixed(3)} ms alone, ${out.at(-1)!.concurrentPerSecond.toFixed(0)}/s with ${CLIENTS}`);
+    console.log(
+      `  ${part}: ${out.at(-1)!.soloP50Ms.toFixed(3)} ms alone, ${out.at(-1)!.concurrentPerSecond.toFixed(0)}/s with ${CLIENTS}`,
+    );
   }
   await batcher.close();
   await feed.close();
@@ -177,13 +207,32 @@ async function main(): Promise<void> {
   try {
     const results = await parts(world, sql);
     const shaping = await shapingCost(world);
-    printTable(`database steps of one gateway call, measured alone and with ${CLIENTS} concurrent callers (pool ${POOL})`,
+    printTable(
+      `database steps of one gateway call, measured alone and with ${CLIENTS} concurrent callers (pool ${POOL})`,
       ["part", "round trips", "alone p50 ms", "alone mean ms", `${CLIENTS} callers /s`, "p50 ms", "p99 ms"],
-      results.map((r) => [r.part, r.dbRoundTrips, r.soloP50Ms.toFixed(3), r.soloMeanMs.toFixed(3), r.concurrentPerSecond, r.concurrentP50Ms.toFixed(2), r.concurrentP99Ms.toFixed(2)]));
+      results.map((r) => [
+        r.part,
+        r.dbRoundTrips,
+        r.soloP50Ms.toFixed(3),
+        r.soloMeanMs.toFixed(3),
+        r.concurrentPerSecond,
+        r.concurrentP50Ms.toFixed(2),
+        r.concurrentP99Ms.toFixed(2),
+      ]),
+    );
     console.log(`\nresponse shaping (list fabrics, pure CPU): ${shaping.microsPerCall.toFixed(1)} µs per call`);
     const [heavy, lean] = results.slice(-3, -1);
-    console.log(`the DB sequence alone caps a node at ≈ ${heavy!.concurrentPerSecond.toFixed(0)} calls/s (≈ ${lean!.concurrentPerSecond.toFixed(0)} with a 1-schema operation), before HTTP, TLS, the MCP SDK and the ND call`);
-    writeResult("call-parts", { clients: CLIENTS, pool: POOL, soloMs: SOLO_MS, concurrentMs: CONCURRENT_MS, parts: results, shaping });
+    console.log(
+      `the DB sequence alone caps a node at ≈ ${heavy!.concurrentPerSecond.toFixed(0)} calls/s (≈ ${lean!.concurrentPerSecond.toFixed(0)} with a 1-schema operation), before HTTP, TLS, the MCP SDK and the ND call`,
+    );
+    writeResult("call-parts", {
+      clients: CLIENTS,
+      pool: POOL,
+      soloMs: SOLO_MS,
+      concurrentMs: CONCURRENT_MS,
+      parts: results,
+      shaping,
+    });
   } finally {
     await sql.end({ timeout: 2 });
     await world.stop();

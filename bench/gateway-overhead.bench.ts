@@ -38,12 +38,16 @@ interface Env {
 }
 
 async function auditedOk(world: BenchWorld): Promise<number> {
-  const [row] = await world.sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'mcp.call' and status = 'ok'`;
+  const [row] = await world.sql<
+    { n: number }[]
+  >`select count(*)::int as n from audit_events where action = 'mcp.call' and status = 'ok'`;
   return row!.n;
 }
 
 async function commits(world: BenchWorld): Promise<number> {
-  const [row] = await world.sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
+  const [row] = await world.sql<
+    { n: string }[]
+  >`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
   return Number(row!.n);
 }
 
@@ -79,13 +83,28 @@ async function phase(target: Target, clients: number, env: Env, pacedRate: numbe
   const auditRows = viaGateway ? (await auditedOk(env.world)) - auditBefore : null;
   const dbCommitsPerCall = viaGateway ? ((await commits(env.world)) - commitsBefore) / run.totalCalls : null;
   const dbRoundTripsPerCall = viaGateway ? ((await roundTrips(env.world)) - tripsBefore) / run.totalCalls : null;
-  const cpuMsPerCall = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k]! - cpuBefore[k]!) / run.totalCalls]));
+  const cpuMsPerCall = Object.fromEntries(
+    Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k]! - cpuBefore[k]!) / run.totalCalls]),
+  );
   const p: PhaseResult = {
-    target, mode: pacedRate === null ? "closed" : "paced", concurrency: clients, offeredPerSecond: pacedRate, ...run.summary,
-    totalCalls: run.totalCalls, errors: run.errors, firstError: run.firstError, auditRows, dbCommitsPerCall, dbRoundTripsPerCall, cpuMsPerCall, loadAverage1m: loadavg()[0]!,
+    target,
+    mode: pacedRate === null ? "closed" : "paced",
+    concurrency: clients,
+    offeredPerSecond: pacedRate,
+    ...run.summary,
+    totalCalls: run.totalCalls,
+    errors: run.errors,
+    firstError: run.firstError,
+    auditRows,
+    dbCommitsPerCall,
+    dbRoundTripsPerCall,
+    cpuMsPerCall,
+    loadAverage1m: loadavg()[0]!,
   };
   const how = pacedRate === null ? `× ${String(clients).padStart(2)}` : `@ ${pacedRate}/s`;
-  console.log(`  ${target.padEnd(6)} ${how}: ${p.perSecond.toFixed(0)} calls/s, p50 ${p.p50Ms.toFixed(2)} ms, p99 ${p.p99Ms.toFixed(2)} ms${p.errors ? `, ${p.errors} errors (${p.firstError})` : ""}`);
+  console.log(
+    `  ${target.padEnd(6)} ${how}: ${p.perSecond.toFixed(0)} calls/s, p50 ${p.p50Ms.toFixed(2)} ms, p99 ${p.p99Ms.toFixed(2)} ms${p.errors ? `, ${p.errors} errors (${p.firstError})` : ""}`,
+  );
   return p;
 }
 
@@ -97,7 +116,8 @@ async function phase(target: Target, clients: number, env: Env, pacedRate: numbe
 async function withCoreListFabrics(world: BenchWorld, env: Env): Promise<PhaseResult[]> {
   await world.sql`update catalog_versions set active = false where source = 'manage'`;
   const out: PhaseResult[] = [];
-  for (const t of ["http", "sse"] as const) out.push({ ...(await phase(t, TARGETS.clients, env)), variant: "lean catalog" });
+  for (const t of ["http", "sse"] as const)
+    out.push({ ...(await phase(t, TARGETS.clients, env)), variant: "lean catalog" });
   out.push({ ...(await phase("http", TARGETS.clients, env, PACED_RATE)), variant: "lean catalog" });
   return out;
 }
@@ -120,14 +140,21 @@ async function startPeerIfInstalled(env: Omit<Env, "peer">, notes: string[]): Pr
   }
   const peer = await startPeer(env.world.dir, env.world.sim, { Authorization: `Bearer ${env.nd.token}` });
   const probe = await peerClient(peer.url);
-  expectOk(await probe.request("tools/call", { name: PEER_TOOL, arguments: { max: 20, offset: 0 } }), "peer sanity call");
+  expectOk(
+    await probe.request("tools/call", { name: PEER_TOOL, arguments: { max: 20, offset: 0 } }),
+    "peer sanity call",
+  );
   await probe.close();
   return peer;
 }
 
 async function main(): Promise<void> {
   // ND concurrency 64: measure the gateway, not its protection of ND (the default, 4, gets its own phase).
-  const world = await startBenchWorld({ loadTokens: TARGETS.clients, clusterConcurrency: 64, importCisco: !CORE_CATALOG });
+  const world = await startBenchWorld({
+    loadTokens: TARGETS.clients,
+    clusterConcurrency: 64,
+    importCisco: !CORE_CATALOG,
+  });
   const notes: string[] = [];
   let peer: RunningPeer | null = null;
   try {
@@ -146,18 +173,31 @@ async function main(): Promise<void> {
     const leanCatalog = CORE_CATALOG ? [] : await withCoreListFabrics(world, env);
     // Last: a restart of the gateway on the same database (TLS certificate and catalog already there).
     const startup = await world.gateway.restart();
-    console.log(`\ngateway restart: ready after ${startup.readyMs.toFixed(0)} ms; idle RSS ${startup.idleRssMb.toFixed(0)} MB`);
+    console.log(
+      `\ngateway restart: ready after ${startup.readyMs.toFixed(0)} ms; idle RSS ${startup.idleRssMb.toFixed(0)} MB`,
+    );
 
     printPhases(phases, PHASE_MS, WARMUP_MS, leanCatalog);
-    console.log(`\nhttp × ${TARGETS.clients} with the product's default ND concurrency per cluster (4): ${defaultNdConcurrency.perSecond.toFixed(0)} calls/s, p50 ${defaultNdConcurrency.p50Ms.toFixed(2)} ms, p99 ${defaultNdConcurrency.p99Ms.toFixed(2)} ms`);
+    console.log(
+      `\nhttp × ${TARGETS.clients} with the product's default ND concurrency per cluster (4): ${defaultNdConcurrency.perSecond.toFixed(0)} calls/s, p50 ${defaultNdConcurrency.p50Ms.toFixed(2)} ms, p99 ${defaultNdConcurrency.p99Ms.toFixed(2)} ms`,
+    );
     const vs = verdicts(phases);
     printVerdicts(vs);
     for (const n of notes) console.log(`note: ${n}`);
     writeResult("gateway-overhead", {
-      phaseMs: PHASE_MS, warmupMs: WARMUP_MS, catalog: CORE_CATALOG ? "core document only" : "core + Cisco's 844 operations",
-      ndRequest: `GET /api/v1/manage/fabrics?max=20&offset=0`, pacedRate: PACED_RATE,
+      phaseMs: PHASE_MS,
+      warmupMs: WARMUP_MS,
+      catalog: CORE_CATALOG ? "core document only" : "core + Cisco's 844 operations",
+      ndRequest: `GET /api/v1/manage/fabrics?max=20&offset=0`,
+      pacedRate: PACED_RATE,
       peer: peer ? { package: PEER_PACKAGE, version: peerVersion(), runtime: "node" } : null,
-      targets: TARGETS, verdicts: vs, phases, defaultNdConcurrency, leanCatalog, startup, notes,
+      targets: TARGETS,
+      verdicts: vs,
+      phases,
+      defaultNdConcurrency,
+      leanCatalog,
+      startup,
+      notes,
     });
     if (vs.some((v) => !v.everyCallAudited)) process.exitCode = 1;
   } finally {

@@ -25,12 +25,15 @@ async function main(): Promise<void> {
   const profileDir = join(import.meta.dir, "..", ".tmp", `gateway-profile-${process.pid}`);
   mkdirSync(profileDir, { recursive: true });
   const world = await startBenchWorld({
-    loadTokens: CLIENTS, clusterConcurrency: 64,
+    loadTokens: CLIENTS,
+    clusterConcurrency: 64,
     gatewayBunFlags: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=gateway.cpuprofile"],
   });
   try {
     const clients = world.loadTokens.map((t) => streamableClient(world.gateway.mcpUrl, t, world.gateway.ca));
-    const calls = clients.map((c) => async () => expectOk(await c.request("tools/call", { name: "list_fabrics", arguments: {} }), "http"));
+    const calls = clients.map(
+      (c) => async () => expectOk(await c.request("tools/call", { name: "list_fabrics", arguments: {} }), "http"),
+    );
     await runPhase(calls, { warmupMs: 0, durationMs: 1000 });
     const from = Date.now();
     const cpuBefore = processCpuMs(world.gateway.pid);
@@ -40,9 +43,20 @@ async function main(): Promise<void> {
     await world.gateway.stop(); // the profile is written on exit
     const { samples, shares } = profileShares(join(profileDir, "gateway.cpuprofile"), from, to);
     const perCall = cpuMs / run.totalCalls;
-    printTable(`gateway process CPU by cause, ${CLIENTS} clients × list_fabrics, ${run.totalCalls} calls in ${WINDOW_MS / 1000} s, ${perCall.toFixed(2)} CPU-ms per call (${samples} samples)`,
-      ["caused by", "share", "CPU-ms per call"], shares.slice(0, 12).map((s) => [s.owner, `${(s.share * 100).toFixed(1)} %`, (s.share * perCall).toFixed(3)]));
-    writeResult("gateway-profile", { clients: CLIENTS, windowMs: WINDOW_MS, calls: run.totalCalls, callsPerSecond: run.summary.perSecond, cpuMsPerCall: perCall, samples, shares });
+    printTable(
+      `gateway process CPU by cause, ${CLIENTS} clients × list_fabrics, ${run.totalCalls} calls in ${WINDOW_MS / 1000} s, ${perCall.toFixed(2)} CPU-ms per call (${samples} samples)`,
+      ["caused by", "share", "CPU-ms per call"],
+      shares.slice(0, 12).map((s) => [s.owner, `${(s.share * 100).toFixed(1)} %`, (s.share * perCall).toFixed(3)]),
+    );
+    writeResult("gateway-profile", {
+      clients: CLIENTS,
+      windowMs: WINDOW_MS,
+      calls: run.totalCalls,
+      callsPerSecond: run.summary.perSecond,
+      cpuMsPerCall: perCall,
+      samples,
+      shares,
+    });
   } finally {
     await world.stop();
     rmSync(profileDir, { recursive: true, force: true });

@@ -57,7 +57,8 @@ function rawRequests(log: LoggedRequest[]): string[] {
   for (const r of log) {
     // /version.json: the gateway records the ND version after a login (app/clusters/nd-version.ts);
     // no task asks for it, so it is no part of any answer.
-    if (r.path === "/login" || r.path === "/logout" || r.path === "/version.json" || r.path.startsWith("/__sim")) continue;
+    if (r.path === "/login" || r.path === "/logout" || r.path === "/version.json" || r.path.startsWith("/__sim"))
+      continue;
     if (r.method !== "GET") throw new Error(`a read task made a ${r.method} ${r.path}`);
     const query = new URLSearchParams(r.query);
     for (const p of PAGING_ADDED_BY_GATEWAY) query.delete(p);
@@ -82,7 +83,9 @@ async function rawTokens(nd: NdDirect, requests: string[]): Promise<{ compact: n
 
 async function taskContext(nd: NdDirect): Promise<TaskContext> {
   const fabric = "ams-dc1";
-  const down = JSON.parse((await nd.get(`/api/v1/analyze/interfaces?fabricName=${fabric}&filter=operationalStatus:down&max=1`)).text) as { interfaces: { switchName: string }[] };
+  const down = JSON.parse(
+    (await nd.get(`/api/v1/analyze/interfaces?fabricName=${fabric}&filter=operationalStatus:down&max=1`)).text,
+  ) as { interfaces: { switchName: string }[] };
   const hostname = down.interfaces[0]?.switchName;
   if (!hostname) throw new Error(`no interface is down in ${fabric}; the task set needs one`);
   return { fabric, hostname };
@@ -101,9 +104,20 @@ async function main(): Promise<void> {
         const calls: TaskResult["calls"] = [];
         const call: CallTool = async (tool, args, expect) => {
           const r = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
-          const text = r.content.filter((c) => c.type === "text").map((c) => (c as { text: string }).text).join("\n");
-          if (r.isError || (expect && !text.includes(expect))) throw new Error(`${task.id}: ${tool} ${JSON.stringify(args)} → ${r.isError ? "error" : `no "${expect}"`}:\n${text.slice(0, 500)}`);
-          const wire = countTokens(JSON.stringify({ content: r.content, ...(r.structuredContent ? { structuredContent: r.structuredContent } : {}) }));
+          const text = r.content
+            .filter((c) => c.type === "text")
+            .map((c) => (c as { text: string }).text)
+            .join("\n");
+          if (r.isError || (expect && !text.includes(expect)))
+            throw new Error(
+              `${task.id}: ${tool} ${JSON.stringify(args)} → ${r.isError ? "error" : `no "${expect}"`}:\n${text.slice(0, 500)}`,
+            );
+          const wire = countTokens(
+            JSON.stringify({
+              content: r.content,
+              ...(r.structuredContent ? { structuredContent: r.structuredContent } : {}),
+            }),
+          );
           calls.push({ tool, args, tokens: countTokens(text), wireTokens: wire, text });
           return { text, structured: (r.structuredContent ?? {}) as Record<string, unknown> };
         };
@@ -112,8 +126,16 @@ async function main(): Promise<void> {
         const raw = await rawTokens(nd, ndRequests);
         const shaped = calls.reduce((s, c) => s + c.tokens, 0);
         results.push({
-          id: task.id, question: task.question, toolCalls: calls.length, shapedTokens: shaped, wireTokens: calls.reduce((s, c) => s + c.wireTokens, 0), ndRequests,
-          rawTokens: raw.compact, rawPrettyTokens: raw.pretty, ratio: shaped / raw.compact, calls,
+          id: task.id,
+          question: task.question,
+          toolCalls: calls.length,
+          shapedTokens: shaped,
+          wireTokens: calls.reduce((s, c) => s + c.wireTokens, 0),
+          ndRequests,
+          rawTokens: raw.compact,
+          rawPrettyTokens: raw.pretty,
+          ratio: shaped / raw.compact,
+          calls,
         });
       }
       return results;
@@ -129,11 +151,54 @@ async function main(): Promise<void> {
       const raw = set.reduce((s, r) => s + r.rawTokens, 0);
       const rawPretty = set.reduce((s, r) => s + r.rawPrettyTokens, 0);
       const calls = set.reduce((s, r) => s + r.toolCalls, 0);
-      printTable(`${label}, ${ENCODING} (fabric ${ctx.fabric}, switch ${ctx.hostname})`, ["task", "tool calls", "text", "wire", "ND requests", "raw ND JSON", "text/raw", "wire/raw", "raw pretty (peer)"], [
-        ...set.map((r) => [r.id, r.toolCalls, r.shapedTokens, r.wireTokens, r.ndRequests.length, r.rawTokens, pct(r.ratio), pct(r.wireTokens / r.rawTokens), r.rawPrettyTokens]),
-        ["all", calls, shaped, wire, set.reduce((s, r) => s + r.ndRequests.length, 0), raw, pct(shaped / raw), pct(wire / raw), rawPretty],
-      ]);
-      return { shapedTokens: shaped, wireTokens: wire, rawTokens: raw, rawPrettyTokens: rawPretty, calls, ratio: shaped / raw, wireRatio: wire / raw, ratioToPretty: shaped / rawPretty };
+      printTable(
+        `${label}, ${ENCODING} (fabric ${ctx.fabric}, switch ${ctx.hostname})`,
+        [
+          "task",
+          "tool calls",
+          "text",
+          "wire",
+          "ND requests",
+          "raw ND JSON",
+          "text/raw",
+          "wire/raw",
+          "raw pretty (peer)",
+        ],
+        [
+          ...set.map((r) => [
+            r.id,
+            r.toolCalls,
+            r.shapedTokens,
+            r.wireTokens,
+            r.ndRequests.length,
+            r.rawTokens,
+            pct(r.ratio),
+            pct(r.wireTokens / r.rawTokens),
+            r.rawPrettyTokens,
+          ]),
+          [
+            "all",
+            calls,
+            shaped,
+            wire,
+            set.reduce((s, r) => s + r.ndRequests.length, 0),
+            raw,
+            pct(shaped / raw),
+            pct(wire / raw),
+            rawPretty,
+          ],
+        ],
+      );
+      return {
+        shapedTokens: shaped,
+        wireTokens: wire,
+        rawTokens: raw,
+        rawPrettyTokens: rawPretty,
+        calls,
+        ratio: shaped / raw,
+        wireRatio: wire / raw,
+        ratioToPretty: shaped / rawPretty,
+      };
     };
     const total = summarise(results, "(b) ten read tasks");
     const extraTotal = summarise(extra, "(b2) ten more questions");
@@ -141,7 +206,9 @@ async function main(): Promise<void> {
     const wireMet = total.wireRatio <= TARGET_WIRE_RATIO;
     const callsMet = total.calls <= TARGET_CALLS;
     console.log(`\nagainst the pretty-printed JSON a pass-through peer returns: ${pct(total.ratioToPretty)}`);
-    console.log(`text ≤ ${pct(TARGET_RATIO)}: ${met ? "met" : "NOT met"} (${pct(total.ratio)}); wire ≤ ${pct(TARGET_WIRE_RATIO)}: ${wireMet ? "met" : "NOT met"} (${pct(total.wireRatio)}); calls ≤ ${TARGET_CALLS}: ${callsMet ? "met" : "NOT met"} (${total.calls})`);
+    console.log(
+      `text ≤ ${pct(TARGET_RATIO)}: ${met ? "met" : "NOT met"} (${pct(total.ratio)}); wire ≤ ${pct(TARGET_WIRE_RATIO)}: ${wireMet ? "met" : "NOT met"} (${pct(total.wireRatio)}); calls ≤ ${TARGET_CALLS}: ${callsMet ? "met" : "NOT met"} (${total.calls})`,
+    );
     writeResult("read-tasks", {
       encoding: ENCODING,
       simulator: { fabrics: 2, switchesPerFabric: 20, specs: true },

@@ -73,7 +73,11 @@ export const READ_TASKS: ReadTask[] = [
     id: "software-versions",
     question: "Which switches run which NX-OS version (anything older than 10.4)?",
     run: async (call) => {
-      await call("list_switches", { fields: ["hostname", "fabricName", "model", "softwareVersion"], limit: 200 }, "softwareVersion");
+      await call(
+        "list_switches",
+        { fields: ["hostname", "fabricName", "model", "softwareVersion"], limit: 200 },
+        "softwareVersion",
+      );
     },
   },
   {
@@ -81,7 +85,11 @@ export const READ_TASKS: ReadTask[] = [
     question: "How many anomalies of each severity does fabric X have?",
     run: async (call, { fabric }) => {
       await call("search_operations", { query: "anomaly summary of a fabric" }, "analyze.getAnomaliesSummary");
-      await call("call_operation", { operation: "analyze.getAnomaliesSummary", params: { fabricName: fabric } }, "critical");
+      await call(
+        "call_operation",
+        { operation: "analyze.getAnomaliesSummary", params: { fabricName: fabric } },
+        "critical",
+      );
     },
   },
   {
@@ -115,7 +123,16 @@ export const EXTRA_TASKS: ReadTask[] = [
     question: "Which switches lost BGP neighbours?",
     run: async (call, { fabric }) => {
       await call("search_operations", { query: "bgp neighbors" }, "analyze.listL3NeighborsDetails");
-      await call("call_operation", { operation: "analyze.listL3NeighborsDetails", params: { fabricName: fabric }, fields: ["switchName", "peerIp", "operationalStatus", "protocolName"], limit: 50 }, "switchName");
+      await call(
+        "call_operation",
+        {
+          operation: "analyze.listL3NeighborsDetails",
+          params: { fabricName: fabric },
+          fields: ["switchName", "peerIp", "operationalStatus", "protocolName"],
+          limit: 50,
+        },
+        "switchName",
+      );
     },
   },
   {
@@ -152,7 +169,11 @@ export const EXTRA_TASKS: ReadTask[] = [
     id: "critical-switches",
     question: "Which switches have critical anomalies, and what are they?",
     run: async (call) => {
-      await call("list_anomalies", { severity: "critical", fields: ["severity", "title", "nodeNames", "fabricName"] }, "critical");
+      await call(
+        "list_anomalies",
+        { severity: "critical", fields: ["severity", "title", "nodeNames", "fabricName"] },
+        "critical",
+      );
     },
   },
   {
@@ -181,7 +202,11 @@ export const EXTRA_TASKS: ReadTask[] = [
     question: "Is anything wrong with switch S?",
     run: async (call, { fabric, hostname }) => {
       await call("list_switches", { fabric, limit: 200 }, hostname);
-      await call("call_operation", { operation: "analyze.getAnomalyDetails", params: { fabricName: fabric, nodeName: hostname } }, "");
+      await call(
+        "call_operation",
+        { operation: "analyze.getAnomalyDetails", params: { fabricName: fabric, nodeName: hostname } },
+        "",
+      );
     },
   },
 ];

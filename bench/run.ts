@@ -21,11 +21,18 @@ const failed: string[] = [];
 for (const b of BENCHES) {
   console.log(`\n=== ${b.file} ${(b.args ?? []).join(" ")}`);
   const t0 = performance.now();
-  const child = Bun.spawn(["bun", join(import.meta.dir, b.file), ...(b.args ?? [])], { stdout: "inherit", stderr: "inherit" });
+  const child = Bun.spawn(["bun", join(import.meta.dir, b.file), ...(b.args ?? [])], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   const code = await child.exited;
-  console.log(`=== ${b.file}: ${code === 0 ? "done" : `FAILED (exit ${code})`} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `=== ${b.file}: ${code === 0 ? "done" : `FAILED (exit ${code})`} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
   if (code !== 0) failed.push(b.file);
 }
 const path = writeReport();
-console.log(`\nwrote ${path}; whole run ${((performance.now() - started) / 1000).toFixed(0)} s${failed.length ? `; FAILED: ${failed.join(", ")}` : ""}`);
+console.log(
+  `\nwrote ${path}; whole run ${((performance.now() - started) / 1000).toFixed(0)} s${failed.length ? `; FAILED: ${failed.join(", ")}` : ""}`,
+);
 process.exit(failed.length ? 1 : 0);

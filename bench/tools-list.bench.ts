@@ -50,8 +50,13 @@ async function defaultSurfaces(world: BenchWorld, ops: Operation[]): Promise<Sur
     const instructionsTokens = countTokens(instructions);
     const allowed = new Set<RiskClass>(r.risks);
     out.push({
-      role: r.role, tools: tools.length, toolNames: tools.map((t) => t.name), toolsTokens, instructionsTokens,
-      totalTokens: toolsTokens + instructionsTokens, operationsReachable: ops.filter((o) => allowed.has(o.risk)).length,
+      role: r.role,
+      tools: tools.length,
+      toolNames: tools.map((t) => t.name),
+      toolsTokens,
+      instructionsTokens,
+      totalTokens: toolsTokens + instructionsTokens,
+      operationsReachable: ops.filter((o) => allowed.has(o.risk)).length,
     });
   }
   return out;
@@ -62,7 +67,10 @@ async function ciscoOperations(world: BenchWorld): Promise<Operation[]> {
   const rows = await world.sql<{ id: string }[]>`
     select distinct o.id from catalog_operations o join catalog_versions v on v.id = o.version_id
     where v.active and v.source <> 'core'`;
-  const ops = await loadActiveOperations(world.sql, rows.map((r) => r.id));
+  const ops = await loadActiveOperations(
+    world.sql,
+    rows.map((r) => r.id),
+  );
   const stray = ops.filter((o) => o.source === "core");
   if (stray.length) throw new Error(`core copies won over Cisco's for ${stray.map((o) => o.id).join(", ")}`);
   return ops;
@@ -86,9 +94,11 @@ function perOperationTools(ops: Operation[]) {
 /** Runs `work` over items with `width` in flight. */
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 async function reach(client: RpcClient, ops: Operation[]) {
@@ -101,16 +111,27 @@ async function reach(client: RpcClient, ops: Operation[]) {
     const d = await client.request("tools/call", { name: "describe_operation", arguments: { operation: op.id } });
     if (!isToolError(d) && toolText(d).includes(op.id)) described++;
     const query = op.summary.replace(/\s+/g, " ").trim().slice(0, 200);
-    const s = await client.request("tools/call", { name: "search_operations", arguments: { query: query.length >= 2 ? query : op.id, limit: 8 } });
-    const ids = ((s.result?.structuredContent as { matches?: { id: string }[] } | undefined)?.matches ?? []).map((m) => m.id);
+    const s = await client.request("tools/call", {
+      name: "search_operations",
+      arguments: { query: query.length >= 2 ? query : op.id, limit: 8 },
+    });
+    const ids = ((s.result?.structuredContent as { matches?: { id: string }[] } | undefined)?.matches ?? []).map(
+      (m) => m.id,
+    );
     if (ids.includes(op.id)) found++;
     else missed.push(op.id);
     if (ids.slice(0, 3).includes(op.id)) top3++;
     else missedTop3.push(op.id);
   });
   return {
-    operations: ops.length, described, searchTop8: found, searchRecall: found / ops.length, missedSample: missed.slice(0, 10),
-    searchTop3: top3, searchTop3Recall: top3 / ops.length, missedTop3Sample: missedTop3.slice(0, 12),
+    operations: ops.length,
+    described,
+    searchTop8: found,
+    searchRecall: found / ops.length,
+    missedSample: missed.slice(0, 10),
+    searchTop3: top3,
+    searchTop3Recall: top3 / ops.length,
+    missedTop3Sample: missedTop3.slice(0, 12),
   };
 }
 
@@ -124,16 +145,34 @@ async function main(): Promise<void> {
     const reachability = await reach(streamableClient(world.gateway.mcpUrl, world.tokens.admin, world.gateway.ca), ops);
     const reachSeconds = (performance.now() - started) / 1000;
 
-    printTable(`(a) tools/list size, ${ENCODING} tokens`, ["surface", "tools", "tools/list tokens", "+ instructions", "operations reachable"], [
-      ...surfaces.map((s) => [`default, ${s.role}`, s.tools, s.toolsTokens, s.totalTokens, s.operationsReachable]),
-      ["one tool per operation (operationTool)", perOperation.tools, perOperation.tokens, perOperation.tokens, perOperation.operations],
-    ]);
+    printTable(
+      `(a) tools/list size, ${ENCODING} tokens`,
+      ["surface", "tools", "tools/list tokens", "+ instructions", "operations reachable"],
+      [
+        ...surfaces.map((s) => [`default, ${s.role}`, s.tools, s.toolsTokens, s.totalTokens, s.operationsReachable]),
+        [
+          "one tool per operation (operationTool)",
+          perOperation.tools,
+          perOperation.tokens,
+          perOperation.tokens,
+          perOperation.operations,
+        ],
+      ],
+    );
     const worst = Math.max(...surfaces.map((s) => s.toolsTokens));
-    console.log(`\nper-operation tools: mean ${perOperation.meanPerTool.toFixed(0)} tokens, max ${perOperation.maxPerTool}; only the ${perOperation.cheapestThatFitTarget} cheapest would fit in ${TARGET_TOKENS} tokens`);
-    console.log(`default surface is ${((worst / perOperation.tokens) * 100).toFixed(2)} % of one-tool-per-operation (${(perOperation.tokens / worst).toFixed(0)}× smaller)`);
-    console.log(`reach (admin, over MCP, ${reachSeconds.toFixed(1)} s): describe_operation answered ${reachability.described}/${reachability.operations}; search_operations by summary found ${reachability.searchTop8}/${reachability.operations} in the top 8 (${(reachability.searchRecall * 100).toFixed(1)} %), ${reachability.searchTop3} in the top 3 (${(reachability.searchTop3Recall * 100).toFixed(1)} %)`);
+    console.log(
+      `\nper-operation tools: mean ${perOperation.meanPerTool.toFixed(0)} tokens, max ${perOperation.maxPerTool}; only the ${perOperation.cheapestThatFitTarget} cheapest would fit in ${TARGET_TOKENS} tokens`,
+    );
+    console.log(
+      `default surface is ${((worst / perOperation.tokens) * 100).toFixed(2)} % of one-tool-per-operation (${(perOperation.tokens / worst).toFixed(0)}× smaller)`,
+    );
+    console.log(
+      `reach (admin, over MCP, ${reachSeconds.toFixed(1)} s): describe_operation answered ${reachability.described}/${reachability.operations}; search_operations by summary found ${reachability.searchTop8}/${reachability.operations} in the top 8 (${(reachability.searchRecall * 100).toFixed(1)} %), ${reachability.searchTop3} in the top 3 (${(reachability.searchTop3Recall * 100).toFixed(1)} %)`,
+    );
     const met = worst <= TARGET_TOKENS && reachability.described === ops.length && ops.length === 844;
-    console.log(`target ≤ ${TARGET_TOKENS} tokens while reaching all 844: ${met ? "met" : "NOT met"} (largest default surface ${worst} tokens)`);
+    console.log(
+      `target ≤ ${TARGET_TOKENS} tokens while reaching all 844: ${met ? "met" : "NOT met"} (largest default surface ${worst} tokens)`,
+    );
 
     writeResult("tools-list", {
       encoding: ENCODING,

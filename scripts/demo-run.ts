@@ -22,7 +22,9 @@ const SIM_PORT = 9443;
 const DEMO_TOKEN_PREFIX = "demo-";
 
 const simOptions = { certDir: resolve(dataDir, "sim-tls"), specsDir };
-const sim = await startSimulator({ port: SIM_PORT, ...simOptions }).catch(() => startSimulator({ port: 0, ...simOptions }));
+const sim = await startSimulator({ port: SIM_PORT, ...simOptions }).catch(() =>
+  startSimulator({ port: 0, ...simOptions }),
+);
 const config = loadConfig({
   DATA_DIR: dataDir,
   UI_PORT: process.env.UI_PORT ?? "7443",
@@ -34,15 +36,32 @@ const config = loadConfig({
 });
 const server = await startServer(config, createLogger(config.logLevel));
 const sql = server.db.sql;
-const deps = { keyring: server.services.keyring, urlPolicy: server.services.urlPolicy, actor: { via: "cli", username: "demo" } };
+const deps = {
+  keyring: server.services.keyring,
+  urlPolicy: server.services.urlPolicy,
+  actor: { via: "cli", username: "demo" },
+};
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 const existing = (await listClusters(sql)).find((c) => c.name === "sim");
 if (!existing) {
-  await addCluster(sql, cliCaller("cli"), { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
+  await addCluster(
+    sql,
+    cliCaller("cli"),
+    { name: "sim", url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } },
+    deps,
+  );
 } else if (existing.baseUrl !== new URL(sim.url).origin || !existing.hasCredentials) {
-  await updateCluster(sql, cliCaller("cli"), "sim", { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } }, deps);
+  await updateCluster(
+    sql,
+    cliCaller("cli"),
+    "sim",
+    { url: sim.url, credentials, tls: { verify: true, caPem: sim.caPem } },
+    deps,
+  );
 }
-const catalogLine = specsDir ? await importSpecs(specsDir) : "core operations only (start with --specs DIR for Cisco's documents)";
+const catalogLine = specsDir
+  ? await importSpecs(specsDir)
+  : "core operations only (start with --specs DIR for Cisco's documents)";
 const token = await replaceDemoToken();
 
 const admin = server.services.firstAdmin;
@@ -52,13 +71,25 @@ const claude = {
   mcpServers: {
     nexus: {
       command: "npx",
-      args: ["-y", "mcp-remote@0.15.1", `${apiUrl}/mcp/sse`, "--transport", "sse-only", "--header", "Authorization:${ND_GW_AUTH}"],
+      args: [
+        "-y",
+        "mcp-remote@0.15.1",
+        `${apiUrl}/mcp/sse`,
+        "--transport",
+        "sse-only",
+        "--header",
+        "Authorization:${ND_GW_AUTH}",
+      ],
       env: { ND_GW_AUTH: `Bearer ${token.token}`, NODE_EXTRA_CA_CERTS: caPath },
     },
   },
 };
 // Token-free: mcp-remote signs in through the browser (OAuth) on first use.
-const claudeOAuth = { mcpServers: { nexus: { command: "npx", args: ["-y", "mcp-remote@0.15.1", `${apiUrl}/mcp`], env: { NODE_EXTRA_CA_CERTS: caPath } } } };
+const claudeOAuth = {
+  mcpServers: {
+    nexus: { command: "npx", args: ["-y", "mcp-remote@0.15.1", `${apiUrl}/mcp`], env: { NODE_EXTRA_CA_CERTS: caPath } },
+  },
+};
 console.log(`
 Nexus MCP Gateway demo is running (embedded database, data in ${dataDir})
 
@@ -103,7 +134,8 @@ function specsOption(args: string[]): string | undefined {
   if (!value) fail("--specs needs a directory: bun run demo --specs /path/to/nd-openapi");
   const dir = resolve(value);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--specs ${value}: no such directory`);
-  if (!readdirSync(dir).some((f) => f.endsWith(".json"))) fail(`--specs ${value}: no .json documents in it (Cisco's ND OpenAPI files, e.g. manage.json)`);
+  if (!readdirSync(dir).some((f) => f.endsWith(".json")))
+    fail(`--specs ${value}: no .json documents in it (Cisco's ND OpenAPI files, e.g. manage.json)`);
   return dir;
 }
 
@@ -125,7 +157,11 @@ async function replaceDemoToken() {
   const caller = cliCaller("cli");
   const now = new Date();
   for (const t of await listApiTokens(sql, caller, "admin")) {
-    if (t.name.startsWith(DEMO_TOKEN_PREFIX) && tokenStatus(t, now) === "active") await revokeApiToken(sql, caller, t.id, "replaced by a new demo start");
+    if (t.name.startsWith(DEMO_TOKEN_PREFIX) && tokenStatus(t, now) === "active")
+      await revokeApiToken(sql, caller, t.id, "replaced by a new demo start");
   }
-  return createApiToken(sql, caller, { username: "admin", name: `${DEMO_TOKEN_PREFIX}${now.toISOString().slice(0, 19)}` });
+  return createApiToken(sql, caller, {
+    username: "admin",
+    name: `${DEMO_TOKEN_PREFIX}${now.toISOString().slice(0, 19)}`,
+  });
 }

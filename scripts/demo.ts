@@ -9,7 +9,11 @@ import { resolve } from "node:path";
 const root = resolve(import.meta.dir, "..");
 if (!existsSync(resolve(root, "node_modules/elysia"))) {
   console.log("demo: installing packages (bun install --frozen-lockfile)…");
-  const install = Bun.spawnSync(["bun", "install", "--frozen-lockfile"], { cwd: root, stdout: "inherit", stderr: "inherit" });
+  const install = Bun.spawnSync(["bun", "install", "--frozen-lockfile"], {
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   if (install.exitCode !== 0) process.exit(install.exitCode ?? 1);
 }
 await import("./demo-run.ts");

@@ -46,15 +46,32 @@ export async function startPgCluster(): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), "nmg-pgtest-"));
   const asRoot = userInfo().uid === 0;
   if (asRoot) chownSync(dir, pgUid(), pgGid());
-  const runAs = (cmd: string, args: string[]) => (asRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] as const : [cmd, args] as const);
+  const runAs = (cmd: string, args: string[]) =>
+    asRoot ? (["runuser", ["-u", "postgres", "--", cmd, ...args]] as const) : ([cmd, args] as const);
   const data = join(dir, "data");
-  const [initCmd, initArgs] = runAs(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "-N"]);
+  const [initCmd, initArgs] = runAs(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--no-sync",
+    "-N",
+  ]);
   const init = spawnSync(initCmd, initArgs, { encoding: "utf8" });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
   const options = [
-    `-k ${dir}`, `-p ${port}`, "-c listen_addresses=''", "-c fsync=off", "-c synchronous_commit=off",
-    "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=128MB",
+    `-k ${dir}`,
+    `-p ${port}`,
+    "-c listen_addresses=''",
+    "-c fsync=off",
+    "-c synchronous_commit=off",
+    "-c full_page_writes=off",
+    "-c max_connections=300",
+    "-c shared_buffers=128MB",
   ].join(" ");
   const pgCtl = (args: string[]) => {
     const [cmd, full] = runAs(join(bin, "pg_ctl"), args);
@@ -71,7 +88,20 @@ export async function startPgCluster(): Promise<PgCluster> {
     port,
     url: (database) => `postgres://postgres@localhost:${port}/${database}?host=${encodeURIComponent(dir)}`,
     restart(mode = "fast") {
-      const done = pgCtl(["-D", data, "-o", options, "-l", join(dir, "server.log"), "-m", mode, "-w", "-t", "60", "restart"]);
+      const done = pgCtl([
+        "-D",
+        data,
+        "-o",
+        options,
+        "-l",
+        join(dir, "server.log"),
+        "-m",
+        mode,
+        "-w",
+        "-t",
+        "60",
+        "restart",
+      ]);
       if (done.status !== 0) throw new Error(`postgres did not restart: ${done.stderr || done.stdout}`);
     },
     halt(mode = "fast") {

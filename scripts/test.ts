@@ -32,7 +32,9 @@ try {
   // The reliability cases (database restarts, kill -9, SIGTERM under load) take minutes; they
   // run with `bun run test:reliability` (CI runs both), not in the default run.
   const args = process.argv.slice(2);
-  const everything = readdirSync("test", { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "reliability").map((d) => `test/${d.name}/`);
+  const everything = readdirSync("test", { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== "reliability")
+    .map((d) => `test/${d.name}/`);
   const child = Bun.spawn(["bun", "test", "--timeout", "60000", ...(args.length ? args : everything)], {
     env: { ...process.env, NMG_TEST_PG_URL: cluster.url("postgres"), NMG_TEST_PG_TEMPLATE: TEMPLATE },
     stdout: "inherit",

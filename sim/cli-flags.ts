@@ -25,11 +25,27 @@ export const USAGE = `Usage: bun run ndsim [flags]
   --help                this text
 `;
 
-export type ParsedFlags = { kind: "options"; options: SimulatorOptions } | { kind: "help" } | { kind: "errors"; errors: string[] };
+export type ParsedFlags =
+  | { kind: "options"; options: SimulatorOptions }
+  | { kind: "help" }
+  | { kind: "errors"; errors: string[] };
 
 const VALUE_FLAGS = new Set([
-  "port", "host", "http-port", "specs", "seed", "fabrics", "switches", "token-lifetime",
-  "latency", "error-rate", "cert-dir", "user", "password", "api-key", "remote-domain",
+  "port",
+  "host",
+  "http-port",
+  "specs",
+  "seed",
+  "fabrics",
+  "switches",
+  "token-lifetime",
+  "latency",
+  "error-rate",
+  "cert-dir",
+  "user",
+  "password",
+  "api-key",
+  "remote-domain",
 ]);
 const BOOLEAN_FLAGS = new Set(["remote-domain-down", "help"]);
 
@@ -64,7 +80,8 @@ function toOptions(values: Map<string, string>, errors: string[]): SimulatorOpti
     return n;
   };
   const errorRate = values.has("error-rate") ? Number(values.get("error-rate")) : undefined;
-  if (errorRate !== undefined && !(errorRate >= 0 && errorRate <= 1)) errors.push("--error-rate must be between 0 and 1");
+  if (errorRate !== undefined && !(errorRate >= 0 && errorRate <= 1))
+    errors.push("--error-rate must be between 0 and 1");
   const user = values.get("user") ?? DEFAULT_USER;
   const password = values.get("password") ?? DEFAULT_PASSWORD;
   const apiKeys = defaultApiKeys(user);

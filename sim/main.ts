@@ -24,9 +24,13 @@ if (sim.httpUrl) console.log(`ndsim: plain HTTP on ${sim.httpUrl}`);
 console.log(`ndsim: CA certificate: ${sim.certPath}`);
 // The development default is printed; a password chosen with --password is not echoed.
 const shownPassword = admin?.password === DEFAULT_PASSWORD ? DEFAULT_PASSWORD : "<your --password>";
-console.log(`ndsim: login: POST ${sim.url}/login {"userName":"${admin?.userName}","userPasswd":"${shownPassword}","domain":"local"} (domains: local, DefaultAuth, ${sim.options.remoteDomain})`);
+console.log(
+  `ndsim: login: POST ${sim.url}/login {"userName":"${admin?.userName}","userPasswd":"${shownPassword}","domain":"local"} (domains: local, DefaultAuth, ${sim.options.remoteDomain})`,
+);
 console.log(`ndsim: API key: X-Nd-Username: ${adminKey?.userName}  X-Nd-Apikey: ${adminKey?.key}`);
-console.log(`ndsim: ${sim.options.fabrics} fabrics x ${sim.options.switches} switches, seed ${sim.options.seed}, ${sim.routeCount} routes`);
+console.log(
+  `ndsim: ${sim.options.fabrics} fabrics x ${sim.options.switches} switches, seed ${sim.options.seed}, ${sim.routeCount} routes`,
+);
 
 const shutdown = async () => {
   await sim.stop();

@@ -100,7 +100,13 @@ async function route(req: Request, url: URL, family: ApiFamily, deps: PipelineDe
   return invoke(found.match, req, url, principal, deps);
 }
 
-async function invoke(match: RouteMatch<SimRoute>, req: Request, url: URL, principal: Principal | undefined, deps: PipelineDeps): Promise<Response> {
+async function invoke(
+  match: RouteMatch<SimRoute>,
+  req: Request,
+  url: URL,
+  principal: Principal | undefined,
+  deps: PipelineDeps,
+): Promise<Response> {
   const target = match.route;
   try {
     return await target.handle({ req, url, params: match.params, query: url.searchParams, principal });

@@ -70,7 +70,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Runn
   const requestLog = new RequestLog(options.requestLogLimit);
 
   const router = new Router<SimRoute>();
-  for (const route of coreRoutes(core, { sessions, users, clusterName: CLUSTER_NAME, now })) router.add(route.method, route.path, route);
+  for (const route of coreRoutes(core, { sessions, users, clusterName: CLUSTER_NAME, now }))
+    router.add(route.method, route.path, route);
   const { operations, skipped } = addSpecRoutes(router, options);
 
   const fetch = createPipeline({

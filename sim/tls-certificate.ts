@@ -40,7 +40,12 @@ function temporaryDirectory(): string {
 async function fromDirectory(dir: string): Promise<SimCertificate> {
   const paths = { ca: join(dir, CA_FILE), cert: join(dir, CERT_FILE), key: join(dir, KEY_FILE) };
   if (existsSync(paths.ca) && existsSync(paths.cert) && existsSync(paths.key)) {
-    return { caPem: readFileSync(paths.ca, "utf8"), certPem: readFileSync(paths.cert, "utf8"), keyPem: readFileSync(paths.key, "utf8"), caPath: paths.ca };
+    return {
+      caPem: readFileSync(paths.ca, "utf8"),
+      certPem: readFileSync(paths.cert, "utf8"),
+      keyPem: readFileSync(paths.key, "utf8"),
+      caPath: paths.ca,
+    };
   }
   const created = await createCertificate();
   mkdirSync(dir, { recursive: true });
@@ -70,7 +75,14 @@ async function createCertificate(): Promise<Omit<SimCertificate, "caPath">> {
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
     ],
   });
   return { caPem: ca.cert, certPem: server.cert, keyPem: server.private };

@@ -17,7 +17,10 @@ export interface AccountProps {
   passwordError?: string | null;
 }
 
-export function passwordForm(p: Pick<AccountProps, "csrf" | "username" | "minLength">, error?: string | null): SafeHtml {
+export function passwordForm(
+  p: Pick<AccountProps, "csrf" | "username" | "minLength">,
+  error?: string | null,
+): SafeHtml {
   return html`<form class="stack" id="password-form" method="post" action="/account/password">
 <input type="hidden" name="csrf" value="${p.csrf}">
 <input type="text" name="username" autocomplete="username" value="${p.username}" hidden>
@@ -30,7 +33,10 @@ ${error ? notice("bad", error) : ""}
 </form>`;
 }
 
-export function sessionsPanel(p: Pick<AccountProps, "csrf" | "sessions" | "currentSessionId" | "now">, message?: { kind: NoticeKind; text: string } | null): SafeHtml {
+export function sessionsPanel(
+  p: Pick<AccountProps, "csrf" | "sessions" | "currentSessionId" | "now">,
+  message?: { kind: NoticeKind; text: string } | null,
+): SafeHtml {
   const others = p.sessions.filter((s) => s.id !== p.currentSessionId).length;
   return html`<section class="panel" id="sessions" aria-labelledby="sessions-h">
 <div class="spread"><h2 id="sessions-h">My active sessions</h2>
@@ -38,13 +44,17 @@ ${others > 0 ? html`<form method="post" action="/account/sessions/end-others" hx
 ${message ? notice(message.kind, message.text) : ""}
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">Client</th><th scope="col">From</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col">Ends</th></tr></thead>
-<tbody>${join(p.sessions.map((s) => html`<tr>
+<tbody>${join(
+    p.sessions.map(
+      (s) => html`<tr>
 <td>${browserOf(s.userAgent)}${s.id === p.currentSessionId ? html` <span class="badge ok">this browser</span>` : ""}</td>
 <td class="mono">${s.clientIp ?? "—"}</td>
 <td>${when(s.createdAt)}</td>
 <td>${relative(s.lastSeenAt, p.now)}</td>
 <td>${when(s.absoluteExpiresAt)}</td>
-</tr>`))}</tbody></table></div>
+</tr>`,
+    ),
+  )}</tbody></table></div>
 </section>`;
 }
 

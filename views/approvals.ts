@@ -45,7 +45,8 @@ const POLL_SECONDS = 5;
 /** Time left as the countdown script writes it ("12 min 05 s"), so the first paint matches. */
 export function left(until: Date, now: Date): string {
   const ms = Math.max(0, until.getTime() - now.getTime());
-  const m = Math.floor(ms / 60000), s = Math.floor((ms % 60000) / 1000);
+  const m = Math.floor(ms / 60000),
+    s = Math.floor((ms % 60000) / 1000);
   return ms > 0 ? `${m} min ${s < 10 ? "0" : ""}${s} s` : "expired";
 }
 
@@ -66,20 +67,24 @@ function operationCell(a: ApprovalView): SafeHtml {
 
 /** The list that refreshes itself every few seconds (swaps only itself, never the page). */
 export function pendingList(props: Pick<ApprovalsPageProps, "pending" | "now">): SafeHtml {
-  const rows = props.pending.map((a) => html`<tr>
+  const rows = props.pending.map(
+    (a) => html`<tr>
 <td>${a.username}${a.own ? html` <span class="badge">you</span>` : ""}</td>
 <td><time datetime="${a.requestedAt.toISOString()}">${relative(a.requestedAt, props.now)}</time><br><span class="hint">${when(a.requestedAt)}</span></td>
 <td>${a.clusterName}</td>
 <td>${operationCell(a)}</td>
 <td><pre class="args" tabindex="0">${json(a.args)}</pre></td>
 <td>expires in <span data-countdown="${a.expiresAt.toISOString()}">${left(a.expiresAt, props.now)}</span><br><a class="button" href="/approvals/${a.id}">Review</a></td>
-</tr>`);
+</tr>`,
+  );
   return html`<div id="pending-approvals" hx-get="/approvals" hx-trigger="every ${POLL_SECONDS}s" hx-target="this" hx-swap="outerHTML" aria-live="polite">
-${props.pending.length
+${
+  props.pending.length
     ? html`<div class="table-wrap"><table><caption class="muted">${props.pending.length} request${props.pending.length === 1 ? "" : "s"} waiting</caption>
 <thead><tr><th scope="col">Requester</th><th scope="col">Requested</th><th scope="col">Cluster</th><th scope="col">Operation</th><th scope="col">Arguments</th><th scope="col">Decision</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
-    : html`<p class="muted">No request is waiting. This list updates itself every ${POLL_SECONDS} seconds.</p>`}
+    : html`<p class="muted">No request is waiting. This list updates itself every ${POLL_SECONDS} seconds.</p>`
+}
 </div>`;
 }
 
@@ -87,10 +92,12 @@ function decidedTable(decided: ApprovalView[]): SafeHtml {
   if (!decided.length) return html`<p class="muted">No decision yet.</p>`;
   return html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">Requester</th><th scope="col">Operation</th><th scope="col">Cluster</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Reason</th></tr></thead>
-<tbody>${decided.map((a) => html`<tr>
+<tbody>${decided.map(
+    (a) => html`<tr>
 <td>${a.username}</td><td><a href="/approvals/${a.id}"><code>${a.operationId}</code></a></td><td>${a.clusterName}</td>
 <td>${statusBadge(a.status)}</td><td>${a.decidedBy ?? "—"}${a.decidedAt ? html`<br><span class="hint">${when(a.decidedAt)}</span>` : ""}</td><td>${a.note || "—"}</td>
-</tr>`)}</tbody></table></div>`;
+</tr>`,
+  )}</tbody></table></div>`;
 }
 
 export function approvalsPage(props: ApprovalsPageProps): SafeHtml {
@@ -142,8 +149,12 @@ ${p.message ? notice(p.message.kind, p.message.text) : EMPTY}
 <dt>Requested</dt><dd>${when(a.requestedAt)} (${relative(a.requestedAt, p.now)})</dd>
 <dt>Cluster</dt><dd>${a.clusterName}</dd>
 <dt>Operation</dt><dd><code>${a.operationId}</code></dd>
-${op ? html`<dt>Method and path</dt><dd class="mono">${op.method} ${op.path}</dd>
-<dt>Risk</dt><dd>${riskBadge(op.risk)} <span class="hint">${op.riskReason}</span></dd>` : html`<dt>Catalog</dt><dd class="muted">This operation is not in the active catalog.</dd>`}
+${
+  op
+    ? html`<dt>Method and path</dt><dd class="mono">${op.method} ${op.path}</dd>
+<dt>Risk</dt><dd>${riskBadge(op.risk)} <span class="hint">${op.riskReason}</span></dd>`
+    : html`<dt>Catalog</dt><dd class="muted">This operation is not in the active catalog.</dd>`
+}
 <dt>Request id</dt><dd class="mono">${a.id}</dd>
 </dl>
 <h2>Decision</h2>

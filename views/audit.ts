@@ -52,7 +52,17 @@ export interface AuditFilterForm {
   q: string;
 }
 
-export const FILTER_KEYS = ["since", "until", "user", "action", "operation", "cluster", "status", "decision", "q"] as const;
+export const FILTER_KEYS = [
+  "since",
+  "until",
+  "user",
+  "action",
+  "operation",
+  "cluster",
+  "status",
+  "decision",
+  "q",
+] as const;
 
 export function filterQuery(f: AuditFilterForm, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
@@ -73,17 +83,24 @@ function select(name: string, label: string, value: string, options: readonly st
   return html`<label>${label} <select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select></label>`;
 }
 
-export function auditResults(rows: AuditRowView[], f: AuditFilterForm, nextCursor: string | null, first: boolean): SafeHtml {
+export function auditResults(
+  rows: AuditRowView[],
+  f: AuditFilterForm,
+  nextCursor: string | null,
+  first: boolean,
+): SafeHtml {
   const body = rows.length
     ? html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Action</th><th scope="col">Status</th><th scope="col">User</th><th scope="col">Operation</th><th scope="col">Cluster</th><th scope="col">Reason or error</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr>
+<tbody>${rows.map(
+        (r) => html`<tr>
 <td class="mono"><a href="/audit/${r.id}">${time(r.occurredAt)}</a></td>
 <td><code>${r.action}</code></td><td>${statusBadge(r)}</td>
 <td>${r.username ?? "—"}${r.via ? html`<br><span class="hint">${r.via}</span>` : ""}</td>
 <td>${r.operationId ? html`<code>${r.operationId}</code>` : r.resourceType ? html`<span class="hint">${r.resourceType} ${r.resourceId ?? ""}</span>` : "—"}</td>
 <td>${r.clusterName ?? "—"}</td>
-<td>${r.error ?? r.reason ?? ""}</td></tr>`)}</tbody></table></div>`
+<td>${r.error ?? r.reason ?? ""}</td></tr>`,
+      )}</tbody></table></div>`
     : html`<p class="muted">No event matches this filter.</p>`;
   return html`<div id="audit-results">
 ${body}
@@ -138,9 +155,16 @@ export interface VerifyView {
 }
 
 export function verifyResult(v: VerifyView): SafeHtml {
-  if (!v.ok) return notice("bad", html`<strong>The chain is NOT intact.</strong> ${v.problem} (${v.checked} event(s) verified before the problem.)`);
+  if (!v.ok)
+    return notice(
+      "bad",
+      html`<strong>The chain is NOT intact.</strong> ${v.problem} (${v.checked} event(s) verified before the problem.)`,
+    );
   if (v.checked === 0) return notice("ok", "The chain is intact: no sealed events yet.");
-  return notice("ok", html`<strong>The chain is intact:</strong> ${v.checked} event(s) verified, sequence ${v.firstSeq} to ${v.lastSeq}${v.checkpointSeq ? html`, starting after retention checkpoint ${v.checkpointSeq}` : ""}.${v.unsealed ? html` ${v.unsealed} newer event(s) are checked next time.` : ""}`);
+  return notice(
+    "ok",
+    html`<strong>The chain is intact:</strong> ${v.checked} event(s) verified, sequence ${v.firstSeq} to ${v.lastSeq}${v.checkpointSeq ? html`, starting after retention checkpoint ${v.checkpointSeq}` : ""}.${v.unsealed ? html` ${v.unsealed} newer event(s) are checked next time.` : ""}`,
+  );
 }
 
 function fact(label: string, value: SafeHtml | string | number | null | undefined): SafeHtml {
@@ -168,9 +192,13 @@ ${fact("Request id", r.requestId)}${fact("Call id", r.callId)}
 </section>
 <section class="panel"><h2>Details</h2><p class="hint">Parameters and body as recorded; secrets were redacted before storing.</p>
 <pre class="args-full" tabindex="0">${json(r.details)}</pre>
-${linked.length > 1 ? html`<h2>This call's rows</h2><p class="hint">A write records its intent before ND is called and its outcome after.</p>
+${
+  linked.length > 1
+    ? html`<h2>This call's rows</h2><p class="hint">A write records its intent before ND is called and its outcome after.</p>
 <table><thead><tr><th scope="col">Event</th><th scope="col">Phase</th><th scope="col">Time</th><th scope="col">Status</th><th scope="col">ND status</th></tr></thead><tbody>
 ${linked.map((l) => html`<tr><td>${l.id === r.id ? html`<strong>${l.id} (this)</strong>` : html`<a href="/audit/${l.id}">${l.id}</a>`}</td><td>${typeof l.details.phase === "string" ? l.details.phase : "—"}</td><td class="mono">${time(l.occurredAt)}</td><td>${statusBadge(l)}</td><td>${l.upstreamStatus ?? "—"}</td></tr>`)}
-</tbody></table>` : EMPTY}
+</tbody></table>`
+    : EMPTY
+}
 </section></div>`;
 }

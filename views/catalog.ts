@@ -42,7 +42,8 @@ export interface ImportResultView {
 }
 
 export function operationHits(q: string, risk: string, hits: OpHitView[]): SafeHtml {
-  if (!q && !risk) return html`<div id="catalog-results"><p class="hint">Search by words (“list fabrics”, “vrf attach”), or pick a risk class.</p></div>`;
+  if (!q && !risk)
+    return html`<div id="catalog-results"><p class="hint">Search by words (“list fabrics”, “vrf attach”), or pick a risk class.</p></div>`;
   if (!hits.length) return html`<div id="catalog-results"><p class="muted">No operation matches.</p></div>`;
   return html`<div id="catalog-results" class="table-wrap"><table>
 <thead><tr><th scope="col">Operation</th><th scope="col">Risk</th><th scope="col">Method and path</th></tr></thead>
@@ -50,9 +51,17 @@ export function operationHits(q: string, risk: string, hits: OpHitView[]): SafeH
 }
 
 function importResults(results: ImportResultView[]): SafeHtml {
-  return html`<ul class="plain">${results.map((r) => html`<li>${r.status === "failed"
-    ? notice("bad", html`<strong>${r.fileName}</strong>: ${r.error}`)
-    : notice("ok", html`<strong>${r.fileName}</strong>: ${r.status === "imported" ? html`imported as ${r.source} version ${r.version}, ${r.operations} operations` : "unchanged (identical to the active version)"}${r.warnings?.length ? html` — ${r.warnings.length} warning(s): ${r.warnings.slice(0, 3).join("; ")}` : ""}`)}</li>`)}</ul>`;
+  return html`<ul class="plain">${results.map(
+    (r) =>
+      html`<li>${
+        r.status === "failed"
+          ? notice("bad", html`<strong>${r.fileName}</strong>: ${r.error}`)
+          : notice(
+              "ok",
+              html`<strong>${r.fileName}</strong>: ${r.status === "imported" ? html`imported as ${r.source} version ${r.version}, ${r.operations} operations` : "unchanged (identical to the active version)"}${r.warnings?.length ? html` — ${r.warnings.length} warning(s): ${r.warnings.slice(0, 3).join("; ")}` : ""}`,
+            )
+      }</li>`,
+  )}</ul>`;
 }
 
 export interface CatalogPageProps {
@@ -80,15 +89,23 @@ ${operationHits(p.q, p.risk, p.hits)}
 </section>
 <section class="panel"><h2>Documents</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col">Source</th><th scope="col">Version</th><th scope="col">Document</th><th scope="col" class="num">Operations</th><th scope="col">Imported</th></tr></thead><tbody>
-${p.versions.map((v) => html`<tr><td><code>${v.source}</code></td><td>${v.version} ${v.active ? html`<span class="badge ok">active</span>` : ""}</td>
+${p.versions.map(
+  (
+    v,
+  ) => html`<tr><td><code>${v.source}</code></td><td>${v.version} ${v.active ? html`<span class="badge ok">active</span>` : ""}</td>
 <td>${v.title} <span class="hint">${v.apiVersion}</span><br><span class="hint">${v.fileName} (${v.origin})${v.warnings.length ? ` — ${v.warnings.length} warning(s)` : ""}</span></td>
-<td class="num">${v.operationCount}</td><td>${when(v.importedAt)}<br><span class="hint">${v.importedBy ?? "—"}</span></td></tr>`)}
+<td class="num">${v.operationCount}</td><td>${when(v.importedAt)}<br><span class="hint">${v.importedBy ?? "—"}</span></td></tr>`,
+)}
 </tbody></table></div>
-${p.canImport ? html`<h3>Import documents</h3>
+${
+  p.canImport
+    ? html`<h3>Import documents</h3>
 <form method="post" action="/catalog/import" enctype="multipart/form-data" class="row"><input type="hidden" name="csrf" value="${p.csrf}">
 <label>OpenAPI documents (JSON) <input type="file" name="files" accept=".json,application/json" multiple required></label>
 <button type="submit">Import</button></form>
-<p class="hint">A document identical to the active version changes nothing; a broken file is refused with the line and column of the problem.</p>` : EMPTY}
+<p class="hint">A document identical to the active version changes nothing; a broken file is refused with the line and column of the problem.</p>`
+    : EMPTY
+}
 </section>`;
 }
 
@@ -122,9 +139,13 @@ ${o.secretFields.length ? html`<dt>Secret fields</dt><dd>${o.secretFields.join("
 </dl>
 ${o.description ? html`<p class="description">${o.description}</p>` : EMPTY}</section>
 <section class="panel"><h2>Parameters</h2>
-${o.params.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>
+${
+  o.params.length
+    ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>
 ${o.params.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge warn">required</span>` : ""}</td><td>${p.in}</td><td class="mono">${p.type}${p.enumText ? html`<br><span class="hint">${p.enumText}</span>` : ""}</td><td>${p.description}</td></tr>`)}
-</tbody></table></div>` : html`<p class="muted">No parameters.</p>`}</section>
+</tbody></table></div>`
+    : html`<p class="muted">No parameters.</p>`
+}</section>
 ${o.body ? html`<section class="panel"><h2>Request body</h2><p class="hint">${o.body.contentType}${o.body.required ? ", required" : ""}${o.body.multipart ? " — a file upload; not callable through MCP" : ""}</p><pre tabindex="0">${o.body.schema}</pre></section>` : EMPTY}
 ${o.response ? html`<section class="panel"><h2>Response ${o.response.status}</h2><pre tabindex="0">${o.response.schema}</pre></section>` : EMPTY}`;
 }

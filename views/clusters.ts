@@ -59,13 +59,21 @@ ${t.error ? notice(t.ok ? "warn" : "bad", t.error) : EMPTY}
 </div>`;
 }
 
-export function clustersPage(p: { clusters: ClusterView[]; csrf: string; now: Date; message?: { kind: NoticeKind; text: string } | null }): SafeHtml {
+export function clustersPage(p: {
+  clusters: ClusterView[];
+  csrf: string;
+  now: Date;
+  message?: { kind: NoticeKind; text: string } | null;
+}): SafeHtml {
   return html`<div class="spread"><h1>Clusters</h1><a class="button" href="/clusters/new">Add a cluster</a></div>
 <p class="lead">Nexus Dashboard clusters the gateway calls. Credentials are stored sealed and never shown again.</p>
 ${p.message ? notice(p.message.kind, p.message.text) : EMPTY}
-${p.clusters.length ? html`<div class="table-wrap"><table>
+${
+  p.clusters.length
+    ? html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Login</th><th scope="col">TLS</th><th scope="col">ND version</th><th scope="col">Last test</th><th scope="col">Actions</th></tr></thead>
-<tbody>${p.clusters.map((c) => html`<tr>
+<tbody>${p.clusters.map(
+        (c) => html`<tr>
 <td><a href="/clusters/${c.id}"><strong>${c.name}</strong></a></td>
 <td class="mono">${c.baseUrl}</td>
 <td>${c.hasCredentials ? html`${c.authMode === "api_key" ? "API key" : "password"} · ${c.username}` : html`<span class="badge bad">no credentials</span>`}</td>
@@ -74,8 +82,10 @@ ${p.clusters.length ? html`<div class="table-wrap"><table>
 <td id="last-test-${c.id}">${lastTest(c, p.now)}</td>
 <td><form method="post" action="/clusters/${c.id}/test" hx-post="/clusters/${c.id}/test" hx-target="#test-${c.id}" hx-swap="innerHTML">${csrfField(p.csrf)}<button type="submit" class="secondary" aria-label="Test the connection to ${c.name}">Test</button></form>
 <a href="/clusters/${c.id}">Edit</a> · <a href="/clusters/${c.id}/remove">Remove</a></td>
-</tr><tr class="test-row"><td colspan="7" id="test-${c.id}" aria-live="polite"></td></tr>`)}</tbody></table></div>`
-    : html`<section class="panel"><p>No cluster yet. <a href="/clusters/new">Add your first Nexus Dashboard cluster</a>.</p></section>`}`;
+</tr><tr class="test-row"><td colspan="7" id="test-${c.id}" aria-live="polite"></td></tr>`,
+      )}</tbody></table></div>`
+    : html`<section class="panel"><p>No cluster yet. <a href="/clusters/new">Add your first Nexus Dashboard cluster</a>.</p></section>`
+}`;
 }
 
 export interface ClusterFormProps {

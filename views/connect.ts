@@ -25,7 +25,15 @@ export function claudeDesktopConfig(apiBase: string, token: string): unknown {
     mcpServers: {
       nexus: {
         command: "npx",
-        args: ["-y", `mcp-remote@${MCP_REMOTE_VERSION}`, `${apiBase}/mcp/sse`, "--transport", "sse-only", "--header", "Authorization:${NEXUS_AUTH}"],
+        args: [
+          "-y",
+          `mcp-remote@${MCP_REMOTE_VERSION}`,
+          `${apiBase}/mcp/sse`,
+          "--transport",
+          "sse-only",
+          "--header",
+          "Authorization:${NEXUS_AUTH}",
+        ],
         env: { NEXUS_AUTH: `Bearer ${token}`, NODE_EXTRA_CA_CERTS: CA_PATH_PLACEHOLDER },
       },
     },

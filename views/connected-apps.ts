@@ -41,23 +41,34 @@ function grantTable(rows: GrantItem[], csrf: string, showUser: boolean): SafeHtm
   if (!rows.length) return html`<p class="muted">No connected apps.</p>`;
   return html`<div class="table-wrap"><table>
 <thead><tr>${showUser ? html`<th>User</th>` : ""}<th>Application</th><th>Access</th><th>Clusters</th><th>Connected</th><th>Last used</th><th></th></tr></thead>
-<tbody>${rows.map((g) => html`<tr>
+<tbody>${rows.map(
+    (g) => html`<tr>
 ${showUser ? html`<td>${g.username}</td>` : ""}<td>${g.clientName}</td><td>${g.readOnly ? "read only" : "read and write"}</td>
 <td>${g.clusters ? g.clusters.join(", ") : "all"}</td><td>${when(g.createdAt)}</td><td>${when(g.lastUsedAt)}</td>
-<td>${g.revokedAt
-    ? html`<span class="muted">revoked ${when(g.revokedAt)}${g.revokedReason ? html` (${g.revokedReason})` : ""}</span>`
-    : html`<form method="post" action="/apps/${g.id}/revoke"><input type="hidden" name="csrf" value="${csrf}"><button class="danger" type="submit">Revoke</button></form>`}</td>
-</tr>`)}</tbody></table></div>`;
+<td>${
+      g.revokedAt
+        ? html`<span class="muted">revoked ${when(g.revokedAt)}${g.revokedReason ? html` (${g.revokedReason})` : ""}</span>`
+        : html`<form method="post" action="/apps/${g.id}/revoke"><input type="hidden" name="csrf" value="${csrf}"><button class="danger" type="submit">Revoke</button></form>`
+    }</td>
+</tr>`,
+  )}</tbody></table></div>`;
 }
 
 function clientTable(rows: ClientItem[], csrf: string): SafeHtml {
   if (!rows.length) return html`<p class="muted">No application has registered yet.</p>`;
   return html`<div class="table-wrap"><table>
 <thead><tr><th>Application</th><th>Redirect URIs</th><th>Registered</th><th>Live grants</th><th></th></tr></thead>
-<tbody>${rows.map((c) => html`<tr><td>${c.clientName} <span class="muted">${c.id}</span></td><td>${c.redirectUris.map((u) => html`<code>${u}</code> `)}</td>
+<tbody>${rows.map(
+    (
+      c,
+    ) => html`<tr><td>${c.clientName} <span class="muted">${c.id}</span></td><td>${c.redirectUris.map((u) => html`<code>${u}</code> `)}</td>
 <td>${when(c.createdAt)}</td><td>${c.liveGrants}</td>
-<td>${c.revokedAt ? html`<span class="muted">blocked ${when(c.revokedAt)}</span>`
-    : html`<form method="post" action="/apps/clients/${c.id}/revoke"><input type="hidden" name="csrf" value="${csrf}"><button class="danger" type="submit">Block</button></form>`}</td></tr>`)}</tbody></table></div>`;
+<td>${
+      c.revokedAt
+        ? html`<span class="muted">blocked ${when(c.revokedAt)}</span>`
+        : html`<form method="post" action="/apps/clients/${c.id}/revoke"><input type="hidden" name="csrf" value="${csrf}"><button class="danger" type="submit">Block</button></form>`
+    }</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 export function connectedAppsPage(p: ConnectedAppsProps): SafeHtml {

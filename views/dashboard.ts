@@ -19,9 +19,11 @@ export interface DashboardProps {
 
 function editModeCard(o: Overview): SafeHtml {
   return html`<section class="panel stat-card" aria-labelledby="edit-h"><h2 id="edit-h">Edit mode</h2>
-${o.editMode.on
+${
+  o.editMode.on
     ? html`<p class="stat"><span class="badge bad big">ON</span></p><p>${o.editMode.expiresAt ? html`Turns itself off in <strong data-countdown="${o.editMode.expiresAt.toISOString()}">${relative(o.editMode.expiresAt, o.now)}</strong> (${when(o.editMode.expiresAt)})` : html`<strong>No end time set.</strong>`}</p>`
-    : html`<p class="stat"><span class="badge ok big">OFF</span></p><p class="muted">Writes through MCP are refused.</p>`}
+    : html`<p class="stat"><span class="badge ok big">OFF</span></p><p class="muted">Writes through MCP are refused.</p>`
+}
 </section>`;
 }
 
@@ -50,18 +52,31 @@ function certificateCard(c: DashboardProps["certificate"], now: Date): SafeHtml 
 
 function clustersPanel(o: Overview): SafeHtml {
   if (!o.clusters) return html``;
-  const status = (c: NonNullable<Overview["clusters"]>[number]) => c.ok === null ? html`<span class="badge">not tested</span>` : c.ok ? html`<span class="badge ok">reachable</span>` : html`<span class="badge bad">failing</span>`;
+  const status = (c: NonNullable<Overview["clusters"]>[number]) =>
+    c.ok === null
+      ? html`<span class="badge">not tested</span>`
+      : c.ok
+        ? html`<span class="badge ok">reachable</span>`
+        : html`<span class="badge bad">failing</span>`;
   return html`<section class="panel" aria-labelledby="clusters-h"><div class="spread"><h2 id="clusters-h">Clusters</h2><a href="/clusters">Manage clusters</a></div>
-${o.clusters.length === 0 ? html`<p class="muted">No cluster is registered${o.clusters === null ? "" : " or assigned to you"} yet.</p>` : html`<div class="table-wrap"><table>
+${
+  o.clusters.length === 0
+    ? html`<p class="muted">No cluster is registered${o.clusters === null ? "" : " or assigned to you"} yet.</p>`
+    : html`<div class="table-wrap"><table>
 <caption class="visually-hidden">Clusters and their last connection test</caption>
 <thead><tr><th scope="col">Cluster</th><th scope="col">Status</th><th scope="col">ND version</th><th scope="col" class="num">Latency</th><th scope="col">Last test</th></tr></thead>
-<tbody>${join(o.clusters.map((c) => html`<tr>
+<tbody>${join(
+        o.clusters.map(
+          (c) => html`<tr>
 <td>${c.name}${c.insecure ? html` <span class="badge warn">TLS not verified</span>` : ""}<div class="hint mono">${c.baseUrl}</div></td>
 <td>${status(c)}${c.error ? html`<div class="hint">${c.error}</div>` : ""}</td>
 <td>${c.version ?? html`<span class="muted">—</span>`}</td>
 <td class="num">${c.latencyMs !== null ? `${c.latencyMs} ms` : "—"}</td>
 <td>${c.testedAt ? relative(c.testedAt, o.now) : html`<span class="muted">never</span>`}</td>
-</tr>`))}</tbody></table></div>`}</section>`;
+</tr>`,
+        ),
+      )}</tbody></table></div>`
+}</section>`;
 }
 
 function callsPanel(o: Overview): SafeHtml {
@@ -69,10 +84,14 @@ function callsPanel(o: Overview): SafeHtml {
   return html`<div class="columns chart-left">
 <section class="panel" aria-labelledby="chart-h"><h2 id="chart-h">Calls per hour, last 24 h</h2>${callsChart(last24Hours(o.calls.hours, o.now))}</section>
 <section class="panel" aria-labelledby="top-h"><h2 id="top-h">Top operations, 24 h</h2>
-${o.calls.top.length === 0 ? html`<p class="muted">No calls in the last 24 hours.</p>` : html`<div class="table-wrap"><table>
+${
+  o.calls.top.length === 0
+    ? html`<p class="muted">No calls in the last 24 hours.</p>`
+    : html`<div class="table-wrap"><table>
 <caption class="visually-hidden">Most called operations in the last 24 hours</caption>
 <thead><tr><th scope="col">Operation</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Refused</th><th scope="col" class="num">Failed</th></tr></thead>
-<tbody>${join(o.calls.top.map((t) => html`<tr><td class="mono wrap">${t.operation}</td><td class="num">${t.calls}</td><td class="num">${t.refused || ""}</td><td class="num">${t.failed || ""}</td></tr>`))}</tbody></table></div>`}
+<tbody>${join(o.calls.top.map((t) => html`<tr><td class="mono wrap">${t.operation}</td><td class="num">${t.calls}</td><td class="num">${t.refused || ""}</td><td class="num">${t.failed || ""}</td></tr>`))}</tbody></table></div>`
+}
 </section></div>`;
 }
 
@@ -87,22 +106,30 @@ function recentPanel(o: Overview): SafeHtml {
 <div class="table-wrap"><table>
 <caption class="visually-hidden">The most recent audit events</caption>
 <thead><tr><th scope="col">Time</th><th scope="col">User</th><th scope="col">Action</th><th scope="col">Operation / target</th><th scope="col">Status</th></tr></thead>
-<tbody>${join(o.recent.map((e) => html`<tr>
+<tbody>${join(
+    o.recent.map(
+      (e) => html`<tr>
 <td class="time">${when(e.occurredAt)}</td>
 <td>${e.username ?? html`<span class="muted">—</span>`}${e.tokenName ? html`<div class="hint">token ${e.tokenName}</div>` : ""}</td>
 <td class="mono">${e.action}</td>
 <td>${e.operationId ? html`<span class="mono">${e.operationId}</span>` : e.resourceType ? html`${e.resourceType}` : ""}${e.clusterName ? html`<div class="hint">on ${e.clusterName}</div>` : ""}${e.reason ? html`<div class="hint">${e.reason}</div>` : ""}</td>
 <td>${statusBadge(e.status)}</td>
-</tr>`))}</tbody></table></div></section>`;
+</tr>`,
+    ),
+  )}</tbody></table></div></section>`;
 }
 
 function tokensPanel(o: Overview): SafeHtml {
   if (!o.expiringTokens) return html``;
   return html`<section class="panel" aria-labelledby="exp-h"><div class="spread"><h2 id="exp-h">Tokens expiring within 7 days</h2><a href="/tokens">API tokens</a></div>
-${o.expiringTokens.length === 0 ? html`<p class="muted">None${o.tokensOfEveryone ? "" : " of yours"}.</p>` : html`<div class="table-wrap"><table>
+${
+  o.expiringTokens.length === 0
+    ? html`<p class="muted">None${o.tokensOfEveryone ? "" : " of yours"}.</p>`
+    : html`<div class="table-wrap"><table>
 <caption class="visually-hidden">API tokens that expire within 7 days</caption>
 <thead><tr><th scope="col">Token</th><th scope="col">Owner</th><th scope="col">Expires</th><th scope="col">Last used</th></tr></thead>
-<tbody>${join(o.expiringTokens.map((t) => html`<tr><td>${t.name}</td><td>${t.username}</td><td>${when(t.expiresAt)} <span class="hint">${relative(t.expiresAt, o.now)}</span></td><td>${t.lastUsedAt ? relative(t.lastUsedAt, o.now) : html`<span class="muted">never</span>`}</td></tr>`))}</tbody></table></div>`}</section>`;
+<tbody>${join(o.expiringTokens.map((t) => html`<tr><td>${t.name}</td><td>${t.username}</td><td>${when(t.expiresAt)} <span class="hint">${relative(t.expiresAt, o.now)}</span></td><td>${t.lastUsedAt ? relative(t.lastUsedAt, o.now) : html`<span class="muted">never</span>`}</td></tr>`))}</tbody></table></div>`
+}</section>`;
 }
 
 export function dashboardPage(p: DashboardProps): SafeHtml {

@@ -13,7 +13,11 @@ export function relative(d: Date | null | undefined, now: Date): string {
   if (!d) return "never";
   const ms = d.getTime() - now.getTime();
   const abs = Math.abs(ms);
-  const units: [number, string][] = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "min"]];
+  const units: [number, string][] = [
+    [86_400_000, "day"],
+    [3_600_000, "hour"],
+    [60_000, "min"],
+  ];
   let text = "just now";
   for (const [size, name] of units) {
     if (abs >= size) {
@@ -29,8 +33,26 @@ export function relative(d: Date | null | undefined, now: Date): string {
 /** A readable browser name from a user agent string ("Chrome on Linux"), else the raw start. */
 export function browserOf(ua: string | null | undefined): string {
   if (!ua) return "unknown client";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : null;
-  const os = /iPhone|iPad/.test(ua) ? "iOS" : /Windows/.test(ua) ? "Windows" : /Mac OS X|Macintosh/.test(ua) ? "macOS" : /Android/.test(ua) ? "Android" : /Linux/.test(ua) ? "Linux" : null;
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Firefox\//.test(ua)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : null;
+  const os = /iPhone|iPad/.test(ua)
+    ? "iOS"
+    : /Windows/.test(ua)
+      ? "Windows"
+      : /Mac OS X|Macintosh/.test(ua)
+        ? "macOS"
+        : /Android/.test(ua)
+          ? "Android"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : null;
   if (browser) return os ? `${browser} on ${os}` : browser;
   return ua.slice(0, 60);
 }

@@ -24,7 +24,14 @@ export function isSafeHtml(v: unknown): v is SafeHtml {
   return typeof v === "object" && v !== null && (v as { [SAFE]?: true })[SAFE] === true;
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  "`": "&#96;",
+};
 
 export function escapeText(s: string): string {
   return s.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
@@ -56,7 +63,7 @@ export function join(items: readonly HtmlValue[], separator: HtmlValue = ""): Sa
 /** A link target that cannot be a script: relative, http(s) or mailto; anything else becomes "#". */
 export function url(value: string): string {
   const v = value.trim();
-  if (/^(https?:|mailto:)/i.test(v) || /^[/?#]/.test(v) && !v.startsWith("//")) return v;
+  if (/^(https?:|mailto:)/i.test(v) || (/^[/?#]/.test(v) && !v.startsWith("//"))) return v;
   return "#";
 }
 

@@ -64,11 +64,20 @@ ${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ""}
 export function navigation(links: NavLink[], current: string, oob = false): SafeHtml {
   const groups: string[] = [];
   for (const l of links) if (!groups.includes(l.group)) groups.push(l.group);
-  const isCurrent = (href: string) => (href === "/" ? current === "/" : current === href || current.startsWith(`${href}/`));
+  const isCurrent = (href: string) =>
+    href === "/" ? current === "/" : current === href || current.startsWith(`${href}/`);
   return html`<nav id="nav" aria-label="Pages"${oob ? html` hx-swap-oob="true"` : ""}><ul class="nav">${join(
-    groups.map((g) => html`<li class="group" aria-hidden="true">${g}</li>${join(
-      links.filter((l) => l.group === g).map((l) => html`<li><a href="${l.href}"${isCurrent(l.href) ? html` aria-current="page"` : ""}>${l.label}</a></li>`),
-    )}`),
+    groups.map(
+      (g) =>
+        html`<li class="group" aria-hidden="true">${g}</li>${join(
+          links
+            .filter((l) => l.group === g)
+            .map(
+              (l) =>
+                html`<li><a href="${l.href}"${isCurrent(l.href) ? html` aria-current="page"` : ""}>${l.label}</a></li>`,
+            ),
+        )}`,
+    ),
   )}</ul></nav>`;
 }
 

@@ -36,17 +36,21 @@ Only continue if you started this from your assistant just now.</p>
 <fieldset>
 <legend>What it may do</legend>
 <label><input type="radio" name="access" value="read" ${p.writeOffered ? "" : "checked"}> Read only: look at fabrics, switches, health and other state</label>
-${p.writeOffered
+${
+  p.writeOffered
     ? html`<label><input type="radio" name="access" value="write" checked> Read and write: also request changes (your roles, edit mode, the whitelist and approvals still apply)</label>`
-    : html`<p class="hint">Read and write is not offered: ${p.writeRefusedBecause}.</p>`}
+    : html`<p class="hint">Read and write is not offered: ${p.writeRefusedBecause}.</p>`
+}
 </fieldset>
 <fieldset>
 <legend>Which clusters</legend>
 <label><input type="radio" name="scope_clusters" value="all" checked> Every cluster you may use</label>
-${p.clusters.length
+${
+  p.clusters.length
     ? html`<label><input type="radio" name="scope_clusters" value="some"> Only these:</label>
 ${p.clusters.map((c) => html`<label class="indent"><input type="checkbox" name="cluster" value="${c.id}"> ${c.name}</label>`)}`
-    : html`<p class="hint">You have no cluster access yet; an administrator can give you some.</p>`}
+    : html`<p class="hint">You have no cluster access yet; an administrator can give you some.</p>`
+}
 </fieldset>
 <p class="hint">Access lasts until you revoke it (My account → Connected apps); the application gets short-lived tokens it renews.</p>
 <div class="actions">

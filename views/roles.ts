@@ -28,10 +28,12 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
 };
 
 function permissionBoxes(held: ReadonlySet<string>, checked: readonly string[], prefix: string): SafeHtml {
-  return html`<fieldset><legend>Permissions</legend><div class="perm-grid">${join(PERMISSIONS.map((perm, i) => {
-    const mine = held.has(perm);
-    return html`<label class="check" for="${prefix}-${i}"><input type="checkbox" id="${prefix}-${i}" name="permissions" value="${perm}"${checked.includes(perm) ? html` checked` : ""}${mine ? "" : html` disabled`}><span><code>${perm}</code> <span class="hint">${PERMISSION_TEXT[perm]}${mine ? "" : " — you do not hold it"}</span></span></label>`;
-  }))}</div></fieldset>`;
+  return html`<fieldset><legend>Permissions</legend><div class="perm-grid">${join(
+    PERMISSIONS.map((perm, i) => {
+      const mine = held.has(perm);
+      return html`<label class="check" for="${prefix}-${i}"><input type="checkbox" id="${prefix}-${i}" name="permissions" value="${perm}"${checked.includes(perm) ? html` checked` : ""}${mine ? "" : html` disabled`}><span><code>${perm}</code> <span class="hint">${PERMISSION_TEXT[perm]}${mine ? "" : " — you do not hold it"}</span></span></label>`;
+    }),
+  )}</div></fieldset>`;
 }
 
 export interface RolesPageProps {
@@ -82,7 +84,9 @@ export function rolePage(p: RolePageProps): SafeHtml {
 <h1>Role ${r.name} ${r.system ? html`<span class="badge">built in</span>` : ""}</h1>
 <p class="lead">${r.description || "No description."} · ${r.holders} holder${r.holders === 1 ? "" : "s"}${r.toolProfile ? html` · tool profile <code>${r.toolProfile}</code>` : ""}</p>
 ${p.message ? notice(p.message.kind, p.message.text) : ""}
-${r.system ? html`<section class="panel"><h2>Permissions</h2><ul>${join(r.permissions.map((perm) => html`<li><code>${perm}</code> <span class="hint">${PERMISSION_TEXT[perm]}</span></li>`))}</ul><p class="hint">The permissions of a built-in role are fixed.</p></section>`
+${
+  r.system
+    ? html`<section class="panel"><h2>Permissions</h2><ul>${join(r.permissions.map((perm) => html`<li><code>${perm}</code> <span class="hint">${PERMISSION_TEXT[perm]}</span></li>`))}</ul><p class="hint">The permissions of a built-in role are fixed.</p></section>`
     : html`<section class="panel" aria-labelledby="edit-h"><h2 id="edit-h">Change</h2>
 <form class="stack wide" method="post" action="${base}">
 <input type="hidden" name="csrf" value="${p.csrf}">
@@ -92,5 +96,6 @@ ${permissionBoxes(p.held, r.permissions, "perm")}
 <div><button type="submit">Save role</button></div>
 </form></section>
 <section class="panel" aria-labelledby="del-h"><h2 id="del-h">Delete</h2>
-<form method="post" action="${base}/delete" hx-confirm="Delete role ${r.name}? Its ${r.holders} holder(s) lose it and are signed out."><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit" class="danger">Delete role ${r.name}</button></form></section>`}`;
+<form method="post" action="${base}/delete" hx-confirm="Delete role ${r.name}? Its ${r.holders} holder(s) lose it and are signed out."><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit" class="danger">Delete role ${r.name}</button></form></section>`
+}`;
 }

@@ -52,24 +52,42 @@ ${p.editMode.active ? html`<form method="post" action="/settings/edit-mode">${cs
 </div></section>`;
 }
 
-export function operationResults(q: string, hits: OperationHit[], csrf: string, whitelisted: ReadonlySet<string>): SafeHtml {
-  if (!q) return html`<div id="op-results"><p class="hint">Type a few words (e.g. “create vrf”) to find operations.</p></div>`;
+export function operationResults(
+  q: string,
+  hits: OperationHit[],
+  csrf: string,
+  whitelisted: ReadonlySet<string>,
+): SafeHtml {
+  if (!q)
+    return html`<div id="op-results"><p class="hint">Type a few words (e.g. “create vrf”) to find operations.</p></div>`;
   if (!hits.length) return html`<div id="op-results"><p class="muted">No operation matches “${q}”.</p></div>`;
   return html`<div id="op-results" class="table-wrap"><table>
 <thead><tr><th scope="col">Operation</th><th scope="col">Risk</th><th scope="col">Method and path</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
-<tbody>${hits.map((h) => html`<tr><td><strong>${h.summary}</strong><br><code>${h.id}</code></td><td>${riskBadge(h.risk)}</td><td class="mono">${h.method} ${h.path}</td>
-<td>${whitelisted.has(h.id) ? html`<span class="badge ok">whitelisted</span>` : html`<form method="post" action="/settings/whitelist/add">${csrfField(csrf)}<input type="hidden" name="operation" value="${h.id}"><button type="submit" aria-label="Whitelist ${h.id}">Whitelist</button></form>`}</td></tr>`)}
+<tbody>${hits.map(
+    (
+      h,
+    ) => html`<tr><td><strong>${h.summary}</strong><br><code>${h.id}</code></td><td>${riskBadge(h.risk)}</td><td class="mono">${h.method} ${h.path}</td>
+<td>${whitelisted.has(h.id) ? html`<span class="badge ok">whitelisted</span>` : html`<form method="post" action="/settings/whitelist/add">${csrfField(csrf)}<input type="hidden" name="operation" value="${h.id}"><button type="submit" aria-label="Whitelist ${h.id}">Whitelist</button></form>`}</td></tr>`,
+  )}
 </tbody></table></div>`;
 }
 
 function whitelistPanel(p: SettingsProps): SafeHtml {
   return html`<section class="panel" id="whitelist"><h2>Operation whitelist</h2>
 <p class="hint">When the whitelist is not empty, only these operations may write (in edit mode); sensitive reads always need an entry here.</p>
-${p.whitelist.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Operation</th><th scope="col">Risk</th><th scope="col">Method and path</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>
-${p.whitelist.map((w) => html`<tr><td>${w.op ? html`<strong>${w.op.summary}</strong><br>` : ""}<code>${w.operationId}</code></td><td>${w.op ? riskBadge(w.op.risk) : html`<span class="muted">not in catalog</span>`}</td>
+${
+  p.whitelist.length
+    ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Operation</th><th scope="col">Risk</th><th scope="col">Method and path</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>
+${p.whitelist.map(
+  (
+    w,
+  ) => html`<tr><td>${w.op ? html`<strong>${w.op.summary}</strong><br>` : ""}<code>${w.operationId}</code></td><td>${w.op ? riskBadge(w.op.risk) : html`<span class="muted">not in catalog</span>`}</td>
 <td class="mono">${w.op ? `${w.op.method} ${w.op.path}` : "—"}</td><td>${w.addedBy ?? "—"}<br><span class="hint">${when(w.addedAt)}</span></td>
-<td><form method="post" action="/settings/whitelist/remove">${csrfField(p.csrf)}<input type="hidden" name="operation" value="${w.operationId}"><button type="submit" class="secondary" aria-label="Remove ${w.operationId} from the whitelist">Remove</button></form></td></tr>`)}
-</tbody></table></div>` : html`<p class="muted">The whitelist is empty: in edit mode every write is allowed; sensitive reads are refused.</p>`}
+<td><form method="post" action="/settings/whitelist/remove">${csrfField(p.csrf)}<input type="hidden" name="operation" value="${w.operationId}"><button type="submit" class="secondary" aria-label="Remove ${w.operationId} from the whitelist">Remove</button></form></td></tr>`,
+)}
+</tbody></table></div>`
+    : html`<p class="muted">The whitelist is empty: in edit mode every write is allowed; sensitive reads are refused.</p>`
+}
 <h3>Add an operation</h3>
 <form method="get" action="/settings/operations" class="row" role="search" hx-get="/settings/operations" hx-target="#op-results" hx-swap="outerHTML" hx-push-url="false">
 <label>Search the catalog <input type="search" name="q" placeholder="create vrf" hx-get="/settings/operations" hx-trigger="input changed delay:300ms" hx-target="#op-results" hx-swap="outerHTML" hx-push-url="false"></label>
@@ -81,10 +99,18 @@ ${operationResults("", [], p.csrf, new Set())}
 function constraintsPanel(p: SettingsProps): SafeHtml {
   return html`<section class="panel" id="constraints"><h2>Argument constraints</h2>
 <p class="hint">A parameter of matching operations may only take the listed values (e.g. fabric ∈ {lab-1, lab-2}).</p>
-${p.constraints.length ? html`<table><thead><tr><th scope="col">Operations</th><th scope="col">Parameter</th><th scope="col">Allowed values</th><th scope="col">Applies to</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>
-${p.constraints.map((c) => html`<tr><td><code>${c.operationPattern}</code></td><td><code>${c.param}</code></td><td>${c.allowed.join(", ")}</td><td>${c.appliesTo === "all" ? "every call" : "writes"}</td>
-<td><form method="post" action="/settings/constraints/remove">${csrfField(p.csrf)}<input type="hidden" name="id" value="${c.id}"><button type="submit" class="secondary" aria-label="Remove constraint ${c.id}">Remove</button></form></td></tr>`)}
-</tbody></table>` : html`<p class="muted">No constraint.</p>`}
+${
+  p.constraints.length
+    ? html`<table><thead><tr><th scope="col">Operations</th><th scope="col">Parameter</th><th scope="col">Allowed values</th><th scope="col">Applies to</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>
+${p.constraints.map(
+  (
+    c,
+  ) => html`<tr><td><code>${c.operationPattern}</code></td><td><code>${c.param}</code></td><td>${c.allowed.join(", ")}</td><td>${c.appliesTo === "all" ? "every call" : "writes"}</td>
+<td><form method="post" action="/settings/constraints/remove">${csrfField(p.csrf)}<input type="hidden" name="id" value="${c.id}"><button type="submit" class="secondary" aria-label="Remove constraint ${c.id}">Remove</button></form></td></tr>`,
+)}
+</tbody></table>`
+    : html`<p class="muted">No constraint.</p>`
+}
 <form method="post" action="/settings/constraints/add" class="grid">${csrfField(p.csrf)}
 <label>Operation id or pattern <input type="text" name="operation" placeholder="ndfc.*Vrf*" required></label>
 <label>Parameter <input type="text" name="param" placeholder="fabric" required></label>
@@ -97,8 +123,14 @@ ${p.constraints.map((c) => html`<tr><td><code>${c.operationPattern}</code></td><
 function approvalPanel(p: SettingsProps): SafeHtml {
   return html`<section class="panel" id="approval-rules"><h2>Approval rules</h2>
 <p class="hint">Calls of matching operations wait for a human's approval on the Approvals page.</p>
-${p.approvalRules.length ? html`<ul class="plain">${p.approvalRules.map((r) => html`<li class="row"><code>${r}</code>
-<form method="post" action="/settings/approval-rules/remove">${csrfField(p.csrf)}<input type="hidden" name="pattern" value="${r}"><button type="submit" class="secondary" aria-label="Remove approval rule ${r}">Remove</button></form></li>`)}</ul>` : html`<p class="muted">No rule: no call needs an approval.</p>`}
+${
+  p.approvalRules.length
+    ? html`<ul class="plain">${p.approvalRules.map(
+        (r) => html`<li class="row"><code>${r}</code>
+<form method="post" action="/settings/approval-rules/remove">${csrfField(p.csrf)}<input type="hidden" name="pattern" value="${r}"><button type="submit" class="secondary" aria-label="Remove approval rule ${r}">Remove</button></form></li>`,
+      )}</ul>`
+    : html`<p class="muted">No rule: no call needs an approval.</p>`
+}
 <form method="post" action="/settings/approval-rules/add" class="row">${csrfField(p.csrf)}
 <label>Operation id or pattern <input type="text" name="pattern" placeholder="ndfc.deploy*" required></label><button type="submit">Add rule</button></form>
 <h3>Requests</h3>

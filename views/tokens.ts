@@ -32,7 +32,12 @@ export const EXPIRY_CHOICES: { value: string; label: string; days: number | null
 
 function clusterBoxes(name: string, clusters: ClusterChoice[], checked: string[], idPrefix: string): SafeHtml {
   if (clusters.length === 0) return html`<p class="hint">No cluster is registered or assigned to you yet.</p>`;
-  return join(clusters.map((c, i) => html`<label class="check" for="${idPrefix}-${i}"><input type="checkbox" id="${idPrefix}-${i}" name="${name}" value="${c.id}"${checked.includes(c.id) ? html` checked` : ""}>${c.name}</label>`));
+  return join(
+    clusters.map(
+      (c, i) =>
+        html`<label class="check" for="${idPrefix}-${i}"><input type="checkbox" id="${idPrefix}-${i}" name="${name}" value="${c.id}"${checked.includes(c.id) ? html` checked` : ""}>${c.name}</label>`,
+    ),
+  );
 }
 
 export function tokenForm(p: TokenFormProps): SafeHtml {
@@ -92,12 +97,17 @@ function revokeForm(t: TokenRowView, csrf: string): SafeHtml {
 <input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="danger small">Revoke<span class="visually-hidden"> ${t.name}</span></button></form>`;
 }
 
-export function tokenTable(rows: TokenRowView[], opts: { csrf: string; now: Date; owner: boolean; clusters: ClusterChoice[]; narrow: boolean; caption: string }): SafeHtml {
+export function tokenTable(
+  rows: TokenRowView[],
+  opts: { csrf: string; now: Date; owner: boolean; clusters: ClusterChoice[]; narrow: boolean; caption: string },
+): SafeHtml {
   if (rows.length === 0) return html`<p class="muted">No tokens yet.</p>`;
   return html`<div class="table-wrap"><table>
 <caption class="visually-hidden">${opts.caption}</caption>
 <thead><tr><th scope="col">Name</th>${opts.owner ? html`<th scope="col">Owner</th>` : ""}<th scope="col">Status</th><th scope="col">Access</th><th scope="col">Clusters</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-<tbody>${join(rows.map((t) => html`<tr>
+<tbody>${join(
+    rows.map(
+      (t) => html`<tr>
 <td>${t.name}<div class="hint">created ${when(t.createdAt)}</div></td>
 ${opts.owner ? html`<td>${t.username}</td>` : ""}
 <td>${statusBadge(t.status)}</td>
@@ -106,7 +116,9 @@ ${opts.owner ? html`<td>${t.username}</td>` : ""}
 <td>${t.expiresAt ? html`${when(t.expiresAt)}<div class="hint">${relative(t.expiresAt, opts.now)}</div>` : html`<span class="badge warn">never</span>`}</td>
 <td>${t.lastUsedAt ? html`${relative(t.lastUsedAt, opts.now)}<div class="hint mono">${t.lastUsedIp ?? ""}</div>` : html`<span class="muted">never</span>`}</td>
 <td class="actions">${t.status === "active" ? html`${opts.narrow ? narrowForm(t, opts.csrf, opts.clusters) : ""}${revokeForm(t, opts.csrf)}` : t.revokedReason ? html`<span class="hint">${t.revokedReason}</span>` : ""}</td>
-</tr>`))}</tbody></table></div>`;
+</tr>`,
+    ),
+  )}</tbody></table></div>`;
 }
 
 export interface TokensPageProps {
@@ -132,6 +144,10 @@ ${p.created ? html`<section class="panel" aria-labelledby="created-h"><h2 id="cr
 <section class="panel" aria-labelledby="mine-h"><div class="spread"><h2 id="mine-h">My tokens</h2>${hidden > 0 ? html`<a href="/tokens?all=1">Show ${hidden} expired or revoked</a>` : p.showInactive ? html`<a href="/tokens">Hide expired and revoked</a>` : ""}</div>
 ${tokenTable(mine, { csrf: p.csrf, now: p.now, owner: false, clusters: p.clusters, narrow: true, caption: "My tokens" })}</section>
 <section class="panel" aria-labelledby="create-h"><h2 id="create-h">Create a token</h2>${tokenForm({ csrf: p.csrf, action: "/tokens", clusters: p.clusters, ...p.form })}</section>
-${p.all ? html`<section class="panel" aria-labelledby="all-h"><h2 id="all-h">All tokens</h2><p class="hint">Every user’s tokens, as an administrator sees them. Revoking one stops its assistant at once.</p>
-${tokenTable(p.showInactive ? p.all : p.all.filter((t) => t.status === "active"), { csrf: p.csrf, now: p.now, owner: true, clusters: p.clusters, narrow: false, caption: "All tokens" })}</section>` : ""}`;
+${
+  p.all
+    ? html`<section class="panel" aria-labelledby="all-h"><h2 id="all-h">All tokens</h2><p class="hint">Every user’s tokens, as an administrator sees them. Revoking one stops its assistant at once.</p>
+${tokenTable(p.showInactive ? p.all : p.all.filter((t) => t.status === "active"), { csrf: p.csrf, now: p.now, owner: true, clusters: p.clusters, narrow: false, caption: "All tokens" })}</section>`
+    : ""
+}`;
 }

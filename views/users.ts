@@ -38,7 +38,12 @@ function clusterText(u: Pick<UserListing, "allClusters" | "clusters">, names: Ma
 }
 
 function roleBoxes(choices: RoleChoice[], checked: string[], prefix: string): SafeHtml {
-  return join(choices.map((r, i) => html`<label class="check" for="${prefix}-${i}"><input type="checkbox" id="${prefix}-${i}" name="roles" value="${r.name}"${checked.includes(r.name) ? html` checked` : ""}${r.grantable ? "" : html` disabled`}>${r.name}${r.grantable ? (r.description ? html` <span class="hint">${r.description}</span>` : "") : html` <span class="hint">needs ${r.missing.join(", ")}, which you do not hold</span>`}</label>`));
+  return join(
+    choices.map(
+      (r, i) =>
+        html`<label class="check" for="${prefix}-${i}"><input type="checkbox" id="${prefix}-${i}" name="roles" value="${r.name}"${checked.includes(r.name) ? html` checked` : ""}${r.grantable ? "" : html` disabled`}>${r.name}${r.grantable ? (r.description ? html` <span class="hint">${r.description}</span>` : "") : html` <span class="hint">needs ${r.missing.join(", ")}, which you do not hold</span>`}</label>`,
+    ),
+  );
 }
 
 function clusterFieldset(clusters: ClusterChoice[], all: boolean, checked: string[], prefix: string): SafeHtml {
@@ -101,13 +106,24 @@ ${p.created ? oneTimePassword(p.created.username, p.created.password, "One-time 
 <div class="table-wrap"><table>
 <caption class="visually-hidden">Users</caption>
 <thead><tr><th scope="col">User</th><th scope="col">Roles</th><th scope="col">Clusters</th><th scope="col">Last sign-in</th><th scope="col">Status</th></tr></thead>
-<tbody>${join(p.users.map((u) => html`<tr>
+<tbody>${join(
+    p.users.map(
+      (u) => html`<tr>
 <td><a href="/users/${encodeURIComponent(u.username)}">${u.username}</a>${u.displayName ? html`<div class="hint">${u.displayName}</div>` : ""}</td>
-<td>${u.roles.length ? join(u.roles.map((r) => html`<span class="badge">${r}</span>`), " ") : html`<span class="muted">none</span>`}</td>
+<td>${
+        u.roles.length
+          ? join(
+              u.roles.map((r) => html`<span class="badge">${r}</span>`),
+              " ",
+            )
+          : html`<span class="muted">none</span>`
+      }</td>
 <td>${clusterText(u, p.clusterNames)}</td>
 <td>${u.lastLoginAt ? html`<span title="${when(u.lastLoginAt)}">${relative(u.lastLoginAt, p.now)}</span>` : html`<span class="muted">never</span>`}</td>
 <td>${statusBadges(u)}</td>
-</tr>`))}</tbody></table></div></section>
+</tr>`,
+    ),
+  )}</tbody></table></div></section>
 <section class="panel" aria-labelledby="new-h"><h2 id="new-h">Create a user</h2>${createForm(p)}</section>`;
 }
 
@@ -149,9 +165,13 @@ ${clusterFieldset(p.clusters, u.allClusters, u.clusters, "cluster")}
 <section class="panel" aria-labelledby="danger-h"><h2 id="danger-h">Account</h2>
 <div class="row">
 ${u.kind === "person" ? html`<form method="post" action="${base}/reset-password" hx-confirm="Reset the password of ${u.username}? Their sessions end and they must choose a new password."><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit" class="secondary">Reset password</button></form>` : ""}
-${p.self ? html`<span class="hint">You cannot disable yourself here.</span>` : u.active
-    ? html`<form method="post" action="${base}/active" hx-confirm="Disable ${u.username}? Their sessions end and every API token of theirs is revoked."><input type="hidden" name="csrf" value="${p.csrf}"><input type="hidden" name="active" value="0"><button type="submit" class="danger">Disable ${u.username}</button></form>`
-    : html`<form method="post" action="${base}/active"><input type="hidden" name="csrf" value="${p.csrf}"><input type="hidden" name="active" value="1"><button type="submit">Enable ${u.username}</button></form>`}
+${
+  p.self
+    ? html`<span class="hint">You cannot disable yourself here.</span>`
+    : u.active
+      ? html`<form method="post" action="${base}/active" hx-confirm="Disable ${u.username}? Their sessions end and every API token of theirs is revoked."><input type="hidden" name="csrf" value="${p.csrf}"><input type="hidden" name="active" value="0"><button type="submit" class="danger">Disable ${u.username}</button></form>`
+      : html`<form method="post" action="${base}/active"><input type="hidden" name="csrf" value="${p.csrf}"><input type="hidden" name="active" value="1"><button type="submit">Enable ${u.username}</button></form>`
+}
 </div>
 <p class="hint">Disabling ends every session and revokes every API token of the user. The last active administrator cannot be disabled or lose the admin role.</p>
 </section>`;

@@ -43,7 +43,10 @@ export class AuditBatcher {
   private readonly maxRows: number;
   private readonly maxInFlight: number;
 
-  constructor(private readonly sql: Sql, private readonly opts: AuditBatcherOptions = {}) {
+  constructor(
+    private readonly sql: Sql,
+    private readonly opts: AuditBatcherOptions = {},
+  ) {
     this.maxRows = opts.maxRows ?? 256;
     this.maxInFlight = opts.maxInFlight ?? 2;
   }
@@ -52,7 +55,11 @@ export class AuditBatcher {
   write(event: AuditEventInput): Promise<void> {
     const row = toRow(event);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, queuedAt: performance.now(), done: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.queue.push({
+        row,
+        queuedAt: performance.now(),
+        done: (err) => (err === undefined ? resolve() : reject(err)),
+      });
       this.schedule();
     });
   }
@@ -92,21 +99,26 @@ export class AuditBatcher {
 
   private async flush(batch: Waiting[]): Promise<void> {
     try {
-      await insertAuditEvents(this.sql, batch.map((w) => w.row));
+      await insertAuditEvents(
+        this.sql,
+        batch.map((w) => w.row),
+      );
       this.settled(batch);
       for (const w of batch) w.done();
     } catch (err) {
       auditBatchFailures.inc();
       this.opts.onBatchError?.(errorMessage(err), batch.length);
       // One by one: a bad row fails alone; the others still commit and their callers answer.
-      await Promise.all(batch.map(async (w) => {
-        try {
-          await insertAuditEvent(this.sql, w.row);
-          w.done();
-        } catch (rowErr) {
-          w.done(rowErr ?? new Error("audit insert failed"));
-        }
-      }));
+      await Promise.all(
+        batch.map(async (w) => {
+          try {
+            await insertAuditEvent(this.sql, w.row);
+            w.done();
+          } catch (rowErr) {
+            w.done(rowErr ?? new Error("audit insert failed"));
+          }
+        }),
+      );
       this.settled(batch);
     }
   }

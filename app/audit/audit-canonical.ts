@@ -22,17 +22,43 @@ export type ChainContent = Omit<AuditRecord, "seq" | "prevHash" | "hash">;
 
 export function canonicalEncoding(r: ChainContent, seq: string, prevHash: string): string {
   return JSON.stringify([
-    CANONICAL_VERSION, r.id, seq, prevHash, r.kind, r.occurredAt, r.action, r.status,
-    r.userId, r.username, r.via, r.tokenName, r.clientIp, r.userAgent,
-    r.operationId, r.operationName, r.httpMethod, r.clusterId, r.clusterName, r.resourceType, r.resourceId,
-    r.decision, r.reason, r.error, r.upstreamStatus, r.durationMs, r.requestId, r.callId,
+    CANONICAL_VERSION,
+    r.id,
+    seq,
+    prevHash,
+    r.kind,
+    r.occurredAt,
+    r.action,
+    r.status,
+    r.userId,
+    r.username,
+    r.via,
+    r.tokenName,
+    r.clientIp,
+    r.userAgent,
+    r.operationId,
+    r.operationName,
+    r.httpMethod,
+    r.clusterId,
+    r.clusterName,
+    r.resourceType,
+    r.resourceId,
+    r.decision,
+    r.reason,
+    r.error,
+    r.upstreamStatus,
+    r.durationMs,
+    r.requestId,
+    r.callId,
     sortKeys(r.details),
   ]);
 }
 
 /** SHA-256 (hex) of the canonical encoding: the value stored in `hash`. */
 export function chainHash(r: ChainContent, seq: string, prevHash: string): string {
-  return createHash("sha256").update(canonicalEncoding(r, seq, prevHash), "utf8").digest("hex");
+  return createHash("sha256")
+    .update(canonicalEncoding(r, seq, prevHash), "utf8")
+    .digest("hex");
 }
 
 /** A copy with every object's keys in code-unit order, so insertion order never matters. */

@@ -16,15 +16,44 @@ export type ExportFormat = "csv" | "jsonl";
 
 /** Column order of the CSV (and key order of JSON Lines). */
 export const EXPORT_COLUMNS = [
-  "occurredAt", "seq", "id", "kind", "action", "status",
-  "userId", "username", "via", "tokenName", "clientIp", "userAgent",
-  "operationId", "operationName", "httpMethod", "clusterId", "clusterName", "resourceType", "resourceId",
-  "decision", "reason", "error", "upstreamStatus", "durationMs", "requestId", "callId",
-  "details", "prevHash", "hash",
+  "occurredAt",
+  "seq",
+  "id",
+  "kind",
+  "action",
+  "status",
+  "userId",
+  "username",
+  "via",
+  "tokenName",
+  "clientIp",
+  "userAgent",
+  "operationId",
+  "operationName",
+  "httpMethod",
+  "clusterId",
+  "clusterName",
+  "resourceType",
+  "resourceId",
+  "decision",
+  "reason",
+  "error",
+  "upstreamStatus",
+  "durationMs",
+  "requestId",
+  "callId",
+  "details",
+  "prevHash",
+  "hash",
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 /** Lines of the export, oldest first, without line terminators; CSV starts with its header. */
-export async function* exportLines(sql: Sql, filter: AuditFilter, format: ExportFormat, fetchSize = 500): AsyncGenerator<string> {
+export async function* exportLines(
+  sql: Sql,
+  filter: AuditFilter,
+  format: ExportFormat,
+  fetchSize = 500,
+): AsyncGenerator<string> {
   if (format === "csv") yield EXPORT_COLUMNS.map(csvCell).join(",");
   const cursor = sql<AuditRecord[]>`
     select ${recordColumns(sql)} from audit_events

@@ -59,5 +59,8 @@ export function filterCondition(db: Db, f: AuditFilter): PendingQuery<Row[]> {
 export function textQuery(text: string): string | null {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) return null;
-  return words.slice(0, MAX_WORDS).map((w) => `${w}:*`).join(" & ");
+  return words
+    .slice(0, MAX_WORDS)
+    .map((w) => `${w}:*`)
+    .join(" & ");
 }

@@ -25,7 +25,10 @@ export async function closeOpenIntents(db: Db, minAgeMs = OPEN_INTENT_MIN_AGE_MS
   const open = await selectOpenIntents(db, minAgeMs);
   for (const intent of open) {
     await recordAudit(db, {
-      action: "mcp.call", status: "unknown", callId: intent.call_id, requestId: intent.request_id,
+      action: "mcp.call",
+      status: "unknown",
+      callId: intent.call_id,
+      requestId: intent.request_id,
       actor: { username: intent.username, via: "system" },
       target: { operationId: intent.operation_id },
       cluster: { id: intent.cluster_id, name: intent.cluster_name },

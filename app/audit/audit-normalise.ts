@@ -36,7 +36,12 @@ function normaliseValue(value: unknown, mark: () => void): unknown {
       const safeKey = normaliseText(key);
       if (safeKey !== key) mark();
       // defineProperty: a key such as "__proto__" stays an ordinary, visible key.
-      Object.defineProperty(out, safeKey, { value: normaliseValue(item, mark), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, safeKey, {
+        value: normaliseValue(item, mark),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -60,7 +65,13 @@ export function normaliseRow(row: NewAuditRow): NewAuditRow {
   let detailsChanged = false;
   const details = normaliseValue(row.details, () => (detailsChanged = true)) as Record<string, unknown>;
   if (detailsChanged) changed.push("details");
-  if (changed.length) Object.defineProperty(details, "_normalised", { value: changed, enumerable: true, writable: true, configurable: true });
+  if (changed.length)
+    Object.defineProperty(details, "_normalised", {
+      value: changed,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   out.details = details;
   return out as unknown as NewAuditRow;
 }

@@ -30,7 +30,9 @@ export async function queryAudit(db: Db, filter: AuditFilter, page: AuditPageReq
   const limit = Math.max(1, Math.min(500, Math.trunc(page.limit ?? 50)));
   const after = page.cursor ? decodeCursor(page.cursor) : null;
   // Sent as text: the driver would round a timestamptz parameter to milliseconds and skip rows.
-  const before = after ? db`(occurred_at, id) < (${after.occurredAt}::text::timestamptz, ${after.id}::bigint)` : db`true`;
+  const before = after
+    ? db`(occurred_at, id) < (${after.occurredAt}::text::timestamptz, ${after.id}::bigint)`
+    : db`true`;
   const where = db`${filterCondition(db, filter)} and ${before}`;
   const few = textQuery(filter.text ?? "") !== null && (await countUpTo(db, where, FEW_MATCHES)) < FEW_MATCHES;
   const rows = few ? await newestOfFew(db, where, limit + 1) : await newestByTime(db, where, limit + 1);
@@ -92,6 +94,7 @@ export function encodeCursor(p: Position): string {
 
 export function decodeCursor(cursor: string): Position {
   const m = CURSOR.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m || !isBigint(m[2]!)) throw new Invalid("this page link is not valid any more; start again from the first page");
+  if (!m || !isBigint(m[2]!))
+    throw new Invalid("this page link is not valid any more; start again from the first page");
   return { occurredAt: m[1]!, id: m[2]! };
 }

@@ -11,16 +11,26 @@
 
 export const REDACTED = "[redacted]";
 
-const SECRET_KEY = /password|passwd|passphrase|secret|token|apikey|authorization|cookie|privatekey|encryptionkey|sshkey|credential/;
+const SECRET_KEY =
+  /password|passwd|passphrase|secret|token|apikey|authorization|cookie|privatekey|encryptionkey|sshkey|credential/;
 
 /** Strings (or parts of strings) that are credentials whatever key they sit under. */
 const SECRET_VALUE_PATTERNS: readonly [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1 ${REDACTED}`],
   [/nmg_[A-Za-z0-9_-]{6,}/g, REDACTED],
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
-  [/\b(cookie|set-cookie|authorization|proxy-authorization|x-api-key|x-auth-token)\s*:\s*[^\r\n]+/gi, `$1: ${REDACTED}`],
-  [/("[^"]*(?:password|passwd|secret|token|api[-_]?key|authorization|cookie|private[-_]?key|credential)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
-  [/\b((?:[A-Za-z0-9]*[-_.]?)(?:password|passwd|secret|token|api[-_]?key|authorization|cookie|private[-_]?key|credential)s?)=([^&\s"',;]+)/gi, `$1=${REDACTED}`],
+  [
+    /\b(cookie|set-cookie|authorization|proxy-authorization|x-api-key|x-auth-token)\s*:\s*[^\r\n]+/gi,
+    `$1: ${REDACTED}`,
+  ],
+  [
+    /("[^"]*(?:password|passwd|secret|token|api[-_]?key|authorization|cookie|private[-_]?key|credential)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+    `$1"${REDACTED}"`,
+  ],
+  [
+    /\b((?:[A-Za-z0-9]*[-_.]?)(?:password|passwd|secret|token|api[-_]?key|authorization|cookie|private[-_]?key|credential)s?)=([^&\s"',;]+)/gi,
+    `$1=${REDACTED}`,
+  ],
 ];
 
 export interface RedactLimits {
@@ -60,7 +70,10 @@ export function cleanText(value: string | null | undefined, max: number): string
 }
 
 /** A redacted, bounded copy of `details` that is safe to store and always JSON-serialisable. */
-export function redactDetails(details: Record<string, unknown> | undefined, limits: RedactLimits = DEFAULT_LIMITS): Record<string, unknown> {
+export function redactDetails(
+  details: Record<string, unknown> | undefined,
+  limits: RedactLimits = DEFAULT_LIMITS,
+): Record<string, unknown> {
   if (!details) return {};
   const copy = redactValue(details, 0, limits, new WeakSet());
   const object = isPlainObject(copy) ? copy : { value: copy };
@@ -83,7 +96,9 @@ function redactValue(value: unknown, depth: number, limits: RedactLimits, seen: 
   if (depth >= limits.maxDepth) return "[too deep]";
   seen.add(value);
   try {
-    return Array.isArray(value) ? redactArray(value, depth, limits, seen) : redactObject(value as Record<string, unknown>, depth, limits, seen);
+    return Array.isArray(value)
+      ? redactArray(value, depth, limits, seen)
+      : redactObject(value as Record<string, unknown>, depth, limits, seen);
   } finally {
     seen.delete(value);
   }
@@ -95,13 +110,21 @@ function redactArray(items: unknown[], depth: number, limits: RedactLimits, seen
   return out;
 }
 
-function redactObject(object: Record<string, unknown>, depth: number, limits: RedactLimits, seen: WeakSet<object>): Record<string, unknown> {
+function redactObject(
+  object: Record<string, unknown>,
+  depth: number,
+  limits: RedactLimits,
+  seen: WeakSet<object>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = Object.keys(object);
   for (const key of keys.slice(0, limits.maxEntries)) {
     const safeKey = cleanText(key, 200) ?? "";
     const raw = object[key];
-    const value = isSecretKey(key) && raw !== null && raw !== undefined && raw !== "" ? REDACTED : redactValue(raw, depth + 1, limits, seen);
+    const value =
+      isSecretKey(key) && raw !== null && raw !== undefined && raw !== ""
+        ? REDACTED
+        : redactValue(raw, depth + 1, limits, seen);
     // defineProperty, not assignment: "__proto__" must stay a visible key, as ND received it.
     Object.defineProperty(out, safeKey, { value, enumerable: true, writable: true, configurable: true });
   }

@@ -52,7 +52,12 @@ export async function sealBatch(sql: Sql, batchSize = DEFAULTS.batchSize): Promi
       prev = chainHash(row, seq.toString(), prev);
       hashes.push(prev);
     }
-    return applySeal(tx, rows.map((r) => r.id), hashes, head.seq);
+    return applySeal(
+      tx,
+      rows.map((r) => r.id),
+      hashes,
+      head.seq,
+    );
   });
 }
 

@@ -64,13 +64,27 @@ export async function verifyAuditChain(sql: Sql, opts: VerifyOptions = {}): Prom
     const head = await readChainHead(tx);
     const first = await firstSealedSeq(tx);
     const unsealed = await countUnsealed(tx);
-    const base: VerifyResult = { ok: true, checked: 0, firstSeq: first, lastSeq: null, checkpointSeq: null, sealed, unsealed, problem: null };
+    const base: VerifyResult = {
+      ok: true,
+      checked: 0,
+      firstSeq: first,
+      lastSeq: null,
+      checkpointSeq: null,
+      sealed,
+      unsealed,
+      problem: null,
+    };
     if (first === null) return emptyChain(base, head.seq);
     const start = await chainStart(tx, first);
     if ("problem" in start) return { ...base, ok: false, problem: start.problem };
     const state: WalkState = { expectedSeq: BigInt(first), expectedPrev: start.prevHash, previous: null, checked: 0 };
     const problem = await walk(tx, state, opts.fetchSize ?? 500);
-    const result = { ...base, checked: state.checked, lastSeq: state.previous?.seq ?? null, checkpointSeq: start.checkpointSeq };
+    const result = {
+      ...base,
+      checked: state.checked,
+      lastSeq: state.previous?.seq ?? null,
+      checkpointSeq: start.checkpointSeq,
+    };
     if (problem) return { ...result, ok: false, problem };
     const endProblem = checkEnd(state.previous!, head);
     return endProblem ? { ...result, ok: false, problem: endProblem } : result;
@@ -93,14 +107,20 @@ function emptyChain(base: VerifyResult, headSeq: string): VerifyResult {
     ...base,
     ok: false,
     problem: {
-      kind: "missing-end", seq: null, id: null, occurredAt: null,
+      kind: "missing-end",
+      seq: null,
+      id: null,
+      occurredAt: null,
       message: `audit chain broken: the chain head records ${headSeq} sealed event(s) but none is left — rows were deleted`,
     },
   };
 }
 
 /** The hash the first remaining event must link to: genesis, or a retention checkpoint's. */
-async function chainStart(tx: TransactionSql, first: string): Promise<{ prevHash: string; checkpointSeq: string | null } | { problem: ChainProblem }> {
+async function chainStart(
+  tx: TransactionSql,
+  first: string,
+): Promise<{ prevHash: string; checkpointSeq: string | null } | { problem: ChainProblem }> {
   if (first === "1") return { prevHash: GENESIS_HASH, checkpointSeq: null };
   const lastRemoved = (BigInt(first) - 1n).toString();
   const rows = await tx<{ seq: string; lastHash: string }[]>`
@@ -111,7 +131,10 @@ async function chainStart(tx: TransactionSql, first: string): Promise<{ prevHash
   if (checkpoint) return { prevHash: checkpoint.lastHash, checkpointSeq: checkpoint.seq };
   return {
     problem: {
-      kind: "missing-start", seq: first, id: null, occurredAt: null,
+      kind: "missing-start",
+      seq: first,
+      id: null,
+      occurredAt: null,
       message: `audit chain broken at its start: event(s) from sequence 1 to ${lastRemoved} are missing and no retention checkpoint accounts for them — rows were deleted`,
     },
   };
@@ -144,7 +167,9 @@ function checkRow(row: AuditRecord, state: WalkState): ChainProblem | null {
     return problemAt(row, "changed", "content does not match its hash — the row was changed after it was written");
   }
   if (row.prevHash !== state.expectedPrev) {
-    const what = state.previous ? `event ${state.previous.seq} was rewritten (content and hash) or replaced` : "the retention checkpoint does not describe the events before it";
+    const what = state.previous
+      ? `event ${state.previous.seq} was rewritten (content and hash) or replaced`
+      : "the retention checkpoint does not describe the events before it";
     return problemAt(row, "relinked", `its link to the previous event does not match — ${what}`);
   }
   return null;
@@ -152,10 +177,18 @@ function checkRow(row: AuditRecord, state: WalkState): ChainProblem | null {
 
 function checkEnd(last: AuditRecord, head: { seq: string; hash: string }): ChainProblem | null {
   if (BigInt(head.seq) > BigInt(last.seq!)) {
-    return problemAt(last, "missing-end", `the newest event(s), after sequence ${last.seq} up to ${head.seq}, are missing — rows were deleted`);
+    return problemAt(
+      last,
+      "missing-end",
+      `the newest event(s), after sequence ${last.seq} up to ${head.seq}, are missing — rows were deleted`,
+    );
   }
   if (head.seq !== last.seq || head.hash !== last.hash) {
-    return problemAt(last, "head-mismatch", `the chain head (sequence ${head.seq}) does not match the newest event — the chain's end was rewritten`);
+    return problemAt(
+      last,
+      "head-mismatch",
+      `the chain head (sequence ${head.seq}) does not match the newest event — the chain's end was rewritten`,
+    );
   }
   return null;
 }

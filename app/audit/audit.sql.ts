@@ -2,7 +2,7 @@
 // listed explicitly and mapped to camelCase here, nowhere else. Functions take `db` first and
 // work on a pool or inside a caller's transaction alike.
 
-import type { PendingQuery, Row, Sql, TransactionSql } from "postgres";
+import type { PendingQuery, Row } from "postgres";
 import type { AuditDecision, AuditStatus } from "./audit-event.ts";
 
 /** A pool or a transaction: the queries below run on either. */
@@ -65,11 +65,29 @@ export async function insertAuditEvent(db: Db, r: NewAuditRow): Promise<string> 
 }
 
 const COLUMN: Record<keyof NewAuditRow, string> = {
-  action: "action", status: "status", userId: "user_id", username: "username", via: "via", tokenName: "token_name",
-  clientIp: "client_ip", userAgent: "user_agent", operationId: "operation_id", operationName: "operation_name",
-  httpMethod: "http_method", clusterId: "cluster_id", clusterName: "cluster_name", resourceType: "resource_type",
-  resourceId: "resource_id", decision: "decision", reason: "reason", error: "error", upstreamStatus: "upstream_status",
-  durationMs: "duration_ms", requestId: "request_id", callId: "call_id", details: "details",
+  action: "action",
+  status: "status",
+  userId: "user_id",
+  username: "username",
+  via: "via",
+  tokenName: "token_name",
+  clientIp: "client_ip",
+  userAgent: "user_agent",
+  operationId: "operation_id",
+  operationName: "operation_name",
+  httpMethod: "http_method",
+  clusterId: "cluster_id",
+  clusterName: "cluster_name",
+  resourceType: "resource_type",
+  resourceId: "resource_id",
+  decision: "decision",
+  reason: "reason",
+  error: "error",
+  upstreamStatus: "upstream_status",
+  durationMs: "duration_ms",
+  requestId: "request_id",
+  callId: "call_id",
+  details: "details",
 };
 
 /**
@@ -77,7 +95,9 @@ const COLUMN: Record<keyof NewAuditRow, string> = {
  * and PostgreSQL types them by the table's own row type. Ids follow the array's order.
  */
 export async function insertAuditEvents(db: Db, rows: readonly NewAuditRow[]): Promise<void> {
-  const json = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [COLUMN[k as keyof NewAuditRow], v])));
+  const json = rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [COLUMN[k as keyof NewAuditRow], v])),
+  );
   await db`
     insert into audit_events (
       action, status, user_id, username, via, token_name, client_ip, user_agent,
@@ -141,7 +161,12 @@ export interface RetainOutcome {
   checkpointId: string | null;
 }
 
-export async function callRetain(db: Db, olderThanDays: number, via: string, username: string | null): Promise<RetainOutcome> {
+export async function callRetain(
+  db: Db,
+  olderThanDays: number,
+  via: string,
+  username: string | null,
+): Promise<RetainOutcome> {
   const rows = await db<RetainOutcome[]>`
     select removed::int as removed, first_seq as "firstSeq", last_seq as "lastSeq",
            last_hash as "lastHash", checkpoint_id as "checkpointId"

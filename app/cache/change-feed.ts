@@ -96,7 +96,10 @@ export function startChangeFeed(databaseUrl: string, log: FeedLog, opts: FeedOpt
   };
 
   const listener: Sql = connect(databaseUrl, {
-    max: 1, idle_timeout: 0, max_lifetime: null, fetch_types: false,
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    fetch_types: false,
     connection: { application_name: `nmg-listen/${id}` },
     onnotify: (_channel: string, payload: string) => onNotify(payload),
     onclose: () => lost("the LISTEN connection closed"),
@@ -130,7 +133,8 @@ export function startChangeFeed(databaseUrl: string, log: FeedLog, opts: FeedOpt
       started = true;
     } catch (err) {
       if (!closed) {
-        if (!started) log.warn({ reason: errorMessage(err) }, "change feed not established yet: caches are off until it is");
+        if (!started)
+          log.warn({ reason: errorMessage(err) }, "change feed not established yet: caches are off until it is");
         started = true;
         scheduleListen();
       }
@@ -140,8 +144,12 @@ export function startChangeFeed(databaseUrl: string, log: FeedLog, opts: FeedOpt
 
   const ping = setInterval(() => {
     if (!up || closed) return;
-    const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer within 2 s")), 2000).unref?.());
-    Promise.race([listener`select 1`, deadline]).catch((err) => lost(`the LISTEN connection did not answer (${errorMessage(err)})`));
+    const deadline = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("no answer within 2 s")), 2000).unref?.(),
+    );
+    Promise.race([listener`select 1`, deadline]).catch((err) =>
+      lost(`the LISTEN connection did not answer (${errorMessage(err)})`),
+    );
   }, pingMs);
   ping.unref?.();
 

@@ -27,7 +27,10 @@ export function apiIdentity(doc: OpenApiDocument, fileName: string): ApiIdentity
   if (explicit) return { api: sanitizeApiName(explicit), basePath };
   const known = KNOWN_BASES[basePath];
   if (known) return { api: known, basePath };
-  const segment = basePath.split("/").filter((s) => s !== "" && !GENERIC_SEGMENT.test(s)).pop();
+  const segment = basePath
+    .split("/")
+    .filter((s) => s !== "" && !GENERIC_SEGMENT.test(s))
+    .pop();
   return { api: sanitizeApiName(segment ?? fileStem(fileName)), basePath };
 }
 

@@ -26,9 +26,11 @@ export function createCatalogIndexCache(stampOf: (db: Db) => Promise<string> = a
         return built;
       });
       building = { stamp, promise };
-      promise.finally(() => {
-        if (building?.promise === promise) building = null;
-      }).catch(() => {});
+      promise
+        .finally(() => {
+          if (building?.promise === promise) building = null;
+        })
+        .catch(() => {});
     }
     return building.promise;
   };

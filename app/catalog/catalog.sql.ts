@@ -4,7 +4,6 @@
 // (import.ts) own the transaction.
 
 import type postgres from "postgres";
-import type { Sql, TransactionSql } from "postgres";
 import type { JsonSchema, Operation, RiskClass } from "./operation.ts";
 import type { SearchableOperation } from "./search.ts";
 
@@ -184,7 +183,6 @@ export async function loadActiveSearchable(db: Db): Promise<SearchableOperation[
     order by id`;
   return [...rows];
 }
-
 
 /**
  * Full operations of the active catalog by id (missing ids are simply absent). Where two

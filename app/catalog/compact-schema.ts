@@ -40,7 +40,12 @@ interface Render {
  * top-level field; breadth first, because a model can ask for a sub-schema but cannot guess a
  * field it never saw.
  */
-export function renderSchema(schema: JsonSchema | null | undefined, schemas: Schemas = {}, options: SchemaRenderOptions = {}, root?: unknown): string {
+export function renderSchema(
+  schema: JsonSchema | null | undefined,
+  schemas: Schemas = {},
+  options: SchemaRenderOptions = {},
+  root?: unknown,
+): string {
   return renderSchemaWithCuts(schema, schemas, options, root).text;
 }
 
@@ -62,7 +67,10 @@ export function renderSchemaWithCuts(
   }
   const text = best!.text;
   if (text.length <= opts.maxChars) return { text, cuts: best!.cuts };
-  return { text: `${text.slice(0, opts.maxChars - 1)}…`, cuts: [...best!.cuts, { path: "", fields: [], kind: "size" }] };
+  return {
+    text: `${text.slice(0, opts.maxChars - 1)}…`,
+    cuts: [...best!.cuts, { path: "", fields: [], kind: "size" }],
+  };
 }
 
 interface Context {
@@ -97,7 +105,14 @@ function refName(ref: string): string {
   return ref.split("/").pop() ?? ref;
 }
 
-function node(schema: unknown, depth: number, budget: number, trail: ReadonlySet<string>, ctx: Context, path: string): string {
+function node(
+  schema: unknown,
+  depth: number,
+  budget: number,
+  trail: ReadonlySet<string>,
+  ctx: Context,
+  path: string,
+): string {
   if (!isRecord(schema)) return "any";
   if (typeof schema.$ref === "string") {
     const ref = schema.$ref;
@@ -132,7 +147,14 @@ function enumType(values: unknown[], ctx: Context): string {
   return rest > 0 ? `${shown.join("|")}|…(+${rest})` : shown.join("|");
 }
 
-function union(variants: unknown[], depth: number, budget: number, trail: ReadonlySet<string>, ctx: Context, path: string): string {
+function union(
+  variants: unknown[],
+  depth: number,
+  budget: number,
+  trail: ReadonlySet<string>,
+  ctx: Context,
+  path: string,
+): string {
   const parts: string[] = [];
   let used = 0;
   for (const [i, variant] of variants.entries()) {
@@ -161,7 +183,8 @@ function mergeAllOf(schema: JsonSchema, trail: ReadonlySet<string>, ctx: Context
     if (!isRecord(resolved)) return;
     if (Array.isArray(resolved.allOf)) for (const p of resolved.allOf) visit(p, seen);
     if (isRecord(resolved.properties)) Object.assign(properties, resolved.properties);
-    if (Array.isArray(resolved.required)) required.push(...resolved.required.filter((r): r is string => typeof r === "string"));
+    if (Array.isArray(resolved.required))
+      required.push(...resolved.required.filter((r): r is string => typeof r === "string"));
   };
   const { allOf, ...own } = schema;
   for (const part of allOf as unknown[]) visit(part, trail);
@@ -169,7 +192,14 @@ function mergeAllOf(schema: JsonSchema, trail: ReadonlySet<string>, ctx: Context
   return { type: "object", properties, required };
 }
 
-function objectType(schema: JsonSchema, depth: number, budget: number, trail: ReadonlySet<string>, ctx: Context, path: string): string {
+function objectType(
+  schema: JsonSchema,
+  depth: number,
+  budget: number,
+  trail: ReadonlySet<string>,
+  ctx: Context,
+  path: string,
+): string {
   const properties = isRecord(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   // Required fields first: they are the ones a caller cannot leave out.
@@ -208,7 +238,12 @@ function objectType(schema: JsonSchema, depth: number, budget: number, trail: Re
  * The sub-schema at a dotted path ("fabrics.management"; arrays are transparent, as in the cut
  * paths above), or null when the path names no field. What a caller asks for after a cut.
  */
-export function schemaAt(schema: JsonSchema | null | undefined, schemas: Schemas, path: string, root?: unknown): JsonSchema | null {
+export function schemaAt(
+  schema: JsonSchema | null | undefined,
+  schemas: Schemas,
+  path: string,
+  root?: unknown,
+): JsonSchema | null {
   const ctx: Context = { schemas, root, maxDepth: 0, maxEnum: 0, cutAtTop: false, cuts: [] };
   let at: unknown = schema;
   for (const name of path.split(".").filter(Boolean)) {

@@ -66,7 +66,11 @@ export function renderOperation(op: Operation, options: OperationRenderOptions =
   }
   if (op.response?.schema) {
     lines.push(`response ${op.response.status}:`);
-    const rendered = renderSchemaWithCuts(op.response.schema, op.schemas, options.response ?? { maxChars: 600, maxDepth: 2 });
+    const rendered = renderSchemaWithCuts(
+      op.response.schema,
+      op.schemas,
+      options.response ?? { maxChars: 600, maxDepth: 2 },
+    );
     lines.push(indent(rendered.text));
     cuts.push(...rendered.cuts.map((c) => ({ ...c, path: joinPath("response", c.path) })));
   }
@@ -85,14 +89,19 @@ export function cutNotes(cuts: readonly SchemaCut[], partHint?: (part: string) =
   if (!cuts.length) return [];
   const MAX_PARTS = 6;
   const MAX_NAMES = 12;
-  const names = (fields: string[]) => (fields.length > MAX_NAMES ? `${fields.slice(0, MAX_NAMES).join(", ")}, +${fields.length - MAX_NAMES}` : fields.join(", "));
-  const lines = cuts.slice(0, MAX_PARTS).map((c) =>
-    c.fields.length === 0
-      ? `  ${c.path}: cut at its length limit`
-      : c.kind === "depth"
-        ? `  ${c.path} {…${c.fields.length} fields}: ${names(c.fields)}`
-        : `  ${c.path}: ${c.fields.length} more fields not shown: ${names(c.fields)}`,
-  );
+  const names = (fields: string[]) =>
+    fields.length > MAX_NAMES
+      ? `${fields.slice(0, MAX_NAMES).join(", ")}, +${fields.length - MAX_NAMES}`
+      : fields.join(", ");
+  const lines = cuts
+    .slice(0, MAX_PARTS)
+    .map((c) =>
+      c.fields.length === 0
+        ? `  ${c.path}: cut at its length limit`
+        : c.kind === "depth"
+          ? `  ${c.path} {…${c.fields.length} fields}: ${names(c.fields)}`
+          : `  ${c.path}: ${c.fields.length} more fields not shown: ${names(c.fields)}`,
+    );
   if (cuts.length > MAX_PARTS) lines.push(`  …and ${cuts.length - MAX_PARTS} more cut parts`);
   // The example names the biggest cut part: the one most likely to hold the field a reader misses.
   const example = [...cuts].sort((a, b) => b.fields.length - a.fields.length)[0]!.path;
@@ -100,7 +109,10 @@ export function cutNotes(cuts: readonly SchemaCut[], partHint?: (part: string) =
 }
 
 function enumText(values: ReadonlyArray<string | number | boolean>, max: number): string {
-  const shown = values.slice(0, max).map((v) => JSON.stringify(v)).join("|");
+  const shown = values
+    .slice(0, max)
+    .map((v) => JSON.stringify(v))
+    .join("|");
   return values.length > max ? `${shown}|…(+${values.length - max})` : shown;
 }
 

@@ -40,8 +40,10 @@ export function closest(typed: string, candidates: Iterable<string>, max = 3): s
     if (c === lower) continue;
     const cTail = c.split(".").pop()!;
     let score = editDistance(word, candidate, limit);
-    if (score > limit) score = Math.min(score, editDistance(tail, cTail, Math.max(1, Math.floor(tail.length / 3))) + 0.5);
-    if (score > limit && tail.length >= 4 && (cTail.includes(tail) || (cTail.length >= 4 && tail.includes(cTail)))) score = limit + 0.25;
+    if (score > limit)
+      score = Math.min(score, editDistance(tail, cTail, Math.max(1, Math.floor(tail.length / 3))) + 0.5);
+    if (score > limit && tail.length >= 4 && (cTail.includes(tail) || (cTail.length >= 4 && tail.includes(cTail))))
+      score = limit + 0.25;
     if (score > limit && abbreviates(word.split(".").pop()!, candidate.split(".").pop()!)) score = limit + 0.4;
     if (score <= limit + 0.5) scored.push([candidate, score]);
   }
@@ -49,7 +51,11 @@ export function closest(typed: string, candidates: Iterable<string>, max = 3): s
   return scored.slice(0, max).map(([c]) => c);
 }
 
-const camelParts = (name: string) => name.split(/(?<=[a-z0-9])(?=[A-Z])|[_\-\s]+/).map((p) => p.toLowerCase()).filter(Boolean);
+const camelParts = (name: string) =>
+  name
+    .split(/(?<=[a-z0-9])(?=[A-Z])|[_\-\s]+/)
+    .map((p) => p.toLowerCase())
+    .filter(Boolean);
 
 /** "operStatus" abbreviates "operationalStatus": each word of it starts a word of the candidate, in order. */
 function abbreviates(typedTail: string, candidateTail: string): boolean {
@@ -73,6 +79,9 @@ export function allowedValuesFor(typed: string, allowed: readonly string[], max 
   const same = allowed.filter((v) => v.toLowerCase() === typed.trim().toLowerCase());
   const near = [...same, ...closest(typed, allowed, allowed.length)];
   const ordered = [...near, ...allowed.filter((v) => !near.includes(v))];
-  const shown = ordered.slice(0, max).map((v) => JSON.stringify(v)).join(", ");
+  const shown = ordered
+    .slice(0, max)
+    .map((v) => JSON.stringify(v))
+    .join(", ");
   return ordered.length > max ? `${shown} (+${ordered.length - max} more; describe_operation lists them)` : shown;
 }

@@ -42,9 +42,18 @@ export function isFailedInput(input: ImportInput): input is FailedInput {
 export async function readDirectoryInputs(dir: string): Promise<ImportInput[]> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && DOCUMENT_FILE.test(e.name)).map((e) => e.name);
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() && DOCUMENT_FILE.test(e.name))
+      .map((e) => e.name);
   } catch (e) {
-    return [{ fileName: dir, error: `${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code ?? "error"})`, origin: "directory", originDetail: dir }];
+    return [
+      {
+        fileName: dir,
+        error: `${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        origin: "directory",
+        originDetail: dir,
+      },
+    ];
   }
   names.sort();
   return Promise.all(names.map((name) => readOne(join(dir, name), name, "directory", dir)));
@@ -60,7 +69,14 @@ export async function readPathInputs(path: string): Promise<ImportInput[]> {
   try {
     return (await stat(path)).isDirectory() ? readDirectoryInputs(path) : [await readFileInput(path)];
   } catch (e) {
-    return [{ fileName: path, error: `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`, origin: "file", originDetail: path }];
+    return [
+      {
+        fileName: path,
+        error: `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        origin: "file",
+        originDetail: path,
+      },
+    ];
   }
 }
 
@@ -75,14 +91,29 @@ export async function fetchClusterInput(cluster: string, fetchDocument: FetchDoc
     const { name, bytes } = await fetchDocument();
     return { fileName: name, bytes, origin: "cluster", originDetail: cluster };
   } catch (e) {
-    return { fileName: `${cluster}`, error: `${cluster}: could not fetch the document: ${(e as Error).message}`, origin: "cluster", originDetail: cluster };
+    return {
+      fileName: `${cluster}`,
+      error: `${cluster}: could not fetch the document: ${(e as Error).message}`,
+      origin: "cluster",
+      originDetail: cluster,
+    };
   }
 }
 
-async function readOne(path: string, fileName: string, origin: ImportOrigin, originDetail: string): Promise<ImportInput> {
+async function readOne(
+  path: string,
+  fileName: string,
+  origin: ImportOrigin,
+  originDetail: string,
+): Promise<ImportInput> {
   try {
     return { fileName, bytes: new Uint8Array(await readFile(path)), origin, originDetail };
   } catch (e) {
-    return { fileName, error: `${fileName}: cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})`, origin, originDetail };
+    return {
+      fileName,
+      error: `${fileName}: cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      origin,
+      originDetail,
+    };
   }
 }

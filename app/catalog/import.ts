@@ -30,7 +30,14 @@ import type { RiskOverrides } from "./risk-overrides.ts";
 export interface CatalogAuditEvent {
   action: "catalog.import";
   details: {
-    files: Array<{ file: string; status: ImportStatus; source?: string; version?: number; operations?: number; error?: string }>;
+    files: Array<{
+      file: string;
+      status: ImportStatus;
+      source?: string;
+      version?: number;
+      operations?: number;
+      error?: string;
+    }>;
     imported: number;
     unchanged: number;
     failed: number;
@@ -83,7 +90,12 @@ interface Parsed extends Loaded {
 /** Who imports: a Caller, or the app itself at start ("bootstrap": the bundled document only). */
 export type Importer = Caller | "bootstrap";
 
-export async function importDocuments(db: Sql, by: Importer, inputs: readonly ImportInput[], deps: ImportDeps = {}): Promise<ImportReport> {
+export async function importDocuments(
+  db: Sql,
+  by: Importer,
+  inputs: readonly ImportInput[],
+  deps: ImportDeps = {},
+): Promise<ImportReport> {
   if (by !== "bootstrap") requirePermission(by.principal, "settings:manage");
   const actor = by === "bootstrap" ? "bootstrap" : callerName(by);
   const audit = deps.audit ?? (by === "bootstrap" ? undefined : defaultAudit(by, deps.cluster));
@@ -130,7 +142,12 @@ function loadInput(input: ImportInput): Loaded | { error: string } {
   if (isFailedInput(input)) return { error: input.error };
   const result = loadOpenApi({ name: input.fileName, bytes: input.bytes });
   if (!result.ok) return { error: result.error };
-  return { input, sha256: result.sha256, document: result.document, api: apiIdentity(result.document, input.fileName).api };
+  return {
+    input,
+    sha256: result.sha256,
+    document: result.document,
+    api: apiIdentity(result.document, input.fileName).api,
+  };
 }
 
 /**
@@ -147,11 +164,18 @@ async function extractChanged(
   for (const [i, doc] of loaded) {
     const active = await activeVersionOf(db, doc.api);
     if (active?.sha256 === doc.sha256) {
-      outcomes.set(i, { fileName: doc.input.fileName, status: "unchanged", source: doc.api, version: active.version, operations: active.operationCount });
+      outcomes.set(i, {
+        fileName: doc.input.fileName,
+        status: "unchanged",
+        source: doc.api,
+        version: active.version,
+        operations: active.operationCount,
+      });
       continue;
     }
     const result = extract(doc, overrides);
-    if ("error" in result) outcomes.set(i, { fileName: doc.input.fileName, status: "failed", source: doc.api, error: result.error });
+    if ("error" in result)
+      outcomes.set(i, { fileName: doc.input.fileName, status: "failed", source: doc.api, error: result.error });
     else parsed.set(i, result);
   }
   return parsed;
@@ -194,7 +218,12 @@ async function storeDocument(tx: TransactionSql, doc: Parsed, actor: string | nu
   await ensureSource(tx, source);
   await lockSource(tx, source);
   const active = await activeVersionOf(tx, source);
-  const base = { fileName: input.fileName, source, operations: extracted.operations.length, warnings: extracted.warnings };
+  const base = {
+    fileName: input.fileName,
+    source,
+    operations: extracted.operations.length,
+    warnings: extracted.warnings,
+  };
   if (active?.sha256 === doc.sha256) return { ...base, status: "unchanged", version: active.version };
   const version = await nextVersionNumber(tx, source);
   await deactivateSource(tx, source);

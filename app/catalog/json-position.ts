@@ -73,7 +73,13 @@ export function locateJsonError(text: string): JsonSyntaxError | null {
       const end = scanString(text, i);
       if (typeof end === "string") return fail(i, end);
       i = skipWhitespace(text, end);
-      if (text[i] !== ":") return fail(i, text[i] === undefined ? "unexpected end of input, expected ':'" : `unexpected ${describe(text[i]!)}, expected ':' after a property name`);
+      if (text[i] !== ":")
+        return fail(
+          i,
+          text[i] === undefined
+            ? "unexpected end of input, expected ':'"
+            : `unexpected ${describe(text[i]!)}, expected ':' after a property name`,
+        );
       i++;
       state = State.Value;
       continue;

@@ -21,16 +21,17 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
-export type LoadResult =
-  | { ok: true; document: OpenApiDocument; sha256: string }
-  | { ok: false; error: string };
+export type LoadResult = { ok: true; document: OpenApiDocument; sha256: string } | { ok: false; error: string };
 
 /** Uploads beyond this are refused before parsing (the largest ND document is ~2 MB). */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
 export function loadOpenApi(file: SourceFile): LoadResult {
   if (file.bytes.byteLength > MAX_DOCUMENT_BYTES) {
-    return { ok: false, error: `${file.name}: too large (${file.bytes.byteLength} bytes, limit ${MAX_DOCUMENT_BYTES})` };
+    return {
+      ok: false,
+      error: `${file.name}: too large (${file.bytes.byteLength} bytes, limit ${MAX_DOCUMENT_BYTES})`,
+    };
   }
   const text = decodeUtf8(file.bytes);
   if (text === null) return { ok: false, error: `${file.name}: not valid UTF-8 text` };

@@ -12,7 +12,10 @@ export interface OperationCache {
   get(db: Db, id: string): Promise<Operation | null>;
 }
 
-export function createOperationCache(maxEntries = 256, stampOf: (db: Db) => Promise<string> = activeCatalogStamp): OperationCache {
+export function createOperationCache(
+  maxEntries = 256,
+  stampOf: (db: Db) => Promise<string> = activeCatalogStamp,
+): OperationCache {
   let stamp = "";
   const entries = new Map<string, Promise<Operation | null>>();
   return {

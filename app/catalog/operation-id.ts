@@ -22,7 +22,10 @@ export function sanitizeIdPart(raw: string): string {
 
 /** Lower-case api names: they double as source names and id prefixes. */
 export function sanitizeApiName(raw: string): string {
-  const cleaned = raw.toLowerCase().replace(/[^a-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "");
+  const cleaned = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   return cleaned === "" ? "api" : cleaned.slice(0, 32);
 }
 

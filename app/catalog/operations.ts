@@ -66,7 +66,14 @@ export function extractOperations(
   const closure = new SchemaClosure(doc);
   const documentScopes = scopesOf(doc.security);
   const operations = raws.map((raw) =>
-    buildOperation(doc, raw, { source: api, basePath, id: ids.get(`${raw.api}:${raw.operationId}`)!, closure, documentScopes, overrides }),
+    buildOperation(doc, raw, {
+      source: api,
+      basePath,
+      id: ids.get(`${raw.api}:${raw.operationId}`)!,
+      closure,
+      documentScopes,
+      overrides,
+    }),
   );
   return {
     api,
@@ -82,7 +89,10 @@ export function extractOperations(
 function idsByApi(raws: readonly RawOperation[]): Map<string, string> {
   const ids = new Map<string, string>();
   for (const api of new Set(raws.map((r) => r.api))) {
-    const assigned = assignCatalogIds(api, raws.filter((r) => r.api === api).map((r) => r.operationId));
+    const assigned = assignCatalogIds(
+      api,
+      raws.filter((r) => r.api === api).map((r) => r.operationId),
+    );
     for (const [operationId, id] of assigned) ids.set(`${api}:${operationId}`, id);
   }
   return ids;
@@ -111,7 +121,9 @@ function collectRawOperations(doc: OpenApiDocument, documentApi: string, warning
       let operationId = typeof op.operationId === "string" && op.operationId.trim() !== "" ? op.operationId : "";
       if (operationId === "" || seen.has(`${api}:${operationId}`)) {
         const replacement = syntheticOperationId(method, relativePath);
-        warnings.push(`${method} ${relativePath}: ${operationId === "" ? "no operationId" : `duplicate operationId "${operationId}"`}, using "${replacement}"`);
+        warnings.push(
+          `${method} ${relativePath}: ${operationId === "" ? "no operationId" : `duplicate operationId "${operationId}"`}, using "${replacement}"`,
+        );
         operationId = replacement;
       }
       seen.add(`${api}:${operationId}`);
@@ -186,7 +198,11 @@ function scopesOf(security: unknown): string[] {
  * the description when there is one, else the operationId's words and the tag.
  */
 export function synthesizeSummary(operationId: string, description: string, tags: readonly string[]): string {
-  const sentence = description.split(/(?<=[.!?])\s|\n/)[0]?.trim().replace(/[.]$/, "") ?? "";
+  const sentence =
+    description
+      .split(/(?<=[.!?])\s|\n/)[0]
+      ?.trim()
+      .replace(/[.]$/, "") ?? "";
   if (sentence !== "") return sentence.length <= 120 ? sentence : `${sentence.slice(0, 119)}…`;
   const words = splitWords(operationId).join(" ");
   const phrase = words.charAt(0).toUpperCase() + words.slice(1);
@@ -247,9 +263,15 @@ export function typeOfSchema(schema: JsonSchema): string {
 }
 
 function enumOf(schema: JsonSchema): Array<string | number | boolean> | undefined {
-  const source = Array.isArray(schema.enum) ? schema.enum : isRecord(schema.items) && Array.isArray(schema.items.enum) ? schema.items.enum : undefined;
+  const source = Array.isArray(schema.enum)
+    ? schema.enum
+    : isRecord(schema.items) && Array.isArray(schema.items.enum)
+      ? schema.items.enum
+      : undefined;
   if (!source) return undefined;
-  const values = source.filter((v): v is string | number | boolean => ["string", "number", "boolean"].includes(typeof v));
+  const values = source.filter((v): v is string | number | boolean =>
+    ["string", "number", "boolean"].includes(typeof v),
+  );
   return values.length > 0 ? values : undefined;
 }
 
@@ -270,7 +292,8 @@ function bodyOf(doc: OpenApiDocument, rawBody: unknown): OperationBody | null {
 function successResponseOf(doc: OpenApiDocument, responses: unknown): OperationResponse | null {
   if (!isRecord(responses)) return null;
   const statuses = Object.keys(responses);
-  const status = statuses.filter((s) => /^2\d\d$/.test(s)).sort()[0] ?? (statuses.includes("default") ? "default" : undefined);
+  const status =
+    statuses.filter((s) => /^2\d\d$/.test(s)).sort()[0] ?? (statuses.includes("default") ? "default" : undefined);
   if (status === undefined) return null;
   const response = deref(doc, responses[status]);
   const picked = isRecord(response) ? pickContent(response.content) : null;
@@ -282,9 +305,7 @@ function pickContent(content: unknown): { contentType: string; schema: JsonSchem
   if (!isRecord(content)) return null;
   const types = Object.keys(content);
   const contentType =
-    types.find((t) => /^application\/([\w.+-]*\+)?json\b/i.test(t)) ??
-    types.find((t) => t === "*/*") ??
-    types[0];
+    types.find((t) => /^application\/([\w.+-]*\+)?json\b/i.test(t)) ?? types.find((t) => t === "*/*") ?? types[0];
   if (contentType === undefined) return null;
   const media = content[contentType];
   const schema = isRecord(media) && isRecord(media.schema) ? media.schema : null;

@@ -69,7 +69,9 @@ export const RISK_OVERRIDES: RiskOverrides = {
   // §8.2 GETs that change state (Orchestrator), and two more found in review.
   "orchestrator.syncVersion": write("GET that updates the APIC version of all sites"),
   "orchestrator.resync": write("GET that re-pushes all configuration to every cloud APIC site"),
-  "orchestrator.forcedClear": destructive("review: GET that recreates and pushes all configuration to every cloud APIC site"),
+  "orchestrator.forcedClear": destructive(
+    "review: GET that recreates and pushes all configuration to every cloud APIC site",
+  ),
   "orchestrator.cloneTemplate": write("review: GET that clones a template"),
 
   // Writes whose words sound destructive but that only plan, report or configure.

@@ -46,9 +46,30 @@ export interface RiskDecision {
 }
 
 const STATE_CHANGING_GET_VERBS = new Set([
-  "sync", "resync", "clone", "push", "deploy", "delete", "remove", "create", "update", "set",
-  "reset", "clear", "forced", "trigger", "apply", "execute", "restore", "reload", "reboot",
-  "refresh", "rediscover", "discover", "recalculate", "rescan",
+  "sync",
+  "resync",
+  "clone",
+  "push",
+  "deploy",
+  "delete",
+  "remove",
+  "create",
+  "update",
+  "set",
+  "reset",
+  "clear",
+  "forced",
+  "trigger",
+  "apply",
+  "execute",
+  "restore",
+  "reload",
+  "reboot",
+  "refresh",
+  "rediscover",
+  "discover",
+  "recalculate",
+  "rescan",
 ]);
 
 /**
@@ -62,8 +83,18 @@ const RANK: Record<RiskClass, number> = { read: 0, "sensitive-read": 1, write: 2
 
 /** Whole words (after camelCase splitting) that mark a GET as exposing secrets or bulk data. */
 const SENSITIVE_WORDS = new Set([
-  "credential", "credentials", "password", "passwords", "passwd", "secret", "secrets",
-  "techsupport", "csr", "apikey", "apikeys", "privatekey",
+  "credential",
+  "credentials",
+  "password",
+  "passwords",
+  "passwd",
+  "secret",
+  "secrets",
+  "techsupport",
+  "csr",
+  "apikey",
+  "apikeys",
+  "privatekey",
 ]);
 
 /** Word pairs, adjacent in the operationId or path, with the same meaning. */
@@ -78,11 +109,39 @@ const SENSITIVE_PAIRS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 const DESTRUCTIVE_WORDS = new Set([
-  "delete", "remove", "deboard", "deboarding", "disconnect", "deploy", "deployment",
-  "deployments", "redeploy", "undeploy",
-  "push", "reload", "reboot", "restart", "shutdown", "erase", "wipe", "purge", "reset",
-  "restore", "rollback", "upgrade", "downgrade", "install", "installation", "failover",
-  "replace", "suspend", "clear", "cleanup", "migrate", "decommission", "factory",
+  "delete",
+  "remove",
+  "deboard",
+  "deboarding",
+  "disconnect",
+  "deploy",
+  "deployment",
+  "deployments",
+  "redeploy",
+  "undeploy",
+  "push",
+  "reload",
+  "reboot",
+  "restart",
+  "shutdown",
+  "erase",
+  "wipe",
+  "purge",
+  "reset",
+  "restore",
+  "rollback",
+  "upgrade",
+  "downgrade",
+  "install",
+  "installation",
+  "failover",
+  "replace",
+  "suspend",
+  "clear",
+  "cleanup",
+  "migrate",
+  "decommission",
+  "factory",
 ]);
 
 export function classifyRisk(input: RiskInput, overrides: RiskOverrides = RISK_OVERRIDES): RiskDecision {
@@ -90,7 +149,10 @@ export function classifyRisk(input: RiskInput, overrides: RiskOverrides = RISK_O
   const floor = OVERRIDE_FLOOR[input.method];
   if (override && floor && RANK[override.risk] < RANK[floor]) {
     const generic = classifyChange(input);
-    return { risk: generic.risk, reason: `${generic.reason} (the override for ${input.operationId}, ${override.risk}, does not apply to a ${input.method})` };
+    return {
+      risk: generic.risk,
+      reason: `${generic.reason} (the override for ${input.operationId}, ${override.risk}, does not apply to a ${input.method})`,
+    };
   }
   if (override) return { risk: override.risk, reason: `override: ${override.reason}` };
   return input.method === "GET" ? classifyGet(input) : classifyChange(input);

@@ -167,11 +167,53 @@ const READ_VERBS = new Set(["get", "fetch", "retrieve", "find", "lookup", "query
 
 /** Words that ask for a change; without one, a question is about reading. */
 const WRITE_INTENT = new Set([
-  "create", "add", "new", "delete", "remove", "update", "modify", "change", "edit", "set", "deploy",
-  "reload", "reboot", "restart", "upgrade", "install", "restore", "push", "attach", "detach",
-  "move", "assign", "rename", "enable", "disable", "stop", "start", "trigger", "run", "save",
-  "import", "upload", "clear", "reset", "sync", "resync", "rediscover", "suspend", "resume",
-  "failover", "replace", "patch", "clone", "pause", "validate", "onboard", "decommission",
+  "create",
+  "add",
+  "new",
+  "delete",
+  "remove",
+  "update",
+  "modify",
+  "change",
+  "edit",
+  "set",
+  "deploy",
+  "reload",
+  "reboot",
+  "restart",
+  "upgrade",
+  "install",
+  "restore",
+  "push",
+  "attach",
+  "detach",
+  "move",
+  "assign",
+  "rename",
+  "enable",
+  "disable",
+  "stop",
+  "start",
+  "trigger",
+  "run",
+  "save",
+  "import",
+  "upload",
+  "clear",
+  "reset",
+  "sync",
+  "resync",
+  "rediscover",
+  "suspend",
+  "resume",
+  "failover",
+  "replace",
+  "patch",
+  "clone",
+  "pause",
+  "validate",
+  "onboard",
+  "decommission",
 ]);
 
 /**
@@ -201,7 +243,10 @@ export function queryTokens(index: SearchIndex, query: string): Alternatives[] {
  * The tokens, each with the query word it stands for (null for the joined-pair bonus token,
  * which is no word of its own), and the words no index term stands for at all.
  */
-function labelledTokens(index: SearchIndex, query: string): { tokens: Alternatives[]; labels: (string | null)[]; unknown: string[] } {
+function labelledTokens(
+  index: SearchIndex,
+  query: string,
+): { tokens: Alternatives[]; labels: (string | null)[]; unknown: string[] } {
   const words = splitWords(query);
   const tokens: Alternatives[] = [];
   const labels: (string | null)[] = [];
@@ -218,7 +263,9 @@ function labelledTokens(index: SearchIndex, query: string): { tokens: Alternativ
       }
     }
   }
-  const kept = words.filter((w, i) => !consumed.has(i) && !isStopWord(w) && !PHRASE_ONLY_WORDS.has(w) && !READ_VERBS.has(w));
+  const kept = words.filter(
+    (w, i) => !consumed.has(i) && !isStopWord(w) && !PHRASE_ONLY_WORDS.has(w) && !READ_VERBS.has(w),
+  );
   for (const [i, word] of kept.entries()) {
     const alternatives = wordAlternatives(index, word).filter((a) => a.length > 0);
     if (!alternatives.length) unknown.push(word);
@@ -301,7 +348,11 @@ function allowedDocs(index: SearchIndex, filter: SearchFilter | undefined): Uint
   if (!filter || (!filter.ids && !filter.risks && !filter.apis)) return null;
   const ids = filter.ids ? new Set(filter.ids) : null;
   return Uint8Array.from(index.operations, (op) =>
-    (!ids || ids.has(op.id)) && (!filter.risks || filter.risks.includes(op.risk)) && (!filter.apis || filter.apis.includes(op.api)) ? 1 : 0,
+    (!ids || ids.has(op.id)) &&
+    (!filter.risks || filter.risks.includes(op.risk)) &&
+    (!filter.apis || filter.apis.includes(op.api))
+      ? 1
+      : 0,
   );
 }
 

@@ -19,7 +19,8 @@ export const APPLIANCE_ACTIONS = [
   "appliance.support_bundle.create",
 ] as const satisfies readonly AuditAction[];
 
-const isApplianceAction = (a: string): a is (typeof APPLIANCE_ACTIONS)[number] => (APPLIANCE_ACTIONS as readonly string[]).includes(a);
+const isApplianceAction = (a: string): a is (typeof APPLIANCE_ACTIONS)[number] =>
+  (APPLIANCE_ACTIONS as readonly string[]).includes(a);
 
 const USAGE = `usage: appliance event ACTION [KEY=VALUE ...]\n  ACTION: ${APPLIANCE_ACTIONS.join(", ")}`;
 
@@ -34,7 +35,8 @@ export function parseDetails(pairs: string[]): Record<string, string> | string {
     const m = /^([a-z][a-z0-9_]{0,31})=(.*)$/s.exec(p);
     if (!m) return `"${p.slice(0, 40)}" is not KEY=VALUE (KEY: lower-case letters, digits, _)`;
     const value = m[2]!;
-    if (value.length > 200 || !/^[\x20-\x7e]*$/.test(value)) return `the value of ${m[1]} must be at most 200 printable ASCII characters`;
+    if (value.length > 200 || !/^[\x20-\x7e]*$/.test(value))
+      return `the value of ${m[1]} must be at most 200 printable ASCII characters`;
     details[m[1]!] = value;
   }
   return details;

@@ -42,9 +42,14 @@ export const verifyCommand: CliHandler = async (ctx) => {
     ctx.out("audit chain ok: no events yet");
     return OK;
   }
-  const from = result.checkpointSeq ? ` (starts after events removed by retention, checkpoint ${result.checkpointSeq})` : "";
-  ctx.out(`audit chain ok: ${result.checked} event(s) verified, sequence ${result.firstSeq} to ${result.lastSeq}${from}`);
-  if (result.unsealed > 0) ctx.out(`${result.unsealed} event(s) written during the check are not sealed yet; they are checked next time`);
+  const from = result.checkpointSeq
+    ? ` (starts after events removed by retention, checkpoint ${result.checkpointSeq})`
+    : "";
+  ctx.out(
+    `audit chain ok: ${result.checked} event(s) verified, sequence ${result.firstSeq} to ${result.lastSeq}${from}`,
+  );
+  if (result.unsealed > 0)
+    ctx.out(`${result.unsealed} event(s) written during the check are not sealed yet; they are checked next time`);
   await reportOpenIntents(ctx, sql);
   return OK;
 };
@@ -53,9 +58,13 @@ export const verifyCommand: CliHandler = async (ctx) => {
 async function reportOpenIntents(ctx: CliContext, sql: Parameters<typeof findOpenIntents>[0]): Promise<void> {
   const closed = await closeOpenIntents(sql);
   for (const i of closed) ctx.out(`outcome unknown, check Nexus Dashboard: ${describeIntent(i)}`);
-  if (closed.length) ctx.out(`${closed.length} write(s) had no recorded outcome; each now has an "unknown" outcome row`);
+  if (closed.length)
+    ctx.out(`${closed.length} write(s) had no recorded outcome; each now has an "unknown" outcome row`);
   const young = await findOpenIntents(sql, 0);
-  if (young.length) ctx.out(`${young.length} write(s) started in the last ${OPEN_INTENT_MIN_AGE_MS / 60_000} minutes have no outcome yet (may still be running)`);
+  if (young.length)
+    ctx.out(
+      `${young.length} write(s) started in the last ${OPEN_INTENT_MIN_AGE_MS / 60_000} minutes have no outcome yet (may still be running)`,
+    );
 }
 
 /** `audit export --format csv|jsonl [filters] [--out FILE]` — streams, constant memory. */
@@ -93,11 +102,19 @@ export const retainCommand: CliHandler = async (ctx, args) => {
   const { sql } = await ctx.db();
   const outcome = await retainAudit(sql, ctx.caller(), { olderThanDays: days });
   if (outcome.removed === 0) ctx.out(`nothing to remove: no sealed events older than ${days} day(s)`);
-  else ctx.out(`removed ${outcome.removed} event(s), sequence ${outcome.firstSeq} to ${outcome.lastSeq}; checkpoint event ${outcome.checkpointId} records it`);
+  else
+    ctx.out(
+      `removed ${outcome.removed} event(s), sequence ${outcome.firstSeq} to ${outcome.lastSeq}; checkpoint event ${outcome.checkpointId} records it`,
+    );
   return OK;
 };
 
-async function exportToOutput(ctx: CliContext, sql: Parameters<typeof exportLines>[0], filter: AuditFilter, format: ExportFormat): Promise<number> {
+async function exportToOutput(
+  ctx: CliContext,
+  sql: Parameters<typeof exportLines>[0],
+  filter: AuditFilter,
+  format: ExportFormat,
+): Promise<number> {
   let lines = 0;
   for await (const line of exportLines(sql, filter, format)) {
     ctx.out(line);
@@ -107,7 +124,12 @@ async function exportToOutput(ctx: CliContext, sql: Parameters<typeof exportLine
 }
 
 /** Writes in chunks of about 64 KiB; the file is private to the admin (0600). */
-async function exportToFile(sql: Parameters<typeof exportLines>[0], filter: AuditFilter, format: ExportFormat, path: string): Promise<number> {
+async function exportToFile(
+  sql: Parameters<typeof exportLines>[0],
+  filter: AuditFilter,
+  format: ExportFormat,
+  path: string,
+): Promise<number> {
   const file = await open(path, "w", 0o600);
   let lines = 0;
   let buffer = "";

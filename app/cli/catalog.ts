@@ -37,7 +37,9 @@ export const importCommand: CatalogCommand = async (db, args, out, caller) => {
   }
   const report = await importDocuments(db, caller, inputs);
   for (const outcome of report.outcomes) out(outcomeLine(outcome));
-  out(`${report.imported} imported, ${report.unchanged} unchanged, ${report.failed} failed in ${(report.durationMs / 1000).toFixed(2)} s`);
+  out(
+    `${report.imported} imported, ${report.unchanged} unchanged, ${report.failed} failed in ${(report.durationMs / 1000).toFixed(2)} s`,
+  );
   return report.failed > 0 ? FAILED : OK;
 };
 
@@ -92,7 +94,9 @@ export const versionsCommand: CatalogCommand = async (db, args, out) => {
   if (versions.length === 0) out("the catalog is empty");
   for (const v of versions) {
     const mark = v.active ? "*" : " ";
-    out(`${mark} ${v.source} v${v.version}  ${v.title} ${v.apiVersion}  ${v.operationCount} ops  ${v.origin}:${v.originDetail}  ${v.importedAt.toISOString()}`);
+    out(
+      `${mark} ${v.source} v${v.version}  ${v.title} ${v.apiVersion}  ${v.operationCount} ops  ${v.origin}:${v.originDetail}  ${v.importedAt.toISOString()}`,
+    );
   }
   return OK;
 };
@@ -106,5 +110,10 @@ export const CATALOG_COMMANDS: Readonly<Record<string, CatalogCommand>> = {
 };
 
 function listOption(value: string | true | undefined): string[] | undefined {
-  return typeof value === "string" ? value.split(",").map((s) => s.trim()).filter((s) => s !== "") : undefined;
+  return typeof value === "string"
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
+    : undefined;
 }

@@ -56,16 +56,24 @@ const addCommand: CliHandler = async (ctx, args) => {
   if (!credentials) return usage(ctx, ADD_USAGE);
   if (options.insecure && options["ca-file"]) return usage(ctx, "--insecure and --ca-file exclude each other");
   const db = (await ctx.db()).sql;
-  const cluster = await addCluster(db, ctx.caller(), {
-    name,
-    url,
-    credentials,
-    tls: { verify: !options.insecure, caPem: readCa(options) },
-    timeoutMs: duration(options.timeout, "--timeout"),
-    maxConcurrency: integer(options["max-concurrency"], "--max-concurrency"),
-  }, await registryDeps(ctx));
+  const cluster = await addCluster(
+    db,
+    ctx.caller(),
+    {
+      name,
+      url,
+      credentials,
+      tls: { verify: !options.insecure, caPem: readCa(options) },
+      timeoutMs: duration(options.timeout, "--timeout"),
+      maxConcurrency: integer(options["max-concurrency"], "--max-concurrency"),
+    },
+    await registryDeps(ctx),
+  );
   ctx.out(`added cluster ${cluster.name} (${cluster.baseUrl}, id ${cluster.id})`);
-  if (!cluster.tlsVerify) ctx.err("warning: TLS verification is OFF for this cluster (insecure mode); anyone on the path can impersonate it and capture its credentials");
+  if (!cluster.tlsVerify)
+    ctx.err(
+      "warning: TLS verification is OFF for this cluster (insecure mode); anyone on the path can impersonate it and capture its credentials",
+    );
   if (options["no-test"]) return OK;
   return printTest(ctx, await runTest(ctx, cluster.id)) ? OK : FAILED;
 };
@@ -83,12 +91,22 @@ const updateCommand: CliHandler = async (ctx, args) => {
     changes.credentials = credentials;
   } else if (str(options.domain)) changes.loginDomain = str(options.domain);
   if (options.insecure) changes.tls = { verify: false, caPem: null };
-  else if (options.verify || options["ca-file"] || options["no-ca"]) changes.tls = { verify: true, ...(options["ca-file"] || options["no-ca"] ? { caPem: readCa(options) } : {}) };
+  else if (options.verify || options["ca-file"] || options["no-ca"])
+    changes.tls = { verify: true, ...(options["ca-file"] || options["no-ca"] ? { caPem: readCa(options) } : {}) };
   if (options.timeout) changes.timeoutMs = duration(options.timeout, "--timeout");
   if (options["max-concurrency"]) changes.maxConcurrency = integer(options["max-concurrency"], "--max-concurrency");
-  const { cluster, credentialsCleared } = await updateCluster((await ctx.db()).sql, ctx.caller(), target, changes, await registryDeps(ctx));
+  const { cluster, credentialsCleared } = await updateCluster(
+    (await ctx.db()).sql,
+    ctx.caller(),
+    target,
+    changes,
+    await registryDeps(ctx),
+  );
   ctx.out(`updated cluster ${cluster.name} (${cluster.baseUrl})`);
-  if (credentialsCleared) ctx.err(`the stored credentials were removed because the endpoint changed; enter them again: cluster update ${cluster.name} --user USER --password-file FILE`);
+  if (credentialsCleared)
+    ctx.err(
+      `the stored credentials were removed because the endpoint changed; enter them again: cluster update ${cluster.name} --user USER --password-file FILE`,
+    );
   if (!cluster.tlsVerify) ctx.err("warning: TLS verification is OFF for this cluster (insecure mode)");
   return OK;
 };
@@ -152,8 +170,11 @@ async function readCredentials(options: Options): Promise<CredentialsInput | und
   const username = str(options.user);
   const sources = ["password-file", "password-stdin", "api-key-file"].filter((o) => options[o]);
   if (!username || sources.length !== 1) return undefined;
-  if (options["api-key-file"]) return { mode: "api_key", username, apiKey: readSecretFile(options["api-key-file"], "--api-key-file") };
-  const password = options["password-stdin"] ? secretFromText(await Bun.stdin.text()) : readSecretFile(options["password-file"], "--password-file");
+  if (options["api-key-file"])
+    return { mode: "api_key", username, apiKey: readSecretFile(options["api-key-file"], "--api-key-file") };
+  const password = options["password-stdin"]
+    ? secretFromText(await Bun.stdin.text())
+    : readSecretFile(options["password-file"], "--password-file");
   return { mode: "password", username, password, domain: str(options.domain) };
 }
 

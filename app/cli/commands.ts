@@ -20,7 +20,10 @@ import { oauthCommands } from "./oauth.ts";
 function catalogCommands(): Record<string, CliHandler> {
   return {
     ...Object.fromEntries(
-      Object.entries(CATALOG_COMMANDS).map(([name, run]) => [name, async (ctx: CliContext, args: string[]) => run((await ctx.db()).sql, args, ctx.out, ctx.caller())]),
+      Object.entries(CATALOG_COMMANDS).map(([name, run]) => [
+        name,
+        async (ctx: CliContext, args: string[]) => run((await ctx.db()).sql, args, ctx.out, ctx.caller()),
+      ]),
     ),
     "catalog fetch": catalogFetchCommand,
   };

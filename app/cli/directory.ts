@@ -4,7 +4,14 @@ import { readFileSync } from "node:fs";
 import type { CliContext, CliHandler } from "./cli-context.ts";
 import { parseArgs } from "./cli-context.ts";
 import { cliKeyring } from "./secrets.ts";
-import { addDirectory, listDirectories, mapGroup, removeDirectory, testDirectory, unmapGroup } from "../directory/directories.ts";
+import {
+  addDirectory,
+  listDirectories,
+  mapGroup,
+  removeDirectory,
+  testDirectory,
+  unmapGroup,
+} from "../directory/directories.ts";
 import { checkDirectoryUsers } from "../directory/directory-sync.ts";
 
 const ADD_USAGE =
@@ -37,15 +44,28 @@ const add: CliHandler = async (ctx, args) => {
   if (password === null) return usage(ctx, ADD_USAGE);
   const caFile = str(options["ca-file"]);
   const { keyring } = await cliKeyring(ctx);
-  const d = await addDirectory((await ctx.db()).sql, ctx.caller(), {
-    name, kind: str(options.kind), url: str(options.url)!, bindDn: str(options["bind-dn"])!, bindPassword: password,
-    userBase: str(options["user-base"])!, groupBase: str(options["group-base"]), userFilter: str(options["user-filter"]),
-    usernameAttribute: str(options["username-attribute"]),
-    disabledFilter: options["no-disabled-filter"] ? null : str(options["disabled-filter"]),
-    caPem: caFile ? readFileSync(caFile, "utf8") : null,
-    timeoutMs: str(options["timeout-ms"]) ? Number(options["timeout-ms"]) : undefined,
-  }, { keyring });
-  ctx.out(`added directory ${d.name} (${d.kind}, ${d.url}); map groups to roles with: directory map ${d.name} --group DN --role operator`);
+  const d = await addDirectory(
+    (await ctx.db()).sql,
+    ctx.caller(),
+    {
+      name,
+      kind: str(options.kind),
+      url: str(options.url)!,
+      bindDn: str(options["bind-dn"])!,
+      bindPassword: password,
+      userBase: str(options["user-base"])!,
+      groupBase: str(options["group-base"]),
+      userFilter: str(options["user-filter"]),
+      usernameAttribute: str(options["username-attribute"]),
+      disabledFilter: options["no-disabled-filter"] ? null : str(options["disabled-filter"]),
+      caPem: caFile ? readFileSync(caFile, "utf8") : null,
+      timeoutMs: str(options["timeout-ms"]) ? Number(options["timeout-ms"]) : undefined,
+    },
+    { keyring },
+  );
+  ctx.out(
+    `added directory ${d.name} (${d.kind}, ${d.url}); map groups to roles with: directory map ${d.name} --group DN --role operator`,
+  );
   return 0;
 };
 
@@ -58,10 +78,16 @@ async function secret(options: Options): Promise<string | null> {
 
 const list: CliHandler = async (ctx) => {
   const rows = await listDirectories((await ctx.db()).sql, ctx.caller());
-  if (!rows.length) ctx.out("no directories; local accounts only. Add one with: directory add NAME --kind ad --url ldaps://…");
+  if (!rows.length)
+    ctx.out("no directories; local accounts only. Add one with: directory add NAME --kind ad --url ldaps://…");
   for (const d of rows) {
-    ctx.out(`${d.name}  ${d.kind}  ${d.url}  ${d.enabled ? "enabled" : "disabled"}  users under ${d.userBase} by ${d.usernameAttribute}`);
-    for (const m of d.mappings) ctx.out(`  [${m.id}] ${m.groupDn} → ${[m.roleName && `role ${m.roleName}`, m.clusters.length && `clusters ${m.clusters.join(",")}`].filter(Boolean).join(", ")}`);
+    ctx.out(
+      `${d.name}  ${d.kind}  ${d.url}  ${d.enabled ? "enabled" : "disabled"}  users under ${d.userBase} by ${d.usernameAttribute}`,
+    );
+    for (const m of d.mappings)
+      ctx.out(
+        `  [${m.id}] ${m.groupDn} → ${[m.roleName && `role ${m.roleName}`, m.clusters.length && `clusters ${m.clusters.join(",")}`].filter(Boolean).join(", ")}`,
+      );
   }
   return 0;
 };
@@ -86,8 +112,14 @@ const map: CliHandler = async (ctx, args) => {
   const group = str(options.group);
   if (!name || !group) return usage(ctx, MAP_USAGE);
   const clusters = str(options.clusters)?.split(",");
-  const id = await mapGroup((await ctx.db()).sql, ctx.caller(), name, { groupDn: group, roleName: str(options.role), clusters });
-  ctx.out(`mapped [${id}]: members of ${group} get ${[str(options.role) && `role ${options.role}`, clusters && `clusters ${clusters.join(",")}`].filter(Boolean).join(" and ")} at their next login`);
+  const id = await mapGroup((await ctx.db()).sql, ctx.caller(), name, {
+    groupDn: group,
+    roleName: str(options.role),
+    clusters,
+  });
+  ctx.out(
+    `mapped [${id}]: members of ${group} get ${[str(options.role) && `role ${options.role}`, clusters && `clusters ${clusters.join(",")}`].filter(Boolean).join(" and ")} at their next login`,
+  );
   return 0;
 };
 
@@ -109,7 +141,9 @@ const remove: CliHandler = async (ctx, args) => {
 const check: CliHandler = async (ctx) => {
   const { keyring } = await cliKeyring(ctx);
   const r = await checkDirectoryUsers((await ctx.db()).sql, keyring);
-  ctx.out(`checked ${r.checked} directory user(s); disabled: ${r.disabled.join(", ") || "none"}; unreachable: ${r.unreachable.join(", ") || "none"}`);
+  ctx.out(
+    `checked ${r.checked} directory user(s); disabled: ${r.disabled.join(", ") || "none"}; unreachable: ${r.unreachable.join(", ") || "none"}`,
+  );
   return 0;
 };
 

@@ -14,7 +14,15 @@ import type { Sql } from "../identity/db-handle.ts";
 import { resetPassword } from "../identity/password-change.ts";
 import { createPasswordHasher, type PasswordHasher } from "../identity/passwords.ts";
 import { getRole, listRoles } from "../identity/roles.ts";
-import { createUser, grantRole, listUsers, revokeRole, setUserActive, setUserClusters, type ClusterAccess } from "../identity/users.ts";
+import {
+  createUser,
+  grantRole,
+  listUsers,
+  revokeRole,
+  setUserActive,
+  setUserClusters,
+  type ClusterAccess,
+} from "../identity/users.ts";
 
 export interface IdentityCliDeps {
   passwords?: PasswordHasher;
@@ -70,7 +78,10 @@ function str(value: string | true | undefined): string | undefined {
 }
 
 function list(value: string | true | undefined): string[] {
-  return (str(value) ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (str(value) ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A password from --password-file or --password-stdin (one trailing newline dropped), or undefined. */
@@ -94,7 +105,8 @@ async function clusterOption(sql: Sql, value: string | true | undefined): Promis
   return clusterIdsByName(sql, list(value));
 }
 
-const USER_ADD = "user add USERNAME [--email E] [--name DISPLAY] [--roles r1,r2] [--clusters all|c1,c2] [--password-file F | --password-stdin] [--must-change]";
+const USER_ADD =
+  "user add USERNAME [--email E] [--name DISPLAY] [--roles r1,r2] [--clusters all|c1,c2] [--password-file F | --password-stdin] [--must-change]";
 
 async function userAdd(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const { positional, options } = parseArgs(args);
@@ -102,7 +114,9 @@ async function userAdd(ctx: CliContext, args: string[], env: Env): Promise<numbe
   if (!username || positional.length > 1) return usage(ctx, USER_ADD);
   const password = await passwordOption(options, env);
   const result = await createUser(
-    env.sql, env.action, {
+    env.sql,
+    env.action,
+    {
       username,
       email: str(options.email) ?? null,
       displayName: str(options.name) ?? null,
@@ -110,7 +124,8 @@ async function userAdd(ctx: CliContext, args: string[], env: Env): Promise<numbe
       clusters: await clusterOption(env.sql, options.clusters),
       ...(password !== undefined ? { password } : {}),
       ...(options["must-change"] ? { mustChangePassword: true } : {}),
-    }, { passwords: env.passwords },
+    },
+    { passwords: env.passwords },
   );
   ctx.out(`created user ${result.user.username} (${result.user.id})`);
   if (result.generatedPassword) printGenerated(ctx, result.generatedPassword);
@@ -127,7 +142,11 @@ async function userList(ctx: CliContext, _args: string[], env: Env): Promise<num
   for (const u of users) {
     const state = u.active ? (u.mustChangePassword ? "active, must change password" : "active") : "disabled";
     const clusters = u.allClusters ? "all" : u.clusters.join(",") || "none";
-    ctx.out([u.username, u.kind, state, u.roles.join(",") || "-", clusters, u.lastLoginAt?.toISOString() ?? "never"].join("\t"));
+    ctx.out(
+      [u.username, u.kind, state, u.roles.join(",") || "-", clusters, u.lastLoginAt?.toISOString() ?? "never"].join(
+        "\t",
+      ),
+    );
   }
   return OK;
 }
@@ -137,16 +156,25 @@ async function userActive(ctx: CliContext, args: string[], env: Env, active: boo
   if (!username) return usage(ctx, `user ${active ? "enable" : "disable"} USERNAME`);
   const r = await setUserActive(env.sql, env.action, username, active);
   if (active) ctx.out(r.changed ? `enabled ${username}` : `${username} was enabled already`);
-  else ctx.out(`${r.changed ? "disabled" : "was disabled already:"} ${username}; ended ${r.sessionsEnded} session(s), revoked ${r.tokensRevoked} token(s)`);
+  else
+    ctx.out(
+      `${r.changed ? "disabled" : "was disabled already:"} ${username}; ended ${r.sessionsEnded} session(s), revoked ${r.tokensRevoked} token(s)`,
+    );
   return OK;
 }
 
 async function userResetPassword(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const { positional, options } = parseArgs(args);
   const username = positional[0];
-  if (!username) return usage(ctx, "user reset-password USERNAME [--password-file F | --password-stdin] [--no-must-change]");
+  if (!username)
+    return usage(ctx, "user reset-password USERNAME [--password-file F | --password-stdin] [--no-must-change]");
   const newPassword = await passwordOption(options, env);
-  const r = await resetPassword(env.sql, env.action, { username, ...(newPassword !== undefined ? { newPassword } : {}), mustChange: !options["no-must-change"] }, { passwords: env.passwords });
+  const r = await resetPassword(
+    env.sql,
+    env.action,
+    { username, ...(newPassword !== undefined ? { newPassword } : {}), mustChange: !options["no-must-change"] },
+    { passwords: env.passwords },
+  );
   ctx.out(`password of ${username} reset; ended ${r.sessionsEnded} session(s)`);
   if (r.generatedPassword) printGenerated(ctx, r.generatedPassword);
   return OK;
@@ -155,14 +183,22 @@ async function userResetPassword(ctx: CliContext, args: string[], env: Env): Pro
 async function userGrant(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const [username, role] = parseArgs(args).positional;
   if (!username || !role) return usage(ctx, "user grant USERNAME ROLE");
-  ctx.out((await grantRole(env.sql, env.action, username, role)) ? `granted ${role} to ${username}; their sessions ended` : `${username} holds ${role} already`);
+  ctx.out(
+    (await grantRole(env.sql, env.action, username, role))
+      ? `granted ${role} to ${username}; their sessions ended`
+      : `${username} holds ${role} already`,
+  );
   return OK;
 }
 
 async function userRevoke(ctx: CliContext, args: string[], env: Env): Promise<number> {
   const [username, role] = parseArgs(args).positional;
   if (!username || !role) return usage(ctx, "user revoke USERNAME ROLE");
-  ctx.out((await revokeRole(env.sql, env.action, username, role)) ? `revoked ${role} from ${username}; their sessions ended` : `${username} does not hold ${role}`);
+  ctx.out(
+    (await revokeRole(env.sql, env.action, username, role))
+      ? `revoked ${role} from ${username}; their sessions ended`
+      : `${username} does not hold ${role}`,
+  );
   return OK;
 }
 
@@ -171,14 +207,20 @@ async function userClusters(ctx: CliContext, args: string[], env: Env): Promise<
   if (!username || !clusters) return usage(ctx, "user clusters USERNAME all|none|c1,c2");
   const access = clusters === "none" ? [] : (await clusterOption(env.sql, clusters))!;
   await setUserClusters(env.sql, env.action, username, access);
-  ctx.out(`${username} may use ${access === "all" ? "all clusters" : access.length ? `${access.length} cluster(s)` : "no cluster"}`);
+  ctx.out(
+    `${username} may use ${access === "all" ? "all clusters" : access.length ? `${access.length} cluster(s)` : "no cluster"}`,
+  );
   return OK;
 }
 
 async function roleList(ctx: CliContext, _args: string[], env: Env): Promise<number> {
   ctx.out(["ROLE", "KIND", "HOLDERS", "TOOL PROFILE", "PERMISSIONS"].join("\t"));
   for (const r of await listRoles(env.sql)) {
-    ctx.out([r.name, r.system ? "system" : "custom", String(r.holders), r.toolProfile ?? "-", r.permissions.join(",")].join("\t"));
+    ctx.out(
+      [r.name, r.system ? "system" : "custom", String(r.holders), r.toolProfile ?? "-", r.permissions.join(",")].join(
+        "\t",
+      ),
+    );
   }
   return OK;
 }
@@ -196,7 +238,8 @@ async function roleShow(ctx: CliContext, args: string[], env: Env): Promise<numb
   return OK;
 }
 
-const TOKEN_CREATE = "token create --user USERNAME --name NAME [--expires 30d|12h|2026-12-31|never] [--read-only] [--clusters c1,c2]";
+const TOKEN_CREATE =
+  "token create --user USERNAME --name NAME [--expires 30d|12h|2026-12-31|never] [--read-only] [--clusters c1,c2]";
 const RELATIVE = /^(\d+)(h|d|w)$/;
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 
@@ -220,9 +263,18 @@ async function tokenCreate(ctx: CliContext, args: string[], env: Env): Promise<n
   const now = env.action.now ?? new Date();
   const expiresAt = parseExpiry(options.expires, now, ctx.config().tokenDefaultTtlMs);
   const clusters = options.clusters !== undefined ? await clusterIdsByName(env.sql, list(options.clusters)) : null;
-  if (options.clusters !== undefined && clusters!.length === 0) throw new Invalid("--clusters needs at least one cluster name");
-  const t = await createApiToken(env.sql, env.action, { username, name, expiresAt, readOnly: Boolean(options["read-only"]), clusters });
-  ctx.out(`created token ${t.id} "${t.name}" for ${t.username}; expires ${t.expiresAt?.toISOString() ?? "never"}${t.readOnly ? "; read-only" : ""}${t.clusters ? `; ${t.clusters.length} cluster(s)` : ""}`);
+  if (options.clusters !== undefined && clusters!.length === 0)
+    throw new Invalid("--clusters needs at least one cluster name");
+  const t = await createApiToken(env.sql, env.action, {
+    username,
+    name,
+    expiresAt,
+    readOnly: Boolean(options["read-only"]),
+    clusters,
+  });
+  ctx.out(
+    `created token ${t.id} "${t.name}" for ${t.username}; expires ${t.expiresAt?.toISOString() ?? "never"}${t.readOnly ? "; read-only" : ""}${t.clusters ? `; ${t.clusters.length} cluster(s)` : ""}`,
+  );
   ctx.out(`token (shown once): ${t.token}`);
   return OK;
 }
@@ -233,9 +285,14 @@ async function tokenList(ctx: CliContext, args: string[], env: Env): Promise<num
   const now = env.action.now ?? new Date();
   ctx.out(["ID", "USER", "NAME", "STATUS", "SCOPE", "EXPIRES", "LAST USED"].join("\t"));
   for (const t of rows) {
-    const scope = [t.readOnly ? "read-only" : "read-write", t.clusters ? `${t.clusters.length} cluster(s)` : "all clusters"].join(", ");
+    const scope = [
+      t.readOnly ? "read-only" : "read-write",
+      t.clusters ? `${t.clusters.length} cluster(s)` : "all clusters",
+    ].join(", ");
     const used = t.lastUsedAt ? `${t.lastUsedAt.toISOString()} from ${t.lastUsedIp ?? "?"}` : "never";
-    ctx.out([t.id, t.username, t.name, tokenStatus(t, now), scope, t.expiresAt?.toISOString() ?? "never", used].join("\t"));
+    ctx.out(
+      [t.id, t.username, t.name, tokenStatus(t, now), scope, t.expiresAt?.toISOString() ?? "never", used].join("\t"),
+    );
   }
   return OK;
 }

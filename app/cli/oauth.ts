@@ -9,11 +9,26 @@ const when = (d: Date | null) => d?.toISOString() ?? "never";
 
 async function grants(ctx: CliContext, args: string[]): Promise<number> {
   const user = parseArgs(args).options.user;
-  const rows = (await listAllGrants((await ctx.db()).sql, ctx.caller())).filter((g) => typeof user !== "string" || g.username === user);
+  const rows = (await listAllGrants((await ctx.db()).sql, ctx.caller())).filter(
+    (g) => typeof user !== "string" || g.username === user,
+  );
   ctx.out(["ID", "USER", "APPLICATION", "STATUS", "SCOPE", "CONNECTED", "LAST USED"].join("\t"));
   for (const g of rows) {
-    const scope = [g.readOnly ? "read-only" : "read-write", g.clusters ? `${g.clusters.length} cluster(s)` : "all clusters"].join(", ");
-    ctx.out([g.id, g.username, g.clientName, g.revokedAt ? `revoked (${g.revokedReason ?? "revoked"})` : "active", scope, when(g.createdAt), when(g.lastUsedAt)].join("\t"));
+    const scope = [
+      g.readOnly ? "read-only" : "read-write",
+      g.clusters ? `${g.clusters.length} cluster(s)` : "all clusters",
+    ].join(", ");
+    ctx.out(
+      [
+        g.id,
+        g.username,
+        g.clientName,
+        g.revokedAt ? `revoked (${g.revokedReason ?? "revoked"})` : "active",
+        scope,
+        when(g.createdAt),
+        when(g.lastUsedAt),
+      ].join("\t"),
+    );
   }
   return 0;
 }
@@ -32,7 +47,17 @@ async function revoke(ctx: CliContext, args: string[]): Promise<number> {
 async function clients(ctx: CliContext): Promise<number> {
   const rows = await listOAuthClients((await ctx.db()).sql, ctx.caller());
   ctx.out(["ID", "NAME", "STATUS", "LIVE GRANTS", "REGISTERED", "REDIRECT URIS"].join("\t"));
-  for (const c of rows) ctx.out([c.id, c.clientName, c.revokedAt ? "blocked" : "active", String(c.liveGrants), when(c.createdAt), c.redirectUris.join(" ")].join("\t"));
+  for (const c of rows)
+    ctx.out(
+      [
+        c.id,
+        c.clientName,
+        c.revokedAt ? "blocked" : "active",
+        String(c.liveGrants),
+        when(c.createdAt),
+        c.redirectUris.join(" "),
+      ].join("\t"),
+    );
   return 0;
 }
 

@@ -99,8 +99,14 @@ export const backupCommand: CliHandler = async (ctx, args) => {
         keyId: result.header.key.id,
       },
     });
-    say(`backup written to ${result.path} in ${seconds} s: schema version ${result.header.schema.version}, database dump ${formatBytes(result.end.dumpBytes)}`);
-    say(result.header.encryption ? `encrypted with the passphrase; carries the encryption key (id ${result.header.key.id ?? "none"})` : "NOT encrypted; does NOT carry the encryption key");
+    say(
+      `backup written to ${result.path} in ${seconds} s: schema version ${result.header.schema.version}, database dump ${formatBytes(result.end.dumpBytes)}`,
+    );
+    say(
+      result.header.encryption
+        ? `encrypted with the passphrase; carries the encryption key (id ${result.header.key.id ?? "none"})`
+        : "NOT encrypted; does NOT carry the encryption key",
+    );
     return OK;
   } catch (err) {
     await recordAudit(sql, {
@@ -131,7 +137,9 @@ export const verifyCommand: CliHandler = async (ctx, args) => {
   }
   const key = header.encryption ? await openEncryption(header.encryption, passphrase!) : undefined;
   const scanned = await scanArchive(options.in, key);
-  ctx.out(`intact: database dump ${formatBytes(scanned.end.dumpBytes)}, sha256 ${scanned.end.dumpSha256}${scanned.keyText ? "; the encryption key is inside" : ""}`);
+  ctx.out(
+    `intact: database dump ${formatBytes(scanned.end.dumpBytes)}, sha256 ${scanned.end.dumpSha256}${scanned.keyText ? "; the encryption key is inside" : ""}`,
+  );
   return OK;
 };
 
@@ -159,10 +167,20 @@ export const restoreCommand: CliHandler = async (ctx, args) => {
     caller: ctx.caller(),
     warn: (m) => ctx.err(`warning: ${m}`),
   });
-  say(`restored the backup of ${result.header.createdAt} (host ${result.header.host}, app ${result.header.app.version}): schema version ${result.restoredVersion}`);
+  say(
+    `restored the backup of ${result.header.createdAt} (host ${result.header.host}, app ${result.header.app.version}): schema version ${result.restoredVersion}`,
+  );
   const k = result.key;
-  if (k.kind === "install") say(`encryption key (id ${k.id}) installed at ${k.path}${k.previous ? `; the previous key was kept as ${k.previous}` : ""}`);
-  if (k.kind === "key-out") say(k.path === "-" ? `encryption key (id ${k.id}) written to standard output` : `encryption key (id ${k.id}) written to ${k.path}: point ENCRYPTION_KEY_FILE at it`);
+  if (k.kind === "install")
+    say(
+      `encryption key (id ${k.id}) installed at ${k.path}${k.previous ? `; the previous key was kept as ${k.previous}` : ""}`,
+    );
+  if (k.kind === "key-out")
+    say(
+      k.path === "-"
+        ? `encryption key (id ${k.id}) written to standard output`
+        : `encryption key (id ${k.id}) written to ${k.path}: point ENCRYPTION_KEY_FILE at it`,
+    );
   if (k.kind === "same") say(`encryption key: the configured key (id ${k.id}) opens this backup`);
   if (k.kind === "none") say("encryption key: none — stored ND credentials cannot be opened");
   let ok = true;
@@ -203,7 +221,11 @@ export const passwordCheckCommand: CliHandler = async (ctx, args) => {
 function describeHeader(ctx: CliContext, h: BackupHeader): void {
   ctx.out(`backup of database ${h.database} on ${h.host}, ${h.createdAt} (app ${h.app.version}, ${h.pgDump})`);
   ctx.out(`schema version ${h.schema.version}; data keys wrapped by key id ${h.keyring.kekIds.join(", ") || "-"}`);
-  ctx.out(h.encryption ? `encrypted (AES-256-GCM, scrypt N=${h.encryption.n}); key ${h.key.included ? `included (id ${h.key.id})` : "not included"}` : "not encrypted; key not included");
+  ctx.out(
+    h.encryption
+      ? `encrypted (AES-256-GCM, scrypt N=${h.encryption.n}); key ${h.key.included ? `included (id ${h.key.id})` : "not included"}`
+      : "not encrypted; key not included",
+  );
 }
 
 function formatBytes(n: number): string {

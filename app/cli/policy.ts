@@ -8,10 +8,23 @@ import { Invalid } from "../errors.ts";
 import { decideApproval, listApprovals } from "../policy/approvals.ts";
 import { editModeActive } from "../policy/guard.ts";
 import {
-  addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, saveToolProfile, setEditMode,
+  addApprovalRule,
+  addConstraint,
+  addToWhitelist,
+  removeApprovalRule,
+  removeConstraint,
+  removeFromWhitelist,
+  saveToolProfile,
+  setEditMode,
 } from "../policy/policy-settings.ts";
 import { listToolProfiles, listWhitelist, loadPolicySnapshot } from "../policy/policy.sql.ts";
-const list = (v: string | true | undefined) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : []);
+const list = (v: string | true | undefined) =>
+  typeof v === "string"
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 function need(value: string | undefined, usage: string): string {
   if (!value) throw new Invalid(`usage: ${usage}`);
@@ -21,11 +34,21 @@ function need(value: string | undefined, usage: string): string {
 async function show(ctx: CliContext): Promise<number> {
   const sql = (await ctx.db()).sql;
   const p = await loadPolicySnapshot(sql);
-  ctx.out(`edit mode:   ${editModeActive(p) ? `ON${p.editMode.expiresAt ? ` until ${p.editMode.expiresAt.toISOString()}` : ""}` : "off (read-only)"}`);
-  ctx.out(`whitelist:   ${[...p.whitelist].join(", ") || "(empty: every write allowed in edit mode; sensitive reads denied)"}`);
-  for (const c of p.constraints) ctx.out(`constraint ${c.id}: ${c.operationPattern} ${c.param} ∈ {${c.allowed.join(", ")}} (${c.appliesTo === "all" ? "all calls" : "writes"})`);
+  ctx.out(
+    `edit mode:   ${editModeActive(p) ? `ON${p.editMode.expiresAt ? ` until ${p.editMode.expiresAt.toISOString()}` : ""}` : "off (read-only)"}`,
+  );
+  ctx.out(
+    `whitelist:   ${[...p.whitelist].join(", ") || "(empty: every write allowed in edit mode; sensitive reads denied)"}`,
+  );
+  for (const c of p.constraints)
+    ctx.out(
+      `constraint ${c.id}: ${c.operationPattern} ${c.param} ∈ {${c.allowed.join(", ")}} (${c.appliesTo === "all" ? "all calls" : "writes"})`,
+    );
   ctx.out(`approvals:   ${p.approvalPatterns.join(", ") || "(no rule)"}`);
-  for (const prof of await listToolProfiles(sql)) ctx.out(`profile ${prof.name}: ${prof.mode}, ${prof.operations.length ? prof.operations.join(",") : "all operations"}, budget ${prof.tokenBudget} tokens`);
+  for (const prof of await listToolProfiles(sql))
+    ctx.out(
+      `profile ${prof.name}: ${prof.mode}, ${prof.operations.length ? prof.operations.join(",") : "all operations"}, budget ${prof.tokenBudget} tokens`,
+    );
   return 0;
 }
 
@@ -38,7 +61,8 @@ const commands: Record<string, CliHandler> = {
     if (state === "off") await setEditMode(sql, ctx.caller(), false, null);
     else if (state === "on") {
       const ms = typeof options.for === "string" ? parseDuration(options.for) : undefined;
-      if (options.for !== undefined && !ms) throw new Invalid(`--for "${String(options.for)}" is not a duration; use e.g. 30m or 2h`);
+      if (options.for !== undefined && !ms)
+        throw new Invalid(`--for "${String(options.for)}" is not a duration; use e.g. 30m or 2h`);
       await setEditMode(sql, ctx.caller(), true, ms ? new Date(ctx.caller().now.getTime() + ms) : null);
     } else throw new Invalid("usage: settings edit-mode on [--for 30m] | off");
     return show(ctx);
@@ -47,9 +71,11 @@ const commands: Record<string, CliHandler> = {
     const [verb, id] = args;
     const sql = (await ctx.db()).sql;
     if (verb === "add") await addToWhitelist(sql, ctx.caller(), need(id, "settings whitelist add OPERATION_ID"));
-    else if (verb === "remove") await removeFromWhitelist(sql, ctx.caller(), need(id, "settings whitelist remove OPERATION_ID"));
+    else if (verb === "remove")
+      await removeFromWhitelist(sql, ctx.caller(), need(id, "settings whitelist remove OPERATION_ID"));
     else if (verb !== "list") throw new Invalid("usage: settings whitelist add|remove|list [OPERATION_ID]");
-    for (const row of await listWhitelist(sql)) ctx.out(`${row.operation_id}  (added by ${row.added_by ?? "?"} ${row.added_at.toISOString()})`);
+    for (const row of await listWhitelist(sql))
+      ctx.out(`${row.operation_id}  (added by ${row.added_by ?? "?"} ${row.added_at.toISOString()})`);
     return 0;
   },
   "settings constraint": async (ctx, args) => {
@@ -57,13 +83,17 @@ const commands: Record<string, CliHandler> = {
     const sql = (await ctx.db()).sql;
     if (positional[0] === "add") {
       const id = await addConstraint(sql, ctx.caller(), {
-        operationPattern: need(options.operation as string, "settings constraint add --operation PATTERN --param NAME --allow a,b [--all-calls]"),
+        operationPattern: need(
+          options.operation as string,
+          "settings constraint add --operation PATTERN --param NAME --allow a,b [--all-calls]",
+        ),
         param: need(options.param as string, "--param NAME"),
         allowed: list(options.allow),
         appliesTo: options["all-calls"] ? "all" : "write",
       });
       ctx.out(`constraint ${id} added`);
-    } else if (positional[0] === "remove") await removeConstraint(sql, ctx.caller(), need(positional[1], "settings constraint remove ID"));
+    } else if (positional[0] === "remove")
+      await removeConstraint(sql, ctx.caller(), need(positional[1], "settings constraint remove ID"));
     else if (positional[0] !== "list") throw new Invalid("usage: settings constraint add|remove|list");
     return show(ctx);
   },
@@ -71,7 +101,8 @@ const commands: Record<string, CliHandler> = {
     const [verb, pattern] = args;
     const sql = (await ctx.db()).sql;
     if (verb === "add") await addApprovalRule(sql, ctx.caller(), need(pattern, "settings approval-rule add PATTERN"));
-    else if (verb === "remove") await removeApprovalRule(sql, ctx.caller(), need(pattern, "settings approval-rule remove PATTERN"));
+    else if (verb === "remove")
+      await removeApprovalRule(sql, ctx.caller(), need(pattern, "settings approval-rule remove PATTERN"));
     else throw new Invalid("usage: settings approval-rule add|remove PATTERN");
     return show(ctx);
   },
@@ -81,8 +112,13 @@ const commands: Record<string, CliHandler> = {
     if (positional[0] === "set") {
       const mode = options.mode === "operations" ? "operations" : "meta";
       await saveToolProfile(sql, ctx.caller(), {
-        name: need(positional[1], "settings profile set NAME --mode meta|operations [--operations a,b] [--budget 2000]"),
-        mode, operations: list(options.operations), tokenBudget: Number(options.budget ?? 2000),
+        name: need(
+          positional[1],
+          "settings profile set NAME --mode meta|operations [--operations a,b] [--budget 2000]",
+        ),
+        mode,
+        operations: list(options.operations),
+        tokenBudget: Number(options.budget ?? 2000),
       });
     } else if (positional[0] !== "list") throw new Invalid("usage: settings profile set|list");
     return show(ctx);
@@ -90,17 +126,31 @@ const commands: Record<string, CliHandler> = {
   "approvals list": async (ctx, args) => {
     const sql = (await ctx.db()).sql;
     for (const a of await listApprovals(sql, args[0] ?? "pending")) {
-      ctx.out(`${a.id}  ${a.status}  ${a.username} → ${a.operation_id} on ${a.cluster_name}  ${JSON.stringify(a.args)}  (expires ${a.expires_at.toISOString()})`);
+      ctx.out(
+        `${a.id}  ${a.status}  ${a.username} → ${a.operation_id} on ${a.cluster_name}  ${JSON.stringify(a.args)}  (expires ${a.expires_at.toISOString()})`,
+      );
     }
     return 0;
   },
   "approvals approve": async (ctx, args) => {
-    await decideApproval((await ctx.db()).sql, ctx.caller(), need(args[0], "approvals approve ID"), true, args.slice(1).join(" "));
+    await decideApproval(
+      (await ctx.db()).sql,
+      ctx.caller(),
+      need(args[0], "approvals approve ID"),
+      true,
+      args.slice(1).join(" "),
+    );
     ctx.out("approved; the requester may now repeat the call once with this approvalId");
     return 0;
   },
   "approvals deny": async (ctx, args) => {
-    await decideApproval((await ctx.db()).sql, ctx.caller(), need(args[0], "approvals deny ID"), false, args.slice(1).join(" "));
+    await decideApproval(
+      (await ctx.db()).sql,
+      ctx.caller(),
+      need(args[0], "approvals deny ID"),
+      false,
+      args.slice(1).join(" "),
+    );
     ctx.out("denied");
     return 0;
   },

@@ -6,7 +6,13 @@ import { hostname } from "node:os";
 import type { CliContext, CliHandler } from "./cli-context.ts";
 import { parseArgs } from "./cli-context.ts";
 import { cliKeyring } from "./secrets.ts";
-import { addDestination, listDestinations, removeDestination, setDestinationEnabled, testDestination } from "../siem/siem-destinations.ts";
+import {
+  addDestination,
+  listDestinations,
+  removeDestination,
+  setDestinationEnabled,
+  testDestination,
+} from "../siem/siem-destinations.ts";
 
 const ADD_USAGE =
   "usage: siem add NAME --url (syslog+tls|syslog+tcp|syslog+udp)://HOST[:PORT] | https://HOST[:PORT]/services/collector/event\n" +
@@ -23,7 +29,6 @@ export function siemCommands(): Record<string, CliHandler> {
   };
 }
 
-
 const str = (v: string | true | undefined) => (typeof v === "string" ? v : undefined);
 
 const add: CliHandler = async (ctx, args) => {
@@ -32,16 +37,30 @@ const add: CliHandler = async (ctx, args) => {
   const url = str(options.url);
   if (!name || !url) return usage(ctx, ADD_USAGE);
   const from = str(options.from) ?? "now";
-  if (from !== "now" && from !== "start") return usage(ctx, "--from is now (only new events) or start (the whole retained log)");
+  if (from !== "now" && from !== "start")
+    return usage(ctx, "--from is now (only new events) or start (the whole retained log)");
   const caFile = str(options["ca-file"]);
   const tokenFile = str(options["token-file"]);
   const token = tokenFile ? readFileSync(tokenFile, "utf8") : options["token-stdin"] ? await Bun.stdin.text() : null;
   const { keyring } = await cliKeyring(ctx);
-  const d = await addDestination((await ctx.db()).sql, ctx.caller(), {
-    name, url, format: str(options.format), caPem: caFile ? readFileSync(caFile, "utf8") : null, token, from,
-  }, { keyring });
-  ctx.out(`added SIEM destination ${d.name}: ${d.url} (${d.format}); running gateways start sending within a few seconds`);
-  if (d.transport === "syslog+tcp" || d.transport === "syslog+udp") ctx.out(`warning: ${d.transport} is not encrypted; use syslog+tls outside a lab`);
+  const d = await addDestination(
+    (await ctx.db()).sql,
+    ctx.caller(),
+    {
+      name,
+      url,
+      format: str(options.format),
+      caPem: caFile ? readFileSync(caFile, "utf8") : null,
+      token,
+      from,
+    },
+    { keyring },
+  );
+  ctx.out(
+    `added SIEM destination ${d.name}: ${d.url} (${d.format}); running gateways start sending within a few seconds`,
+  );
+  if (d.transport === "syslog+tcp" || d.transport === "syslog+udp")
+    ctx.out(`warning: ${d.transport} is not encrypted; use syslog+tls outside a lab`);
   return 0;
 };
 
@@ -56,7 +75,9 @@ const list: CliHandler = async (ctx) => {
     const state = d.enabled ? "enabled" : "disabled";
     const last = c?.lastDeliveredAt ? `last delivery ${c.lastDeliveredAt.toISOString()}` : "nothing delivered yet";
     ctx.out(`${d.name}  ${d.url}  ${d.format}  ${state}${d.unencrypted ? "  UNENCRYPTED" : ""}`);
-    ctx.out(`  delivered up to seq ${c?.deliveredSeq ?? "?"} (${c?.deliveredCount ?? 0} events, ${c?.replayedCount ?? 0} replays), backlog ${d.backlog}, ${last}`);
+    ctx.out(
+      `  delivered up to seq ${c?.deliveredSeq ?? "?"} (${c?.deliveredCount ?? 0} events, ${c?.replayedCount ?? 0} replays), backlog ${d.backlog}, ${last}`,
+    );
     if (c?.lastError) ctx.out(`  last error (${c.lastErrorAt?.toISOString()}): ${c.lastError}`);
   }
   return 0;
@@ -66,7 +87,13 @@ const test: CliHandler = async (ctx, args) => {
   const name = args[0];
   if (!name) return usage(ctx, "usage: siem test NAME");
   const { keyring } = await cliKeyring(ctx);
-  const result = await testDestination((await ctx.db()).sql, ctx.caller(), name, { hostname: hostname(), version: ctx.config().version }, { keyring });
+  const result = await testDestination(
+    (await ctx.db()).sql,
+    ctx.caller(),
+    name,
+    { hostname: hostname(), version: ctx.config().version },
+    { keyring },
+  );
   if (result.ok) ctx.out(`${name}: test event accepted`);
   else ctx.err(`${name}: test event not delivered: ${result.error}`);
   return result.ok ? 0 : 1;

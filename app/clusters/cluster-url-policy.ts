@@ -16,7 +16,16 @@
  */
 import { lookup } from "node:dns/promises";
 import { Invalid } from "../errors.ts";
-import { FORBIDDEN_RANGES, LOCAL_RANGES, formatIp, inRange, parseIp, parseRange, type IpAddress, type IpRange } from "./ip-ranges.ts";
+import {
+  FORBIDDEN_RANGES,
+  LOCAL_RANGES,
+  formatIp,
+  inRange,
+  parseIp,
+  parseRange,
+  type IpAddress,
+  type IpRange,
+} from "./ip-ranges.ts";
 
 export interface UrlPolicy {
   any: boolean;
@@ -29,7 +38,8 @@ export interface UrlPolicy {
 /** Resolves a host name to all its addresses (A and AAAA). Injected in tests. */
 export type Resolver = (host: string) => Promise<string[]>;
 
-export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+export const systemResolver: Resolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -59,8 +69,10 @@ export function normaliseClusterUrl(text: string): URL {
     throw new Invalid(`"${text}" is not a URL; use https://host[:port]`);
   }
   if (url.protocol !== "https:") throw new Invalid("cluster URLs must use https://");
-  if (url.username || url.password) throw new Invalid("cluster URLs must not contain a user name or password; give credentials separately");
-  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) throw new Invalid("a cluster URL is scheme, host and port only (e.g. https://nd.example.com)");
+  if (url.username || url.password)
+    throw new Invalid("cluster URLs must not contain a user name or password; give credentials separately");
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash)
+    throw new Invalid("a cluster URL is scheme, host and port only (e.g. https://nd.example.com)");
   return new URL(url.origin);
 }
 
@@ -68,7 +80,11 @@ export function normaliseClusterUrl(text: string): URL {
  * Checks a URL against the policy, resolving its host. Returns the origin to store/call.
  * Throws Invalid with a message an administrator can act on.
  */
-export async function checkClusterUrl(text: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<string> {
+export async function checkClusterUrl(
+  text: string,
+  policy: UrlPolicy,
+  resolve: Resolver = systemResolver,
+): Promise<string> {
   const url = normaliseClusterUrl(text);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
   const literal = parseIp(host);
@@ -96,7 +112,9 @@ function checkAddress(host: string, address: IpAddress, policy: UrlPolicy): void
   const shown = host === formatIp(address) ? host : `${host} (${formatIp(address)})`;
   if (FORBIDDEN_RANGES.some((r) => inRange(address, r))) throw new Invalid(`${shown} is not a usable cluster address`);
   if (!policy.allowLoopback && LOCAL_RANGES.some((r) => inRange(address, r))) {
-    throw new Invalid(`${shown} is a loopback or link-local address; only allowed with CLUSTER_ALLOW_LOOPBACK=true (for the simulator)`);
+    throw new Invalid(
+      `${shown} is a loopback or link-local address; only allowed with CLUSTER_ALLOW_LOOPBACK=true (for the simulator)`,
+    );
   }
 }
 

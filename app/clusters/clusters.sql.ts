@@ -21,7 +21,11 @@ export async function selectClusters(db: Db): Promise<Cluster[]> {
 }
 
 /** By id (uuid) or by name (case-insensitive). */
-export async function selectCluster(db: Db, idOrName: string, opts: { forUpdate?: boolean } = {}): Promise<Cluster | undefined> {
+export async function selectCluster(
+  db: Db,
+  idOrName: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<Cluster | undefined> {
   const lock = opts.forUpdate ? db`for update` : db``;
   const rows = isClusterId(idOrName)
     ? await db<Cluster[]>`select ${columns(db)} from clusters where id = ${idOrName} ${lock}`
@@ -29,7 +33,10 @@ export async function selectCluster(db: Db, idOrName: string, opts: { forUpdate?
   return rows[0];
 }
 
-export async function selectSealedSecret(db: Db, id: string): Promise<{ sealed: string | null; credentialVersion: number } | undefined> {
+export async function selectSealedSecret(
+  db: Db,
+  id: string,
+): Promise<{ sealed: string | null; credentialVersion: number } | undefined> {
   const [row] = await db<{ sealed: string | null; credentialVersion: number }[]>`
     select secret_sealed as sealed, credential_version as "credentialVersion" from clusters where id = ${id}`;
   return row;
@@ -62,7 +69,11 @@ export async function insertCluster(db: Db, row: ClusterRow, actor: string | nul
  * Writes every mutable column. `secretSealed` undefined keeps the stored secret; null clears it;
  * a string replaces it. Either of the last two bumps credential_version; every call bumps revision.
  */
-export async function updateClusterRow(db: Db, row: Omit<ClusterRow, "secretSealed"> & { secretSealed?: string | null }, actor: string | null): Promise<void> {
+export async function updateClusterRow(
+  db: Db,
+  row: Omit<ClusterRow, "secretSealed"> & { secretSealed?: string | null },
+  actor: string | null,
+): Promise<void> {
   const credentialsChange = row.secretSealed !== undefined;
   await db`
     update clusters set

@@ -27,9 +27,24 @@ import { open, seal, sealedVersion } from "../secrets/seal.ts";
 import { SecretUnavailable } from "../secrets/secret-errors.ts";
 import { bindingFor, sealedColumn } from "../secrets/sealed-columns.ts";
 import type { Cluster, ClusterChanges, CredentialsInput, NewCluster } from "./cluster.ts";
-import { checkCaPem, checkCredentials, checkLoginDomain, checkMaxConcurrency, checkName, checkTimeout } from "./cluster-input.ts";
+import {
+  checkCaPem,
+  checkCredentials,
+  checkLoginDomain,
+  checkMaxConcurrency,
+  checkName,
+  checkTimeout,
+} from "./cluster-input.ts";
 import { checkClusterUrl, type Resolver, type UrlPolicy } from "./cluster-url-policy.ts";
-import { deleteCluster, insertCluster, selectCluster, selectClusters, selectSealedSecret, updateClusterRow, type ClusterRow } from "./clusters.sql.ts";
+import {
+  deleteCluster,
+  insertCluster,
+  selectCluster,
+  selectClusters,
+  selectSealedSecret,
+  updateClusterRow,
+  type ClusterRow,
+} from "./clusters.sql.ts";
 import { DEFAULT_LOGIN_DOMAIN, type NdCredentials } from "./nd-credentials.ts";
 import { NdError } from "./nd-errors.ts";
 
@@ -88,9 +103,16 @@ export interface UpdateOutcome {
   credentialsCleared: boolean;
 }
 
-export async function updateCluster(sql: Sql, caller: Caller, idOrName: string, changes: ClusterChanges, deps: ClusterDeps): Promise<UpdateOutcome> {
+export async function updateCluster(
+  sql: Sql,
+  caller: Caller,
+  idOrName: string,
+  changes: ClusterChanges,
+  deps: ClusterDeps,
+): Promise<UpdateOutcome> {
   requirePermission(caller.principal, "clusters:manage");
-  const baseUrl = changes.url === undefined ? undefined : await checkClusterUrl(changes.url, deps.urlPolicy, deps.resolve);
+  const baseUrl =
+    changes.url === undefined ? undefined : await checkClusterUrl(changes.url, deps.urlPolicy, deps.resolve);
   const credentials = changes.credentials ? checkCredentials(changes.credentials) : undefined;
   let credentialsCleared = false;
   const id = await sql.begin(async (tx) => {
@@ -113,14 +135,22 @@ export async function updateCluster(sql: Sql, caller: Caller, idOrName: string, 
     await updateClusterRow(tx, { ...next, secretSealed }, callerName(caller));
     const changed = changedFields(current, next, credentials !== undefined);
     // (key names avoid "credential"/"secret": the audit redactor hides values under such keys)
-    await recordAudit(tx, clusterEvent(caller, "cluster.update", next, { ...describeRow(next), changed, loginCleared: credentialsCleared }));
+    await recordAudit(
+      tx,
+      clusterEvent(caller, "cluster.update", next, { ...describeRow(next), changed, loginCleared: credentialsCleared }),
+    );
     return current.id;
   });
   deps.onChange?.(id);
   return { cluster: await getCluster(sql, id), credentialsCleared };
 }
 
-export async function removeCluster(sql: Sql, caller: Caller, idOrName: string, deps: Pick<ClusterDeps, "onChange"> = {}): Promise<Cluster> {
+export async function removeCluster(
+  sql: Sql,
+  caller: Caller,
+  idOrName: string,
+  deps: Pick<ClusterDeps, "onChange"> = {},
+): Promise<Cluster> {
   requirePermission(caller.principal, "clusters:manage");
   const removed = await sql.begin(async (tx) => {
     const current = await selectCluster(tx, idOrName, { forUpdate: true });
@@ -147,7 +177,11 @@ export async function removeCluster(sql: Sql, caller: Caller, idOrName: string, 
 export async function openClusterCredentials(db: Db, keyring: Keyring, cluster: Cluster): Promise<NdCredentials> {
   const stored = await selectSealedSecret(db, cluster.id);
   if (!stored?.sealed || !cluster.username) {
-    throw new NdError("auth", { cluster: cluster.name }, "no credentials are stored for this cluster (they are cleared when its URL changes); enter them again");
+    throw new NdError(
+      "auth",
+      { cluster: cluster.name },
+      "no credentials are stored for this cluster (they are cleared when its URL changes); enter them again",
+    );
   }
   const version = sealedVersion(stored.sealed);
   if (version !== undefined && !keyring.has(version)) await syncKeyring(db, keyring);
@@ -155,7 +189,8 @@ export async function openClusterCredentials(db: Db, keyring: Keyring, cluster: 
   try {
     secret = open(keyring, stored.sealed, bindingFor(SECRET, cluster.id));
   } catch (err) {
-    if (err instanceof SecretUnavailable) throw err.about(`cannot open the stored credentials of cluster ${cluster.name}`);
+    if (err instanceof SecretUnavailable)
+      throw err.about(`cannot open the stored credentials of cluster ${cluster.name}`);
     throw err;
   }
   return cluster.authMode === "password"
@@ -168,12 +203,18 @@ function sealCredentials(keyring: Keyring, id: string, credentials: CredentialsI
   return seal(keyring, secret, bindingFor(SECRET, id));
 }
 
-function nextRow(current: Cluster, changes: ClusterChanges, baseUrl: string | undefined, credentials: CredentialsInput | undefined): Omit<ClusterRow, "secretSealed"> {
+function nextRow(
+  current: Cluster,
+  changes: ClusterChanges,
+  baseUrl: string | undefined,
+  credentials: CredentialsInput | undefined,
+): Omit<ClusterRow, "secretSealed"> {
   const verify = changes.tls?.verify ?? current.tlsVerify;
   const caPem = changes.tls && "caPem" in changes.tls ? checkCaPem(changes.tls.caPem) : current.caPem;
   const authMode = credentials?.mode ?? current.authMode;
   let loginDomain = current.loginDomain;
-  if (credentials?.mode === "password") loginDomain = checkLoginDomain(credentials.domain ?? changes.loginDomain ?? current.loginDomain);
+  if (credentials?.mode === "password")
+    loginDomain = checkLoginDomain(credentials.domain ?? changes.loginDomain ?? current.loginDomain);
   else if (changes.loginDomain !== undefined) loginDomain = checkLoginDomain(changes.loginDomain);
   return {
     id: current.id,
@@ -185,7 +226,8 @@ function nextRow(current: Cluster, changes: ClusterChanges, baseUrl: string | un
     tlsVerify: verify,
     caPem: verify ? caPem : null,
     timeoutMs: changes.timeoutMs === undefined ? current.timeoutMs : checkTimeout(changes.timeoutMs),
-    maxConcurrency: changes.maxConcurrency === undefined ? current.maxConcurrency : checkMaxConcurrency(changes.maxConcurrency),
+    maxConcurrency:
+      changes.maxConcurrency === undefined ? current.maxConcurrency : checkMaxConcurrency(changes.maxConcurrency),
   };
 }
 
@@ -225,7 +267,12 @@ function describeRow(row: Omit<ClusterRow, "secretSealed">): Record<string, unkn
   };
 }
 
-function clusterEvent(caller: Caller, action: AuditAction, row: Pick<ClusterRow, "id" | "name" | "tlsVerify">, details: Record<string, unknown>): AuditEventInput {
+function clusterEvent(
+  caller: Caller,
+  action: AuditAction,
+  row: Pick<ClusterRow, "id" | "name" | "tlsVerify">,
+  details: Record<string, unknown>,
+): AuditEventInput {
   return {
     action,
     status: "ok",

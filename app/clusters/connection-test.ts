@@ -42,7 +42,9 @@ export async function testConnection(client: NdClient): Promise<ConnectionTestRe
     latencyMs: null,
   };
   try {
-    const probe = await client.request({ method: "GET", pathTemplate: "/version.json", anonymous: true }).catch(acceptHttpErrors);
+    const probe = await client
+      .request({ method: "GET", pathTemplate: "/version.json", anonymous: true })
+      .catch(acceptHttpErrors);
     result.reachable = true;
     result.tls = client.insecure ? "insecure" : "verified";
     result.latencyMs = probe.durationMs;
@@ -105,7 +107,8 @@ function describeFailure(result: ConnectionTestResult, err: unknown): void {
     result.reachable = true;
     result.tls = "failed";
   }
-  if (result.reachable && result.tls !== "failed" && (err.kind === "auth" || err.kind === "forbidden")) result.login = "failed";
+  if (result.reachable && result.tls !== "failed" && (err.kind === "auth" || err.kind === "forbidden"))
+    result.login = "failed";
 }
 
 export interface RunTestDeps {
@@ -113,7 +116,12 @@ export interface RunTestDeps {
 }
 
 /** Tests a saved cluster, stores the outcome (and ND version) on its row, audits it. */
-export async function runConnectionTest(sql: Sql, caller: Caller, idOrName: string, deps: RunTestDeps): Promise<ConnectionTestResult> {
+export async function runConnectionTest(
+  sql: Sql,
+  caller: Caller,
+  idOrName: string,
+  deps: RunTestDeps,
+): Promise<ConnectionTestResult> {
   requirePermission(caller.principal, "clusters:manage");
   const cluster = await getCluster(sql, idOrName);
   let result: ConnectionTestResult;
@@ -121,7 +129,15 @@ export async function runConnectionTest(sql: Sql, caller: Caller, idOrName: stri
     result = await testConnection(await deps.pool.clientFor(cluster.id));
   } catch (err) {
     // The client could not be built: no credentials stored, or they cannot be opened.
-    result = { cluster: cluster.name, ok: false, reachable: false, tls: "unknown", login: "not_tried", version: null, latencyMs: null };
+    result = {
+      cluster: cluster.name,
+      ok: false,
+      reachable: false,
+      tls: "unknown",
+      login: "not_tried",
+      version: null,
+      latencyMs: null,
+    };
     describeFailure(result, err);
   }
   await sql.begin(async (tx) => {
@@ -135,7 +151,13 @@ export async function runConnectionTest(sql: Sql, caller: Caller, idOrName: stri
       reason: cluster.tlsVerify ? null : "TLS verification disabled for this cluster (insecure mode)",
       error: result.error ?? null,
       durationMs: result.latencyMs,
-      details: { reachable: result.reachable, tls: result.tls, login: result.login, version: result.version, insecure: !cluster.tlsVerify },
+      details: {
+        reachable: result.reachable,
+        tls: result.tls,
+        login: result.login,
+        version: result.version,
+        insecure: !cluster.tlsVerify,
+      },
     });
   });
   return result;

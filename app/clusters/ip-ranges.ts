@@ -78,10 +78,21 @@ export function inRange(ip: IpAddress, range: IpRange): boolean {
 const range = (text: string) => parseRange(text)!;
 
 /** Loopback and link-local: the simulator lives here; ND never does. Allowed only on request. */
-export const LOCAL_RANGES: readonly IpRange[] = [range("127.0.0.0/8"), range("::1/128"), range("169.254.0.0/16"), range("fe80::/10")];
+export const LOCAL_RANGES: readonly IpRange[] = [
+  range("127.0.0.0/8"),
+  range("::1/128"),
+  range("169.254.0.0/16"),
+  range("fe80::/10"),
+];
 
 /** Never a valid ND address: "this network" (0.0.0.0 reaches the local host), multicast, reserved. */
-export const FORBIDDEN_RANGES: readonly IpRange[] = [range("0.0.0.0/8"), range("::/128"), range("224.0.0.0/4"), range("240.0.0.0/4"), range("ff00::/8")];
+export const FORBIDDEN_RANGES: readonly IpRange[] = [
+  range("0.0.0.0/8"),
+  range("::/128"),
+  range("224.0.0.0/4"),
+  range("240.0.0.0/4"),
+  range("ff00::/8"),
+];
 
 export function formatIp(ip: IpAddress): string {
   if (ip.family === 4) return [24n, 16n, 8n, 0n].map((s) => String((ip.value >> s) & 0xffn)).join(".");

@@ -23,7 +23,9 @@ export interface NdClientPoolDeps {
   urlPolicy: UrlPolicy;
   resolve?: Resolver;
   /** Overrides for every client (size limit, retry policy; fetch in tests). */
-  clientDefaults?: Partial<Omit<NdClientOptions, "cluster" | "baseUrl" | "credentials" | "tls" | "timeoutMs" | "maxConcurrency">>;
+  clientDefaults?: Partial<
+    Omit<NdClientOptions, "cluster" | "baseUrl" | "credentials" | "tls" | "timeoutMs" | "maxConcurrency">
+  >;
   guardTtlMs?: number;
   /** Where the cluster row comes from (default: the database; the gateway passes its cache). */
   findCluster?: (idOrName: string) => Promise<Cluster>;
@@ -93,7 +95,10 @@ async function build(deps: NdClientPoolDeps, cluster: Cluster): Promise<NdClient
 }
 
 /** The URL policy check, repeated at most every `guardTtlMs` (a failure is never memoised). */
-export function memoisedGuard(baseUrl: string, deps: Pick<NdClientPoolDeps, "urlPolicy" | "resolve" | "guardTtlMs">): () => Promise<void> {
+export function memoisedGuard(
+  baseUrl: string,
+  deps: Pick<NdClientPoolDeps, "urlPolicy" | "resolve" | "guardTtlMs">,
+): () => Promise<void> {
   const ttl = deps.guardTtlMs ?? 60_000;
   let okUntil = 0;
   return async () => {

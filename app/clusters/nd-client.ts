@@ -22,7 +22,14 @@ import type { NdCredentials, PasswordCredentials } from "./nd-credentials.ts";
 import { credentialSecret } from "./nd-credentials.ts";
 import { LOGIN_PATH, authHeaders, loginBody, readLoginResponse, type NdToken } from "./nd-login.ts";
 import { errorFromResponse, publicHeaders, successBody } from "./nd-response.ts";
-import { DEFAULT_RETRY, isIdempotent, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from "./nd-retry.ts";
+import {
+  DEFAULT_RETRY,
+  isIdempotent,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelayMs,
+  type RetryPolicy,
+} from "./nd-retry.ts";
 import { NdSession } from "./nd-session.ts";
 import { NdRequestRejected, buildNdUrl, type ParamValue, type QueryValue } from "./nd-url.ts";
 import { Semaphore, SemaphoreFull, SemaphoreTimeout } from "./semaphore.ts";
@@ -107,8 +114,21 @@ export interface NdClient {
 
 const METHODS = new Set<string>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 const RESERVED_HEADERS = new Set([
-  "authorization", "cookie", "x-nd-username", "x-nd-apikey", "host", "content-length", "transfer-encoding",
-  "connection", "keep-alive", "te", "trailer", "upgrade", "expect", "proxy-authorization", "proxy-connection",
+  "authorization",
+  "cookie",
+  "x-nd-username",
+  "x-nd-apikey",
+  "host",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "proxy-authorization",
+  "proxy-connection",
 ]);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
@@ -167,13 +187,21 @@ class Client implements NdClient {
       this.assertOpen();
       await this.o.urlGuard?.();
       const { raw, attempts } = await this.authenticated(prepared);
-      if (raw.status < 200 || raw.status >= 300) throw this.withAttempts(errorFromResponse(raw, this.clusterName, this.secrets()), attempts);
+      if (raw.status < 200 || raw.status >= 300)
+        throw this.withAttempts(errorFromResponse(raw, this.clusterName, this.secrets()), attempts);
       const body = successBody(raw, this.clusterName);
       if (!req.anonymous && this.o.credentials.mode !== "password" && !this.apiKeyAnnounced) {
         this.apiKeyAnnounced = true;
         this.announceLogin();
       }
-      return { status: raw.status, headers: publicHeaders(raw.headers), body, bytes: raw.bytes.byteLength, durationMs: this.now() - started, attempts };
+      return {
+        status: raw.status,
+        headers: publicHeaders(raw.headers),
+        body,
+        bytes: raw.bytes.byteLength,
+        durationMs: this.now() - started,
+        attempts,
+      };
     } finally {
       release();
     }
@@ -190,14 +218,27 @@ class Client implements NdClient {
     const token = this.session.take();
     if (!token || this.o.credentials.mode !== "password") return;
     const headers = new Headers({ ...authHeaders(this.o.credentials, token), "Content-Type": "application/json" });
-    await this.send({ url: new URL("/logout", this.o.baseUrl), method: "POST", headers, body: "{}", idempotent: false, timeoutMs: LOGOUT_TIMEOUT_MS }).catch(() => {});
+    await this.send({
+      url: new URL("/logout", this.o.baseUrl),
+      method: "POST",
+      headers,
+      body: "{}",
+      idempotent: false,
+      timeoutMs: LOGOUT_TIMEOUT_MS,
+    }).catch(() => {});
   }
 
   /** Everything that can be refused is refused here, before a slot is taken or a byte sent. */
   private prepare(req: NdRequest): Prepared {
     const method = String(req.method).toUpperCase();
     if (!METHODS.has(method)) throw new NdRequestRejected(`unsupported method ${JSON.stringify(req.method)}`);
-    const url = buildNdUrl({ baseUrl: this.o.baseUrl, basePath: req.basePath, pathTemplate: req.pathTemplate, pathParams: req.pathParams, query: req.query });
+    const url = buildNdUrl({
+      baseUrl: this.o.baseUrl,
+      basePath: req.basePath,
+      pathTemplate: req.pathTemplate,
+      pathParams: req.pathParams,
+      query: req.query,
+    });
     const headers = callerHeaders(req.headers ?? {});
     headers.set("Accept", "application/json");
     let body: string | undefined;
@@ -207,8 +248,18 @@ class Client implements NdClient {
       if (!headers.has("content-type")) headers.set("Content-Type", "application/json");
     }
     const timeoutMs = req.timeoutMs ?? this.o.timeoutMs;
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 3_600_000) throw new NdRequestRejected("timeoutMs: from 1 ms to 1 hour");
-    return { url, method: method as NdMethod, headers, body, idempotent: isIdempotent(method, req.idempotent), timeoutMs, signal: req.signal, anonymous: req.anonymous };
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 3_600_000)
+      throw new NdRequestRejected("timeoutMs: from 1 ms to 1 hour");
+    return {
+      url,
+      method: method as NdMethod,
+      headers,
+      body,
+      idempotent: isIdempotent(method, req.idempotent),
+      timeoutMs,
+      signal: req.signal,
+      anonymous: req.anonymous,
+    };
   }
 
   private async acquire(signal: AbortSignal | undefined) {
@@ -216,10 +267,18 @@ class Client implements NdClient {
       return await this.slots.acquire(signal);
     } catch (err) {
       if (err instanceof SemaphoreFull) {
-        throw new NdError("rate_limited", { cluster: this.clusterName }, `too many requests are waiting for this cluster (at most ${this.slots.limit} in flight)`);
+        throw new NdError(
+          "rate_limited",
+          { cluster: this.clusterName },
+          `too many requests are waiting for this cluster (at most ${this.slots.limit} in flight)`,
+        );
       }
       if (err instanceof SemaphoreTimeout) {
-        throw new NdError("timeout", { cluster: this.clusterName }, `no free request slot within ${err.waitedMs} ms (at most ${this.slots.limit} in flight)`);
+        throw new NdError(
+          "timeout",
+          { cluster: this.clusterName },
+          `no free request slot within ${err.waitedMs} ms (at most ${this.slots.limit} in flight)`,
+        );
       }
       throw err;
     }
@@ -247,13 +306,22 @@ class Client implements NdClient {
         raw = await this.send(p);
       } catch (err) {
         if (!(err instanceof TransportError)) throw err;
-        const delay = p.idempotent && err.failure === "unreachable" && attempt < this.retry.maxAttempts ? retryDelayMs(attempt, undefined, this.retry, this.random) : undefined;
+        const delay =
+          p.idempotent && err.failure === "unreachable" && attempt < this.retry.maxAttempts
+            ? retryDelayMs(attempt, undefined, this.retry, this.random)
+            : undefined;
         if (delay === undefined) throw this.transportError(err, p, attempt);
         await sleep(delay, p.signal);
         continue;
       }
-      if (!p.idempotent || !isRetryableStatus(raw.status) || attempt >= this.retry.maxAttempts) return { raw, attempts: attempt };
-      const delay = retryDelayMs(attempt, parseRetryAfter(raw.headers.get("retry-after"), this.now()), this.retry, this.random);
+      if (!p.idempotent || !isRetryableStatus(raw.status) || attempt >= this.retry.maxAttempts)
+        return { raw, attempts: attempt };
+      const delay = retryDelayMs(
+        attempt,
+        parseRetryAfter(raw.headers.get("retry-after"), this.now()),
+        this.retry,
+        this.random,
+      );
       if (delay === undefined) return { raw, attempts: attempt };
       await sleep(delay, p.signal);
     }
@@ -277,9 +345,21 @@ class Client implements NdClient {
     const credentials = this.o.credentials as PasswordCredentials;
     const headers = new Headers({ "Content-Type": "application/json", Accept: "application/json" });
     // Logging in changes nothing on ND, so it is retried like a read.
-    const p: Prepared = { url: new URL(LOGIN_PATH, this.o.baseUrl), method: "POST", headers, body: loginBody(credentials), idempotent: true, timeoutMs: this.o.timeoutMs };
+    const p: Prepared = {
+      url: new URL(LOGIN_PATH, this.o.baseUrl),
+      method: "POST",
+      headers,
+      body: loginBody(credentials),
+      idempotent: true,
+      timeoutMs: this.o.timeoutMs,
+    };
     const { raw } = await this.sendWithRetries(p);
-    const token = readLoginResponse(raw, { cluster: this.clusterName, credentials, secrets: this.secrets(), now: this.now() });
+    const token = readLoginResponse(raw, {
+      cluster: this.clusterName,
+      credentials,
+      secrets: this.secrets(),
+      now: this.now(),
+    });
     this.announceLogin();
     return token;
   }
@@ -311,7 +391,12 @@ class Client implements NdClient {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new NdError("unreachable", { cluster: this.clusterName }, "the cluster's settings changed while this request was queued; send it again");
+    if (this.closed)
+      throw new NdError(
+        "unreachable",
+        { cluster: this.clusterName },
+        "the cluster's settings changed while this request was queued; send it again",
+      );
   }
 
   private withAttempts(error: NdError, attempts: number): NdError {
@@ -334,10 +419,15 @@ function mayHaveArrived(err: TransportError): boolean {
 function callerHeaders(given: Readonly<Record<string, string>>): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(given)) {
-    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith("proxy-")) {
+    if (
+      !HEADER_NAME.test(name) ||
+      RESERVED_HEADERS.has(name.toLowerCase()) ||
+      name.toLowerCase().startsWith("proxy-")
+    ) {
       throw new NdRequestRejected(`header ${JSON.stringify(name)} cannot be set by the caller`);
     }
-    if (typeof value !== "string" || /[\u0000-\u001f\u007f]/.test(value)) throw new NdRequestRejected(`header ${name} has an invalid value`);
+    if (typeof value !== "string" || /[\u0000-\u001f\u007f]/.test(value))
+      throw new NdRequestRejected(`header ${name} has an invalid value`);
     headers.set(name, value);
   }
   return headers;

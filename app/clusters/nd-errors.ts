@@ -83,8 +83,11 @@ export class NdError extends AppError {
 function composeMessage(kind: NdErrorKind, d: NdErrorDetails, summary: string): string {
   const status = d.upstreamStatus ? ` (HTTP ${d.upstreamStatus})` : "";
   const nd = d.ndMessage ? `: ${d.ndMessage}` : "";
-  const unknown = d.outcomeUnknown ? " — the write may or may not have been applied; check on ND before repeating it" : "";
-  const retry = kind === "rate_limited" && d.retryAfterSeconds !== undefined ? ` — retry after ${d.retryAfterSeconds} s` : "";
+  const unknown = d.outcomeUnknown
+    ? " — the write may or may not have been applied; check on ND before repeating it"
+    : "";
+  const retry =
+    kind === "rate_limited" && d.retryAfterSeconds !== undefined ? ` — retry after ${d.retryAfterSeconds} s` : "";
   return `cluster ${d.cluster}: ${summary}${status}${nd}${retry}${unknown}`;
 }
 

@@ -44,7 +44,10 @@ const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER
 
 export async function exchange(x: Exchange): Promise<RawResponse> {
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new TransportError("timeout", `no complete answer within ${x.timeoutMs} ms`)), x.timeoutMs);
+  const timer = setTimeout(
+    () => timeout.abort(new TransportError("timeout", `no complete answer within ${x.timeoutMs} ms`)),
+    x.timeoutMs,
+  );
   const signal = x.signal ? AbortSignal.any([timeout.signal, x.signal]) : timeout.signal;
   try {
     const response = await x.fetch(x.url, {
@@ -111,6 +114,7 @@ function classify(err: unknown, timeout: AbortSignal, caller: AbortSignal | unde
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e?.code === "string" ? e.code : "";
   const message = typeof e?.message === "string" ? e.message.split(". For more information")[0]! : String(err);
-  if (TLS_CODE.test(code)) return new TransportError("tls", `${code}: ${message.replace(/^.*?fetching "[^"]*"\.?\s*/, "") || code}`);
+  if (TLS_CODE.test(code))
+    return new TransportError("tls", `${code}: ${message.replace(/^.*?fetching "[^"]*"\.?\s*/, "") || code}`);
   return new TransportError("unreachable", code ? `${code}: ${message}` : message);
 }

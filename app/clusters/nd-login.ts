@@ -27,7 +27,11 @@ const MIN_RENEW_MS = 1_000;
 export const LOGIN_PATH = "/login";
 
 export function loginBody(credentials: PasswordCredentials): string {
-  return JSON.stringify({ userName: credentials.username, userPasswd: credentials.password, domain: credentials.domain });
+  return JSON.stringify({
+    userName: credentials.username,
+    userPasswd: credentials.password,
+    domain: credentials.domain,
+  });
 }
 
 export interface LoginContext {
@@ -51,7 +55,11 @@ export function readLoginResponse(raw: RawResponse, ctx: LoginContext): NdToken 
   const record = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
   const token = typeof record.token === "string" && record.token ? record.token : record.jwttoken;
   if (typeof token !== "string" || token === "") {
-    throw new NdError("bad_response", { cluster: ctx.cluster, upstreamStatus: 200 }, "the login answer carries no token");
+    throw new NdError(
+      "bad_response",
+      { cluster: ctx.cluster, upstreamStatus: 200 },
+      "the login answer carries no token",
+    );
   }
   return { value: token, obtainedAt: ctx.now, renewAt: ctx.now + renewAfterMs(token, ctx.now) };
 }
@@ -63,7 +71,8 @@ function loginFailure(raw: RawResponse, ctx: LoginContext): NdError {
     return new NdError("auth", d, `login as ${who} failed (wrong user name, password or login domain)`);
   }
   const error = errorFromResponse(raw, ctx.cluster, ctx.secrets);
-  if (error.kind === "upstream_error") return new NdError("upstream_error", error.details, "login failed: Nexus Dashboard answered with an error");
+  if (error.kind === "upstream_error")
+    return new NdError("upstream_error", error.details, "login failed: Nexus Dashboard answered with an error");
   return error;
 }
 
@@ -82,7 +91,8 @@ export function renewAfterMs(token: string, now: number): number {
 
 /** Headers that authenticate one request. */
 export function authHeaders(credentials: NdCredentials, token: NdToken | undefined): Record<string, string> {
-  if (credentials.mode === "api_key") return { "X-Nd-Username": credentials.username, "X-Nd-Apikey": credentials.apiKey };
+  if (credentials.mode === "api_key")
+    return { "X-Nd-Username": credentials.username, "X-Nd-Apikey": credentials.apiKey };
   if (!token) return {};
   return { Authorization: `Bearer ${token.value}`, Cookie: `AuthCookie=${token.value}` };
 }

@@ -14,7 +14,10 @@ const PATTERNS: [RegExp, string][] = [
   [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [/\b(AuthCookie|session|jsessionid)=[^;\s,"]+/gi, `$1=${REDACTED}`],
-  [/("?(?:userPasswd|password|passwd|apiKey|api_key|x-nd-apikey|token|jwttoken|secret)"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^\s,;}"]+)/gi, `$1"${REDACTED}"`],
+  [
+    /("?(?:userPasswd|password|passwd|apiKey|api_key|x-nd-apikey|token|jwttoken|secret)"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^\s,;}"]+)/gi,
+    `$1"${REDACTED}"`,
+  ],
 ];
 
 export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
@@ -39,7 +42,9 @@ export function ndMessageOf(body: unknown): string | undefined {
   const b = body as Record<string, unknown>;
   const parts = [text(b.message), text(b.description), text(b.error)].filter((p): p is string => p !== undefined);
   for (const list of [b.errors, b.messages]) {
-    if (Array.isArray(list)) for (const item of list.slice(0, 3)) parts.push(...[ndMessageOf(item)].filter((p): p is string => p !== undefined));
+    if (Array.isArray(list))
+      for (const item of list.slice(0, 3))
+        parts.push(...[ndMessageOf(item)].filter((p): p is string => p !== undefined));
   }
   const unique = [...new Set(parts)];
   return unique.length ? unique.join(" — ") : undefined;

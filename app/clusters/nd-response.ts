@@ -31,7 +31,11 @@ export function successBody(raw: RawResponse, cluster: string): unknown {
   if (text.trim() === "") return null;
   const type = contentType(raw);
   if (type.includes("html") || looksLikeHtml(text)) {
-    throw new NdError("bad_response", { cluster, upstreamStatus: raw.status }, "Nexus Dashboard sent an HTML page where JSON was expected (a proxy or login page in front of ND?)");
+    throw new NdError(
+      "bad_response",
+      { cluster, upstreamStatus: raw.status },
+      "Nexus Dashboard sent an HTML page where JSON was expected (a proxy or login page in front of ND?)",
+    );
   }
   const labelledJson = type.includes("json");
   const shapedJson = /^\s*[[{]/.test(text);
@@ -47,7 +51,11 @@ export function successBody(raw: RawResponse, cluster: string): unknown {
 export function errorFromResponse(raw: RawResponse, cluster: string, secrets: readonly string[]): NdError {
   const status = raw.status;
   if (status >= 300 && status < 400) {
-    return new NdError("upstream_error", { cluster, upstreamStatus: status }, `Nexus Dashboard answered with a redirect${redirectTarget(raw)}, which is not followed`);
+    return new NdError(
+      "upstream_error",
+      { cluster, upstreamStatus: status },
+      `Nexus Dashboard answered with a redirect${redirectTarget(raw)}, which is not followed`,
+    );
   }
   const text = decoder.decode(raw.bytes);
   const found = looksLikeHtml(text) ? undefined : ndMessageOf(parseLenient(text));

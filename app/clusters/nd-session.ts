@@ -60,7 +60,8 @@ export class NdSession {
         return token;
       })
       .catch((error: unknown) => {
-        if (this.failureHoldMs > 0 && isCredentialFailure(error)) this.failure = { error, until: this.now() + this.failureHoldMs };
+        if (this.failureHoldMs > 0 && isCredentialFailure(error))
+          this.failure = { error, until: this.now() + this.failureHoldMs };
         throw error;
       })
       .finally(() => {

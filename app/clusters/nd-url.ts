@@ -56,7 +56,8 @@ function checkedBasePath(basePath: string): string {
 }
 
 function renderTemplate(template: string, params: Readonly<Record<string, ParamValue>>): string {
-  if (!TEMPLATE.test(template) || hasDotSegment(template)) throw new NdRequestRejected(`invalid path template ${JSON.stringify(template)}`);
+  if (!TEMPLATE.test(template) || hasDotSegment(template))
+    throw new NdRequestRejected(`invalid path template ${JSON.stringify(template)}`);
   const used = new Set<string>();
   const path = template.replace(PLACEHOLDER, (_, name: string) => {
     if (!Object.hasOwn(params, name)) throw new NdRequestRejected(`missing path parameter ${name}`);
@@ -70,7 +71,10 @@ function renderTemplate(template: string, params: Readonly<Record<string, ParamV
 
 /** `.`/`..` segments and empty ones (`//`, which some servers collapse) are never part of a template. */
 function hasDotSegment(path: string): boolean {
-  return path.split("/").slice(1).some((segment, i, all) => segment === "." || segment === ".." || (segment === "" && i < all.length - 1));
+  return path
+    .split("/")
+    .slice(1)
+    .some((segment, i, all) => segment === "." || segment === ".." || (segment === "" && i < all.length - 1));
 }
 
 /** Why a path parameter value is refused, or undefined when it is a plain identifier. */
@@ -104,7 +108,8 @@ function appendQuery(url: URL, query: Readonly<Record<string, QueryValue>>): voi
         throw new NdRequestRejected(`query parameter ${name} must be a string, number or boolean`);
       }
       const text = String(item);
-      if (/[\u0000-\u001f\u007f]/.test(text)) throw new NdRequestRejected(`query parameter ${name} contains a control character`);
+      if (/[\u0000-\u001f\u007f]/.test(text))
+        throw new NdRequestRejected(`query parameter ${name} contains a control character`);
       url.searchParams.append(name, text);
     }
   }

@@ -12,7 +12,9 @@ import { ndfcVersion, versionOf } from "./connection-test.ts";
 import type { NdClient } from "./nd-client.ts";
 
 export async function recordNdVersion(sql: Sql, client: NdClient): Promise<string | null> {
-  const probe = await client.request({ method: "GET", pathTemplate: "/version.json", anonymous: true }).catch(() => null);
+  const probe = await client
+    .request({ method: "GET", pathTemplate: "/version.json", anonymous: true })
+    .catch(() => null);
   const version = (probe ? versionOf(probe.body) : null) ?? (await ndfcVersion(client));
   if (version) await updateNdVersion(sql, client.clusterId, version);
   return version;

@@ -21,13 +21,34 @@ import { open, seal } from "../secrets/seal.ts";
 import { bindingFor, sealedColumn } from "../secrets/sealed-columns.ts";
 import type { Db } from "../secrets/db-handle.ts";
 import {
-  checkAttribute, checkDn, checkFilter, checkKind, checkName, checkTimeout, DEFAULTS, parseEndpoint,
-  type Directory, type GroupMapping, type NewDirectory,
+  checkAttribute,
+  checkDn,
+  checkFilter,
+  checkKind,
+  checkName,
+  checkTimeout,
+  DEFAULTS,
+  parseEndpoint,
+  type Directory,
+  type GroupMapping,
+  type NewDirectory,
 } from "./directory-config.ts";
 import { authenticate, probe, type AuthOutcome, type Connection, type DirectoryAccount } from "./ldap-lookup.ts";
 import {
-  deleteDirectory, deleteMapping, findLocalSource, insertDirectory, insertDirectoryUser, insertMapping, refreshDirectoryUser,
-  replaceClusterAccess, replaceRoles, selectBindPassword, selectDirectories, selectDirectory, selectMappings, updateBindPassword,
+  deleteDirectory,
+  deleteMapping,
+  findLocalSource,
+  insertDirectory,
+  insertDirectoryUser,
+  insertMapping,
+  refreshDirectoryUser,
+  replaceClusterAccess,
+  replaceRoles,
+  selectBindPassword,
+  selectDirectories,
+  selectDirectory,
+  selectMappings,
+  updateBindPassword,
 } from "./directory.sql.ts";
 
 const PASSWORD_COLUMN = sealedColumn("directories", "bind_password_sealed");
@@ -42,7 +63,12 @@ export async function listDirectories(db: Db, caller: Caller): Promise<(Director
   return Promise.all(rows.map(async (d) => ({ ...d, mappings: await selectMappings(db, d.id) })));
 }
 
-export async function addDirectory(sql: Sql, caller: Caller, input: NewDirectory, deps: DirectoryDeps): Promise<Directory> {
+export async function addDirectory(
+  sql: Sql,
+  caller: Caller,
+  input: NewDirectory,
+  deps: DirectoryDeps,
+): Promise<Directory> {
   requirePermission(caller.principal, "users:manage");
   const kind = checkKind(input.kind);
   const defaults = DEFAULTS[kind];
@@ -51,20 +77,39 @@ export async function addDirectory(sql: Sql, caller: Caller, input: NewDirectory
   if (!input.bindPassword) throw new Invalid("the service account needs a password: --bind-password-file FILE");
   const id = randomUUID();
   const row = {
-    id, name, kind, url: endpoint.url, caPem: checkCaPem(input.caPem),
-    bindDn: checkDn(input.bindDn, "bind DN"), userBase: checkDn(input.userBase, "user search base"),
+    id,
+    name,
+    kind,
+    url: endpoint.url,
+    caPem: checkCaPem(input.caPem),
+    bindDn: checkDn(input.bindDn, "bind DN"),
+    userBase: checkDn(input.userBase, "user search base"),
     groupBase: checkDn(input.groupBase ?? input.userBase, "group search base"),
     userFilter: checkFilter(input.userFilter ?? defaults.userFilter, "user filter"),
     usernameAttribute: checkAttribute(input.usernameAttribute ?? defaults.usernameAttribute),
-    disabledFilter: input.disabledFilter === null ? null : checkFilter(input.disabledFilter ?? defaults.disabledFilter ?? "", "disabled filter"),
-    timeoutMs: checkTimeout(input.timeoutMs), createdBy: caller.principal.username,
+    disabledFilter:
+      input.disabledFilter === null
+        ? null
+        : checkFilter(input.disabledFilter ?? defaults.disabledFilter ?? "", "disabled filter"),
+    timeoutMs: checkTimeout(input.timeoutMs),
+    createdBy: caller.principal.username,
   };
   await sql.begin(async (tx) => {
     if (await selectDirectory(tx, name)) throw new Conflict(`a directory named ${name} already exists`);
     await insertDirectory(tx, row);
     await prepareToSeal(tx, deps.keyring);
     await updateBindPassword(tx, id, seal(deps.keyring, input.bindPassword, bindingFor(PASSWORD_COLUMN, id)));
-    await recordAudit(tx, event(caller, "directory.add", id, { name, kind, url: row.url, bindDn: row.bindDn, userBase: row.userBase, groupBase: row.groupBase }));
+    await recordAudit(
+      tx,
+      event(caller, "directory.add", id, {
+        name,
+        kind,
+        url: row.url,
+        bindDn: row.bindDn,
+        userBase: row.userBase,
+        groupBase: row.groupBase,
+      }),
+    );
   });
   return (await selectDirectory(sql, id))!;
 }
@@ -78,20 +123,31 @@ export async function removeDirectory(sql: Sql, caller: Caller, name: string): P
   });
 }
 
-export async function mapGroup(sql: Sql, caller: Caller, name: string, m: { groupDn: string; roleName?: string | null; clusters?: string[] }): Promise<string> {
+export async function mapGroup(
+  sql: Sql,
+  caller: Caller,
+  name: string,
+  m: { groupDn: string; roleName?: string | null; clusters?: string[] },
+): Promise<string> {
   requirePermission(caller.principal, "users:manage");
   const groupDn = checkDn(m.groupDn, "group DN");
   const roleName = m.roleName?.trim().toLowerCase() || null;
   const clusters = (m.clusters ?? []).map((c) => c.trim()).filter(Boolean);
-  if (!roleName && clusters.length === 0) throw new Invalid("a mapping gives a role (--role) or clusters (--clusters a,b or *), or both");
+  if (!roleName && clusters.length === 0)
+    throw new Invalid("a mapping gives a role (--role) or clusters (--clusters a,b or *), or both");
   return sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
     if (roleName) {
-      const [role] = await tx<{ permissions: string[] }[]>`select permissions from roles where lower(name) = ${roleName}`;
+      const [role] = await tx<
+        { permissions: string[] }[]
+      >`select permissions from roles where lower(name) = ${roleName}`;
       if (!role) throw new Invalid(`unknown role ${roleName}; \`role list\` shows them`);
       // Mapping a group to a role grants it to whoever is in the group: no more than one holds.
       const missing = role.permissions.filter((p) => !caller.principal.permissions.has(p as never));
-      if (missing.length) throw new Invalid(`mapping a group to role ${roleName} would grant ${missing.join(", ")}, which you do not hold`);
+      if (missing.length)
+        throw new Invalid(
+          `mapping a group to role ${roleName} would grant ${missing.join(", ")}, which you do not hold`,
+        );
     }
     const id = await insertMapping(tx, d.id, { groupDn, roleName, clusters });
     await recordAudit(tx, event(caller, "directory.map", d.id, { name: d.name, groupDn, role: roleName, clusters }));
@@ -103,13 +159,19 @@ export async function unmapGroup(sql: Sql, caller: Caller, name: string, mapping
   requirePermission(caller.principal, "users:manage");
   await sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
-    if (!(await deleteMapping(tx, d.id, mappingId))) throw new NotFound(`directory ${d.name} has no mapping ${mappingId}`);
+    if (!(await deleteMapping(tx, d.id, mappingId)))
+      throw new NotFound(`directory ${d.name} has no mapping ${mappingId}`);
     await recordAudit(tx, event(caller, "directory.unmap", d.id, { name: d.name, mapping: mappingId }));
   });
 }
 
 /** The test button: bind with the service account, find the named user, list their groups. */
-export async function testDirectory(sql: Sql, caller: Caller, input: { name: string; username: string }, deps: DirectoryDeps) {
+export async function testDirectory(
+  sql: Sql,
+  caller: Caller,
+  input: { name: string; username: string },
+  deps: DirectoryDeps,
+) {
   requirePermission(caller.principal, "users:manage");
   const d = await mustFind(sql, input.name);
   return probe(await connection(sql, deps.keyring, d), input.username);
@@ -150,10 +212,17 @@ export type DirectoryLogin =
  * another one knows the user, otherwise the login fails with `DirectoryUnavailable`.
  * Provisioning (user row, roles, cluster access) runs in `tx`, the login's transaction.
  */
-export async function authenticateDirectoryUser(sql: Sql, keyring: Keyring, username: string, password: string): Promise<{ outcome: AuthOutcome; directory: Directory } | null> {
+export async function authenticateDirectoryUser(
+  sql: Sql,
+  keyring: Keyring,
+  username: string,
+  password: string,
+): Promise<{ outcome: AuthOutcome; directory: Directory } | null> {
   const local = await findLocalSource(sql, username);
   if (local?.source === "local") return null;
-  const directories = (await selectDirectories(sql)).filter((d) => d.enabled && (!local?.directoryId || d.id === local.directoryId));
+  const directories = (await selectDirectories(sql)).filter(
+    (d) => d.enabled && (!local?.directoryId || d.id === local.directoryId),
+  );
   let unavailable: Error | null = null;
   for (const d of directories) {
     try {
@@ -169,16 +238,34 @@ export async function authenticateDirectoryUser(sql: Sql, keyring: Keyring, user
 }
 
 /** Creates or refreshes the local record of a directory user and applies the group mappings. */
-export async function provisionDirectoryUser(tx: Db, d: Directory, account: DirectoryAccount, groups: string[], now: Date): Promise<{ userId: string; grant: DirectoryGrant }> {
+export async function provisionDirectoryUser(
+  tx: Db,
+  d: Directory,
+  account: DirectoryAccount,
+  groups: string[],
+  now: Date,
+): Promise<{ userId: string; grant: DirectoryGrant }> {
   const grant = grantsFor(groups, await selectMappings(tx, d.id));
   const existing = await findLocalSource(tx, account.username);
   let userId: string;
   if (existing) {
     if (existing.source !== "directory") throw new Conflict(`${account.username} is a local account`);
     userId = existing.id;
-    await refreshDirectoryUser(tx, userId, { dn: account.dn, email: account.email, displayName: account.displayName, now });
+    await refreshDirectoryUser(tx, userId, {
+      dn: account.dn,
+      email: account.email,
+      displayName: account.displayName,
+      now,
+    });
   } else {
-    userId = await insertDirectoryUser(tx, { username: account.username, directoryId: d.id, dn: account.dn, email: account.email, displayName: account.displayName, now });
+    userId = await insertDirectoryUser(tx, {
+      username: account.username,
+      directoryId: d.id,
+      dn: account.dn,
+      email: account.email,
+      displayName: account.displayName,
+      now,
+    });
   }
   await replaceRoles(tx, userId, grant.roles, now);
   await replaceClusterAccess(tx, userId, grant.clusters, now);

@@ -51,13 +51,20 @@ export interface NewDirectory {
 }
 
 /** Defaults: AD finds people by sAMAccountName and flags disabled accounts in userAccountControl. */
-export const DEFAULTS: Record<DirectoryKind, { userFilter: string; usernameAttribute: string; disabledFilter: string | null }> = {
+export const DEFAULTS: Record<
+  DirectoryKind,
+  { userFilter: string; usernameAttribute: string; disabledFilter: string | null }
+> = {
   ad: {
     userFilter: "(&(objectCategory=person)(objectClass=user))",
     usernameAttribute: "sAMAccountName",
     disabledFilter: "(userAccountControl:1.2.840.113556.1.4.803:=2)",
   },
-  ldap: { userFilter: "(objectClass=inetOrgPerson)", usernameAttribute: "uid", disabledFilter: "(pwdAccountLockedTime=*)" },
+  ldap: {
+    userFilter: "(objectClass=inetOrgPerson)",
+    usernameAttribute: "uid",
+    disabledFilter: "(pwdAccountLockedTime=*)",
+  },
 };
 
 export interface DirectoryEndpoint {
@@ -72,9 +79,12 @@ export function parseEndpoint(raw: string): DirectoryEndpoint {
   } catch {
     throw new Invalid(`"${raw}" is not a URL: use ldaps://HOST[:636] or ldap://HOST[:389] (StartTLS)`);
   }
-  if (url.protocol !== "ldaps:" && url.protocol !== "ldap:") throw new Invalid(`"${url.protocol}" is not a directory URL: use ldaps:// or ldap:// (StartTLS)`);
-  if (url.username || url.password) throw new Invalid("the URL must not carry a user or password; give --bind-dn and --bind-password-file");
-  if ((url.pathname && url.pathname !== "/") || url.search || url.hash) throw new Invalid("a directory URL has no path, query or fragment: ldaps://HOST[:PORT]");
+  if (url.protocol !== "ldaps:" && url.protocol !== "ldap:")
+    throw new Invalid(`"${url.protocol}" is not a directory URL: use ldaps:// or ldap:// (StartTLS)`);
+  if (url.username || url.password)
+    throw new Invalid("the URL must not carry a user or password; give --bind-dn and --bind-password-file");
+  if ((url.pathname && url.pathname !== "/") || url.search || url.hash)
+    throw new Invalid("a directory URL has no path, query or fragment: ldaps://HOST[:PORT]");
   if (!url.hostname) throw new Invalid("the URL names no host");
   const port = url.port || (url.protocol === "ldaps:" ? "636" : "389");
   // ldap:// is accepted only because StartTLS is then mandatory: the password never goes in clear.
@@ -83,7 +93,8 @@ export function parseEndpoint(raw: string): DirectoryEndpoint {
 
 export function checkKind(kind: string | undefined): DirectoryKind {
   const k = (kind ?? "ldap").toLowerCase();
-  if (k !== "ad" && k !== "ldap") throw new Invalid(`directory kind "${kind}" is not known: use ad (Active Directory) or ldap`);
+  if (k !== "ad" && k !== "ldap")
+    throw new Invalid(`directory kind "${kind}" is not known: use ad (Active Directory) or ldap`);
   return k;
 }
 
@@ -91,7 +102,9 @@ export function checkKind(kind: string | undefined): DirectoryKind {
 export function checkFilter(filter: string, what: string): string {
   const f = filter.trim();
   if (!f.startsWith("(") || !f.endsWith(")") || !balanced(f)) {
-    throw new Invalid(`${what} "${filter}" is not a valid LDAP filter: one expression in parentheses, e.g. (objectClass=inetOrgPerson)`);
+    throw new Invalid(
+      `${what} "${filter}" is not a valid LDAP filter: one expression in parentheses, e.g. (objectClass=inetOrgPerson)`,
+    );
   }
   return f;
 }
@@ -112,17 +125,20 @@ export function checkAttribute(name: string): string {
 
 export function checkDn(dn: string, what: string): string {
   const d = dn.trim();
-  if (!d || d.length > 1000 || !/=/.test(d)) throw new Invalid(`${what} "${dn}" is not a DN, e.g. ou=people,dc=example,dc=org`);
+  if (!d || d.length > 1000 || !/=/.test(d))
+    throw new Invalid(`${what} "${dn}" is not a DN, e.g. ou=people,dc=example,dc=org`);
   return d;
 }
 
 export function checkName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new Invalid(`directory name "${name}" is not valid: 1–63 letters, digits, dot, dash or underscore`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name))
+    throw new Invalid(`directory name "${name}" is not valid: 1–63 letters, digits, dot, dash or underscore`);
   return name;
 }
 
 export function checkTimeout(ms: number | undefined): number {
   const t = ms ?? 5000;
-  if (!Number.isInteger(t) || t < 500 || t > 60_000) throw new Invalid("the directory timeout must be between 0.5 s and 60 s");
+  if (!Number.isInteger(t) || t < 500 || t > 60_000)
+    throw new Invalid("the directory timeout must be between 0.5 s and 60 s");
   return t;
 }

@@ -47,7 +47,13 @@ export async function checkDirectoryUsers(sql: Sql, keyring: Keyring, now = new 
       try {
         const caller = systemCaller("directory-check", now);
         await setUserActive(sql, caller, user.username, false);
-        await recordAudit(sql, { action: "directory.check", status: "ok", caller, target: { resourceType: "user", resourceId: user.id }, reason: `${user.username} disabled: ${gone}` });
+        await recordAudit(sql, {
+          action: "directory.check",
+          status: "ok",
+          caller,
+          target: { resourceType: "user", resourceId: user.id },
+          reason: `${user.username} disabled: ${gone}`,
+        });
         result.disabled.push(user.username);
       } catch {
         // e.g. the last admin: left active; the next round tries again
@@ -63,11 +69,20 @@ export interface DirectoryChecker {
   stop(): void;
 }
 
-export function startDirectoryChecks(sql: Sql, keyring: Keyring, opts: { intervalMs?: number; onResult?: (r: SyncResult) => void; onError?: (err: Error) => void } = {}): DirectoryChecker {
-  const timer = setInterval(() => {
-    checkDirectoryUsers(sql, keyring).then((r) => opts.onResult?.(r), (err) => opts.onError?.(err as Error));
-  }, opts.intervalMs ?? 5 * 60_000);
+export function startDirectoryChecks(
+  sql: Sql,
+  keyring: Keyring,
+  opts: { intervalMs?: number; onResult?: (r: SyncResult) => void; onError?: (err: Error) => void } = {},
+): DirectoryChecker {
+  const timer = setInterval(
+    () => {
+      checkDirectoryUsers(sql, keyring).then(
+        (r) => opts.onResult?.(r),
+        (err) => opts.onError?.(err as Error),
+      );
+    },
+    opts.intervalMs ?? 5 * 60_000,
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
-

@@ -21,7 +21,9 @@ export async function selectDirectory(db: Db, idOrName: string): Promise<Directo
 }
 
 export async function selectBindPassword(db: Db, id: string): Promise<string | null> {
-  const [row] = await db<{ sealed: string | null }[]>`select bind_password_sealed as sealed from directories where id = ${id}`;
+  const [row] = await db<
+    { sealed: string | null }[]
+  >`select bind_password_sealed as sealed from directories where id = ${id}`;
   return row?.sealed ?? null;
 }
 
@@ -60,7 +62,8 @@ export async function insertMapping(db: Db, directoryId: string, m: Omit<GroupMa
 }
 
 export async function deleteMapping(db: Db, directoryId: string, id: string): Promise<boolean> {
-  const rows = await db`delete from directory_group_mappings where directory_id = ${directoryId} and id::text = ${id} returning 1`;
+  const rows =
+    await db`delete from directory_group_mappings where directory_id = ${directoryId} and id::text = ${id} returning 1`;
   return rows.length === 1;
 }
 
@@ -73,7 +76,10 @@ export interface DirectoryUserRow {
   directoryCheckedAt: Date | null;
 }
 
-export async function findLocalSource(db: Db, username: string): Promise<{ id: string; source: "local" | "directory"; directoryId: string | null } | null> {
+export async function findLocalSource(
+  db: Db,
+  username: string,
+): Promise<{ id: string; source: "local" | "directory"; directoryId: string | null } | null> {
   const [row] = await db<{ id: string; source: "local" | "directory"; directoryId: string | null }[]>`
     select id::text as id, source, directory_id::text as "directoryId" from users where lower(username) = lower(${username})`;
   return row ?? null;
@@ -86,7 +92,10 @@ export async function selectDirectoryUsers(db: Db): Promise<DirectoryUserRow[]> 
       from users where source = 'directory' order by username`;
 }
 
-export async function insertDirectoryUser(db: Db, u: { username: string; directoryId: string; dn: string; email: string | null; displayName: string | null; now: Date }): Promise<string> {
+export async function insertDirectoryUser(
+  db: Db,
+  u: { username: string; directoryId: string; dn: string; email: string | null; displayName: string | null; now: Date },
+): Promise<string> {
   const [row] = await db<{ id: string }[]>`
     insert into users (username, kind, email, display_name, password_hash, must_change_password, all_clusters,
                        created_at, updated_at, source, directory_id, directory_dn, directory_checked_at)
@@ -96,7 +105,11 @@ export async function insertDirectoryUser(db: Db, u: { username: string; directo
   return row!.id;
 }
 
-export async function refreshDirectoryUser(db: Db, id: string, u: { dn: string; email: string | null; displayName: string | null; now: Date }): Promise<void> {
+export async function refreshDirectoryUser(
+  db: Db,
+  id: string,
+  u: { dn: string; email: string | null; displayName: string | null; now: Date },
+): Promise<void> {
   await db`
     update users set directory_dn = ${u.dn}, email = ${u.email}, display_name = ${u.displayName},
                      directory_checked_at = ${u.now}, updated_at = ${u.now}
@@ -116,7 +129,12 @@ export async function replaceRoles(db: Db, userId: string, roleNames: string[], 
   }
 }
 
-export async function replaceClusterAccess(db: Db, userId: string, clusters: "all" | string[], now: Date): Promise<void> {
+export async function replaceClusterAccess(
+  db: Db,
+  userId: string,
+  clusters: "all" | string[],
+  now: Date,
+): Promise<void> {
   await db`update users set all_clusters = ${clusters === "all"}, updated_at = ${now} where id = ${userId}`;
   await db`delete from user_clusters where user_id = ${userId}`;
   if (clusters !== "all" && clusters.length) {

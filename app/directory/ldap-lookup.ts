@@ -45,7 +45,13 @@ export interface Connection {
  */
 function newClient(d: Directory): Client {
   const { url, startTls } = parseEndpoint(d.url);
-  return new Client({ url, timeout: d.timeoutMs, connectTimeout: d.timeoutMs, tlsOptions: startTls ? undefined : tlsOf(d), strictDN: false });
+  return new Client({
+    url,
+    timeout: d.timeoutMs,
+    connectTimeout: d.timeoutMs,
+    tlsOptions: startTls ? undefined : tlsOf(d),
+    strictDN: false,
+  });
 }
 
 async function open(c: Connection): Promise<Client> {
@@ -58,7 +64,10 @@ async function open(c: Connection): Promise<Client> {
     return client;
   } catch (err) {
     await client.unbind().catch(() => {});
-    if (err instanceof InvalidCredentialsError) throw new DirectoryUnavailable(`directory ${c.directory.name}: the service account (bind DN) was refused; check its DN and password`);
+    if (err instanceof InvalidCredentialsError)
+      throw new DirectoryUnavailable(
+        `directory ${c.directory.name}: the service account (bind DN) was refused; check its DN and password`,
+      );
     throw unavailable(c.directory, err);
   }
 }
@@ -79,13 +88,21 @@ export async function findAccount(client: Client, d: Directory, username: string
   const match = new EqualityFilter({ attribute: d.usernameAttribute, value: username }).toString();
   const filter = `(&${d.userFilter}${match})`;
   const { searchEntries } = await client.search(d.userBase, {
-    scope: "sub", filter, sizeLimit: 2, attributes: ["dn", d.usernameAttribute, "displayName", "cn", "mail"],
+    scope: "sub",
+    filter,
+    sizeLimit: 2,
+    attributes: ["dn", d.usernameAttribute, "displayName", "cn", "mail"],
   });
   if (searchEntries.length !== 1) return null;
   const entry = searchEntries[0]!;
   let disabled = false;
   if (d.disabledFilter) {
-    const check = await client.search(entry.dn, { scope: "base", filter: d.disabledFilter, attributes: ["dn"], sizeLimit: 1 });
+    const check = await client.search(entry.dn, {
+      scope: "base",
+      filter: d.disabledFilter,
+      attributes: ["dn"],
+      sizeLimit: 1,
+    });
     disabled = check.searchEntries.length > 0;
   }
   return {
@@ -104,7 +121,12 @@ export async function findAccount(client: Client, d: Directory, username: string
 export async function groupsOf(client: Client, d: Directory, dn: string): Promise<string[]> {
   if (d.kind === "ad") {
     const filter = `(member:1.2.840.113556.1.4.1941:=${escapeValue(dn)})`;
-    const { searchEntries } = await client.search(d.groupBase, { scope: "sub", filter, attributes: ["dn"], sizeLimit: MAX_GROUPS });
+    const { searchEntries } = await client.search(d.groupBase, {
+      scope: "sub",
+      filter,
+      attributes: ["dn"],
+      sizeLimit: MAX_GROUPS,
+    });
     return searchEntries.map((e) => e.dn);
   }
   const found = new Map<string, string>();
@@ -113,7 +135,12 @@ export async function groupsOf(client: Client, d: Directory, dn: string): Promis
     const next: string[] = [];
     for (const member of frontier) {
       const filter = `(|(member=${escapeValue(member)})(uniqueMember=${escapeValue(member)}))`;
-      const { searchEntries } = await client.search(d.groupBase, { scope: "sub", filter, attributes: ["dn"], sizeLimit: MAX_GROUPS });
+      const { searchEntries } = await client.search(d.groupBase, {
+        scope: "sub",
+        filter,
+        attributes: ["dn"],
+        sizeLimit: MAX_GROUPS,
+      });
       for (const e of searchEntries as { dn: string }[]) {
         const key = e.dn.toLowerCase();
         if (!found.has(key)) {
@@ -175,7 +202,10 @@ export async function lookup(c: Connection, username: string): Promise<Directory
 }
 
 /** For the "test" button: bind, find the named user, list their groups. */
-export async function probe(c: Connection, username: string): Promise<{ account: DirectoryAccount | null; groups: string[] }> {
+export async function probe(
+  c: Connection,
+  username: string,
+): Promise<{ account: DirectoryAccount | null; groups: string[] }> {
   const client = await open(c);
   try {
     const account = await findAccount(client, c.directory, username);

@@ -26,7 +26,22 @@ export interface SafeError {
 
 // postgres.js connection failures and SQLSTATE classes that mean "the database is not there":
 // 08 connection exception, 57P0x shutdown/crash, 53300 too many connections.
-const DB_DOWN_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "53300", "57P01", "57P02", "57P03"]);
+const DB_DOWN_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "EPIPE",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "53300",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
@@ -53,10 +68,28 @@ export function safeError(err: unknown, requestId: string, log: Logger, framewor
   if (isDatabaseUnavailable(err)) {
     log.error({ requestId, err: safeDbError(err) }, "database unavailable");
     headers["retry-after"] = "5";
-    return { status: 503, code: "unavailable", message: `the gateway's database is unavailable; try again shortly (request id ${requestId})`, headers, unexpected: true };
+    return {
+      status: 503,
+      code: "unavailable",
+      message: `the gateway's database is unavailable; try again shortly (request id ${requestId})`,
+      headers,
+      unexpected: true,
+    };
   }
-  log.error({ requestId, err: err instanceof Error ? { name: err.name, message: safeDbError(err), stack: err.stack } : String(err) }, "unhandled error");
-  return { status: 500, code: "internal", message: `internal error; quote request id ${requestId} to your administrator`, headers, unexpected: true };
+  log.error(
+    {
+      requestId,
+      err: err instanceof Error ? { name: err.name, message: safeDbError(err), stack: err.stack } : String(err),
+    },
+    "unhandled error",
+  );
+  return {
+    status: 500,
+    code: "internal",
+    message: `internal error; quote request id ${requestId} to your administrator`,
+    headers,
+    unexpected: true,
+  };
 }
 
 export function describeError(err: unknown, requestId: string, log: Logger, frameworkCode?: string) {
@@ -83,14 +116,22 @@ function rpcCode(status: number): number {
 /** A JSON-RPC error response (`id: null`): what an MCP client can read and show. */
 export function rpcErrorResponse(err: unknown, requestId: string, log: Logger, frameworkCode?: string): Response {
   const e = safeError(err, requestId, log, frameworkCode);
-  const body = { jsonrpc: "2.0", id: null, error: { code: rpcCode(e.status), message: e.message, data: { requestId, code: e.code } } };
+  const body = {
+    jsonrpc: "2.0",
+    id: null,
+    error: { code: rpcCode(e.status), message: e.message, data: { requestId, code: e.code } },
+  };
   return Response.json(body, { status: e.status, headers: e.headers });
 }
 
 /** The response for a request whose Host header is malformed (request-host.ts). */
 export function malformedHostResponse(requestId: string): Response {
   const body: ErrorBody = {
-    error: { code: "invalid", message: "malformed Host header: it must be a host name or address with an optional port, nothing else", requestId },
+    error: {
+      code: "invalid",
+      message: "malformed Host header: it must be a host name or address with an optional port, nothing else",
+      requestId,
+    },
   };
   return Response.json(body, { status: 400 });
 }

@@ -42,7 +42,15 @@ export function createHandler(app: ElysiaLike, listener: ListenerName, log: Logg
     applySecurityHeaders(response.headers, listener);
     response.headers.set("x-request-id", requestId);
     log.info(
-      { listener, requestId, method: request.method, path: pathOf(request.url), status: response.status, ms: Math.round((performance.now() - started) * 10) / 10, clientIp },
+      {
+        listener,
+        requestId,
+        method: request.method,
+        path: pathOf(request.url),
+        status: response.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        clientIp,
+      },
       "request",
     );
     return response;

@@ -35,8 +35,12 @@ export interface Listener {
  * and unaffected by this list. Every client we serve negotiates one of these or TLS 1.3.
  */
 export const TLS12_CIPHERS = [
-  "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305",
-  "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305",
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-CHACHA20-POLY1305",
 ].join(":");
 
 function serve(opts: ListenerOptions, port: number): Server<unknown> {
@@ -51,17 +55,25 @@ function serve(opts: ListenerOptions, port: number): Server<unknown> {
       tls: { ...opts.tls, ciphers: TLS12_CIPHERS },
       // Never Bun's development error page (stack and source paths), whatever NODE_ENV says.
       development: false,
-      fetch: (request, server) => opts.handler(request, { clientIp: server.requestIP(request)?.address ?? "unknown", server }),
+      fetch: (request, server) =>
+        opts.handler(request, { clientIp: server.requestIP(request)?.address ?? "unknown", server }),
       // The handler does not throw; should anything still escape it, a bare safe 500.
       error: () => lastResort(opts.name),
     });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "EADDRINUSE") {
-      throw new StartupError(`${opts.portKey} ${port} on ${opts.hostname} is in use by another process; stop it or choose another ${opts.portKey}`);
+      throw new StartupError(
+        `${opts.portKey} ${port} on ${opts.hostname} is in use by another process; stop it or choose another ${opts.portKey}`,
+      );
     }
-    if (code === "EACCES") throw new StartupError(`${opts.portKey} ${port}: permission denied; use a port above 1023 or grant the capability`);
-    throw new StartupError(`${opts.name} listener cannot start on ${opts.hostname}:${port} (${(err as Error).message})`);
+    if (code === "EACCES")
+      throw new StartupError(
+        `${opts.portKey} ${port}: permission denied; use a port above 1023 or grant the capability`,
+      );
+    throw new StartupError(
+      `${opts.name} listener cannot start on ${opts.hostname}:${port} (${(err as Error).message})`,
+    );
   }
 }
 
@@ -97,5 +109,8 @@ export function startListener(opts: ListenerOptions): Listener {
 function lastResort(listener: ListenerName): Response {
   const headers = new Headers({ "content-type": "application/json" });
   applySecurityHeaders(headers, listener);
-  return new Response(JSON.stringify({ error: { code: "internal", message: "internal error" } }), { status: 500, headers });
+  return new Response(JSON.stringify({ error: { code: "internal", message: "internal error" } }), {
+    status: 500,
+    headers,
+  });
 }

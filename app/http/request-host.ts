@@ -14,7 +14,8 @@ export interface RequestHost {
 }
 
 // A DNS name (labels of letters, digits, hyphens; an optional trailing dot), IPv4, or [IPv6].
-const NAME = /^(?=.{1,253}\.?$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const NAME =
+  /^(?=.{1,253}\.?$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const IPV6 = /^\[([0-9A-Fa-f:.]{2,45})\]$/;
 
 /** The host and port of a Host header value, or null when it is malformed. */

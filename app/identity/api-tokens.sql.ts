@@ -103,14 +103,24 @@ export async function revokeUserTokenRows(db: Db, userId: string, now: Date, rea
 }
 
 /** Narrows a live token in place (the domain checks it only narrows). */
-export async function narrowApiTokenRow(db: Db, id: string, readOnly: boolean, clusters: string[] | null): Promise<boolean> {
+export async function narrowApiTokenRow(
+  db: Db,
+  id: string,
+  readOnly: boolean,
+  clusters: string[] | null,
+): Promise<boolean> {
   const rows = await db`update api_tokens set read_only = ${readOnly}, clusters = ${clusters}::text[]
                         where id = ${id} and revoked_at is null returning id`;
   return rows.length > 0;
 }
 
 /** Live tokens whose expiry falls before `until` (the dashboard's "expiring soon"), soonest first. */
-export async function listExpiringTokenRows(db: Db, userId: string | null, now: Date, until: Date): Promise<ApiTokenRow[]> {
+export async function listExpiringTokenRows(
+  db: Db,
+  userId: string | null,
+  now: Date,
+  until: Date,
+): Promise<ApiTokenRow[]> {
   return db<ApiTokenRow[]>`
     select t.id, t.user_id::text as "userId", u.username, t.name, t.read_only as "readOnly", t.clusters,
            t.created_at as "createdAt", t.created_by as "createdBy", t.expires_at as "expiresAt",

@@ -14,7 +14,18 @@ import { recordAudit } from "../audit/audit-log.ts";
 import { Conflict, Invalid, NotFound, Unauthorized } from "../errors.ts";
 import type { Caller } from "./caller.ts";
 import { newApiToken, parseApiToken } from "./api-token-format.ts";
-import { findApiToken, findTokenForVerification, insertApiToken, listApiTokenRows, listExpiringTokenRows, narrowApiTokenRow, revokeApiTokenRow, touchApiToken, type ApiTokenRow, type TokenVerification } from "./api-tokens.sql.ts";
+import {
+  findApiToken,
+  findTokenForVerification,
+  insertApiToken,
+  listApiTokenRows,
+  listExpiringTokenRows,
+  narrowApiTokenRow,
+  revokeApiTokenRow,
+  touchApiToken,
+  type ApiTokenRow,
+  type TokenVerification,
+} from "./api-tokens.sql.ts";
 import { authorize, READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
@@ -65,14 +76,25 @@ export async function createApiToken(sql: Sql, caller: Caller, input: NewApiToke
   if (!TOKEN_NAME.test(name)) throw new Invalid("a token name has 1–64 printable characters");
   if (!user.active) throw new Invalid(`${user.username} is disabled; enable the user first`);
   const now = caller.now;
-  const expiresAt = input.expiresAt !== undefined ? input.expiresAt : new Date(now.getTime() + (input.ttlMs ?? DEFAULT_TOKEN_TTL_MS));
+  const expiresAt =
+    input.expiresAt !== undefined ? input.expiresAt : new Date(now.getTime() + (input.ttlMs ?? DEFAULT_TOKEN_TTL_MS));
   if (expiresAt && expiresAt.getTime() <= now.getTime()) throw new Invalid("the expiry must be in the future");
   const clusters = await narrowedClusters(sql, user.id, input.clusters);
   const readOnly = input.readOnly ?? false;
   const t = newApiToken();
   try {
     await sql.begin(async (tx) => {
-      await insertApiToken(tx, { id: t.id, userId: user.id, name, secretHash: t.secretHash, readOnly, clusters, now, createdBy: caller.principal.username, expiresAt });
+      await insertApiToken(tx, {
+        id: t.id,
+        userId: user.id,
+        name,
+        secretHash: t.secretHash,
+        readOnly,
+        clusters,
+        now,
+        createdBy: caller.principal.username,
+        expiresAt,
+      });
       await recordAudit(tx, {
         action: "token.create",
         status: "ok",
@@ -82,14 +104,19 @@ export async function createApiToken(sql: Sql, caller: Caller, input: NewApiToke
       });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new Conflict(`${user.username} already has a token named "${name}"; revoke it or pick another name`);
+    if (isUniqueViolation(err))
+      throw new Conflict(`${user.username} already has a token named "${name}"; revoke it or pick another name`);
     throw err;
   }
   return { token: t.token, id: t.id, name, username: user.username, expiresAt, readOnly, clusters };
 }
 
 /** A token may only narrow: its clusters must be ones the user may use. */
-async function narrowedClusters(sql: Sql, userId: string, clusters: string[] | null | undefined): Promise<string[] | null> {
+async function narrowedClusters(
+  sql: Sql,
+  userId: string,
+  clusters: string[] | null | undefined,
+): Promise<string[] | null> {
   if (clusters === undefined || clusters === null) return null;
   const ids = [...new Set(clusters.map((c) => c.trim()).filter(Boolean))];
   if (ids.length === 0) throw new Invalid("name at least one cluster, or none to allow all of the user's clusters");
@@ -125,11 +152,12 @@ export async function revokeApiToken(sql: Sql, caller: Caller, id: string, reaso
   requireTokenRights(caller.principal, row.userId);
   if (row.revokedAt) throw new Conflict(`token ${id} was revoked already`);
   await sql.begin(async (tx) => {
-    if (!(await revokeApiTokenRow(tx, id, caller.now, reason.slice(0, 200)))) throw new Conflict(`token ${id} was revoked already`);
+    if (!(await revokeApiTokenRow(tx, id, caller.now, reason.slice(0, 200))))
+      throw new Conflict(`token ${id} was revoked already`);
     await recordAudit(tx, {
       action: "token.revoke",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "api_token", resourceId: id },
       details: { name: row.name, owner: row.username, reason },
     });
@@ -148,30 +176,51 @@ export interface TokenNarrowingInput {
  * shrink (a token for every cluster may be limited to some). Anything wider is refused with
  * what to do instead (create a new token). Audited with the before and after.
  */
-export async function narrowApiToken(sql: Sql, caller: Caller, id: string, input: TokenNarrowingInput): Promise<ApiTokenRow> {
+export async function narrowApiToken(
+  sql: Sql,
+  caller: Caller,
+  id: string,
+  input: TokenNarrowingInput,
+): Promise<ApiTokenRow> {
   const row = /^[0-9a-f]{24}$/.test(id) ? await findApiToken(sql, id) : null;
   if (!row) throw new NotFound(`no token with id ${id}`);
   requireTokenRights(caller.principal, row.userId);
-  if (tokenStatus(row, caller.now) !== "active") throw new Conflict(`token "${row.name}" is ${tokenStatus(row, caller.now)}; only an active token can be narrowed`);
-  if (input.readOnly === false && row.readOnly) throw new Invalid("a read-only token cannot become read-write; create a new token instead");
+  if (tokenStatus(row, caller.now) !== "active")
+    throw new Conflict(`token "${row.name}" is ${tokenStatus(row, caller.now)}; only an active token can be narrowed`);
+  if (input.readOnly === false && row.readOnly)
+    throw new Invalid("a read-only token cannot become read-write; create a new token instead");
   const readOnly = row.readOnly || input.readOnly === true;
   let clusters = row.clusters;
   if (input.clusters !== undefined) {
     const ids = [...new Set(input.clusters.map((c) => c.trim()).filter(Boolean))].sort();
     if (ids.length === 0) throw new Invalid("keep at least one cluster; to stop the token entirely, revoke it");
     const wider = row.clusters ? ids.filter((c) => !row.clusters!.includes(c)) : [];
-    if (wider.length) throw new Invalid(`the token is not allowed cluster(s) ${wider.join(", ")}; a token can only be narrowed — create a new token instead`);
+    if (wider.length)
+      throw new Invalid(
+        `the token is not allowed cluster(s) ${wider.join(", ")}; a token can only be narrowed — create a new token instead`,
+      );
     clusters = await narrowedClusters(sql, row.userId, ids);
   }
-  if (readOnly === row.readOnly && (clusters ?? []).join() === (row.clusters ?? []).join() && (clusters === null) === (row.clusters === null)) return row;
+  if (
+    readOnly === row.readOnly &&
+    (clusters ?? []).join() === (row.clusters ?? []).join() &&
+    (clusters === null) === (row.clusters === null)
+  )
+    return row;
   await sql.begin(async (tx) => {
-    if (!(await narrowApiTokenRow(tx, id, readOnly, clusters))) throw new Conflict(`token "${row.name}" was revoked meanwhile`);
+    if (!(await narrowApiTokenRow(tx, id, readOnly, clusters)))
+      throw new Conflict(`token "${row.name}" was revoked meanwhile`);
     await recordAudit(tx, {
       action: "token.narrow",
       status: "ok",
       caller,
       target: { resourceType: "api_token", resourceId: id },
-      details: { name: row.name, owner: row.username, before: { readOnly: row.readOnly, clusters: row.clusters }, after: { readOnly, clusters } },
+      details: {
+        name: row.name,
+        owner: row.username,
+        before: { readOnly: row.readOnly, clusters: row.clusters },
+        after: { readOnly, clusters },
+      },
     });
   });
   return { ...row, readOnly, clusters };
@@ -213,7 +262,11 @@ export interface TokenOwner {
 export type TokenCheck = { principal: Principal } | { failure: TokenFailure; owner?: TokenOwner };
 
 /** The principal of a presented token, or why there is none. */
-export async function checkApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<TokenCheck> {
+export async function checkApiToken(
+  sql: Sql,
+  bearer: string | null | undefined,
+  use: TokenUse = {},
+): Promise<TokenCheck> {
   const parts = parseApiToken(bearer);
   if (!parts) return { failure: "malformed" };
   const row = use.lookup ? await use.lookup.token(parts.id) : await findTokenForVerification(sql, parts.id);
@@ -234,21 +287,39 @@ export async function checkApiToken(sql: Sql, bearer: string | null | undefined,
 }
 
 /** Applies a token's narrowing to the owner's principal (never widens). Pure. */
-export function narrow(owner: Principal, token: { id: string; name: string; readOnly: boolean; clusters: string[] | null }): Principal {
-  const permissions = token.readOnly ? new Set([...owner.permissions].filter((p) => READ_ONLY_PERMISSIONS.has(p))) : owner.permissions;
+export function narrow(
+  owner: Principal,
+  token: { id: string; name: string; readOnly: boolean; clusters: string[] | null },
+): Principal {
+  const permissions = token.readOnly
+    ? new Set([...owner.permissions].filter((p) => READ_ONLY_PERMISSIONS.has(p)))
+    : owner.permissions;
   let clusterAccess = owner.clusterAccess;
-  if (token.clusters) clusterAccess = owner.clusterAccess === "all" ? [...token.clusters] : owner.clusterAccess.filter((c) => token.clusters!.includes(c));
+  if (token.clusters)
+    clusterAccess =
+      owner.clusterAccess === "all"
+        ? [...token.clusters]
+        : owner.clusterAccess.filter((c) => token.clusters!.includes(c));
   return {
     ...owner,
     permissions,
     clusterAccess,
     via: "token",
-    token: { id: token.id, name: token.name, readOnly: token.readOnly, clusters: token.clusters ? [...token.clusters] : null },
+    token: {
+      id: token.id,
+      name: token.name,
+      readOnly: token.readOnly,
+      clusters: token.clusters ? [...token.clusters] : null,
+    },
   };
 }
 
 /** The principal of a valid token, or null. */
-export async function resolveApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<Principal | null> {
+export async function resolveApiToken(
+  sql: Sql,
+  bearer: string | null | undefined,
+  use: TokenUse = {},
+): Promise<Principal | null> {
   const result = await checkApiToken(sql, bearer, use);
   return "principal" in result ? result.principal : null;
 }
@@ -262,9 +333,12 @@ const FAILURE_MESSAGES: Record<TokenFailure, string> = {
 };
 
 /** `resolveApiToken` for callers that answer a failure: throws Unauthorized with a clear reason. */
-export async function authenticateApiToken(sql: Sql, bearer: string | null | undefined, use: TokenUse = {}): Promise<Principal> {
+export async function authenticateApiToken(
+  sql: Sql,
+  bearer: string | null | undefined,
+  use: TokenUse = {},
+): Promise<Principal> {
   const result = await checkApiToken(sql, bearer, use);
   if ("failure" in result) throw new Unauthorized(FAILURE_MESSAGES[result.failure]);
   return result.principal;
 }
-

@@ -23,13 +23,18 @@ export interface Resource {
  * What a read-only token keeps. `mcp:sensitive` is deliberately absent: credential stores,
  * backups and tech-support bundles are not what someone means by "read-only assistant".
  */
-export const READ_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(["clusters:use", "mcp:read", "audit:read"]);
+export const READ_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  "clusters:use",
+  "mcp:read",
+  "audit:read",
+]);
 
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 
 export function authorize(principal: Principal, permission: Permission, resource: Resource = {}): Decision {
   if (!principal.active) return deny(`user ${principal.username} is inactive`);
-  if (principal.mustChangePassword && principal.via === "session") return deny(`user ${principal.username} must change the password first`);
+  if (principal.mustChangePassword && principal.via === "session")
+    return deny(`user ${principal.username} must change the password first`);
   if (!principal.permissions.has(permission)) {
     const roles = principal.roles.length ? `roles ${principal.roles.join(", ")} do` : "no role does";
     return deny(`${roles} not grant ${permission} to ${principal.username}`);
@@ -48,7 +53,8 @@ export function authorize(principal: Principal, permission: Permission, resource
 
 function clusterReason(principal: Principal, clusterId: string): string | null {
   const access = principal.clusterAccess;
-  if (access !== "all" && !access.includes(clusterId)) return `${principal.username} has no access to cluster ${clusterId}`;
+  if (access !== "all" && !access.includes(clusterId))
+    return `${principal.username} has no access to cluster ${clusterId}`;
   const narrowed = principal.token?.clusters;
   if (narrowed && !narrowed.includes(clusterId)) return `token "${principal.token!.name}" is limited to other clusters`;
   return null;

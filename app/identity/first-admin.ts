@@ -48,7 +48,16 @@ export async function ensureFirstAdmin(sql: Sql, opts: FirstAdminOptions): Promi
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK_ID})`;
     if ((await countPeople(tx)) > 0) return { created: false, username };
-    const id = await insertUser(tx, { username, kind: "person", email: null, displayName: "Administrator", passwordHash: hash, mustChangePassword: generated !== undefined, allClusters: true, now });
+    const id = await insertUser(tx, {
+      username,
+      kind: "person",
+      email: null,
+      displayName: "Administrator",
+      passwordHash: hash,
+      mustChangePassword: generated !== undefined,
+      allClusters: true,
+      now,
+    });
     const [admin] = await roleIdsByName(tx, ["admin"]);
     await insertGrant(tx, id, admin!.id, now);
     await recordAudit(tx, {
@@ -56,7 +65,13 @@ export async function ensureFirstAdmin(sql: Sql, opts: FirstAdminOptions): Promi
       status: "ok",
       actor: { via: "system", username: "system" },
       target: { resourceType: "user", resourceId: id },
-      details: { username, roles: ["admin"], clusters: "all", generated: generated !== undefined, reason: "first start: no user existed" },
+      details: {
+        username,
+        roles: ["admin"],
+        clusters: "all",
+        generated: generated !== undefined,
+        reason: "first start: no user existed",
+      },
     });
     if (!generated) return { created: true, username };
     // Written before commit: if the file cannot be written, no account exists with a lost password.

@@ -30,6 +30,7 @@ export async function guardAdmins<T>(tx: TransactionSql, what: string, change: (
   const before = await countActiveAdmins(tx);
   const result = await change();
   const after = await countActiveAdmins(tx);
-  if (before > 0 && after === 0) throw new Conflict(`${what} would leave no active admin; make another user an admin first`);
+  if (before > 0 && after === 0)
+    throw new Conflict(`${what} would leave no active admin; make another user an admin first`);
   return result;
 }

@@ -18,11 +18,17 @@ export const MIN_LEGACY_TOKEN_LENGTH = 32;
 /** A start-up check for the configured token: a message, or null when acceptable or unset. */
 export function legacyTokenProblem(configured: string | undefined): string | null {
   if (!configured) return null;
-  if (configured.length < MIN_LEGACY_TOKEN_LENGTH) return `MCP_API_TOKEN: must be at least ${MIN_LEGACY_TOKEN_LENGTH} characters; generate one with: openssl rand -hex 32`;
+  if (configured.length < MIN_LEGACY_TOKEN_LENGTH)
+    return `MCP_API_TOKEN: must be at least ${MIN_LEGACY_TOKEN_LENGTH} characters; generate one with: openssl rand -hex 32`;
   return null;
 }
 
-export async function resolveLegacyToken(sql: Sql, bearer: string | null | undefined, configuredToken: string | undefined, serviceUsername: string): Promise<Principal | null> {
+export async function resolveLegacyToken(
+  sql: Sql,
+  bearer: string | null | undefined,
+  configuredToken: string | undefined,
+  serviceUsername: string,
+): Promise<Principal | null> {
   if (!configuredToken || !bearer) return null;
   const presented = bearer.replace(/^Bearer\s+/i, "").trim();
   if (!digestsEqual(presented, configuredToken)) return null;

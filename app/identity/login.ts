@@ -21,7 +21,14 @@ import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
 import { sha256Hex } from "./secret-tokens.ts";
 import { startSession, type SessionSettings } from "./sessions.ts";
-import { afterFailure, afterSuccess, claimAttempt, EMPTY_STATE, type ThrottleSettings, type ThrottleState } from "./throttle.ts";
+import {
+  afterFailure,
+  afterSuccess,
+  claimAttempt,
+  EMPTY_STATE,
+  type ThrottleSettings,
+  type ThrottleState,
+} from "./throttle.ts";
 import { deleteStaleThrottleRows, lockThrottleRows, saveThrottle, type ThrottleKey } from "./throttle.sql.ts";
 import { findCredentials, replaceHash, setLastLogin, type Credentials } from "./users.sql.ts";
 
@@ -46,9 +53,11 @@ export interface LoginDeps {
 }
 
 /** The message when a user's directory cannot be reached: says what to do, names no account. */
-export const DIRECTORY_DOWN = "the sign-in directory is not reachable right now; try again shortly, or sign in with a local account";
+export const DIRECTORY_DOWN =
+  "the sign-in directory is not reachable right now; try again shortly, or sign in with a local account";
 /** A correct directory password whose groups map to no role here. */
-export const NO_DIRECTORY_ROLE = "your directory account has no role on this gateway; ask an administrator to map one of your groups";
+export const NO_DIRECTORY_ROLE =
+  "your directory account has no role on this gateway; ask an administrator to map one of your groups";
 
 export interface LoginResult {
   /** The session token for the cookie; shown once. */
@@ -82,13 +91,26 @@ export async function login(sql: Sql, input: LoginInput, deps: LoginDeps): Promi
  * knows the name (the local path then answers, with its constant cost). Failures are throttled
  * and audited exactly like local ones.
  */
-async function directoryLogin(sql: Sql, keys: ThrottleKey[], input: LoginInput, now: Date, deps: LoginDeps, keyring: Keyring): Promise<LoginResult | null> {
+async function directoryLogin(
+  sql: Sql,
+  keys: ThrottleKey[],
+  input: LoginInput,
+  now: Date,
+  deps: LoginDeps,
+  keyring: Keyring,
+): Promise<LoginResult | null> {
   let found: Awaited<ReturnType<typeof authenticateDirectoryUser>>;
   try {
     found = await authenticateDirectoryUser(sql, keyring, input.username.trim(), input.password);
   } catch (err) {
     if (!(err instanceof DirectoryUnavailable)) throw err;
-    await recordAudit(sql, { action: "auth.login", status: "failed", actor: actorOf(input), reason: err.message, requestId: deps.requestId ?? null });
+    await recordAudit(sql, {
+      action: "auth.login",
+      status: "failed",
+      actor: actorOf(input),
+      reason: err.message,
+      requestId: deps.requestId ?? null,
+    });
     throw new Unavailable(DIRECTORY_DOWN);
   }
   if (!found) return null;
@@ -97,7 +119,9 @@ async function directoryLogin(sql: Sql, keys: ThrottleKey[], input: LoginInput, 
     await recordFailure(sql, keys, input, now, deps, `directory ${directory.name}: ${outcome.reason}`);
     throw new Unauthorized(LOGIN_FAILED);
   }
-  const { userId, grant } = await sql.begin((tx) => provisionDirectoryUser(tx, directory, outcome.account, outcome.groups, now));
+  const { userId, grant } = await sql.begin((tx) =>
+    provisionDirectoryUser(tx, directory, outcome.account, outcome.groups, now),
+  );
   if (grant.roles.length === 0) {
     await recordFailure(sql, keys, input, now, deps, `directory ${directory.name}: groups grant no role`);
     throw new Unauthorized(NO_DIRECTORY_ROLE);
@@ -107,7 +131,11 @@ async function directoryLogin(sql: Sql, keys: ThrottleKey[], input: LoginInput, 
     await recordFailure(sql, keys, input, now, deps, `directory ${directory.name}: user is disabled on the gateway`);
     throw new Unauthorized(LOGIN_FAILED);
   }
-  return recordSuccess(sql, keys, input, creds, null, now, deps, { directory: directory.name, roles: grant.roles, clusters: grant.clusters });
+  return recordSuccess(sql, keys, input, creds, null, now, deps, {
+    directory: directory.name,
+    roles: grant.roles,
+    clusters: grant.clusters,
+  });
 }
 
 /**
@@ -172,7 +200,14 @@ async function claim(sql: Sql, keys: ThrottleKey[], input: LoginInput, now: Date
   }
 }
 
-async function recordFailure(sql: Sql, keys: ThrottleKey[], input: LoginInput, now: Date, deps: LoginDeps, reason: string): Promise<void> {
+async function recordFailure(
+  sql: Sql,
+  keys: ThrottleKey[],
+  input: LoginInput,
+  now: Date,
+  deps: LoginDeps,
+  reason: string,
+): Promise<void> {
   await sql.begin(async (tx) => {
     const states = await lockStates(tx, keys);
     for (const [i, k] of keys.entries()) {
@@ -183,17 +218,33 @@ async function recordFailure(sql: Sql, keys: ThrottleKey[], input: LoginInput, n
         action: "auth.lockout",
         status: "denied",
         actor: actorOf(input),
-        target: { resourceType: k.scope === "ip" ? "client_ip" : "username", resourceId: k.scope === "ip" ? k.key : input.username.trim().slice(0, 64) },
+        target: {
+          resourceType: k.scope === "ip" ? "client_ip" : "username",
+          resourceId: k.scope === "ip" ? k.key : input.username.trim().slice(0, 64),
+        },
         reason: `${next.failures} failed logins; locked until ${next.lockedUntil!.toISOString()}`,
         requestId: deps.requestId ?? null,
       });
     }
-    await recordAudit(tx, { action: "auth.login", status: "failed", actor: actorOf(input), reason, requestId: deps.requestId ?? null });
+    await recordAudit(tx, {
+      action: "auth.login",
+      status: "failed",
+      actor: actorOf(input),
+      reason,
+      requestId: deps.requestId ?? null,
+    });
   });
 }
 
 async function recordSuccess(
-  sql: Sql, keys: ThrottleKey[], input: LoginInput, creds: Credentials, hash: string | null, now: Date, deps: LoginDeps, extra: Record<string, unknown> = {},
+  sql: Sql,
+  keys: ThrottleKey[],
+  input: LoginInput,
+  creds: Credentials,
+  hash: string | null,
+  now: Date,
+  deps: LoginDeps,
+  extra: Record<string, unknown> = {},
 ): Promise<LoginResult> {
   // Hash outside the transaction: argon2 takes tens of milliseconds and needs no lock.
   const upgraded = hash && deps.passwords.needsRehash(hash) ? await deps.passwords.hash(input.password) : null;
@@ -202,7 +253,11 @@ async function recordSuccess(
     for (const [i, k] of keys.entries()) await saveThrottle(tx, k, afterSuccess(states[i]!, k.scope));
     if (upgraded) await replaceHash(tx, creds.id, upgraded);
     await setLastLogin(tx, creds.id, now);
-    const session = await startSession(tx, { userId: creds.id, now, clientIp: input.clientIp, userAgent: input.userAgent }, deps.sessions);
+    const session = await startSession(
+      tx,
+      { userId: creds.id, now, clientIp: input.clientIp, userAgent: input.userAgent },
+      deps.sessions,
+    );
     const principal = await loadPrincipal(tx, creds.id, "session");
     if (!principal) throw new Unauthorized(LOGIN_FAILED); // deleted in the meantime
     await recordAudit(tx, {

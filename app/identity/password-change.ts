@@ -38,22 +38,47 @@ export interface ChangePasswordDeps {
 }
 
 /** The user changes their own password. Returns the new session if one was asked for. */
-export async function changePassword(sql: Sql, input: ChangePasswordInput, deps: ChangePasswordDeps): Promise<{ session: NewSession | null; sessionsEnded: number }> {
+export async function changePassword(
+  sql: Sql,
+  input: ChangePasswordInput,
+  deps: ChangePasswordDeps,
+): Promise<{ session: NewSession | null; sessionsEnded: number }> {
   const now = deps.now ?? new Date();
   const creds = await findCredentials(sql, { id: input.userId });
-  if (!creds || !creds.active || creds.kind !== "person" || !creds.passwordHash) throw new NotFound("no such active user");
-  const actor = { userId: creds.id, username: creds.username, via: "ui", clientIp: input.clientIp ?? null, userAgent: input.userAgent ?? null };
+  if (!creds || !creds.active || creds.kind !== "person" || !creds.passwordHash)
+    throw new NotFound("no such active user");
+  const actor = {
+    userId: creds.id,
+    username: creds.username,
+    via: "ui",
+    clientIp: input.clientIp ?? null,
+    userAgent: input.userAgent ?? null,
+  };
   if (!(await deps.passwords.verify(creds.passwordHash, input.currentPassword))) {
-    await recordAudit(sql, { action: "user.password.change", status: "failed", actor, target: { resourceType: "user", resourceId: creds.id }, reason: "current password is wrong", requestId: deps.requestId ?? null });
+    await recordAudit(sql, {
+      action: "user.password.change",
+      status: "failed",
+      actor,
+      target: { resourceType: "user", resourceId: creds.id },
+      reason: "current password is wrong",
+      requestId: deps.requestId ?? null,
+    });
     throw new Unauthorized("the current password is wrong");
   }
   assertPasswordAcceptable(input.newPassword, creds.username);
-  if (input.newPassword === input.currentPassword) throw new Invalid("the new password must differ from the current one");
+  if (input.newPassword === input.currentPassword)
+    throw new Invalid("the new password must differ from the current one");
   const hash = await deps.passwords.hash(input.newPassword);
   return sql.begin(async (tx) => {
     await setPasswordHash(tx, creds.id, hash, false, now);
     const sessionsEnded = await endAllSessions(tx, creds.id);
-    const session = input.startNewSession ? await startSession(tx, { userId: creds.id, now, clientIp: input.clientIp, userAgent: input.userAgent }, deps.sessions) : null;
+    const session = input.startNewSession
+      ? await startSession(
+          tx,
+          { userId: creds.id, now, clientIp: input.clientIp, userAgent: input.userAgent },
+          deps.sessions,
+        )
+      : null;
     await recordAudit(tx, {
       action: "user.password.change",
       status: "ok",
@@ -75,7 +100,12 @@ export interface ResetPasswordInput {
 }
 
 /** An administrator sets a user's password. */
-export async function resetPassword(sql: Sql, caller: Caller, input: ResetPasswordInput, deps: { passwords: PasswordHasher }): Promise<{ generatedPassword?: string; sessionsEnded: number }> {
+export async function resetPassword(
+  sql: Sql,
+  caller: Caller,
+  input: ResetPasswordInput,
+  deps: { passwords: PasswordHasher },
+): Promise<{ generatedPassword?: string; sessionsEnded: number }> {
   requirePermission(caller.principal, "users:manage");
   const now = caller.now;
   const user = await requireManageableUser(sql, input.username, caller.principal);
@@ -92,7 +122,7 @@ export async function resetPassword(sql: Sql, caller: Caller, input: ResetPasswo
     await recordAudit(tx, {
       action: "user.password.reset",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, generated: generated !== undefined, mustChange, sessionsEnded: ended },
     });

@@ -47,7 +47,12 @@ export function createPasswordHasher(params: Argon2Params = ARGON2_PARAMS): Pass
     needsRehash(storedHash) {
       try {
         const p = parseOptions(storedHash);
-        return p.algorithm !== ARGON2ID || p.memoryCost !== params.memoryCost || p.timeCost !== params.timeCost || p.parallelism !== params.parallelism;
+        return (
+          p.algorithm !== ARGON2ID ||
+          p.memoryCost !== params.memoryCost ||
+          p.timeCost !== params.timeCost ||
+          p.parallelism !== params.parallelism
+        );
       } catch {
         return true;
       }

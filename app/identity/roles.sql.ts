@@ -84,6 +84,8 @@ export async function deleteGrantsOfRole(db: Db, roleId: string): Promise<string
 }
 
 export async function holdersOfRole(db: Db, roleId: string): Promise<string[]> {
-  const rows = await db<{ userId: string }[]>`select user_id::text as "userId" from user_roles where role_id = ${roleId}`;
+  const rows = await db<
+    { userId: string }[]
+  >`select user_id::text as "userId" from user_roles where role_id = ${roleId}`;
   return rows.map((r) => r.userId);
 }

@@ -15,7 +15,16 @@ import { isUniqueViolation, type Db, type Sql } from "./db-handle.ts";
 import { isPermission, type Permission } from "./permissions.ts";
 import type { Principal } from "./principal.ts";
 import { rolePermissions } from "./principals.ts";
-import { deleteGrantsOfRole, deleteRoleRow, findRoleRow, holdersOfRole, insertRole, listRoleRows, updateRoleRow, type RoleRow } from "./roles.sql.ts";
+import {
+  deleteGrantsOfRole,
+  deleteRoleRow,
+  findRoleRow,
+  holdersOfRole,
+  insertRole,
+  listRoleRows,
+  updateRoleRow,
+  type RoleRow,
+} from "./roles.sql.ts";
 import { endAllSessions } from "./sessions.ts";
 
 export interface Role {
@@ -83,10 +92,16 @@ export interface RoleInput {
 export async function createRole(sql: Sql, caller: Caller, input: RoleInput): Promise<Role> {
   requirePermission(caller.principal, "roles:manage");
   const name = input.name.trim().toLowerCase();
-  if (!ROLE_NAME.test(name)) throw new Invalid("a role name has 1–32 lower-case letters, digits, '_' or '-' and starts with a letter or digit");
+  if (!ROLE_NAME.test(name))
+    throw new Invalid("a role name has 1–32 lower-case letters, digits, '_' or '-' and starts with a letter or digit");
   const permissions = parsePermissions(input.permissions);
   assertNoEscalation(caller.principal, permissions, `role ${name}`);
-  const fields = { name, description: (input.description ?? "").slice(0, 256), permissions, toolProfile: checkToolProfile(input.toolProfile) };
+  const fields = {
+    name,
+    description: (input.description ?? "").slice(0, 256),
+    permissions,
+    toolProfile: checkToolProfile(input.toolProfile),
+  };
   const now = caller.now;
   try {
     return await sql.begin(async (tx) => {
@@ -118,7 +133,11 @@ export async function updateRole(sql: Sql, caller: Caller, name: string, changes
   if (role.system && changes.permissions) throw new Invalid(`the permissions of system role ${role.name} are fixed`);
   const permissions = changes.permissions ? parsePermissions(changes.permissions) : role.permissions;
   // Editing a role its holders' sessions depend on needs what the role grants, before and after.
-  assertNoEscalation(caller.principal, [...new Set([...role.permissions, ...permissions])], `changing role ${role.name}`);
+  assertNoEscalation(
+    caller.principal,
+    [...new Set([...role.permissions, ...permissions])],
+    `changing role ${role.name}`,
+  );
   const next = {
     description: changes.description !== undefined ? changes.description.slice(0, 256) : role.description,
     permissions,
@@ -126,7 +145,12 @@ export async function updateRole(sql: Sql, caller: Caller, name: string, changes
   };
   const permissionsChanged = permissions.join() !== role.permissions.join();
   return sql.begin(async (tx) => {
-    await updateRoleRow(tx, role.id, { ...next, permissions: role.system ? role.permissions : permissions }, caller.now);
+    await updateRoleRow(
+      tx,
+      role.id,
+      { ...next, permissions: role.system ? role.permissions : permissions },
+      caller.now,
+    );
     let sessionsEnded = 0;
     if (permissionsChanged) {
       for (const userId of await holdersOfRole(tx, role.id)) sessionsEnded += await endAllSessions(tx, userId);
@@ -134,9 +158,14 @@ export async function updateRole(sql: Sql, caller: Caller, name: string, changes
     await recordAudit(tx, {
       action: "role.update",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "role", resourceId: role.id },
-      details: { name: role.name, before: { permissions: role.permissions, toolProfile: role.toolProfile }, after: { permissions, toolProfile: next.toolProfile }, sessionsEnded },
+      details: {
+        name: role.name,
+        before: { permissions: role.permissions, toolProfile: role.toolProfile },
+        after: { permissions, toolProfile: next.toolProfile },
+        sessionsEnded,
+      },
     });
     return { ...role, ...next };
   });
@@ -155,7 +184,7 @@ export async function deleteRole(sql: Sql, caller: Caller, name: string): Promis
     await recordAudit(tx, {
       action: "role.delete",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "role", resourceId: role.id },
       details: { name: role.name, holders: holders.length, sessionsEnded },
     });

@@ -10,11 +10,16 @@ import { findUserByName, insertServiceUserIfMissing } from "./users.sql.ts";
  * Creates the service user if missing: active, no password, no roles and no clusters — so the
  * legacy token can do nothing until an administrator grants it a role (never "full access").
  */
-export async function ensureServiceUser(sql: Sql, username: string, now: Date = new Date()): Promise<{ created: boolean; userId: string }> {
+export async function ensureServiceUser(
+  sql: Sql,
+  username: string,
+  now: Date = new Date(),
+): Promise<{ created: boolean; userId: string }> {
   const name = checkUsername(username);
   const existing = await findUserByName(sql, name);
   if (existing) {
-    if (existing.kind !== "service") throw new Invalid(`${existing.username} is a person's account; choose another MCP_API_TOKEN_USER`);
+    if (existing.kind !== "service")
+      throw new Invalid(`${existing.username} is a person's account; choose another MCP_API_TOKEN_USER`);
     return { created: false, userId: existing.id };
   }
   return sql.begin(async (tx) => {

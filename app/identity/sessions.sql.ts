@@ -57,7 +57,8 @@ export async function deleteUserSessions(db: Db, userId: string): Promise<number
 
 /** Removes sessions past their absolute or idle expiry; returns how many. */
 export async function deleteExpiredSessions(db: Db, now: Date, idleCutoff: Date): Promise<number> {
-  const rows = await db`delete from sessions where absolute_expires_at <= ${now} or last_seen_at <= ${idleCutoff} returning id`;
+  const rows =
+    await db`delete from sessions where absolute_expires_at <= ${now} or last_seen_at <= ${idleCutoff} returning id`;
   return rows.length;
 }
 

@@ -14,7 +14,18 @@ import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
 import { secretMatches } from "./secret-tokens.ts";
 import { newSessionToken, parseSessionToken } from "./session-token.ts";
-import { deleteExpiredSessions, deleteOtherSessions, deleteSession, deleteUserSessions, findSession, insertSession, listUserSessions, touchSession, type SessionListing, type SessionRow } from "./sessions.sql.ts";
+import {
+  deleteExpiredSessions,
+  deleteOtherSessions,
+  deleteSession,
+  deleteUserSessions,
+  findSession,
+  insertSession,
+  listUserSessions,
+  touchSession,
+  type SessionListing,
+  type SessionRow,
+} from "./sessions.sql.ts";
 import type { Caller } from "./caller.ts";
 import { Invalid } from "../errors.ts";
 
@@ -61,7 +72,11 @@ export async function startSession(db: Db, start: SessionStart, settings: Sessio
 }
 
 /** Why a session is no longer valid at `now`, or null while it is. Pure. */
-export function sessionExpiry(row: Pick<SessionRow, "createdAt" | "lastSeenAt" | "absoluteExpiresAt">, now: Date, settings: SessionSettings): "absolute" | "idle" | null {
+export function sessionExpiry(
+  row: Pick<SessionRow, "createdAt" | "lastSeenAt" | "absoluteExpiresAt">,
+  now: Date,
+  settings: SessionSettings,
+): "absolute" | "idle" | null {
   const t = now.getTime();
   // The lifetime in force now applies too, so shortening SESSION_ABSOLUTE affects old sessions.
   if (t >= row.absoluteExpiresAt.getTime() || t >= row.createdAt.getTime() + settings.absoluteMs) return "absolute";
@@ -70,7 +85,12 @@ export function sessionExpiry(row: Pick<SessionRow, "createdAt" | "lastSeenAt" |
 }
 
 /** The principal of a valid session token, or null (malformed, unknown, wrong secret, expired, inactive user). */
-export async function resolveSession(sql: Sql, token: string | null | undefined, now: Date, settings: SessionSettings): Promise<Principal | null> {
+export async function resolveSession(
+  sql: Sql,
+  token: string | null | undefined,
+  now: Date,
+  settings: SessionSettings,
+): Promise<Principal | null> {
   const parts = parseSessionToken(token);
   if (!parts) return null;
   const row = await findSession(sql, parts.id);
@@ -106,7 +126,13 @@ export async function logout(sql: Sql, token: string | null | undefined, ctx: Lo
     await recordAudit(tx, {
       action: "auth.logout",
       status: "ok",
-      actor: { userId: row.userId, username: user?.username ?? null, via: "ui", clientIp: ctx.clientIp ?? null, userAgent: ctx.userAgent ?? null },
+      actor: {
+        userId: row.userId,
+        username: user?.username ?? null,
+        via: "ui",
+        clientIp: ctx.clientIp ?? null,
+        userAgent: ctx.userAgent ?? null,
+      },
       target: { resourceType: "session", resourceId: row.id },
       requestId: ctx.requestId ?? null,
     });
@@ -134,7 +160,8 @@ export async function listMySessions(sql: Sql, caller: Caller, settings: Session
 /** Ends every session of the caller except the one in use (a stolen cookie stops working). Audited. */
 export async function endMyOtherSessions(sql: Sql, caller: Caller): Promise<number> {
   const keep = caller.principal.sessionId;
-  if (!keep || caller.principal.via !== "session") throw new Invalid("only a browser session can end the user's other sessions");
+  if (!keep || caller.principal.via !== "session")
+    throw new Invalid("only a browser session can end the user's other sessions");
   return sql.begin(async (tx) => {
     const ended = await deleteOtherSessions(tx, caller.principal.userId, keep);
     await recordAudit(tx, {

@@ -26,7 +26,12 @@ export async function lockThrottleRows(db: Db, keys: ThrottleKey[]): Promise<Map
       on t.scope = k.scope and t.key = k.key
     order by t.scope, t.key
     for update of t`;
-  return new Map(rows.map((r) => [`${r.scope}:${r.key}`, { failures: r.failures, lastFailureAt: r.lastFailureAt, lockedUntil: r.lockedUntil }]));
+  return new Map(
+    rows.map((r) => [
+      `${r.scope}:${r.key}`,
+      { failures: r.failures, lastFailureAt: r.lastFailureAt, lockedUntil: r.lockedUntil },
+    ]),
+  );
 }
 
 export async function saveThrottle(db: Db, k: ThrottleKey, s: ThrottleState): Promise<void> {

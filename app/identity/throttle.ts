@@ -73,7 +73,12 @@ export function claimAttempt(state: ThrottleState, now: Date, scope: ThrottleSco
 }
 
 /** After a wrong password: the claimed attempt stays counted; at the limit the key locks. */
-export function afterFailure(state: ThrottleState, now: Date, scope: ThrottleScope, s: ThrottleSettings): { next: ThrottleState; lockedNow: boolean } {
+export function afterFailure(
+  state: ThrottleState,
+  now: Date,
+  scope: ThrottleScope,
+  s: ThrottleSettings,
+): { next: ThrottleState; lockedNow: boolean } {
   if (state.lockedUntil || state.failures < limitFor(scope, s)) return { next: state, lockedNow: false };
   return { next: { ...state, lockedUntil: new Date(now.getTime() + s.lockoutMs) }, lockedNow: true };
 }

@@ -125,7 +125,12 @@ export async function setLastLogin(db: Db, id: string, now: Date): Promise<void>
   await db`update users set last_login_at = ${now} where id = ${id}`;
 }
 
-export async function setProfile(db: Db, id: string, profile: { email: string | null; displayName: string | null }, now: Date): Promise<void> {
+export async function setProfile(
+  db: Db,
+  id: string,
+  profile: { email: string | null; displayName: string | null },
+  now: Date,
+): Promise<void> {
   await db`update users set email = ${profile.email}, display_name = ${profile.displayName}, updated_at = ${now}
            where id = ${id}`;
 }

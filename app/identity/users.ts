@@ -22,7 +22,17 @@ import { deleteGrant, insertGrant } from "./roles.sql.ts";
 import type { Principal } from "./principal.ts";
 import { loadPrincipal } from "./principals.ts";
 import { endAllSessions } from "./sessions.ts";
-import { deleteUserRow, findUserByName, insertUser, listUsers as listUserRows, setActive, setClusterAccess, setProfile, type UserListing, type UserRow } from "./users.sql.ts";
+import {
+  deleteUserRow,
+  findUserByName,
+  insertUser,
+  listUsers as listUserRows,
+  setActive,
+  setClusterAccess,
+  setProfile,
+  type UserListing,
+  type UserRow,
+} from "./users.sql.ts";
 
 export type { UserListing, UserRow };
 
@@ -33,7 +43,8 @@ export type ClusterAccess = "all" | string[];
 
 export function checkUsername(username: string): string {
   const name = username.trim();
-  if (!USERNAME.test(name)) throw new Invalid("a username has 1–64 letters, digits, '.', '_', '@' or '-' and starts with a letter or digit");
+  if (!USERNAME.test(name))
+    throw new Invalid("a username has 1–64 letters, digits, '.', '_', '@' or '-' and starts with a letter or digit");
   return name;
 }
 
@@ -47,7 +58,8 @@ function checkEmail(email: string | null | undefined): string | null {
 function checkDisplayName(name: string | null | undefined): string | null {
   const value = name?.trim();
   if (!value) return null;
-  if (value.length > 128 || /[\u0000-\u001f]/.test(value)) throw new Invalid("a display name has at most 128 printable characters");
+  if (value.length > 128 || /[\u0000-\u001f]/.test(value))
+    throw new Invalid("a display name has at most 128 printable characters");
   return value;
 }
 
@@ -93,7 +105,12 @@ export interface NewUser {
   clusters?: ClusterAccess;
 }
 
-export async function createUser(sql: Sql, caller: Caller, input: NewUser, deps: { passwords: PasswordHasher }): Promise<{ user: UserRow; generatedPassword?: string }> {
+export async function createUser(
+  sql: Sql,
+  caller: Caller,
+  input: NewUser,
+  deps: { passwords: PasswordHasher },
+): Promise<{ user: UserRow; generatedPassword?: string }> {
   requirePermission(caller.principal, "users:manage");
   const username = checkUsername(input.username);
   const email = checkEmail(input.email);
@@ -109,7 +126,16 @@ export async function createUser(sql: Sql, caller: Caller, input: NewUser, deps:
   const mustChangePassword = input.mustChangePassword ?? generated !== undefined;
   try {
     const user = await sql.begin(async (tx) => {
-      const id = await insertUser(tx, { username, kind: "person", email, displayName, passwordHash, mustChangePassword, allClusters: clusters === "all", now });
+      const id = await insertUser(tx, {
+        username,
+        kind: "person",
+        email,
+        displayName,
+        passwordHash,
+        mustChangePassword,
+        allClusters: clusters === "all",
+        now,
+      });
       for (const role of roles) await insertGrant(tx, id, role.id, now);
       if (clusters !== "all") await setClusterAccess(tx, id, clusters, now);
       await recordAudit(tx, {
@@ -117,7 +143,15 @@ export async function createUser(sql: Sql, caller: Caller, input: NewUser, deps:
         status: "ok",
         caller,
         target: { resourceType: "user", resourceId: id },
-        details: { username, email, displayName, roles: roles.map((r) => r.name), clusters, mustChange: mustChangePassword, generated: generated !== undefined },
+        details: {
+          username,
+          email,
+          displayName,
+          roles: roles.map((r) => r.name),
+          clusters,
+          mustChange: mustChangePassword,
+          generated: generated !== undefined,
+        },
       });
       return (await findUserByName(tx, username))!;
     });
@@ -141,7 +175,12 @@ async function rolesToGrant(db: Db, names: string[], caller: Caller): Promise<Ro
 }
 
 /** Disables (ending every session, revoking every token) or re-enables a user. */
-export async function setUserActive(sql: Sql, caller: Caller, username: string, active: boolean): Promise<{ changed: boolean; sessionsEnded: number; tokensRevoked: number }> {
+export async function setUserActive(
+  sql: Sql,
+  caller: Caller,
+  username: string,
+  active: boolean,
+): Promise<{ changed: boolean; sessionsEnded: number; tokensRevoked: number }> {
   requirePermission(caller.principal, "users:manage");
   const user = await requireManageableUser(sql, username, caller.principal);
   const now = caller.now;
@@ -156,7 +195,7 @@ export async function setUserActive(sql: Sql, caller: Caller, username: string, 
     await recordAudit(tx, {
       action: active ? "user.enable" : "user.disable",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, ...result },
     });
@@ -172,7 +211,7 @@ export async function deleteUser(sql: Sql, caller: Caller, username: string): Pr
     await recordAudit(tx, {
       action: "user.delete",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username },
     });
@@ -197,7 +236,9 @@ export async function revokeRole(sql: Sql, caller: Caller, username: string, rol
   const user = await requireManageableUser(sql, username, caller.principal);
   const role = await getRole(sql, roleName);
   return sql.begin(async (tx) => {
-    const revoked = await guardAdmins(tx, `revoking ${role.name} from ${user.username}`, () => deleteGrant(tx, user.id, role.id));
+    const revoked = await guardAdmins(tx, `revoking ${role.name} from ${user.username}`, () =>
+      deleteGrant(tx, user.id, role.id),
+    );
     if (!revoked) return false;
     await roleChanged(tx, "user.role.revoke", user, role, caller);
     return true;
@@ -205,18 +246,29 @@ export async function revokeRole(sql: Sql, caller: Caller, username: string, rol
 }
 
 /** A role change ends the user's sessions: they sign in again under the new roles. */
-async function roleChanged(tx: TransactionSql, action: "user.role.grant" | "user.role.revoke", user: UserRow, role: Role, caller: Caller): Promise<void> {
+async function roleChanged(
+  tx: TransactionSql,
+  action: "user.role.grant" | "user.role.revoke",
+  user: UserRow,
+  role: Role,
+  caller: Caller,
+): Promise<void> {
   const sessionsEnded = await endAllSessions(tx, user.id);
   await recordAudit(tx, {
     action,
     status: "ok",
-        caller,
+    caller,
     target: { resourceType: "user", resourceId: user.id },
     details: { username: user.username, role: role.name, sessionsEnded },
   });
 }
 
-export async function setUserClusters(sql: Sql, caller: Caller, username: string, access: ClusterAccess): Promise<void> {
+export async function setUserClusters(
+  sql: Sql,
+  caller: Caller,
+  username: string,
+  access: ClusterAccess,
+): Promise<void> {
   requirePermission(caller.principal, "users:manage");
   const user = await requireManageableUser(sql, username, caller.principal);
   const clusters = checkClusterIds(access);
@@ -225,14 +277,19 @@ export async function setUserClusters(sql: Sql, caller: Caller, username: string
     await recordAudit(tx, {
       action: "user.clusters.set",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, clusters },
     });
   });
 }
 
-export async function updateProfile(sql: Sql, caller: Caller, username: string, profile: { email?: string | null; displayName?: string | null }): Promise<void> {
+export async function updateProfile(
+  sql: Sql,
+  caller: Caller,
+  username: string,
+  profile: { email?: string | null; displayName?: string | null },
+): Promise<void> {
   const user = await requireUser(sql, username);
   // Anyone may edit their own name and address; other people's need users:manage.
   if (user.id !== caller.principal.userId) {
@@ -248,7 +305,7 @@ export async function updateProfile(sql: Sql, caller: Caller, username: string, 
     await recordAudit(tx, {
       action: "user.update",
       status: "ok",
-        caller,
+      caller,
       target: { resourceType: "user", resourceId: user.id },
       details: { username: user.username, ...next },
     });
@@ -260,12 +317,21 @@ export async function updateProfile(sql: Sql, caller: Caller, username: string, 
  * checked for escalation), revokes the dropped ones under the last-admin guard, audits each
  * grant and revoke and ends the user's sessions once. Returns what changed.
  */
-export async function setUserRoles(sql: Sql, caller: Caller, username: string, roleNames: string[]): Promise<{ granted: string[]; revoked: string[] }> {
+export async function setUserRoles(
+  sql: Sql,
+  caller: Caller,
+  username: string,
+  roleNames: string[],
+): Promise<{ granted: string[]; revoked: string[] }> {
   requirePermission(caller.principal, "users:manage");
   const user = await requireManageableUser(sql, username, caller.principal);
   const current = (await listUserRows(sql)).find((u) => u.id === user.id)?.roles ?? [];
   const wanted = [...new Set(roleNames.map((n) => n.trim().toLowerCase()).filter(Boolean))];
-  const toGrant = await rolesToGrant(sql, wanted.filter((n) => !current.includes(n)), caller);
+  const toGrant = await rolesToGrant(
+    sql,
+    wanted.filter((n) => !current.includes(n)),
+    caller,
+  );
   const toRevoke = await Promise.all(current.filter((n) => !wanted.includes(n)).map((n) => getRole(sql, n)));
   if (toGrant.length === 0 && toRevoke.length === 0) return { granted: [], revoked: [] };
   const now = caller.now;
@@ -275,7 +341,10 @@ export async function setUserRoles(sql: Sql, caller: Caller, username: string, r
       for (const role of toRevoke) await deleteGrant(tx, user.id, role.id);
     });
     const sessionsEnded = await endAllSessions(tx, user.id);
-    for (const [action, role] of [...toGrant.map((r) => ["user.role.grant", r] as const), ...toRevoke.map((r) => ["user.role.revoke", r] as const)]) {
+    for (const [action, role] of [
+      ...toGrant.map((r) => ["user.role.grant", r] as const),
+      ...toRevoke.map((r) => ["user.role.revoke", r] as const),
+    ]) {
       await recordAudit(tx, {
         action,
         status: "ok",

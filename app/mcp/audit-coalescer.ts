@@ -49,7 +49,10 @@ export class AuditCoalescer {
     this.windows.delete(key);
     clearTimeout(open.timer);
     if (!open.repeated) return Promise.resolve();
-    return this.emit({ ...open.event, details: { ...open.event.details, repeated: open.repeated, windowMs: this.windowMs } });
+    return this.emit({
+      ...open.event,
+      details: { ...open.event.details, repeated: open.repeated, windowMs: this.windowMs },
+    });
   }
 
   private emit(event: AuditEventInput): Promise<void> {

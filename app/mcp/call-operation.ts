@@ -51,7 +51,8 @@ export async function pickCluster(deps: McpDeps, p: Principal, name?: string): P
   const clusters = await deps.clustersFor(p);
   if (!clusters.length) return "you have no cluster you may use; an administrator can grant access to one.";
   if (name) {
-    const found = clusters.find((c) => c.name === name) ?? clusters.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    const found =
+      clusters.find((c) => c.name === name) ?? clusters.find((c) => c.name.toLowerCase() === name.toLowerCase());
     return found ?? `unknown cluster "${name}"; clusters you may use: ${clusters.map((c) => c.name).join(", ")}`;
   }
   if (clusters.length === 1) return clusters[0]!;
@@ -63,71 +64,126 @@ export async function callOperation(ctx: CallContext, req: CallRequest): Promise
   const started = performance.now();
   const op = await deps.catalog.get(req.operationId);
   const base: AuditEventInput = {
-    action: "mcp.call", status: "denied", caller: ctx,
+    action: "mcp.call",
+    status: "denied",
+    caller: ctx,
     target: { operationId: req.operationId, operationName: op?.summary ?? null, method: op?.method ?? null },
     details: { tool: ctx.tool, params: req.params, ...(req.body !== undefined ? { body: req.body } : {}) },
   };
   const audited = auditedResult(deps, base, started);
 
   if (!op) {
-    return audited({ status: "failed", error: "unknown operation" }, toolError(await unknownOperation(deps, principal, req.operationId)));
+    return audited(
+      { status: "failed", error: "unknown operation" },
+      toolError(await unknownOperation(deps, principal, req.operationId)),
+    );
   }
   const cluster = await pickCluster(deps, principal, req.cluster);
-  if (typeof cluster === "string") return audited({ status: "denied", decision: "deny", reason: cluster }, toolError(cluster));
+  if (typeof cluster === "string")
+    return audited({ status: "denied", decision: "deny", reason: cluster }, toolError(cluster));
   const clusterRef: ClusterRef = { id: cluster.id, name: cluster.name };
   base.cluster = clusterRef;
 
   if (op.requestBody?.multipart) {
-    return audited({ status: "failed", error: "multipart" }, toolError(`${op.id} uploads a file (multipart); file uploads cannot be made through MCP. Use the Nexus Dashboard UI.`));
+    return audited(
+      { status: "failed", error: "multipart" },
+      toolError(
+        `${op.id} uploads a file (multipart); file uploads cannot be made through MCP. Use the Nexus Dashboard UI.`,
+      ),
+    );
   }
   if (req.body !== undefined && !op.requestBody) {
     const problem = `${op.id} takes no request body; pass its parameters in params`;
-    return audited({ status: "failed", error: problem }, toolError(`${problem}. describe_operation shows the parameters.`));
+    return audited(
+      { status: "failed", error: problem },
+      toolError(`${problem}. describe_operation shows the parameters.`),
+    );
   }
   let split;
   try {
     split = splitArgs(op, req.params);
   } catch (err) {
     if (!(err instanceof ArgumentProblem)) throw err;
-    return audited({ status: "failed", error: err.message }, toolError(`${err.message}. describe_operation shows the parameters.`));
+    return audited(
+      { status: "failed", error: err.message },
+      toolError(`${err.message}. describe_operation shows the parameters.`),
+    );
   }
 
   const [policy, profile] = await Promise.all([
     deps.policy(),
     ctx.profile !== undefined ? ctx.profile : deps.toolProfile(principal.toolProfile),
   ]);
-  const approvalCall: ApprovalCall = { operationId: op.id, clusterId: cluster.id, clusterName: cluster.name, args: { params: req.params, body: req.body ?? null } };
+  const approvalCall: ApprovalCall = {
+    operationId: op.id,
+    clusterId: cluster.id,
+    clusterName: cluster.name,
+    args: { params: req.params, body: req.body ?? null },
+  };
   const presented = req.approvalId ? await approvalMatches(deps.sql, principal, req.approvalId, approvalCall) : false;
-  const decision = decide({ principal, operation: op, args: req.params, cluster: clusterRef, policy, profile, approved: presented });
+  const decision = decide({
+    principal,
+    operation: op,
+    args: req.params,
+    cluster: clusterRef,
+    policy,
+    profile,
+    approved: presented,
+  });
   const decided = { decision: decision.effect, reason: decision.reason };
 
-  if (decision.effect === "deny") return audited({ ...decided, status: "denied" }, toolError(`refused: ${decision.reason}`, { check: decision.check }));
+  if (decision.effect === "deny")
+    return audited(
+      { ...decided, status: "denied" },
+      toolError(`refused: ${decision.reason}`, { check: decision.check }),
+    );
   if (decision.effect === "needs_approval") {
     const ticket = await requestApproval(deps.sql, ctx, approvalCall);
     const id = ticket.id;
-    const mismatch = req.approvalId && req.approvalId !== id
-      ? ` The approvalId you passed (${req.approvalId.slice(0, 40)}) does not allow this call: it is not approved yet, was used already, has expired, or was for other arguments.`
-      : "";
+    const mismatch =
+      req.approvalId && req.approvalId !== id
+        ? ` The approvalId you passed (${req.approvalId.slice(0, 40)}) does not allow this call: it is not approved yet, was used already, has expired, or was for other arguments.`
+        : "";
     const link = deps.approvalUrl(id);
     const state = ticket.reused
       ? `Approval request ${id} for this exact call is still waiting for a human's decision (no new request was made).`
       : `Approval request ${id} was created.`;
     const text = `${decision.reason}${mismatch} ${state} Ask the user to have an approver open ${link} and approve it (expires ${ticket.expiresAt.toISOString()}); then call again with the same arguments and approvalId="${id}".`;
-    return audited({ ...decided, status: "pending", details: { ...base.details, approvalRequest: id, ...(ticket.reused ? { approvalReused: true } : {}) } }, toolError(text, { approvalId: id, approvalUrl: link }));
+    return audited(
+      {
+        ...decided,
+        status: "pending",
+        details: { ...base.details, approvalRequest: id, ...(ticket.reused ? { approvalReused: true } : {}) },
+      },
+      toolError(text, { approvalId: id, approvalUrl: link }),
+    );
   }
 
   const write = isWriteRisk(op.risk);
   const byApproval = decision.check === "approval";
   const callId = write ? crypto.randomUUID() : null;
   if (write || byApproval) {
-    const intent: AuditEventInput | null = write ? { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } } : null;
-    const claimed = await claimBeforeCalling(deps, ctx.requestId, { principal, approvalId: byApproval ? req.approvalId! : null, approvalCall, intent });
+    const intent: AuditEventInput | null = write
+      ? { ...base, ...decided, status: "pending", callId, details: { ...base.details, phase: "intent" } }
+      : null;
+    const claimed = await claimBeforeCalling(deps, ctx.requestId, {
+      principal,
+      approvalId: byApproval ? req.approvalId! : null,
+      approvalCall,
+      intent,
+    });
     if (claimed === "approval-gone") {
-      const reason = "the approval was used by another call a moment ago (an approval allows exactly one call); request a new one.";
-      return audited({ status: "denied", decision: "deny", reason }, toolError(`refused: ${reason}`, { check: "approval" }));
+      const reason =
+        "the approval was used by another call a moment ago (an approval allows exactly one call); request a new one.";
+      return audited(
+        { status: "denied", decision: "deny", reason },
+        toolError(`refused: ${reason}`, { check: "approval" }),
+      );
     }
     if (claimed === "audit-failed") {
-      return toolError("refused: the gateway could not record the intent of this call in its audit log, so it did not call Nexus Dashboard (fail closed). An administrator must check the database.");
+      return toolError(
+        "refused: the gateway could not record the intent of this call in its audit log, so it did not call Nexus Dashboard (fail closed). An administrator must check the database.",
+      );
     }
   }
   return execute(ctx, op, cluster, req, split, { base: { ...base, ...decided, callId }, started, audited, write });
@@ -147,7 +203,10 @@ function auditedResult(deps: McpDeps, base: AuditEventInput, started: number): A
       return result;
     } catch (err) {
       deps.auditFailed(err, base.requestId ?? "", base.action);
-      return toolError(failure ?? "the gateway could not write its audit log, so the result is withheld; an administrator must check the database.");
+      return toolError(
+        failure ??
+          "the gateway could not write its audit log, so the result is withheld; an administrator must check the database.",
+      );
     }
   };
 }
@@ -166,11 +225,16 @@ interface Claim {
  * once, even against a concurrent call) and a write's intent is on record. Either both commit
  * or neither does, so an intent that cannot be written leaves the approval unused.
  */
-async function claimBeforeCalling(deps: McpDeps, requestId: string, claim: Claim): Promise<"ok" | "approval-gone" | "audit-failed"> {
+async function claimBeforeCalling(
+  deps: McpDeps,
+  requestId: string,
+  claim: Claim,
+): Promise<"ok" | "approval-gone" | "audit-failed"> {
   const gone = new Error("approval gone");
   try {
     await deps.sql.begin(async (tx) => {
-      if (claim.approvalId && !(await consumeApproval(tx, claim.principal, claim.approvalId, claim.approvalCall))) throw gone;
+      if (claim.approvalId && !(await consumeApproval(tx, claim.principal, claim.approvalId, claim.approvalCall)))
+        throw gone;
       if (claim.intent) await recordAudit(tx, claim.intent);
     });
     return "ok";
@@ -199,7 +263,8 @@ async function execute(
   const { deps } = ctx;
   const limit = Math.min(Math.max(1, req.limit ?? deps.limits.defaultLimit), deps.limits.maxLimit);
   const offset = Math.max(0, req.offset ?? 0);
-  const upstreamPaged = op.method === "GET" && pagesUpstream(op) && split.query.max === undefined && split.query.offset === undefined;
+  const upstreamPaged =
+    op.method === "GET" && pagesUpstream(op) && split.query.max === undefined && split.query.offset === undefined;
   if (upstreamPaged) {
     split.query.max = String(limit);
     split.query.offset = String(offset);
@@ -207,8 +272,14 @@ async function execute(
   let result;
   try {
     result = await deps.ndRequest(cluster.id, {
-      method: op.method, path: op.path, pathParams: split.pathParams, query: split.query, headers: split.headers,
-      body: req.body, idempotent: op.idempotent, signal: ctx.signal,
+      method: op.method,
+      path: op.path,
+      pathParams: split.pathParams,
+      query: split.query,
+      headers: split.headers,
+      body: req.body,
+      idempotent: op.idempotent,
+      signal: ctx.signal,
     });
   } catch (err) {
     return state.audited(...failedCall(deps, err, state));
@@ -217,7 +288,16 @@ async function execute(
   const unrecorded = state.write
     ? `Nexus Dashboard ran ${op.id} on ${cluster.name} (HTTP ${result.status}), but the gateway could not record the outcome in its audit log, so the result is withheld. The change WAS made; an administrator must check the database.`
     : undefined;
-  return state.audited({ ...state.base, status: "ok", upstreamStatus: result.status, details: { ...state.base.details, phase: "outcome" } }, outcome, unrecorded);
+  return state.audited(
+    {
+      ...state.base,
+      status: "ok",
+      upstreamStatus: result.status,
+      details: { ...state.base.details, phase: "outcome" },
+    },
+    outcome,
+    unrecorded,
+  );
 }
 
 /**
@@ -235,7 +315,13 @@ function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<A
     // redacted there), never for the model.
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
     const status = state.write ? "unknown" : "failed";
-    return [{ ...base, status, error: `internal: ${internal}` }, toolError(`the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${state.write ? unsure : ""}`, { kind: "internal" })];
+    return [
+      { ...base, status, error: `internal: ${internal}` },
+      toolError(
+        `the gateway failed while calling Nexus Dashboard (request ${state.base.requestId}).${state.write ? unsure : ""}`,
+        { kind: "internal" },
+      ),
+    ];
   }
   // The status is said once, here: the ND client's message may carry it too ("… (HTTP 404): …").
   const message = failure.status ? failure.message.replace(` (HTTP ${failure.status})`, "") : failure.message;
@@ -243,5 +329,8 @@ function failedCall(deps: McpDeps, err: unknown, state: ExecState): Parameters<A
   const unknown = state.write && failure.outcomeUnknown === true;
   // ND's error text already carries the warning when its client flagged the outcome unknown.
   const warning = unknown && !/may or may not have been applied/.test(failure.message) ? unsure : "";
-  return [{ ...base, status: unknown ? "unknown" : "failed", error: failure.message, upstreamStatus: failure.status ?? null }, toolError(text + warning, { kind: failure.kind })];
+  return [
+    { ...base, status: unknown ? "unknown" : "failed", error: failure.message, upstreamStatus: failure.status ?? null },
+    toolError(text + warning, { kind: failure.kind }),
+  ];
 }

@@ -26,7 +26,9 @@ export class InFlight {
   async idle(deadline: number): Promise<boolean> {
     if (this.count === 0) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false)));
+    const late = new Promise<false>(
+      (resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false)),
+    );
     const quiet = new Promise<true>((resolve) => this.waiters.push(() => resolve(true)));
     try {
       return await Promise.race([quiet, late]);

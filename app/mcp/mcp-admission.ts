@@ -25,7 +25,11 @@ import type { AuditCoalescer } from "./audit-coalescer.ts";
 export type AuthOutcome =
   | { principal: Principal }
   | { failure: "invalid" }
-  | { failure: "revoked" | "expired" | "inactive"; tokenId: string | null; owner?: { userId: string; username: string; tokenName: string } };
+  | {
+      failure: "revoked" | "expired" | "inactive";
+      tokenId: string | null;
+      owner?: { userId: string; username: string; tokenName: string };
+    };
 
 export type Authenticate = (bearer: string, clientIp: string) => Promise<AuthOutcome>;
 
@@ -47,9 +51,15 @@ export interface Refused {
   credential: string | null;
 }
 
-export function rpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+export function rpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }), {
-    status, headers: { "content-type": "application/json", ...headers },
+    status,
+    headers: { "content-type": "application/json", ...headers },
   });
 }
 
@@ -82,13 +92,28 @@ export function createAdmission(deps: AdmissionDeps) {
     const host = parseHost(request.headers.get("host"))?.hostname ?? "";
     const origin = request.headers.get("origin");
     if (!deps.allowedHosts.has(host) || (origin && !deps.allowedHosts.has(hostOf(origin)))) {
-      return { refused: rpcError(403, -32000, "forbidden: Host or Origin is not one this gateway serves; add it to PUBLIC_HOSTNAMES"), credential: null };
+      return {
+        refused: rpcError(
+          403,
+          -32000,
+          "forbidden: Host or Origin is not one this gateway serves; add it to PUBLIC_HOSTNAMES",
+        ),
+        credential: null,
+      };
     }
     const { clientIp, requestId } = requestMeta(request);
     const userAgent = request.headers.get("user-agent");
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
     const challenge = { host: request.headers.get("host") ?? "", path: new URL(request.url).pathname };
-    if (!bearer) return { refused: unauthorized("an API token (Authorization: Bearer nmg_…) or an OAuth sign-in is required", false, challenge), credential: null };
+    if (!bearer)
+      return {
+        refused: unauthorized(
+          "an API token (Authorization: Bearer nmg_…) or an OAuth sign-in is required",
+          false,
+          challenge,
+        ),
+        credential: null,
+      };
     const credential = createHash("sha256").update(bearer).digest("hex");
 
     const outcome = await deps.authenticate(bearer, clientIp);
@@ -96,8 +121,19 @@ export function createAdmission(deps: AdmissionDeps) {
       const why = (isOAuthAccessToken(bearer) ? WHY_OAUTH : WHY)[outcome.failure];
       if (outcome.failure !== "invalid") {
         deps.coalescer.record(`auth:${credential}`, {
-          action: "mcp.auth", status: "denied", decision: "deny", reason: why, requestId,
-          actor: { via: "mcp", clientIp, userAgent, userId: outcome.owner?.userId ?? null, username: outcome.owner?.username ?? null, tokenName: outcome.owner?.tokenName ?? null },
+          action: "mcp.auth",
+          status: "denied",
+          decision: "deny",
+          reason: why,
+          requestId,
+          actor: {
+            via: "mcp",
+            clientIp,
+            userAgent,
+            userId: outcome.owner?.userId ?? null,
+            username: outcome.owner?.username ?? null,
+            tokenName: outcome.owner?.tokenName ?? null,
+          },
           target: { resourceType: "api_token", resourceId: outcome.tokenId },
           details: { path: new URL(request.url).pathname },
         });
@@ -107,14 +143,33 @@ export function createAdmission(deps: AdmissionDeps) {
     const { principal } = outcome;
     // RFC 8707: an OAuth token is only good for the resource it was issued for.
     if (principal.token?.audience && !audienceMatches(principal.token.audience, challenge.host)) {
-      return { refused: unauthorized(`the OAuth access token was issued for ${principal.token.audience}, not this address`, true, challenge), credential };
+      return {
+        refused: unauthorized(
+          `the OAuth access token was issued for ${principal.token.audience}, not this address`,
+          true,
+          challenge,
+        ),
+        credential,
+      };
     }
-    const caller: Caller = { principal, actor: { ip: clientIp, userAgent, via: "mcp", tokenName: principal.token?.name ?? null }, requestId, now: new Date() };
+    const caller: Caller = {
+      principal,
+      actor: { ip: clientIp, userAgent, via: "mcp", tokenName: principal.token?.name ?? null },
+      requestId,
+      now: new Date(),
+    };
     const rate = limiter.take(credentialKey(principal));
     if (!rate.allowed) {
       rateLimitRefusals.inc();
       const reason = `rate limit: more than ${deps.ratePerSec} requests per second with this token; wait ${rate.retryAfterSeconds} s and retry`;
-      const event: AuditEventInput = { action: "mcp.rate_limit", status: "denied", decision: "deny", reason, caller, details: { path: new URL(request.url).pathname } };
+      const event: AuditEventInput = {
+        action: "mcp.rate_limit",
+        status: "denied",
+        decision: "deny",
+        reason,
+        caller,
+        details: { path: new URL(request.url).pathname },
+      };
       deps.coalescer.record(`rate:${credentialKey(principal)}`, event);
       return { refused: rpcError(429, -32029, reason, { "retry-after": String(rate.retryAfterSeconds) }), credential };
     }
@@ -124,7 +179,12 @@ export function createAdmission(deps: AdmissionDeps) {
 
 /** 401 with the plain-language reason, and the RFC 9728 pointer OAuth clients start from. */
 function unauthorized(why: string, presented: boolean, at: { host: string; path: string }): Response {
-  return rpcError(401, -32001, `unauthorized: ${why}; connect with OAuth (your client opens the gateway's sign-in page), or create a token in the gateway UI or with: bun run cli token create`, {
-    "www-authenticate": `Bearer realm="nexus-mcp-gateway", resource_metadata="${resourceMetadataUrl(at.host, at.path)}"${presented ? ', error="invalid_token"' : ""}`,
-  });
+  return rpcError(
+    401,
+    -32001,
+    `unauthorized: ${why}; connect with OAuth (your client opens the gateway's sign-in page), or create a token in the gateway UI or with: bun run cli token create`,
+    {
+      "www-authenticate": `Bearer realm="nexus-mcp-gateway", resource_metadata="${resourceMetadataUrl(at.host, at.path)}"${presented ? ', error="invalid_token"' : ""}`,
+    },
+  );
 }

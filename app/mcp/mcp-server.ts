@@ -33,13 +33,25 @@ export function sessionOf(ctx: { http?: { authInfo?: { extra?: Record<string, un
 }
 
 /** A principal who may do everything: only to read the registry's tool names. */
-const ANYONE = { userId: "", username: "", active: true, roles: [], permissions: new Set(PERMISSIONS), clusterAccess: "all", toolProfile: null, via: "system" } as const satisfies Principal;
+const ANYONE = {
+  userId: "",
+  username: "",
+  active: true,
+  roles: [],
+  permissions: new Set(PERMISSIONS),
+  clusterAccess: "all",
+  toolProfile: null,
+  via: "system",
+} as const satisfies Principal;
 
 /** Tool names that may be a metrics label (bounded: the gateway's own tools; others count as "other"). */
 const KNOWN_TOOLS = new Set(DEFAULT_TOOLS.map((d) => toolOf(d, ANYONE).name));
 
 /** Times a handler that is not tools/call (which records its own, with tool and cluster). */
-function timed<A extends unknown[], R>(method: string, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+function timed<A extends unknown[], R>(
+  method: string,
+  handler: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args) => {
     const started = performance.now();
     let outcome = "ok";
@@ -49,7 +61,10 @@ function timed<A extends unknown[], R>(method: string, handler: (...args: A) => 
       outcome = "error";
       throw err;
     } finally {
-      mcpOperationDuration.observe({ mcp_method_name: method, gen_ai_tool_name: "", cluster: "", outcome }, since(started));
+      mcpOperationDuration.observe(
+        { mcp_method_name: method, gen_ai_tool_name: "", cluster: "", outcome },
+        since(started),
+      );
     }
   };
 }
@@ -59,23 +74,39 @@ export function createMcpServer(deps: McpDeps): Server {
   // audit log, not to notifications. resources: there are none — declared so a client that lists
   // them gets an empty list instead of an error; any read is resource-not-found (-32602).
   const capabilities = { tools: {}, prompts: {}, logging: {}, resources: {} };
-  const server = new Server({ name: "nexus-mcp-gateway", version: deps.version }, { capabilities, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: "nexus-mcp-gateway", version: deps.version },
+    { capabilities, instructions: INSTRUCTIONS },
+  );
   const surface = async (p: Principal) => surfaceFor(deps, await deps.toolProfile(p.toolProfile), p);
 
-  server.setRequestHandler("tools/list", timed("tools/list", async (_request, ctx) => ({ tools: (await surface(sessionOf(ctx).principal)).tools })));
+  server.setRequestHandler(
+    "tools/list",
+    timed("tools/list", async (_request, ctx) => ({ tools: (await surface(sessionOf(ctx).principal)).tools })),
+  );
 
   server.setRequestHandler("tools/call", async (request, ctx) => {
     const session = sessionOf(ctx);
     const call: CallContext = {
-      ...session, deps, tool: request.params.name, signal: ctx.mcpReq.signal,
+      ...session,
+      deps,
+      tool: request.params.name,
+      signal: ctx.mcpReq.signal,
     };
     const started = performance.now();
-    const result = await dispatchTool(call, request.params.name, request.params.arguments, () => surface(session.principal));
+    const result = await dispatchTool(call, request.params.name, request.params.arguments, () =>
+      surface(session.principal),
+    );
     const cluster = (result.structuredContent as { cluster?: unknown } | undefined)?.cluster;
-    mcpOperationDuration.observe({
-      mcp_method_name: "tools/call", gen_ai_tool_name: KNOWN_TOOLS.has(request.params.name) ? request.params.name : "other",
-      cluster: typeof cluster === "string" ? cluster.slice(0, 64) : "", outcome: result.isError ? "tool_error" : "ok",
-    }, since(started));
+    mcpOperationDuration.observe(
+      {
+        mcp_method_name: "tools/call",
+        gen_ai_tool_name: KNOWN_TOOLS.has(request.params.name) ? request.params.name : "other",
+        cluster: typeof cluster === "string" ? cluster.slice(0, 64) : "",
+        outcome: result.isError ? "tool_error" : "ok",
+      },
+      since(started),
+    );
     return result;
   });
 
@@ -89,7 +120,10 @@ export function createMcpServer(deps: McpDeps): Server {
   });
   server.setRequestHandler("resources/read", async (request, ctx) => {
     sessionOf(ctx);
-    throw new ResourceNotFoundError(request.params.uri.slice(0, 200), "the gateway publishes no resources; use its tools");
+    throw new ResourceNotFoundError(
+      request.params.uri.slice(0, 200),
+      "the gateway publishes no resources; use its tools",
+    );
   });
 
   server.setRequestHandler("prompts/list", async (_request, ctx) => {

@@ -36,7 +36,13 @@ export function splitAtFirstParam(path: string): { basePath: string; pathTemplat
   return { basePath: path.slice(0, Math.max(0, cut)), pathTemplate: path.slice(Math.max(0, cut)) };
 }
 
-export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<Logger, "error">, uiUrl: () => string = () => defaultUiUrl(config, config.uiPort)): McpDeps {
+export function mcpDeps(
+  sql: Sql,
+  config: Config,
+  services: Services,
+  log: Pick<Logger, "error">,
+  uiUrl: () => string = () => defaultUiUrl(config, config.uiPort),
+): McpDeps {
   return {
     sql,
     approvalUrl: (id) => `${uiUrl()}/approvals/${encodeURIComponent(id)}`,
@@ -59,19 +65,35 @@ export function mcpDeps(sql: Sql, config: Config, services: Services, log: Pick<
       const started = performance.now();
       try {
         const res = await client.request({
-          method: call.method as NdMethod, ...splitAtFirstParam(call.path), pathParams: call.pathParams, query: call.query,
-          headers: call.headers, body: call.body, idempotent: call.idempotent, signal: call.signal,
+          method: call.method as NdMethod,
+          ...splitAtFirstParam(call.path),
+          pathParams: call.pathParams,
+          query: call.query,
+          headers: call.headers,
+          body: call.body,
+          idempotent: call.idempotent,
+          signal: call.signal,
         });
-        ndRequestDuration.observe({ cluster: client.clusterName, status: `${Math.floor(res.status / 100)}xx` }, since(started));
+        ndRequestDuration.observe(
+          { cluster: client.clusterName, status: `${Math.floor(res.status / 100)}xx` },
+          since(started),
+        );
         return { status: res.status, body: res.body, durationMs: res.durationMs };
       } catch (err) {
-        const status = err instanceof NdError && err.upstreamStatus ? `${Math.floor(err.upstreamStatus / 100)}xx` : "error";
+        const status =
+          err instanceof NdError && err.upstreamStatus ? `${Math.floor(err.upstreamStatus / 100)}xx` : "error";
         ndRequestDuration.observe({ cluster: client.clusterName, status }, since(started));
         throw err;
       }
     },
     ndFailure(err) {
-      if (err instanceof NdError) return { kind: err.kind, message: err.message, status: err.upstreamStatus, outcomeUnknown: err.details.outcomeUnknown };
+      if (err instanceof NdError)
+        return {
+          kind: err.kind,
+          message: err.message,
+          status: err.upstreamStatus,
+          outcomeUnknown: err.details.outcomeUnknown,
+        };
       if (err instanceof AppError) return { kind: err.code, message: err.message };
       return null;
     },
@@ -116,7 +138,11 @@ export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup)
       const checked = await checkAccessToken(sql, bearer, { clientIp });
       if ("principal" in checked) return checked;
       if (checked.failure === "unknown") return { failure: "invalid" };
-      return { failure: checked.failure, tokenId: checked.grantId, owner: { userId: checked.owner.userId, username: checked.owner.username, tokenName: checked.owner.clientName } };
+      return {
+        failure: checked.failure,
+        tokenId: checked.grantId,
+        owner: { userId: checked.owner.userId, username: checked.owner.username, tokenName: checked.owner.clientName },
+      };
     }
     if (bearer.startsWith("nmg_")) {
       const checked = await checkApiToken(sql, bearer, { clientIp, lookup });
@@ -125,7 +151,11 @@ export function mcpAuthenticator(sql: Sql, config: Config, lookup?: TokenLookup)
       // The secret matched (identity checks it before revocation and expiry), so the id is real.
       const { owner } = checked;
       return owner
-        ? { failure: checked.failure, tokenId: owner.tokenId, owner: { userId: owner.userId, username: owner.username, tokenName: owner.tokenName } }
+        ? {
+            failure: checked.failure,
+            tokenId: owner.tokenId,
+            owner: { userId: owner.userId, username: owner.username, tokenName: owner.tokenName },
+          }
         : { failure: checked.failure, tokenId: parseApiToken(bearer)?.id ?? null };
     }
     const principal = await resolveLegacyToken(sql, bearer, config.mcpApiToken, config.mcpApiTokenUser);

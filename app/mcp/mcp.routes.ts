@@ -10,7 +10,13 @@
  * credential (e.g. revoked mid-session) also ends the stream it opened. `close()` ends every
  * stream cleanly so shutdown never waits on an idle client.
  */
-import { createMcpHandler, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResponse, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import {
+  createMcpHandler,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResponse,
+  type JSONRPCMessage,
+} from "@modelcontextprotocol/server";
 import { Elysia } from "elysia";
 import { recordAudit } from "../audit/audit-log.ts";
 import { safeDbError } from "../db.ts";
@@ -60,25 +66,43 @@ function primed(response: Response, done: () => void): Response {
   }
   const opening = new TextEncoder().encode(": open\n\n");
   // The call is in flight until its SSE body ends (the result is its last event).
-  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    start: (c) => c.enqueue(opening),
-    flush: () => done(),
-    cancel: () => done(),
-  } as Transformer<Uint8Array, Uint8Array>));
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      start: (c) => c.enqueue(opening),
+      flush: () => done(),
+      cancel: () => done(),
+    } as Transformer<Uint8Array, Uint8Array>),
+  );
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 const SHUTTING_DOWN = "the gateway is shutting down; send the request again in a few seconds";
 
-const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" };
+const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
 
 export function mcpRoutes(deps: McpRouteDeps) {
   const keepAliveMs = deps.limits.keepAliveMs ?? 15_000;
-  const sessions = new SseSessions({ perUser: deps.limits.ssePerUser, idleMs: deps.limits.sseIdleMs, unusedMs: deps.limits.sseUnusedMs ?? 60_000 });
-  const coalescer = new AuditCoalescer((e) => recordAudit(deps.mcp.sql, e), (err) => deps.log.error({ err: safeDbError(err) }, "audit event of a refused MCP request could not be written"));
+  const sessions = new SseSessions({
+    perUser: deps.limits.ssePerUser,
+    idleMs: deps.limits.sseIdleMs,
+    unusedMs: deps.limits.sseUnusedMs ?? 60_000,
+  });
+  const coalescer = new AuditCoalescer(
+    (e) => recordAudit(deps.mcp.sql, e),
+    (err) => deps.log.error({ err: safeDbError(err) }, "audit event of a refused MCP request could not be written"),
+  );
   const admit = createAdmission({
-    sql: deps.mcp.sql, authenticate: deps.authenticate, allowedHosts: deps.allowedHosts,
-    ratePerSec: deps.limits.ratePerSec, rateBurst: deps.limits.rateBurst, coalescer,
+    sql: deps.mcp.sql,
+    authenticate: deps.authenticate,
+    allowedHosts: deps.allowedHosts,
+    ratePerSec: deps.limits.ratePerSec,
+    rateBurst: deps.limits.rateBurst,
+    coalescer,
   });
   const streamable = createMcpHandler(() => createMcpServer(deps.mcp), {
     legacy: "stateless",
@@ -100,18 +124,28 @@ export function mcpRoutes(deps: McpRouteDeps) {
   async function readMessage(request: Request, admitted: Admitted): Promise<JSONRPCMessage | Response> {
     const refuse = (status: number, code: number, message: string) => {
       coalescer.record(`body:${admitted.credential}:${code}:${status}`, {
-        action: "mcp.request", status: "failed", error: message, caller: admitted,
+        action: "mcp.request",
+        status: "failed",
+        error: message,
+        caller: admitted,
         details: { path: new URL(request.url).pathname },
       });
       return rpcError(status, code, message);
     };
     const body = await readJsonBody(request, deps.limits.maxBody);
     if ("problem" in body) {
-      if (body.problem === "too-large") return refuse(413, -32600, `request body too large (limit ${deps.limits.maxBody} bytes)`);
-      if (body.problem === "too-deep") return refuse(400, -32600, `invalid request: objects and arrays nested more than ${MAX_JSON_DEPTH} levels deep; flatten the arguments`);
+      if (body.problem === "too-large")
+        return refuse(413, -32600, `request body too large (limit ${deps.limits.maxBody} bytes)`);
+      if (body.problem === "too-deep")
+        return refuse(
+          400,
+          -32600,
+          `invalid request: objects and arrays nested more than ${MAX_JSON_DEPTH} levels deep; flatten the arguments`,
+        );
       return refuse(400, -32700, "parse error: the body is not valid JSON");
     }
-    if (Array.isArray(body.json)) return refuse(400, -32600, "batch requests are not supported; send one JSON-RPC message per request");
+    if (Array.isArray(body.json))
+      return refuse(400, -32600, "batch requests are not supported; send one JSON-RPC message per request");
     const message = body.json as JSONRPCMessage;
     if (!isJSONRPCRequest(message) && !isJSONRPCNotification(message) && !isJSONRPCResponse(message)) {
       return refuse(400, -32600, "invalid request: not a JSON-RPC 2.0 message");
@@ -120,13 +154,22 @@ export function mcpRoutes(deps: McpRouteDeps) {
   }
 
   function clientName(message: unknown): string | undefined {
-    const params = (message as { params?: { clientInfo?: { name?: string; version?: string }; _meta?: Record<string, unknown> } })?.params;
-    const info = params?.clientInfo ?? (params?._meta?.["io.modelcontextprotocol/clientInfo"] as { name?: string; version?: string } | undefined);
+    const params = (
+      message as { params?: { clientInfo?: { name?: string; version?: string }; _meta?: Record<string, unknown> } }
+    )?.params;
+    const info =
+      params?.clientInfo ??
+      (params?._meta?.["io.modelcontextprotocol/clientInfo"] as { name?: string; version?: string } | undefined);
     return info?.name ? `${info.name}/${info.version ?? "?"}` : undefined;
   }
 
   function authInfo(admitted: Admitted) {
-    const session: Caller = { principal: admitted.principal, actor: admitted.actor, requestId: admitted.requestId, now: admitted.now };
+    const session: Caller = {
+      principal: admitted.principal,
+      actor: admitted.actor,
+      requestId: admitted.requestId,
+      now: admitted.now,
+    };
     return { token: "<redacted>", clientId: admitted.principal.username, scopes: [], extra: { session } };
   }
 
@@ -157,7 +200,12 @@ export function mcpRoutes(deps: McpRouteDeps) {
     }
   }
 
-  async function answerStreamable(request: Request, admitted: Admitted, message: JSONRPCMessage, done: () => void): Promise<Response> {
+  async function answerStreamable(
+    request: Request,
+    admitted: Admitted,
+    message: JSONRPCMessage,
+    done: () => void,
+  ): Promise<Response> {
     const key = credentialKey(admitted.principal);
     const name = clientName(message);
     if (name) rememberClient(key, name);
@@ -174,7 +222,15 @@ export function mcpRoutes(deps: McpRouteDeps) {
     const server = createMcpServer(deps.mcp);
     await server.connect(transport);
     const now = Date.now();
-    sessions.add({ transport, server, userId: admitted.principal.userId, credential: admitted.credential, openedAt: now, lastSeen: now, messages: 0 });
+    sessions.add({
+      transport,
+      server,
+      userId: admitted.principal.userId,
+      credential: admitted.credential,
+      openedAt: now,
+      lastSeen: now,
+      messages: 0,
+    });
     request.signal.addEventListener("abort", () => void transport.close());
     disableIdleTimeout(request);
     return new Response(transport.stream, { headers: SSE_HEADERS });
@@ -184,11 +240,13 @@ export function mcpRoutes(deps: McpRouteDeps) {
     const sessionId = new URL(request.url).searchParams.get("sessionId") ?? "";
     const admitted = await admit(request);
     if ("refused" in admitted) {
-      if (admitted.credential && admitted.refused.status === 401) sessions.closeIfOpenedBy(sessionId, admitted.credential);
+      if (admitted.credential && admitted.refused.status === 401)
+        sessions.closeIfOpenedBy(sessionId, admitted.credential);
       return admitted.refused;
     }
     const session = sessions.get(sessionId, admitted.principal.userId, admitted.credential);
-    if (!session || session.transport.isClosed) return rpcError(404, -32001, "unknown SSE session; open a new one with GET /mcp/sse");
+    if (!session || session.transport.isClosed)
+      return rpcError(404, -32001, "unknown SSE session; open a new one with GET /mcp/sse");
     const message = await readMessage(request, admitted);
     if (message instanceof Response) return message;
     if (draining && isJSONRPCRequest(message)) return refuseWhileDraining();
@@ -205,7 +263,11 @@ export function mcpRoutes(deps: McpRouteDeps) {
     .get("/mcp", ({ request }) => handleStreamable(request))
     .delete("/mcp", ({ request }) => handleStreamable(request))
     .get("/mcp/sse", ({ request }) => openSse(request))
-    .post("/mcp/sse", () => rpcError(405, -32000, "POST to /mcp/sse is not supported; use /mcp (Streamable HTTP) or /mcp/messages"), { parse: "none" })
+    .post(
+      "/mcp/sse",
+      () => rpcError(405, -32000, "POST to /mcp/sse is not supported; use /mcp (Streamable HTTP) or /mcp/messages"),
+      { parse: "none" },
+    )
     .post("/mcp/messages", ({ request }) => postMessage(request), { parse: "none" });
 
   return {

@@ -22,17 +22,22 @@ function scalar(p: OperationParam, value: unknown): string {
   if (value === null || value === undefined) throw new ArgumentProblem(`${p.name} has no value`);
   if (typeof value === "object") throw new ArgumentProblem(`${p.name} must be a ${p.type}, not an object or list`);
   const text = String(value);
-  if ((p.type === "integer" || p.type === "number") && !/^-?\d+(\.\d+)?$/.test(text)) throw new ArgumentProblem(`${p.name} must be a number; got "${text.slice(0, 40)}"`);
-  if (p.type === "boolean" && !/^(true|false)$/.test(text)) throw new ArgumentProblem(`${p.name} must be true or false`);
+  if ((p.type === "integer" || p.type === "number") && !/^-?\d+(\.\d+)?$/.test(text))
+    throw new ArgumentProblem(`${p.name} must be a number; got "${text.slice(0, 40)}"`);
+  if (p.type === "boolean" && !/^(true|false)$/.test(text))
+    throw new ArgumentProblem(`${p.name} must be true or false`);
   if (p.enum?.length && !p.enum.map(String).includes(text)) {
-    throw new ArgumentProblem(`${p.name} = "${text.slice(0, 40)}" is not allowed; allowed values (closest first): ${allowedValuesFor(text, p.enum.map(String))}`);
+    throw new ArgumentProblem(
+      `${p.name} = "${text.slice(0, 40)}" is not allowed; allowed values (closest first): ${allowedValuesFor(text, p.enum.map(String))}`,
+    );
   }
   return text;
 }
 
 function pathSegment(p: OperationParam, text: string): string {
   const problem = pathParamProblem(text);
-  if (problem) throw new ArgumentProblem(`${p.name} ${problem}, which a ${p.name} never does; pass the plain name or id`);
+  if (problem)
+    throw new ArgumentProblem(`${p.name} ${problem}, which a ${p.name} never does; pass the plain name or id`);
   return text;
 }
 

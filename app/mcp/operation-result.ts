@@ -35,11 +35,23 @@ export function rowLabel(op: Pick<Operation, "operationId">): string {
   return name ? name[0]!.toLowerCase() + name.slice(1) : "rows";
 }
 
-export function shapedResult(op: Operation, cluster: string, result: NdResult, req: ShapeRequest, paging: Paging, limits: ResultLimits): CallToolResult {
+export function shapedResult(
+  op: Operation,
+  cluster: string,
+  result: NdResult,
+  req: ShapeRequest,
+  paging: Paging,
+  limits: ResultLimits,
+): CallToolResult {
   const shape = rowShape(op);
   const shaped = shapeResponse(result.body, {
-    fields: req.fields, ...paging, maxChars: limits.maxChars, maxString: limits.maxString, secretFields: op.secretFields,
-    label: rowLabel(op), knownFields: shape?.fields,
+    fields: req.fields,
+    ...paging,
+    maxChars: limits.maxChars,
+    maxString: limits.maxString,
+    secretFields: op.secretFields,
+    label: rowLabel(op),
+    knownFields: shape?.fields,
   });
   let text = shaped.text;
   const filterNote = shaped.rows?.length === 0 ? unknownFilterFields(req.params.filter, shape?.fields ?? []) : null;
@@ -48,7 +60,13 @@ export function shapedResult(op: Operation, cluster: string, result: NdResult, r
   if (result.status !== 200) text = `HTTP ${result.status}\n${text}`;
   return {
     content: [{ type: "text", text }],
-    structuredContent: { operation: op.id, cluster, status: result.status, ...shaped.meta, ...(filterNote ? { filterNote } : {}) },
+    structuredContent: {
+      operation: op.id,
+      cluster,
+      status: result.status,
+      ...shaped.meta,
+      ...(filterNote ? { filterNote } : {}),
+    },
   };
 }
 

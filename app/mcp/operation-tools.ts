@@ -33,7 +33,10 @@ export function operationTool(op: Operation): Tool {
   for (const p of op.parameters) properties[p.name] = paramSchema(p);
   properties.cluster = cluster;
   if (op.requestBody && !op.requestBody.multipart) {
-    properties.body = { type: "object", description: `Request body: ${renderSchema(op.requestBody.schema, op.schemas, { maxChars: 400, maxDepth: 2 })}` };
+    properties.body = {
+      type: "object",
+      description: `Request body: ${renderSchema(op.requestBody.schema, op.schemas, { maxChars: 400, maxDepth: 2 })}`,
+    };
   }
   if (op.method === "GET") {
     properties.fields = { type: "array", items: { type: "string" }, description: "Only these fields (dotted paths)" };
@@ -67,7 +70,14 @@ export function operationToolDescriptor(op: Operation): ToolDescriptor {
     audit: "call-path",
     run(ctx, args) {
       const { cluster, body, fields: _f, limit: _l, offset: _o, approvalId, ...params } = args;
-      return callOperation(ctx, { operationId: op.id, cluster: asString(cluster), params, body, approvalId: asString(approvalId), ...pagingOf(args) });
+      return callOperation(ctx, {
+        operationId: op.id,
+        cluster: asString(cluster),
+        params,
+        body,
+        approvalId: asString(approvalId),
+        ...pagingOf(args),
+      });
     },
   };
 }

@@ -11,7 +11,8 @@ export const PROMPTS: PromptDef[] = [
     prompt: {
       name: "fabric_health_check",
       title: "Fabric health check",
-      description: "Check one fabric: switches, anomalies by severity, out-of-sync configuration, and the ND cluster's own health.",
+      description:
+        "Check one fabric: switches, anomalies by severity, out-of-sync configuration, and the ND cluster's own health.",
       arguments: [
         { name: "fabric", description: "Fabric name", required: true },
         { name: "cluster", description: "Cluster name", required: false },
@@ -31,9 +32,14 @@ export const PROMPTS: PromptDef[] = [
     prompt: {
       name: "pre_change_review",
       title: "Pre-change review",
-      description: "Before a change: confirm the target exists, show current state and the exact call that would run, and what edit mode allows.",
+      description:
+        "Before a change: confirm the target exists, show current state and the exact call that would run, and what edit mode allows.",
       arguments: [
-        { name: "change", description: "The change in plain words, e.g. 'create VRF blue in fabric fab1'", required: true },
+        {
+          name: "change",
+          description: "The change in plain words, e.g. 'create VRF blue in fabric fab1'",
+          required: true,
+        },
         { name: "cluster", description: "Cluster name", required: false },
       ],
     },
@@ -51,8 +57,19 @@ export const PROMPTS: PromptDef[] = [
 export function renderPrompt(name: string, args: Record<string, string>): GetPromptResult {
   const def = PROMPTS.find((p) => p.prompt.name === name);
   // Invalid params (-32602), as the spec asks for an unknown prompt or a missing argument.
-  if (!def) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown prompt "${name.slice(0, 100)}"; prompts/list shows the prompts`);
+  if (!def)
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `unknown prompt "${name.slice(0, 100)}"; prompts/list shows the prompts`,
+    );
   const missing = (def.prompt.arguments ?? []).filter((a) => a.required && !args[a.name]);
-  if (missing.length) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `prompt ${name} needs ${missing.map((m) => m.name).join(", ")}`);
-  return { description: def.prompt.description, messages: [{ role: "user", content: { type: "text", text: def.render(args) } }] };
+  if (missing.length)
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `prompt ${name} needs ${missing.map((m) => m.name).join(", ")}`,
+    );
+  return {
+    description: def.prompt.description,
+    messages: [{ role: "user", content: { type: "text", text: def.render(args) } }],
+  };
 }

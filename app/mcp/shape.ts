@@ -38,10 +38,12 @@ export interface Shaped {
 }
 
 // Also names no schema declares as secret (ND answers carry SNMP communities and auth keys).
-const SECRET_KEY = /pass(word|wd|phrase)?s?$|passphrase|secret|token|api[-_]?key|private[-_]?key|encryption[-_]?key|ssh[-_]?key|auth[-_]?key|community|psk|pre[-_]?shared|authorization|cookie|credential/i;
+const SECRET_KEY =
+  /pass(word|wd|phrase)?s?$|passphrase|secret|token|api[-_]?key|private[-_]?key|encryption[-_]?key|ssh[-_]?key|auth[-_]?key|community|psk|pre[-_]?shared|authorization|cookie|credential/i;
 const REDACTED = "<redacted>";
 /** Fields whose values are prose someone typed or ND composed: quoted and announced as data. */
-export const FREE_TEXT_KEY = /(^|[._])(description|desc|title|message|msg|comments?|notes?|remarks?|reason|summary|text|details|recommendation|alias)$|Description$|Title$|Message$|Comment$|Notes?$|Reason$/i;
+export const FREE_TEXT_KEY =
+  /(^|[._])(description|desc|title|message|msg|comments?|notes?|remarks?|reason|summary|text|details|recommendation|alias)$|Description$|Title$|Message$|Comment$|Notes?$|Reason$/i;
 const EMBEDDED_FREE_TEXT = /"\w*(description|desc|title|message|comments?|notes?|remarks?)"\s*:\s*"[^"]/i;
 /** Scalars ND echoes beside a list that are paging, not answer. */
 const PAGING_ECHO = /^(offset|limit|max|page|pageSize|size|start)$/i;
@@ -60,7 +62,10 @@ export function redact(value: unknown, extra: ReadonlySet<string> = new Set(), d
       const secret = named && v !== null && typeof v !== "boolean" && typeof v !== "object";
       if (secret) out[k] = REDACTED;
       // `tokens: ["…"]`, `apiKeys: [...]`: every scalar of a secret-named list is a secret too.
-      else if (named && Array.isArray(v)) out[k] = v.map((item) => (item === null || typeof item === "boolean" ? item : typeof item === "object" ? redactAll(item) : REDACTED));
+      else if (named && Array.isArray(v))
+        out[k] = v.map((item) =>
+          item === null || typeof item === "boolean" ? item : typeof item === "object" ? redactAll(item) : REDACTED,
+        );
       else out[k] = SECRET_KEY.test(k) && v && typeof v === "object" ? redactAll(v) : redact(v, extra, depth + 1);
     }
     return out;
@@ -128,7 +133,10 @@ export function fieldPaths(rows: readonly unknown[], max = 400): string[] {
 /** Automatic projection: scalars stay; nested objects/arrays become a short marker. */
 function summarise(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) {
-    if (depth >= 1) return value.every((v) => v === null || typeof v !== "object") && value.length <= 8 ? value : `[${value.length} items]`;
+    if (depth >= 1)
+      return value.every((v) => v === null || typeof v !== "object") && value.length <= 8
+        ? value
+        : `[${value.length} items]`;
     return value.map((v) => summarise(v, depth + 1));
   }
   if (value && typeof value === "object") {
@@ -159,7 +167,10 @@ function cutStrings(value: unknown, max: number, cuts: Cuts, key = ""): unknown 
     return `${value.slice(0, max)}…(+${value.length - max} chars)`;
   }
   if (Array.isArray(value)) return value.map((v) => cutStrings(v, max, cuts, key));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutStrings(v, max, cuts, key ? `${key}.${k}` : k)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, cutStrings(v, max, cuts, key ? `${key}.${k}` : k)]),
+    );
   return value;
 }
 
@@ -175,7 +186,9 @@ function cellText(v: unknown): string {
 /** `{name: "cpu", value: 20}` → `name=cpu,value=20`: a nested record in one cell, without JSON's quotes. */
 function pairs(v: unknown): string {
   if (!v || typeof v !== "object") return String(v);
-  return Object.entries(v).map(([k, x]) => `${k}=${isScalar(x) ? String(x) : JSON.stringify(x)}`).join(",");
+  return Object.entries(v)
+    .map(([k, x]) => `${k}=${isScalar(x) ? String(x) : JSON.stringify(x)}`)
+    .join(",");
 }
 
 export const isFreeText = (column: string) => FREE_TEXT_KEY.test(column);
@@ -199,18 +212,32 @@ export function renderTable(rows: Record<string, unknown>[], columnsWanted?: str
   let shown = columns;
   if (rows.length >= FOLD_MIN_ROWS || (rows.length > 0 && !columnsWanted)) {
     const empty = columns.filter((c) => rows.every((r) => isEmpty(r[c])));
-    const constant = rows.length >= FOLD_MIN_ROWS
-      ? columns.filter((c) => !empty.includes(c) && !isFreeText(c) && rows.every((r) => isScalar(r[c]) && cellText(r[c]) === cellText(rows[0]![c])))
-      : [];
-    if (constant.length) notes.push(`same in every row: ${constant.map((c) => `${c}=${cellText(rows[0]![c])}`).join(", ")}`);
+    const constant =
+      rows.length >= FOLD_MIN_ROWS
+        ? columns.filter(
+            (c) =>
+              !empty.includes(c) &&
+              !isFreeText(c) &&
+              rows.every((r) => isScalar(r[c]) && cellText(r[c]) === cellText(rows[0]![c])),
+          )
+        : [];
+    if (constant.length)
+      notes.push(`same in every row: ${constant.map((c) => `${c}=${cellText(rows[0]![c])}`).join(", ")}`);
     if (empty.length) notes.push(`empty in every row: ${empty.join(", ")}`);
     shown = columns.filter((c) => !empty.includes(c) && !constant.includes(c));
   }
   // A column is free text by its name, or when it holds JSON text with free-text keys inside
   // (ND's vrfTemplateConfig carries vrfDescription).
-  const freeText = shown.filter((c) => rows.some((r) => !isEmpty(r[c]) && (isFreeText(c) || (typeof r[c] === "string" && EMBEDDED_FREE_TEXT.test(r[c] as string)))));
-  const cell = (c: string, v: unknown) => (freeText.includes(c) ? quoted(v) : cellText(v)).replace(/\|/g, "\\|").replace(/[\n\r]+/g, " ");
-  const lines = shown.length ? [shown.join(" | "), ...rows.map((r) => shown.map((c) => cell(c, r[c])).join(" | "))] : [];
+  const freeText = shown.filter((c) =>
+    rows.some(
+      (r) => !isEmpty(r[c]) && (isFreeText(c) || (typeof r[c] === "string" && EMBEDDED_FREE_TEXT.test(r[c] as string))),
+    ),
+  );
+  const cell = (c: string, v: unknown) =>
+    (freeText.includes(c) ? quoted(v) : cellText(v)).replace(/\|/g, "\\|").replace(/[\n\r]+/g, " ");
+  const lines = shown.length
+    ? [shown.join(" | "), ...rows.map((r) => shown.map((c) => cell(c, r[c])).join(" | "))]
+    : [];
   return { text: lines.join("\n"), notes, freeText };
 }
 
@@ -232,8 +259,13 @@ export function checkFields(requested: string[], available: readonly string[]): 
     const near = closest(f, available, 2);
     return `${f}${near.length ? ` (did you mean ${near.join(" or ")}?)` : ""}`;
   });
-  const list = available.length > 40 ? `${available.slice(0, 40).join(", ")}, …(+${available.length - 40})` : available.join(", ");
-  return { kept: requested.filter(exists), note: `ignored unknown field${unknown.length > 1 ? "s" : ""} ${parts.join(", ")}; fields are: ${list}`, unknown };
+  const list =
+    available.length > 40 ? `${available.slice(0, 40).join(", ")}, …(+${available.length - 40})` : available.join(", ");
+  return {
+    kept: requested.filter(exists),
+    note: `ignored unknown field${unknown.length > 1 ? "s" : ""} ${parts.join(", ")}; fields are: ${list}`,
+    unknown,
+  };
 }
 
 function header(label: string, offset: number, kept: number, total: number | undefined, more: boolean): string {
@@ -249,20 +281,35 @@ export function shapeResponse(body: unknown, opts: ShapeOptions): Shaped {
 
   const total = totalFrom(rest) ?? (opts.upstreamPaged ? undefined : rows.length);
   // Scalars beside the list (totals, scores) are part of the answer, e.g. totalAnomalyCount.
-  const siblings = Object.fromEntries(Object.entries(rest).filter(([k, v]) => k !== "meta" && !PAGING_ECHO.test(k) && v !== null && typeof v !== "object"));
-  const siblingLine = Object.keys(siblings).length ? `${Object.entries(siblings).map(([k, v]) => `${k}=${v}`).join(" ")}\n` : "";
+  const siblings = Object.fromEntries(
+    Object.entries(rest).filter(
+      ([k, v]) => k !== "meta" && !PAGING_ECHO.test(k) && v !== null && typeof v !== "object",
+    ),
+  );
+  const siblingLine = Object.keys(siblings).length
+    ? `${Object.entries(siblings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}\n`
+    : "";
   const page = opts.upstreamPaged ? rows.slice(0, opts.limit) : rows.slice(opts.offset, opts.offset + opts.limit);
   const available = page.length ? fieldPaths(page) : [...(opts.knownFields ?? [])];
-  const fieldCheck = requested.length ? checkFields(requested, available.length ? available : [...(opts.knownFields ?? [])]) : null;
+  const fieldCheck = requested.length
+    ? checkFields(requested, available.length ? available : [...(opts.knownFields ?? [])])
+    : null;
   const fields = fieldCheck?.kept.length ? fieldCheck.kept : [];
   const cuts: Cuts = { strings: new Set() };
   const flat = page.map((r) => (r && typeof r === "object" && !Array.isArray(r) ? r : { value: r }));
-  const shaped = flat.map((r) => cutStrings(fields.length ? project(r, fields) : summarise(r, 0), opts.maxString, cuts) as Record<string, unknown>);
+  const shaped = flat.map(
+    (r) =>
+      cutStrings(fields.length ? project(r, fields) : summarise(r, 0), opts.maxString, cuts) as Record<string, unknown>,
+  );
   const label = key ?? opts.label ?? "rows";
 
   const staticNotes: string[] = [];
   if (fieldCheck?.note) staticNotes.push(fieldCheck.note);
-  const summarised = !fields.length && shaped.some((r) => Object.values(r).some((v) => typeof v === "string" && /^\{\d+ fields|^\[\d+ items\]/.test(v)));
+  const summarised =
+    !fields.length &&
+    shaped.some((r) => Object.values(r).some((v) => typeof v === "string" && /^\{\d+ fields|^\[\d+ items\]/.test(v)));
   if (summarised) staticNotes.push('nested values are summarised; pass fields=["a.b"] to get them');
 
   let text = "";
@@ -278,7 +325,8 @@ export function shapeResponse(body: unknown, opts: ShapeOptions): Shaped {
     if (text.length <= opts.maxChars || kept <= 1) break;
     kept = Math.max(1, Math.floor(kept * Math.min(0.9, opts.maxChars / text.length)));
   }
-  if (text.length > opts.maxChars) text = `${text.slice(0, opts.maxChars - 60)}\n…(cut at ${opts.maxChars} chars; pass fields=[…] or a smaller limit)`;
+  if (text.length > opts.maxChars)
+    text = `${text.slice(0, opts.maxChars - 60)}\n…(cut at ${opts.maxChars} chars; pass fields=[…] or a smaller limit)`;
   const end = opts.offset + kept;
   const more = total !== undefined ? end < total : page.length === opts.limit || kept < page.length;
   const meta: Record<string, unknown> = {
@@ -298,15 +346,17 @@ export function shapeResponse(body: unknown, opts: ShapeOptions): Shaped {
 function cutNote(cuts: Cuts): string[] {
   if (!cuts.strings.size) return [];
   const names = [...cuts.strings].filter(Boolean);
-  return [`long values cut${names.length ? ` in ${names.slice(0, 5).join(", ")}` : ""}; pass fields=[that field] and a smaller limit to read one whole`];
+  return [
+    `long values cut${names.length ? ` in ${names.slice(0, 5).join(", ")}` : ""}; pass fields=[that field] and a smaller limit to read one whole`,
+  ];
 }
 
 /** Keys anywhere in the value that hold ND free text (non-empty strings under a free-text name). */
-function freeTextKeys(value: unknown, out = new Set<string>(), depth = 0): Set<string> {
+function _freeTextKeys(value: unknown, out = new Set<string>(), depth = 0): Set<string> {
   if (depth > 8 || !value || typeof value !== "object") return out;
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === "string" && v.trim() && isFreeText(k)) out.add(k);
-    else freeTextKeys(v, out, depth + 1);
+    else _freeTextKeys(v, out, depth + 1);
   }
   return out;
 }
@@ -328,9 +378,14 @@ function shapeObject(value: unknown, requested: string[], opts: ShapeOptions): S
   let text = outline(cut, "", free).join("\n") || "(empty)";
   if (free.size) notes.push(FREE_TEXT_NOTICE.replace("%s", [...free].join(", ")));
   const truncated = text.length > opts.maxChars;
-  if (truncated) text = `${text.slice(0, opts.maxChars - 120)}…(cut at ${opts.maxChars} chars; pass fields=[…] to select what you need)`;
+  if (truncated)
+    text = `${text.slice(0, opts.maxChars - 120)}…(cut at ${opts.maxChars} chars; pass fields=[…] to select what you need)`;
   text += notes.map((n) => `\n(${n})`).join("");
-  const meta: Record<string, unknown> = { truncated, ...(unknown.length ? { unknownFields: unknown } : {}), ...(free.size ? { freeTextFromNd: [...free] } : {}) };
+  const meta: Record<string, unknown> = {
+    truncated,
+    ...(unknown.length ? { unknownFields: unknown } : {}),
+    ...(free.size ? { freeTextFromNd: [...free] } : {}),
+  };
   return { text, meta, rows: null, truncated };
 }
 
@@ -348,12 +403,23 @@ function outline(value: unknown, path: string, free: Set<string>, depth = 0): st
   }
   if (Array.isArray(value)) {
     if (value.every(isScalar)) return [`${path || "value"}: ${cellText(value)}`];
-    const records = value.map((r) => (r && typeof r === "object" && !Array.isArray(r) ? (r as Record<string, unknown>) : { value: r }));
+    const records = value.map((r) =>
+      r && typeof r === "object" && !Array.isArray(r) ? (r as Record<string, unknown>) : { value: r },
+    );
     const table = renderTable(records);
     for (const c of table.freeText) free.add(c);
     const notes = table.notes.map((n) => `  (${n})`);
-    return [`${path || "rows"} (${value.length}):`, ...table.text.split("\n").filter(Boolean).map((l) => `  ${l}`), ...notes];
+    return [
+      `${path || "rows"} (${value.length}):`,
+      ...table.text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => `  ${l}`),
+      ...notes,
+    ];
   }
   if (depth > 12) return [`${path}: ${JSON.stringify(value)}`];
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => outline(v, path ? `${path}.${k}` : k, free, depth + 1));
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    outline(v, path ? `${path}.${k}` : k, free, depth + 1),
+  );
 }

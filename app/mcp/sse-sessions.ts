@@ -35,13 +35,18 @@ export class SseSessions {
   private readonly sessions = new Map<string, SseSession>();
   private readonly sweeper: ReturnType<typeof setInterval>;
 
-  constructor(private readonly limits: SessionLimits, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly limits: SessionLimits,
+    private readonly now: () => number = Date.now,
+  ) {
     const every = limits.sweepMs ?? Math.min(30_000, limits.unusedMs, limits.idleMs);
     this.sweeper = setInterval(() => this.sweep(this.now()), every).unref();
   }
 
   add(session: SseSession): void {
-    const mine = [...this.sessions.values()].filter((s) => s.userId === session.userId).sort((a, b) => a.lastSeen - b.lastSeen);
+    const mine = [...this.sessions.values()]
+      .filter((s) => s.userId === session.userId)
+      .sort((a, b) => a.lastSeen - b.lastSeen);
     while (mine.length >= this.limits.perUser) void mine.shift()!.transport.close();
     this.sessions.set(session.transport.sessionId, session);
     // Chain, not replace: the SDK's own onclose (set by server.connect) aborts the session's

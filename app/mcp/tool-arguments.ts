@@ -67,7 +67,8 @@ function enumMiss(tool: Tool, args: unknown): string | null {
   for (const [name, value] of Object.entries(args)) {
     const allowed = Object.hasOwn(properties, name) ? properties[name]?.enum : undefined;
     if (!Array.isArray(allowed) || allowed.includes(value)) continue;
-    const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(JSON.stringify(value)).slice(0, 40);
+    const shown =
+      typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(JSON.stringify(value)).slice(0, 40);
     return `${name} = ${shown} is not allowed; allowed values (closest first): ${allowedValuesFor(String(value), allowed.map(String))}`;
   }
   return null;

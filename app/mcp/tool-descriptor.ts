@@ -34,7 +34,8 @@ export function toolOf(d: ToolDescriptor, principal: Principal): Tool {
 export const asRecord = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 export const asNumber = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-export const asStrings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
+export const asStrings = (v: unknown) =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
 export const asString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 /** The gateway's paging arguments, as every call-path tool reads them. */

@@ -15,17 +15,35 @@ import { argumentProblem } from "./tool-arguments.ts";
 import { asRecord } from "./tool-descriptor.ts";
 import type { Surface } from "./tool-registry.ts";
 
-export async function dispatchTool(ctx: CallContext, name: string, rawArgs: unknown, surface: () => Promise<Surface>): Promise<CallToolResult> {
+export async function dispatchTool(
+  ctx: CallContext,
+  name: string,
+  rawArgs: unknown,
+  surface: () => Promise<Surface>,
+): Promise<CallToolResult> {
   const started = performance.now();
   const args = asRecord(rawArgs);
   const audit = (status: AuditEventInput["status"], error: string | null, result: CallToolResult) =>
-    auditLocal(ctx, { status, error, durationMs: Math.round(performance.now() - started), details: { tool: name.slice(0, 200), args } }, result);
+    auditLocal(
+      ctx,
+      {
+        status,
+        error,
+        durationMs: Math.round(performance.now() - started),
+        details: { tool: name.slice(0, 200), args },
+      },
+      result,
+    );
   try {
     const { tools, byName, profile } = await surface();
     const tool = tools.find((t) => t.name === name);
     const descriptor = byName.get(name);
     if (!tool || !descriptor) {
-      return audit("failed", "unknown tool", toolError(`unknown tool "${name.slice(0, 100)}"; tools/list shows the tools you can use.`));
+      return audit(
+        "failed",
+        "unknown tool",
+        toolError(`unknown tool "${name.slice(0, 100)}"; tools/list shows the tools you can use.`),
+      );
     }
     const problem = argumentProblem(tool, rawArgs ?? {});
     if (problem) return audit("failed", problem, toolError(problem));
@@ -36,17 +54,29 @@ export async function dispatchTool(ctx: CallContext, name: string, rawArgs: unkn
     return audit(result.isError ? "failed" : "ok", result.isError ? "tool error" : null, result);
   } catch (err) {
     const internal = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "unknown error";
-    return audit("failed", `internal: ${internal}`, toolError(`the gateway failed to run ${name.slice(0, 100)} (request ${ctx.requestId}); an administrator can look it up in the audit log.`));
+    return audit(
+      "failed",
+      `internal: ${internal}`,
+      toolError(
+        `the gateway failed to run ${name.slice(0, 100)} (request ${ctx.requestId}); an administrator can look it up in the audit log.`,
+      ),
+    );
   }
 }
 
 /** The one audit event of a tool the gateway answered itself (or refused before the call path). */
-async function auditLocal(ctx: CallContext, event: Pick<AuditEventInput, "status" | "error" | "durationMs" | "details">, result: CallToolResult): Promise<CallToolResult> {
+async function auditLocal(
+  ctx: CallContext,
+  event: Pick<AuditEventInput, "status" | "error" | "durationMs" | "details">,
+  result: CallToolResult,
+): Promise<CallToolResult> {
   try {
     await ctx.deps.audit({ action: "mcp.call", caller: ctx, ...event });
     return result;
   } catch (err) {
     ctx.deps.auditFailed(err, ctx.requestId, "mcp.call");
-    return toolError("the gateway could not write its audit log, so the result is withheld; an administrator must check the database.");
+    return toolError(
+      "the gateway could not write its audit log, so the result is withheld; an administrator must check the database.",
+    );
   }
 }

@@ -55,7 +55,10 @@ export interface Surface {
 const listable = (d: ToolDescriptor, p: Principal) => !d.risks.length || d.risks.some((r) => mayUseRisk(p, r));
 
 export async function surfaceFor(deps: McpDeps, profile: ToolProfile | null, principal: Principal): Promise<Surface> {
-  const descriptors = profile?.mode === "operations" ? await operationsSurface(deps, profile, principal) : DEFAULT_TOOLS.filter((d) => listable(d, principal));
+  const descriptors =
+    profile?.mode === "operations"
+      ? await operationsSurface(deps, profile, principal)
+      : DEFAULT_TOOLS.filter((d) => listable(d, principal));
   const entries = descriptors.map((d) => [toolOf(d, principal), d] as const);
   return { tools: entries.map(([t]) => t), byName: new Map(entries.map(([t, d]) => [t.name, d])), profile };
 }
@@ -65,17 +68,27 @@ export async function surfaceFor(deps: McpDeps, profile: ToolProfile | null, pri
  * operations this principal could ever run: tokens are not spent on tools that always refuse.
  */
 async function operationsSurface(deps: McpDeps, profile: ToolProfile, principal: Principal): Promise<ToolDescriptor[]> {
-  const ops = inProfileOrder(await deps.catalog.many(profile.operations), profile.operations).filter((o) => mayUseRisk(principal, o.risk));
+  const ops = inProfileOrder(await deps.catalog.many(profile.operations), profile.operations).filter((o) =>
+    mayUseRisk(principal, o.risk),
+  );
   const candidates = ops.map(operationToolDescriptor);
   const listClusters = toolOf(listClustersTool, principal);
-  const fitted = new Set(withinBudget(candidates.map((d) => toolOf(d, principal)), profile.tokenBudget - approxTokens(listClusters)).map((t) => t.name));
+  const fitted = new Set(
+    withinBudget(
+      candidates.map((d) => toolOf(d, principal)),
+      profile.tokenBudget - approxTokens(listClusters),
+    ).map((t) => t.name),
+  );
   return [listClustersTool, ...candidates.filter((d) => fitted.has(toolOf(d, principal).name))];
 }
 
 /** Operations ordered by the first profile pattern each matches (stable within a pattern). */
 function inProfileOrder(ops: Operation[], patterns: readonly string[]): Operation[] {
   const rank = (o: Operation) => patterns.findIndex((p) => matchesPattern(p, o.id));
-  return ops.map((o) => ({ o, r: rank(o) })).sort((a, b) => a.r - b.r).map((x) => x.o);
+  return ops
+    .map((o) => ({ o, r: rank(o) }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.o);
 }
 
 /** ≈ tokens a tool definition costs in a model's context (4 characters a token). */

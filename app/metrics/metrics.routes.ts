@@ -29,11 +29,25 @@ export function metricsRoutes(deps: MetricsRouteDeps) {
     if (trusted(clientIp)) return null;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
     const denied = (status: number, text: string) =>
-      new Response(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...(status === 401 ? { "www-authenticate": 'Bearer realm="nexus-mcp-gateway"' } : {}) } });
-    if (!bearer) return denied(401, "metrics: this address is not in METRICS_ALLOW; present an API token with the metrics:read permission");
+      new Response(`${text}\n`, {
+        status,
+        headers: {
+          "content-type": "text/plain; charset=utf-8",
+          ...(status === 401 ? { "www-authenticate": 'Bearer realm="nexus-mcp-gateway"' } : {}),
+        },
+      });
+    if (!bearer)
+      return denied(
+        401,
+        "metrics: this address is not in METRICS_ALLOW; present an API token with the metrics:read permission",
+      );
     const outcome = await deps.authenticate(bearer, clientIp);
     if (!("principal" in outcome)) return denied(401, "metrics: the API token is not valid");
-    if (!outcome.principal.permissions.has("metrics:read")) return denied(403, "metrics: the token's user lacks the metrics:read permission; an administrator can grant a role that has it");
+    if (!outcome.principal.permissions.has("metrics:read"))
+      return denied(
+        403,
+        "metrics: the token's user lacks the metrics:read permission; an administrator can grant a role that has it",
+      );
     return null;
   }
 

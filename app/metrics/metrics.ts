@@ -78,10 +78,18 @@ export const dbQueries = new Counter({
 });
 
 /** Gauges whose value is read when scraped (SSE sessions, approvals, pool use). */
-export function gauge(name: string, help: string, read: () => Promise<number | Record<string, number>> | number, labelName?: string): Gauge {
+export function gauge(
+  name: string,
+  help: string,
+  read: () => Promise<number | Record<string, number>> | number,
+  labelName?: string,
+): Gauge {
   registry.removeSingleMetric(name);
   return new Gauge({
-    name, help, labelNames: labelName ? [labelName] : [], registers: [registry],
+    name,
+    help,
+    labelNames: labelName ? [labelName] : [],
+    registers: [registry],
     async collect() {
       const value = await read();
       this.reset();

@@ -22,7 +22,17 @@ import { randomSessionId, randomTokenId } from "../identity/secret-tokens.ts";
 import { challengeProblem } from "./pkce.ts";
 import { acceptResource, hostnameOf, resourceFor, type GatewayNames } from "./oauth-resource.ts";
 import { newOAuthToken } from "./oauth-token-format.ts";
-import { decideRequestRow, findClient, findRequest, insertGrant, insertRequest, insertToken, pruneRequests, type OAuthClientRow, type OAuthRequestRow } from "./oauth.sql.ts";
+import {
+  decideRequestRow,
+  findClient,
+  findRequest,
+  insertGrant,
+  insertRequest,
+  insertToken,
+  pruneRequests,
+  type OAuthClientRow,
+  type OAuthRequestRow,
+} from "./oauth.sql.ts";
 import { findRegistered } from "./redirect-uri.ts";
 
 export const REQUEST_TTL_MS = 10 * 60_000;
@@ -48,7 +58,13 @@ function issuerOfResource(resource: string): string {
   return new URL(resource).origin;
 }
 
-export async function startAuthorization(sql: Sql, names: GatewayNames, hostHeader: string, q: URLSearchParams, now = new Date()): Promise<AuthorizationStart> {
+export async function startAuthorization(
+  sql: Sql,
+  names: GatewayNames,
+  hostHeader: string,
+  q: URLSearchParams,
+  now = new Date(),
+): Promise<AuthorizationStart> {
   const one = (k: string) => {
     const all = q.getAll(k);
     if (all.length > 1) throw new AuthorizationPageError(`the parameter ${k} appears more than once`);
@@ -57,29 +73,51 @@ export async function startAuthorization(sql: Sql, names: GatewayNames, hostHead
   const clientId = one("client_id");
   if (!clientId) throw new AuthorizationPageError("client_id is missing: the application did not say who it is");
   const client = await findClient(sql, clientId);
-  if (!client) throw new AuthorizationPageError("this application is not registered with the gateway (unknown client_id); let it register again");
-  if (client.revokedAt) throw new AuthorizationPageError(`the application "${client.clientName}" was blocked by an administrator`);
+  if (!client)
+    throw new AuthorizationPageError(
+      "this application is not registered with the gateway (unknown client_id); let it register again",
+    );
+  if (client.revokedAt)
+    throw new AuthorizationPageError(`the application "${client.clientName}" was blocked by an administrator`);
   const redirectUri = one("redirect_uri") ?? (client.redirectUris.length === 1 ? client.redirectUris[0]! : null);
   if (!redirectUri) throw new AuthorizationPageError("redirect_uri is missing and the application registered several");
   if (!findRegistered(redirectUri, client.redirectUris)) {
-    throw new AuthorizationPageError("the redirect_uri is not one this application registered; the gateway will not send you there");
+    throw new AuthorizationPageError(
+      "the redirect_uri is not one this application registered; the gateway will not send you there",
+    );
   }
-  if (!names.allowedHosts.has(hostnameOf(hostHeader))) throw new AuthorizationPageError("this gateway is not known by the name in the address bar; use one in PUBLIC_HOSTNAMES");
+  if (!names.allowedHosts.has(hostnameOf(hostHeader)))
+    throw new AuthorizationPageError(
+      "this gateway is not known by the name in the address bar; use one in PUBLIC_HOSTNAMES",
+    );
   const state = one("state");
   const fallbackIssuer = new URL(resourceFor(names, hostnameOf(hostHeader))).origin;
-  const back = (error: string, description: string) => ({ redirect: clientRedirect(redirectUri, { error, error_description: description, state, iss: fallbackIssuer }) });
+  const back = (error: string, description: string) => ({
+    redirect: clientRedirect(redirectUri, { error, error_description: description, state, iss: fallbackIssuer }),
+  });
   if (state && state.length > 1024) return back("invalid_request", "state is longer than 1024 characters");
   if (one("response_type") !== "code") return back("unsupported_response_type", "response_type must be code");
   const pkce = challengeProblem(one("code_challenge"), one("code_challenge_method"));
   if (pkce) return back("invalid_request", pkce);
   const resourceParam = one("resource");
-  const resource = resourceParam === null ? resourceFor(names, hostnameOf(hostHeader)) : acceptResource(names, resourceParam);
+  const resource =
+    resourceParam === null ? resourceFor(names, hostnameOf(hostHeader)) : acceptResource(names, resourceParam);
   if (!resource) return back("invalid_target", `resource ${resourceParam} is not this gateway's MCP endpoint`);
   const scopes = (one("scope") ?? "").split(" ").filter(Boolean);
   const wantsWrite = scopes.length === 0 || scopes.includes("mcp:write");
   const id = randomSessionId();
   await pruneRequests(sql, new Date(now.getTime() - 86_400_000));
-  await insertRequest(sql, { id, clientId: client.id, redirectUri, codeChallenge: one("code_challenge")!, state, wantsWrite, resource, createdAt: now, expiresAt: new Date(now.getTime() + REQUEST_TTL_MS) });
+  await insertRequest(sql, {
+    id,
+    clientId: client.id,
+    redirectUri,
+    codeChallenge: one("code_challenge")!,
+    state,
+    wantsWrite,
+    resource,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + REQUEST_TTL_MS),
+  });
   return { requestId: id };
 }
 
@@ -96,11 +134,17 @@ export interface ConsentProps {
   registeredAt: Date;
 }
 
-async function pending(sql: Sql, requestId: string, now: Date): Promise<{ request: OAuthRequestRow; client: OAuthClientRow }> {
+async function pending(
+  sql: Sql,
+  requestId: string,
+  now: Date,
+): Promise<{ request: OAuthRequestRow; client: OAuthClientRow }> {
   const request = await findRequest(sql, requestId);
   if (!request) throw new NotFound("this sign-in request does not exist; start again from the application");
-  if (request.decidedAt) throw new Invalid("this sign-in request was answered already; start again from the application if you need to");
-  if (request.expiresAt.getTime() <= now.getTime()) throw new Invalid("this sign-in request has expired (10 minutes); start again from the application");
+  if (request.decidedAt)
+    throw new Invalid("this sign-in request was answered already; start again from the application if you need to");
+  if (request.expiresAt.getTime() <= now.getTime())
+    throw new Invalid("this sign-in request has expired (10 minutes); start again from the application");
   const client = await findClient(sql, request.clientId);
   if (!client || client.revokedAt) throw new Forbidden("this application was blocked by an administrator");
   return { request, client };
@@ -113,7 +157,9 @@ function requireMcp(p: Principal): void {
 
 async function usableClusters(sql: Sql, p: Principal) {
   const all = await listClusters(sql);
-  return all.filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id)).map((c) => ({ id: c.id, name: c.name }));
+  return all
+    .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
+    .map((c) => ({ id: c.id, name: c.name }));
 }
 
 export async function consentFor(sql: Sql, requestId: string, p: Principal, now = new Date()): Promise<ConsentProps> {
@@ -121,9 +167,17 @@ export async function consentFor(sql: Sql, requestId: string, p: Principal, now 
   requireMcp(p);
   const userCanWrite = p.permissions.has("mcp:write");
   return {
-    requestId, clientName: client.clientName, clientUri: client.clientUri, redirectUri: request.redirectUri, registeredAt: client.createdAt,
+    requestId,
+    clientName: client.clientName,
+    clientUri: client.clientUri,
+    redirectUri: request.redirectUri,
+    registeredAt: client.createdAt,
     writeOffered: request.wantsWrite && userCanWrite,
-    writeRefusedBecause: !request.wantsWrite ? "the application asked only to read" : !userCanWrite ? "your roles allow reading only" : null,
+    writeRefusedBecause: !request.wantsWrite
+      ? "the application asked only to read"
+      : !userCanWrite
+        ? "your roles allow reading only"
+        : null,
     clusters: await usableClusters(sql, p),
   };
 }
@@ -136,7 +190,12 @@ export interface ConsentDecision {
 }
 
 /** Records the user's answer; returns where the browser goes next (the client's redirect URI). */
-export async function decideAuthorization(sql: Sql, caller: Caller, requestId: string, d: ConsentDecision): Promise<{ location: string; clientName: string }> {
+export async function decideAuthorization(
+  sql: Sql,
+  caller: Caller,
+  requestId: string,
+  d: ConsentDecision,
+): Promise<{ location: string; clientName: string }> {
   const now = caller.now;
   const { client } = await pending(sql, requestId, now);
   const p = caller.principal;
@@ -152,22 +211,66 @@ export async function decideAuthorization(sql: Sql, caller: Caller, requestId: s
   }
   return sql.begin(async (tx) => {
     const request = await decideRequestRow(tx, requestId, now);
-    if (!request) throw new Invalid("this sign-in request was answered already or has expired; start again from the application");
+    if (!request)
+      throw new Invalid("this sign-in request was answered already or has expired; start again from the application");
     const iss = issuerOfResource(request.resource);
     const audit = { caller, target: { resourceType: "oauth_client", resourceId: client.id } };
     if (!d.approve) {
-      await recordAudit(tx, { ...audit, action: "oauth.deny", status: "ok", details: { clientName: client.clientName, redirectUri: request.redirectUri } });
-      return { clientName: client.clientName, location: clientRedirect(request.redirectUri, { error: "access_denied", error_description: `${p.username} declined the request`, state: request.state, iss }) };
+      await recordAudit(tx, {
+        ...audit,
+        action: "oauth.deny",
+        status: "ok",
+        details: { clientName: client.clientName, redirectUri: request.redirectUri },
+      });
+      return {
+        clientName: client.clientName,
+        location: clientRedirect(request.redirectUri, {
+          error: "access_denied",
+          error_description: `${p.username} declined the request`,
+          state: request.state,
+          iss,
+        }),
+      };
     }
     const readOnly = d.readOnly || !request.wantsWrite || !userCanWrite;
     const grantId = randomTokenId();
-    await insertGrant(tx, { id: grantId, userId: p.userId, clientId: client.id, readOnly, clusters, resource: request.resource, createdAt: now });
-    const code = newOAuthToken("code");
-    await insertToken(tx, { id: code.id, grantId, kind: "code", secretHash: code.secretHash, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, createdAt: now, expiresAt: new Date(now.getTime() + CODE_TTL_MS) });
-    await recordAudit(tx, {
-      ...audit, action: "oauth.grant", status: "ok", target: { resourceType: "oauth_grant", resourceId: grantId },
-      details: { clientId: client.id, clientName: client.clientName, redirectUri: request.redirectUri, readOnly, clusters, resource: request.resource },
+    await insertGrant(tx, {
+      id: grantId,
+      userId: p.userId,
+      clientId: client.id,
+      readOnly,
+      clusters,
+      resource: request.resource,
+      createdAt: now,
     });
-    return { clientName: client.clientName, location: clientRedirect(request.redirectUri, { code: code.token, state: request.state, iss }) };
+    const code = newOAuthToken("code");
+    await insertToken(tx, {
+      id: code.id,
+      grantId,
+      kind: "code",
+      secretHash: code.secretHash,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+    });
+    await recordAudit(tx, {
+      ...audit,
+      action: "oauth.grant",
+      status: "ok",
+      target: { resourceType: "oauth_grant", resourceId: grantId },
+      details: {
+        clientId: client.id,
+        clientName: client.clientName,
+        redirectUri: request.redirectUri,
+        readOnly,
+        clusters,
+        resource: request.resource,
+      },
+    });
+    return {
+      clientName: client.clientName,
+      location: clientRedirect(request.redirectUri, { code: code.token, state: request.state, iss }),
+    };
   });
 }

@@ -37,10 +37,13 @@ export async function revokeGrant(sql: Sql, caller: Caller, id: string, reason =
   if (grant.revokedAt) throw new Conflict(`access of ${grant.clientName} (${id}) was revoked already`);
   const now = caller.now;
   await sql.begin(async (tx) => {
-    if (!(await revokeGrantRow(tx, id, now, reason.slice(0, 200)))) throw new Conflict(`access of ${grant.clientName} (${id}) was revoked already`);
+    if (!(await revokeGrantRow(tx, id, now, reason.slice(0, 200))))
+      throw new Conflict(`access of ${grant.clientName} (${id}) was revoked already`);
     await expireGrantTokens(tx, id, now);
     await recordAudit(tx, {
-      action: "oauth.revoke", status: "ok", caller,
+      action: "oauth.revoke",
+      status: "ok",
+      caller,
       target: { resourceType: "oauth_grant", resourceId: id },
       details: { clientName: grant.clientName, clientId: grant.clientId, owner: grant.username, reason },
     });

@@ -37,7 +37,8 @@ export function hostnameOf(hostHeader: string): string {
 
 export const issuerFor = (names: GatewayNames, hostname: string) => originOf(hostname, names.apiPort());
 export const resourceFor = (names: GatewayNames, hostname: string) => `${originOf(hostname, names.apiPort())}/mcp`;
-export const authorizationEndpointFor = (names: GatewayNames, hostname: string) => `${originOf(hostname, names.uiPort())}/oauth/authorize`;
+export const authorizationEndpointFor = (names: GatewayNames, hostname: string) =>
+  `${originOf(hostname, names.uiPort())}/oauth/authorize`;
 
 /** Where the protected resource metadata for an MCP path lives (RFC 9728 §3.1, path-suffixed). */
 export function resourceMetadataUrl(hostHeader: string, path: string): string {

@@ -30,7 +30,8 @@ export interface OAuthRouteDeps {
 const MAX_BODY = 16 * 1024;
 
 async function readBody(request: Request): Promise<string> {
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY) throw new OAuthError("invalid_request", `the request body is larger than ${MAX_BODY} bytes`, 413);
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY)
+    throw new OAuthError("invalid_request", `the request body is larger than ${MAX_BODY} bytes`, 413);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -50,7 +51,10 @@ async function readBody(request: Request): Promise<string> {
 export function oauthRoutes(deps: OAuthRouteDeps) {
   const registerRate = deps.registerRate ?? { perSec: 10 / 60, burst: 10 };
   const tokenRate = deps.tokenRate ?? { perSec: 2, burst: 30 };
-  const limiters = { registration: new RateLimiter(registerRate.perSec, registerRate.burst), token: new RateLimiter(tokenRate.perSec, tokenRate.burst) };
+  const limiters = {
+    registration: new RateLimiter(registerRate.perSec, registerRate.burst),
+    token: new RateLimiter(tokenRate.perSec, tokenRate.burst),
+  };
 
   /** The host name the client used, if this gateway serves it. */
   function servedHost(request: Request): string {
@@ -58,7 +62,11 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
     const origin = request.headers.get("origin");
     const originHost = origin ? hostnameOf(origin.replace(/^https?:\/\//i, "")) : null;
     if (!deps.names.allowedHosts.has(hostname) || (originHost !== null && !deps.names.allowedHosts.has(originHost))) {
-      throw new OAuthError("invalid_request", "Host or Origin is not one this gateway serves; add it to PUBLIC_HOSTNAMES", 403);
+      throw new OAuthError(
+        "invalid_request",
+        "Host or Origin is not one this gateway serves; add it to PUBLIC_HOSTNAMES",
+        403,
+      );
     }
     return hostname;
   }
@@ -67,7 +75,12 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
     const { clientIp } = requestMeta(request);
     const decision = limiters[kind].take(clientIp);
     if (!decision.allowed) {
-      throw new OAuthError("slow_down", `too many ${kind} requests from this address; wait ${decision.retryAfterSeconds} s and retry`, 429, { "retry-after": String(decision.retryAfterSeconds) });
+      throw new OAuthError(
+        "slow_down",
+        `too many ${kind} requests from this address; wait ${decision.retryAfterSeconds} s and retry`,
+        429,
+        { "retry-after": String(decision.retryAfterSeconds) },
+      );
     }
   }
 
@@ -98,7 +111,11 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
       throw new OAuthError("invalid_client_metadata", "the registration body is not valid JSON");
     }
     const { clientIp, requestId } = requestMeta(request);
-    const registration = await registerClient(deps.sql, body, { clientIp, userAgent: request.headers.get("user-agent"), requestId });
+    const registration = await registerClient(deps.sql, body, {
+      clientIp,
+      userAgent: request.headers.get("user-agent"),
+      requestId,
+    });
     return Response.json(registration, { status: 201 });
   });
 
@@ -106,25 +123,45 @@ export function oauthRoutes(deps: OAuthRouteDeps) {
     servedHost(request);
     await limit(request, "token");
     if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-      throw new OAuthError("invalid_request", "send the token request as application/x-www-form-urlencoded (RFC 6749 §4.1.3)");
+      throw new OAuthError(
+        "invalid_request",
+        "send the token request as application/x-www-form-urlencoded (RFC 6749 §4.1.3)",
+      );
     }
     const form = new URLSearchParams(await readBody(request));
     for (const key of new Set(form.keys())) {
-      if (form.getAll(key).length > 1) throw new OAuthError("invalid_request", `the parameter ${key} appears more than once`);
+      if (form.getAll(key).length > 1)
+        throw new OAuthError("invalid_request", `the parameter ${key} appears more than once`);
     }
-    if (request.headers.get("authorization")) throw new OAuthError("invalid_client", "this server has public clients only; send client_id in the body and no Authorization header", 401);
+    if (request.headers.get("authorization"))
+      throw new OAuthError(
+        "invalid_client",
+        "this server has public clients only; send client_id in the body and no Authorization header",
+        401,
+      );
     const { clientIp, requestId } = requestMeta(request);
     const ctx = { names: deps.names, clientIp, userAgent: request.headers.get("user-agent"), requestId };
     const grantType = form.get("grant_type");
-    const tokens = grantType === "authorization_code" ? await exchangeCode(deps.sql, form, ctx)
-      : grantType === "refresh_token" ? await refreshTokens(deps.sql, form, ctx)
-      : (() => { throw new OAuthError(grantType ? "unsupported_grant_type" : "invalid_request", grantType ? `grant_type ${grantType} is not supported; use authorization_code or refresh_token` : "grant_type is required"); })();
+    const tokens =
+      grantType === "authorization_code"
+        ? await exchangeCode(deps.sql, form, ctx)
+        : grantType === "refresh_token"
+          ? await refreshTokens(deps.sql, form, ctx)
+          : (() => {
+              throw new OAuthError(
+                grantType ? "unsupported_grant_type" : "invalid_request",
+                grantType
+                  ? `grant_type ${grantType} is not supported; use authorization_code or refresh_token`
+                  : "grant_type is required",
+              );
+            })();
     return Response.json(tokens, { headers: { "cache-control": "no-store", pragma: "no-cache" } });
   });
 
   let app: Elysia<any, any, any, any, any, any, any> = new Elysia({ name: "oauth" });
   for (const suffix of ["", "/mcp", "/mcp/sse"]) {
-    app = app.get(`/.well-known/oauth-protected-resource${suffix}`, prm)
+    app = app
+      .get(`/.well-known/oauth-protected-resource${suffix}`, prm)
       .get(`/.well-known/oauth-authorization-server${suffix}`, asm)
       .get(`/.well-known/openid-configuration${suffix}`, asm);
   }

@@ -15,7 +15,9 @@ export interface OAuthClientRow {
   revokedAt: Date | null;
 }
 
-const CLIENT_COLUMNS = (db: Db) => db`id, client_name as "clientName", redirect_uris as "redirectUris", client_uri as "clientUri",
+const CLIENT_COLUMNS = (
+  db: Db,
+) => db`id, client_name as "clientName", redirect_uris as "redirectUris", client_uri as "clientUri",
   software_id as "softwareId", software_version as "softwareVersion", created_at as "createdAt", created_ip as "createdIp", revoked_at as "revokedAt"`;
 
 export async function insertClient(db: Db, c: Omit<OAuthClientRow, "revokedAt">): Promise<void> {
@@ -37,7 +39,8 @@ export async function listClientRows(db: Db): Promise<(OAuthClientRow & { liveGr
 }
 
 export async function revokeClientRow(db: Db, id: string, now: Date, by: string): Promise<boolean> {
-  const rows = await db`update oauth_clients set revoked_at = ${now}, revoked_by = ${by} where id = ${id} and revoked_at is null returning id`;
+  const rows =
+    await db`update oauth_clients set revoked_at = ${now}, revoked_by = ${by} where id = ${id} and revoked_at is null returning id`;
   return rows.length > 0;
 }
 
@@ -59,7 +62,9 @@ export async function insertRequest(db: Db, r: Omit<OAuthRequestRow, "decidedAt"
            values (${r.id}, ${r.clientId}, ${r.redirectUri}, ${r.codeChallenge}, ${r.state}, ${r.wantsWrite}, ${r.resource}, ${r.createdAt}, ${r.expiresAt})`;
 }
 
-const REQUEST_COLUMNS = (db: Db) => db`id, client_id as "clientId", redirect_uri as "redirectUri", code_challenge as "codeChallenge", state,
+const REQUEST_COLUMNS = (
+  db: Db,
+) => db`id, client_id as "clientId", redirect_uri as "redirectUri", code_challenge as "codeChallenge", state,
   wants_write as "wantsWrite", resource, created_at as "createdAt", expires_at as "expiresAt", decided_at as "decidedAt"`;
 
 export async function findRequest(db: Db, id: string): Promise<OAuthRequestRow | null> {
@@ -98,7 +103,10 @@ export interface OAuthGrantRow {
   revokedReason: string | null;
 }
 
-export async function insertGrant(db: Db, g: Pick<OAuthGrantRow, "id" | "userId" | "clientId" | "readOnly" | "clusters" | "resource" | "createdAt">): Promise<void> {
+export async function insertGrant(
+  db: Db,
+  g: Pick<OAuthGrantRow, "id" | "userId" | "clientId" | "readOnly" | "clusters" | "resource" | "createdAt">,
+): Promise<void> {
   await db`insert into oauth_grants (id, user_id, client_id, read_only, clusters, resource, created_at)
            values (${g.id}, ${g.userId}, ${g.clientId}, ${g.readOnly}, ${g.clusters}::text[], ${g.resource}, ${g.createdAt})`;
 }
@@ -118,11 +126,14 @@ export async function findGrant(db: Db, id: string): Promise<OAuthGrantRow | nul
 
 /** Every grant, or one user's; newest first. */
 export async function listGrantRows(db: Db, userId: string | null): Promise<OAuthGrantRow[]> {
-  return db<OAuthGrantRow[]>`${GRANT_SELECT(db)} where ${userId}::uuid is null or g.user_id = ${userId}::uuid order by g.created_at desc, g.id`;
+  return db<
+    OAuthGrantRow[]
+  >`${GRANT_SELECT(db)} where ${userId}::uuid is null or g.user_id = ${userId}::uuid order by g.created_at desc, g.id`;
 }
 
 export async function revokeGrantRow(db: Db, id: string, now: Date, reason: string): Promise<boolean> {
-  const rows = await db`update oauth_grants set revoked_at = ${now}, revoked_reason = ${reason} where id = ${id} and revoked_at is null returning id`;
+  const rows =
+    await db`update oauth_grants set revoked_at = ${now}, revoked_reason = ${reason} where id = ${id} and revoked_at is null returning id`;
   return rows.length > 0;
 }
 

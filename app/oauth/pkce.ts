@@ -15,7 +15,10 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** Null when the challenge is acceptable, else why not (for the client's error_description). */
 export function challengeProblem(challenge: string | null, method: string | null): string | null {
   if (!challenge) return "code_challenge is required (PKCE with S256)";
-  if (method !== "S256") return method === "plain" || method === null || method === "" ? "code_challenge_method must be S256; plain is not accepted" : `code_challenge_method ${method} is not supported; use S256`;
+  if (method !== "S256")
+    return method === "plain" || method === null || method === ""
+      ? "code_challenge_method must be S256; plain is not accepted"
+      : `code_challenge_method ${method} is not supported; use S256`;
   if (!CHALLENGE.test(challenge)) return "code_challenge must be the base64url SHA-256 of the verifier (43 characters)";
   return null;
 }

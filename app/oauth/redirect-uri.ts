@@ -36,7 +36,8 @@ export function redirectUriProblem(value: unknown): string | null {
   if (u.username || u.password) return "a redirect URI may not contain user info";
   if (u.protocol === "https:") return null;
   if (isLoopback(u)) return null;
-  if (u.protocol === "http:") return "http redirect URIs are only allowed on loopback (127.0.0.1, [::1], localhost); use https";
+  if (u.protocol === "http:")
+    return "http redirect URIs are only allowed on loopback (127.0.0.1, [::1], localhost); use https";
   return `redirect URI scheme ${u.protocol} is not supported; use https or a loopback http URI`;
 }
 
@@ -46,7 +47,13 @@ export function redirectUriMatches(presented: string, registered: string): boole
   const p = parse(presented);
   const r = parse(registered);
   if (!p || !r || !isLoopback(p) || !isLoopback(r) || presented.includes("#")) return false;
-  return p.hostname.toLowerCase() === r.hostname.toLowerCase() && p.pathname === r.pathname && p.search === r.search && !p.username && !p.password;
+  return (
+    p.hostname.toLowerCase() === r.hostname.toLowerCase() &&
+    p.pathname === r.pathname &&
+    p.search === r.search &&
+    !p.username &&
+    !p.password
+  );
 }
 
 export function findRegistered(presented: string, registered: readonly string[]): boolean {

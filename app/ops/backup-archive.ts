@@ -19,7 +19,15 @@
  *     header tells a wrong passphrase apart from a damaged archive before any record is read.
  *   - Readers hold at most one record (≤ 1 MiB of data) in memory.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+} from "node:crypto";
 import { createReadStream, type WriteStream } from "node:fs";
 import { BackupError } from "./backup-error.ts";
 
@@ -73,9 +81,19 @@ interface Keys {
 }
 
 /** scrypt in the thread pool; 64 bytes → a data key and a check key. */
-async function deriveKeys(passphrase: string, salt: Buffer, params: { n: number; r: number; p: number }): Promise<Keys> {
+async function deriveKeys(
+  passphrase: string,
+  salt: Buffer,
+  params: { n: number; r: number; p: number },
+): Promise<Keys> {
   const out = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(passphrase.normalize("NFC"), salt, 64, { N: params.n, r: params.r, p: params.p, maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(
+      passphrase.normalize("NFC"),
+      salt,
+      64,
+      { N: params.n, r: params.r, p: params.p, maxmem: 256 * 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
+    ),
   );
   return { data: out.subarray(0, 32), check: out.subarray(32) };
 }
@@ -86,10 +104,17 @@ function checkValue(keys: Keys): Buffer {
 
 /** Fresh encryption parameters and keys for a new archive. */
 export async function newEncryption(passphrase: string): Promise<{ info: EncryptionInfo; key: Buffer }> {
-  if (passphrase.length < MIN_PASSPHRASE) throw new BackupError("weak_passphrase", `the passphrase must have at least ${MIN_PASSPHRASE} characters`);
+  if (passphrase.length < MIN_PASSPHRASE)
+    throw new BackupError("weak_passphrase", `the passphrase must have at least ${MIN_PASSPHRASE} characters`);
   const salt = randomBytes(16);
   const keys = await deriveKeys(passphrase, salt, KDF);
-  const info: EncryptionInfo = { cipher: "aes-256-gcm", kdf: "scrypt", ...KDF, salt: salt.toString("base64"), check: checkValue(keys).toString("base64") };
+  const info: EncryptionInfo = {
+    cipher: "aes-256-gcm",
+    kdf: "scrypt",
+    ...KDF,
+    salt: salt.toString("base64"),
+    check: checkValue(keys).toString("base64"),
+  };
   return { info, key: keys.data };
 }
 
@@ -168,7 +193,9 @@ export class ArchiveWriter {
     this.#pendingBytes = 0;
     const end: EndInfo = { dumpBytes: this.#dumpBytes, dumpSha256: this.#hash.digest("hex") };
     await this.#record("E", Buffer.from(JSON.stringify(end), "utf8"));
-    await new Promise<void>((resolve, reject) => this.#out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.#out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     return end;
   }
 
@@ -245,7 +272,10 @@ class ByteReader {
 }
 
 function truncated(): BackupError {
-  return new BackupError("corrupt", "the backup file is truncated (it ends before its last record); it cannot be restored");
+  return new BackupError(
+    "corrupt",
+    "the backup file is truncated (it ends before its last record); it cannot be restored",
+  );
 }
 
 function notAnArchive(): BackupError {
@@ -278,8 +308,17 @@ async function readPrelude(reader: ByteReader): Promise<{ header: BackupHeader; 
   } catch {
     throw notAnArchive();
   }
-  if (header?.format !== FORMAT) throw new BackupError("corrupt", `backup format ${String(header?.format)} is not supported by this version (it reads format ${FORMAT})`);
-  if (typeof header.schema?.version !== "number" || !Array.isArray(header.keyring?.kekIds) || typeof header.key?.included !== "boolean") throw notAnArchive();
+  if (header?.format !== FORMAT)
+    throw new BackupError(
+      "corrupt",
+      `backup format ${String(header?.format)} is not supported by this version (it reads format ${FORMAT})`,
+    );
+  if (
+    typeof header.schema?.version !== "number" ||
+    !Array.isArray(header.keyring?.kekIds) ||
+    typeof header.key?.included !== "boolean"
+  )
+    throw notAnArchive();
   return { header, headerLine };
 }
 
@@ -289,11 +328,16 @@ async function readPrelude(reader: ByteReader): Promise<{ header: BackupHeader; 
  * ("corrupt") on any damage; the caller must treat data already passed to onDump as untrusted
  * until this returns.
  */
-export async function scanArchive(path: string, dataKey: Buffer | undefined, onDump?: (piece: Buffer) => Promise<void> | void): Promise<ScanResult> {
+export async function scanArchive(
+  path: string,
+  dataKey: Buffer | undefined,
+  onDump?: (piece: Buffer) => Promise<void> | void,
+): Promise<ScanResult> {
   const reader = new ByteReader(path);
   try {
     const { header, headerLine } = await readPrelude(reader);
-    if ((header.encryption !== null) !== (dataKey !== undefined)) throw new Error("scanArchive: the data key must match the archive's encryption");
+    if ((header.encryption !== null) !== (dataKey !== undefined))
+      throw new Error("scanArchive: the data key must match the archive's encryption");
     const headerHash = createHash("sha256").update(headerLine).digest();
     const hash = createHash("sha256");
     let bytes = 0;
@@ -303,12 +347,14 @@ export async function scanArchive(path: string, dataKey: Buffer | undefined, onD
       if (!head) throw truncated();
       const type = head.toString("latin1", 0, 1) as RecordType;
       const length = head.readUInt32BE(1);
-      if (!["K", "D", "E"].includes(type) || length > MAX_BODY) throw new BackupError("corrupt", "the backup file is damaged (an unknown record); it cannot be restored");
+      if (!["K", "D", "E"].includes(type) || length > MAX_BODY)
+        throw new BackupError("corrupt", "the backup file is damaged (an unknown record); it cannot be restored");
       const body = (await reader.read(length)) ?? Buffer.alloc(0);
       if (body.length !== length) throw truncated();
       const data = dataKey ? decrypt(dataKey, counter, headerHash, type, body) : body;
       if (type === "K") {
-        if (!dataKey || counter !== 0) throw new BackupError("corrupt", "the backup file is damaged (a key record where none may be)");
+        if (!dataKey || counter !== 0)
+          throw new BackupError("corrupt", "the backup file is damaged (a key record where none may be)");
         keyText = data.toString("utf8");
       } else if (type === "D") {
         hash.update(data);
@@ -317,10 +363,15 @@ export async function scanArchive(path: string, dataKey: Buffer | undefined, onD
       } else {
         const end = parseEnd(data);
         if (end.dumpBytes !== bytes || end.dumpSha256 !== hash.digest("hex")) {
-          throw new BackupError("corrupt", "the backup file is damaged (the database dump does not match its checksum); it cannot be restored");
+          throw new BackupError(
+            "corrupt",
+            "the backup file is damaged (the database dump does not match its checksum); it cannot be restored",
+          );
         }
-        if (!(await reader.atEnd())) throw new BackupError("corrupt", "the backup file has extra data after its end; it cannot be trusted");
-        if (header.key.included && keyText === undefined) throw new BackupError("corrupt", "the backup file says it carries the key, but it does not");
+        if (!(await reader.atEnd()))
+          throw new BackupError("corrupt", "the backup file has extra data after its end; it cannot be trusted");
+        if (header.key.included && keyText === undefined)
+          throw new BackupError("corrupt", "the backup file says it carries the key, but it does not");
         return { keyText, end };
       }
     }
@@ -336,7 +387,10 @@ function decrypt(key: Buffer, counter: number, headerHash: Buffer, type: RecordT
     decipher.setAuthTag(body.subarray(body.length - TAG));
     return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG)), decipher.final()]);
   } catch {
-    throw new BackupError("corrupt", `the backup file is damaged or was altered (record ${counter + 1} fails authentication); it cannot be restored`);
+    throw new BackupError(
+      "corrupt",
+      `the backup file is damaged or was altered (record ${counter + 1} fails authentication); it cannot be restored`,
+    );
   }
 }
 

@@ -16,7 +16,10 @@ export type BackupProblem =
 export class BackupError extends AppError {
   override readonly status = 400;
   override readonly code = "backup";
-  constructor(readonly problem: BackupProblem, message: string) {
+  constructor(
+    readonly problem: BackupProblem,
+    message: string,
+  ) {
     super(message);
     this.name = "BackupError";
   }

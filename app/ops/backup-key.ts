@@ -36,7 +36,8 @@ export function archiveKey(text: string, expectedId: string | null): { text: str
   } catch {
     throw new BackupError("corrupt", "the key stored in the backup is not a valid key");
   }
-  if (expectedId && id !== expectedId) throw new BackupError("corrupt", "the key stored in the backup does not match the key id in its header");
+  if (expectedId && id !== expectedId)
+    throw new BackupError("corrupt", "the key stored in the backup does not match the key id in its header");
   return { text: text.trim(), id };
 }
 

@@ -55,8 +55,12 @@ export async function createBackup(sql: Sql, caller: Caller, opts: BackupOptions
   warnAboutKey(header, opts);
 
   const target = opts.out === "-" ? undefined : opts.out;
-  const temp = target ? join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.partial`) : undefined;
-  const stream: WriteStream = temp ? createWriteStream(temp, { flags: "wx", mode: 0o600 }) : createWriteStream("", { fd: 1, autoClose: false });
+  const temp = target
+    ? join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.partial`)
+    : undefined;
+  const stream: WriteStream = temp
+    ? createWriteStream(temp, { flags: "wx", mode: 0o600 })
+    : createWriteStream("", { fd: 1, autoClose: false });
   try {
     const writer = await ArchiveWriter.start(stream, header, encryption?.key);
     if (header.key.included && opts.key) await writer.writeKey(opts.key.text);
@@ -90,10 +94,19 @@ async function dumpInto(writer: ArchiveWriter, pgDump: string, env: Record<strin
   if (code !== 0) throw toolFailure("pg_dump", code, await stderr);
 }
 
-async function describeDatabase(sql: Sql, opts: BackupOptions, pgDump: string, encryption: BackupHeader["encryption"]): Promise<BackupHeader> {
+async function describeDatabase(
+  sql: Sql,
+  opts: BackupOptions,
+  pgDump: string,
+  encryption: BackupHeader["encryption"],
+): Promise<BackupHeader> {
   const [where] = await sql<{ db: string; migrations: string | null; keys: string | null }[]>`
     select current_database() as db, to_regclass('schema_migrations')::text as migrations, to_regclass('secret_keys')::text as keys`;
-  if (!where?.migrations) throw new BackupError("unsupported", "the database has no schema (no migrations applied); there is nothing to back up");
+  if (!where?.migrations)
+    throw new BackupError(
+      "unsupported",
+      "the database has no schema (no migrations applied); there is nothing to back up",
+    );
   const migrations = await sql<{ version: number; name: string; checksum: string }[]>`
     select version, name, checksum from schema_migrations order by version`;
   const keyring = where.keys
@@ -108,7 +121,10 @@ async function describeDatabase(sql: Sql, opts: BackupOptions, pgDump: string, e
     host: hostname(),
     database: where.db,
     pgDump,
-    schema: { version: migrations.length, migrations: migrations.map((m) => ({ version: m.version, name: m.name, checksum: m.checksum })) },
+    schema: {
+      version: migrations.length,
+      migrations: migrations.map((m) => ({ version: m.version, name: m.name, checksum: m.checksum })),
+    },
     keyring: { kekIds: keyring[0]?.kekIds ?? [], activeVersion: keyring[0]?.active ?? 0 },
     key: { included: includeKey, id: includeKey ? opts.key!.id : null },
     encryption,

@@ -6,7 +6,13 @@
  * expiring within 7 days (own, or everybody's with tokens:manage). Reads only.
  */
 import { queryAudit } from "../audit/audit-query.ts";
-import { callsPerHour, latestClusterTests, topOperations, type HourBucket, type OperationCount } from "../audit/audit-stats.sql.ts";
+import {
+  callsPerHour,
+  latestClusterTests,
+  topOperations,
+  type HourBucket,
+  type OperationCount,
+} from "../audit/audit-stats.sql.ts";
 import type { AuditRecord } from "../audit/audit.sql.ts";
 import type { Cluster } from "../clusters/cluster.ts";
 import { listClusters } from "../clusters/clusters.ts";
@@ -45,8 +51,15 @@ export interface Overview {
 
 function health(c: Cluster, latency: Map<string, number | null>): ClusterHealth {
   return {
-    id: c.id, name: c.name, baseUrl: c.baseUrl, ok: c.lastTestOk, error: c.lastTestError, version: c.ndVersion,
-    latencyMs: latency.get(c.id) ?? null, testedAt: c.lastTestAt, insecure: !c.tlsVerify,
+    id: c.id,
+    name: c.name,
+    baseUrl: c.baseUrl,
+    ok: c.lastTestOk,
+    error: c.lastTestError,
+    version: c.ndVersion,
+    latencyMs: latency.get(c.id) ?? null,
+    testedAt: c.lastTestAt,
+    insecure: !c.tlsVerify,
   };
 }
 

@@ -34,11 +34,21 @@ export function libpqEnv(databaseUrl: string, base: Record<string, string | unde
   } catch {
     throw new BackupError("unsupported", "DATABASE_URL is not a valid postgres:// URL");
   }
-  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new BackupError("unsupported", "DATABASE_URL is not a postgres:// URL");
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+    throw new BackupError("unsupported", "DATABASE_URL is not a postgres:// URL");
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !k.startsWith("PG")) env[k] = v;
   // PG* variables of the caller stay unless the URL says otherwise (the appliance sets PGUSER).
-  for (const k of ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE", "PGPASSFILE", "PGSERVICEFILE"]) {
+  for (const k of [
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGDATABASE",
+    "PGSSLMODE",
+    "PGPASSFILE",
+    "PGSERVICEFILE",
+  ]) {
     if (base[k] !== undefined) env[k] = base[k]!;
   }
   if (url.hostname) env.PGHOST = decodeURIComponent(url.hostname.replace(/^\[|\]$/g, ""));
@@ -60,12 +70,19 @@ export function pgTool(name: "pg_dump" | "pg_restore" | "psql"): string {
   const onPath = Bun.which(name);
   if (onPath) return onPath;
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const v of versions) {
     const path = join(root, v, "bin", name);
     if (existsSync(path)) return path;
   }
-  throw new BackupError("tool_failed", `${name} not found; install PostgreSQL's client tools (Debian: apt-get install postgresql-client)`);
+  throw new BackupError(
+    "tool_failed",
+    `${name} not found; install PostgreSQL's client tools (Debian: apt-get install postgresql-client)`,
+  );
 }
 
 /** The chunks of a web stream (a child's stdout or stderr), in order. */
@@ -91,7 +108,12 @@ export async function collectStderr(stream: ReadableStream<Uint8Array>): Promise
 
 /** A tool's failure as one safe line: its last stderr lines, URLs masked. */
 export function toolFailure(tool: string, code: number | null, stderr: string): BackupError {
-  const lines = stderr.replace(/postgres(ql)?:\/\/\S+/g, "<url>").split("\n").filter(Boolean).slice(-3).join(" | ");
+  const lines = stderr
+    .replace(/postgres(ql)?:\/\/\S+/g, "<url>")
+    .split("\n")
+    .filter(Boolean)
+    .slice(-3)
+    .join(" | ");
   return new BackupError("tool_failed", `${tool} failed (exit ${code ?? "signal"})${lines ? `: ${lines}` : ""}`);
 }
 

@@ -94,7 +94,11 @@ async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const { header } = await readHeader(opts.input);
   let dataKey: Buffer | undefined;
   if (header.encryption) {
-    if (opts.passphrase === undefined) throw new BackupError("passphrase_needed", "this backup is encrypted: give its passphrase with --passphrase-file FILE");
+    if (opts.passphrase === undefined)
+      throw new BackupError(
+        "passphrase_needed",
+        "this backup is encrypted: give its passphrase with --passphrase-file FILE",
+      );
     dataKey = await openEncryption(header.encryption, opts.passphrase);
   } else if (opts.passphrase !== undefined) {
     opts.warn("this backup is not encrypted; --passphrase-file is not needed");
@@ -130,7 +134,9 @@ async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     const chain = await verifyAuditChain(sql).catch((err) => ({ error: errorMessage(err) }));
     const { credentials, unavailable } = await checkCredentials(sql, effectiveKey);
     if (restoredVersion < build.length) {
-      opts.warn(`the restored database is at schema version ${restoredVersion}; this build is at ${build.length}: run \`migrate\` (the gateway does at start unless MIGRATE_ON_START=false)`);
+      opts.warn(
+        `the restored database is at schema version ${restoredVersion}; this build is at ${build.length}: run \`migrate\` (the gateway does at start unless MIGRATE_ON_START=false)`,
+      );
     }
     await recordAudit(sql, {
       action: "backup.restore",
@@ -148,17 +154,33 @@ async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         keyId: fromArchive?.id ?? opts.configured?.id ?? null,
         keyAction: keyAction.kind,
         forced: opts.force,
-        auditChain: "error" in chain ? { ok: false, error: chain.error } : { ok: chain.ok, checked: chain.checked, problem: chain.problem?.message ?? null },
+        auditChain:
+          "error" in chain
+            ? { ok: false, error: chain.error }
+            : { ok: chain.ok, checked: chain.checked, problem: chain.problem?.message ?? null },
         sealedValues: { total: credentials.total, opened: credentials.opened },
       },
     });
-    return { header, restoredVersion, buildVersion: build.length, key: keyAction, keyText, chain, credentials, unavailableKeyVersions: unavailable };
+    return {
+      header,
+      restoredVersion,
+      buildVersion: build.length,
+      key: keyAction,
+      keyText,
+      chain,
+      credentials,
+      unavailableKeyVersions: unavailable,
+    };
   } finally {
     await sql.end({ timeout: 5 });
   }
 }
 
-function decideKey(opts: RestoreOptions, header: BackupHeader, fromArchive: { text: string; id: string } | undefined): KeyAction {
+function decideKey(
+  opts: RestoreOptions,
+  header: BackupHeader,
+  fromArchive: { text: string; id: string } | undefined,
+): KeyAction {
   const configured = opts.configured;
   if (fromArchive) {
     if (opts.keyOut) return { kind: "key-out", id: fromArchive.id, path: opts.keyOut };
@@ -173,12 +195,17 @@ function decideKey(opts: RestoreOptions, header: BackupHeader, fromArchive: { te
     return { kind: "install", id: fromArchive.id, path: join(opts.dataDir, KEY_FILE_NAME), previous: configured?.path };
   }
   const needed = header.keyring.kekIds;
-  if (needed.length === 0 || (configured && needed.includes(configured.id))) return configured ? { kind: "same", id: configured.id } : { kind: "none" };
+  if (needed.length === 0 || (configured && needed.includes(configured.id)))
+    return configured ? { kind: "same", id: configured.id } : { kind: "none" };
   const have = configured ? `the configured key has id ${configured.id}` : "no encryption key is configured";
   const message =
     `this backup does not contain the encryption key, and ${have}; the stored ND credentials in it are sealed under key id ${needed.join(", ")}. ` +
     "Configure that key (ENCRYPTION_KEY / ENCRYPTION_KEY_FILE, or DATA_DIR/encryption.key) and try again";
-  if (!opts.force) throw new BackupError("missing_key", `${message}, or use --force to restore without it (credentials must then be entered again). Nothing was changed`);
+  if (!opts.force)
+    throw new BackupError(
+      "missing_key",
+      `${message}, or use --force to restore without it (credentials must then be entered again). Nothing was changed`,
+    );
   opts.warn(`${message}. Restoring anyway (--force): stored ND credentials will not open until they are entered again`);
   return { kind: "none" };
 }
@@ -190,18 +217,29 @@ async function schemaVersion(sql: Sql): Promise<number> {
   return count!.n;
 }
 
-async function checkSchema(sql: Sql, header: BackupHeader, build: ReturnType<typeof readMigrations>, opts: RestoreOptions): Promise<void> {
+async function checkSchema(
+  sql: Sql,
+  header: BackupHeader,
+  build: ReturnType<typeof readMigrations>,
+  opts: RestoreOptions,
+): Promise<void> {
   const target = await schemaVersion(sql);
   const problems: string[] = [];
-  if (target > 0 && target !== header.schema.version) problems.push(`the database is at schema version ${target}, the backup at ${header.schema.version}`);
-  if (header.schema.version > build.length) problems.push(`the backup (schema version ${header.schema.version}) is newer than this build (schema version ${build.length}); restore it with a build at least as new`);
+  if (target > 0 && target !== header.schema.version)
+    problems.push(`the database is at schema version ${target}, the backup at ${header.schema.version}`);
+  if (header.schema.version > build.length)
+    problems.push(
+      `the backup (schema version ${header.schema.version}) is newer than this build (schema version ${build.length}); restore it with a build at least as new`,
+    );
   for (const m of header.schema.migrations) {
     const file = build[m.version - 1];
-    if (file && file.checksum !== m.checksum) problems.push(`migration ${file.file} differs between the backup and this build`);
+    if (file && file.checksum !== m.checksum)
+      problems.push(`migration ${file.file} differs between the backup and this build`);
   }
   if (problems.length === 0) return;
   const text = problems.join("; ");
-  if (!opts.force) throw new BackupError("schema_mismatch", `${text}. Nothing was changed; --force replaces the database anyway`);
+  if (!opts.force)
+    throw new BackupError("schema_mismatch", `${text}. Nothing was changed; --force replaces the database anyway`);
   opts.warn(`${text}; restoring anyway (--force)`);
 }
 
@@ -255,14 +293,22 @@ $nmg_wipe$;
 
 async function replaceDatabase(opts: RestoreOptions, dataKey: Buffer | undefined): Promise<void> {
   const env = libpqEnv(opts.databaseUrl, opts.env);
-  const psql = Bun.spawn([pgTool("psql"), "--no-psqlrc", "--quiet", "--no-password", "-v", "ON_ERROR_STOP=1", "-f", "-"], {
-    env,
-    stdin: "pipe",
-    stdout: "ignore",
-    stderr: "pipe",
-  });
+  const psql = Bun.spawn(
+    [pgTool("psql"), "--no-psqlrc", "--quiet", "--no-password", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+    {
+      env,
+      stdin: "pipe",
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  );
   const psqlErr = collectStderr(psql.stderr);
-  const restoreArgs = [pgTool("pg_restore"), "--no-owner", "--file=-", ...(opts.noPrivileges ? ["--no-privileges"] : [])];
+  const restoreArgs = [
+    pgTool("pg_restore"),
+    "--no-owner",
+    "--file=-",
+    ...(opts.noPrivileges ? ["--no-privileges"] : []),
+  ];
   const pgRestore = Bun.spawn(restoreArgs, { env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
   const restoreErr = collectStderr(pgRestore.stderr);
   let aborted = false;
@@ -306,11 +352,18 @@ async function replaceDatabase(opts: RestoreOptions, dataKey: Buffer | undefined
   if (code !== 0) throw toolFailure("psql (the restore was rolled back; nothing was changed)", code, await psqlErr);
 }
 
-async function psqlFailure(psql: { exited: Promise<number> }, stderr: Promise<string>, cause: unknown): Promise<BackupError> {
+async function psqlFailure(
+  psql: { exited: Promise<number> },
+  stderr: Promise<string>,
+  cause: unknown,
+): Promise<BackupError> {
   const code = await psql.exited;
   const text = await stderr;
   if (text) return toolFailure("psql (the restore was rolled back; nothing was changed)", code, text);
-  return new BackupError("tool_failed", `restore failed (${errorMessage(cause)}); it was rolled back, nothing was changed`);
+  return new BackupError(
+    "tool_failed",
+    `restore failed (${errorMessage(cause)}); it was rolled back, nothing was changed`,
+  );
 }
 
 function installKey(action: Extract<KeyAction, { kind: "install" }>, text: string): void {
@@ -326,7 +379,10 @@ function installKey(action: Extract<KeyAction, { kind: "install" }>, text: strin
 }
 
 /** Opens every sealed value with the key now in place; names what does not open. */
-async function checkCredentials(sql: Sql, keyText: string | undefined): Promise<{ credentials: CredentialCheck; unavailable: number[] }> {
+async function checkCredentials(
+  sql: Sql,
+  keyText: string | undefined,
+): Promise<{ credentials: CredentialCheck; unavailable: number[] }> {
   const credentials: CredentialCheck = { total: 0, opened: 0, failures: [] };
   const keyring = keyText ? new Keyring(masterKeyFrom(keyText, "the restored key")) : undefined;
   if (keyring) await syncKeyring(sql, keyring).catch(() => {});

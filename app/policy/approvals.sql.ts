@@ -48,7 +48,16 @@ export async function markApprovalUsed(db: Db, m: ApprovalMatch): Promise<boolea
 }
 
 export async function selectApprovalForUpdate(db: Db, id: string) {
-  const [row] = await db<{ user_id: string; status: string; operation_id: string; cluster_id: string; cluster_name: string; expired: boolean }[]>`
+  const [row] = await db<
+    {
+      user_id: string;
+      status: string;
+      operation_id: string;
+      cluster_id: string;
+      cluster_name: string;
+      expired: boolean;
+    }[]
+  >`
     select user_id, status, operation_id, cluster_id, cluster_name, expires_at <= now() as expired
     from approval_requests where id = ${id} for update`;
   return row ?? null;
@@ -60,7 +69,10 @@ export async function lockCallKey(db: Db, key: string): Promise<void> {
 }
 
 /** The pending, unexpired request for exactly this call, if one exists. */
-export async function selectPendingMatch(db: Db, m: Omit<ApprovalMatch, "id">): Promise<{ id: string; expires_at: Date } | null> {
+export async function selectPendingMatch(
+  db: Db,
+  m: Omit<ApprovalMatch, "id">,
+): Promise<{ id: string; expires_at: Date } | null> {
   const [row] = await db<{ id: string; expires_at: Date }[]>`
     select id, expires_at from approval_requests
     where status = 'pending' and user_id = ${m.userId} and operation_id = ${m.operationId}
@@ -123,11 +135,19 @@ export async function selectApprovalRow(db: Db, id: string): Promise<ApprovalRow
 }
 
 export async function countPending(db: Db): Promise<number> {
-  const [row] = await db<{ n: number }[]>`select count(*)::int as n from approval_requests where status = 'pending' and expires_at > now()`;
+  const [row] = await db<
+    { n: number }[]
+  >`select count(*)::int as n from approval_requests where status = 'pending' and expires_at > now()`;
   return row!.n;
 }
 
-export async function setApprovalDecision(db: Db, id: string, approve: boolean, by: string, note: string): Promise<void> {
+export async function setApprovalDecision(
+  db: Db,
+  id: string,
+  approve: boolean,
+  by: string,
+  note: string,
+): Promise<void> {
   await db`update approval_requests set status = ${approve ? "approved" : "denied"}, decided_by = ${by},
            decided_at = now(), decision_note = ${note} where id = ${id}`;
 }

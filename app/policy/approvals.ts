@@ -20,9 +20,20 @@ import { requirePermission } from "../identity/authorize.ts";
 import { callerName, type Caller } from "../identity/caller.ts";
 import type { Principal } from "../identity/principal.ts";
 import {
-  countPending, insertApprovalRequest, lockCallKey, markApprovalUsed, selectApprovalForUpdate, selectApprovalRow, selectApprovalRows,
-  selectApprovalSettings, selectApprovedMatch, selectPendingMatch, setApprovalDecision, upsertApprovalSettings,
-  type ApprovalMatch, type ApprovalRow,
+  countPending,
+  insertApprovalRequest,
+  lockCallKey,
+  markApprovalUsed,
+  selectApprovalForUpdate,
+  selectApprovalRow,
+  selectApprovalRows,
+  selectApprovalSettings,
+  selectApprovedMatch,
+  selectPendingMatch,
+  setApprovalDecision,
+  upsertApprovalSettings,
+  type ApprovalMatch,
+  type ApprovalRow,
 } from "./approvals.sql.ts";
 
 export type { ApprovalRow } from "./approvals.sql.ts";
@@ -41,7 +52,8 @@ const MAX_TTL_MINUTES = 7 * 24 * 60;
 export async function getApprovalSettings(db: Db): Promise<ApprovalSettings> {
   const v = (await selectApprovalSettings(db)) ?? {};
   return {
-    ttlMinutes: typeof v.ttlMinutes === "number" && v.ttlMinutes > 0 ? v.ttlMinutes : DEFAULT_APPROVAL_SETTINGS.ttlMinutes,
+    ttlMinutes:
+      typeof v.ttlMinutes === "number" && v.ttlMinutes > 0 ? v.ttlMinutes : DEFAULT_APPROVAL_SETTINGS.ttlMinutes,
     allowSelfApproval: v.allowSelfApproval === true,
   };
 }
@@ -49,7 +61,9 @@ export async function getApprovalSettings(db: Db): Promise<ApprovalSettings> {
 export async function setApprovalSettings(sql: Sql, caller: Caller, s: ApprovalSettings): Promise<void> {
   requirePermission(caller.principal, "settings:manage");
   if (!Number.isInteger(s.ttlMinutes) || s.ttlMinutes < 1 || s.ttlMinutes > MAX_TTL_MINUTES) {
-    throw new Invalid(`the approval expiry must be a whole number of minutes between 1 and ${MAX_TTL_MINUTES} (7 days); got ${s.ttlMinutes}`);
+    throw new Invalid(
+      `the approval expiry must be a whole number of minutes between 1 and ${MAX_TTL_MINUTES} (7 days); got ${s.ttlMinutes}`,
+    );
   }
   const value = { ttlMinutes: s.ttlMinutes, allowSelfApproval: s.allowSelfApproval === true };
   await sql.begin(async (tx) => {
@@ -68,8 +82,18 @@ export interface ApprovalTicket {
 /** Canonical JSON (sorted keys) so the same arguments always hash the same. */
 export function argsHash(value: unknown): string {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash("sha256").update(JSON.stringify(canon(value ?? null))).digest("hex");
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash("sha256")
+    .update(JSON.stringify(canon(value ?? null)))
+    .digest("hex");
 }
 
 export interface ApprovalCall {
@@ -91,16 +115,29 @@ export async function requestApproval(sql: Sql, caller: Caller, call: ApprovalCa
   const hash = argsHash(call.args);
   return sql.begin(async (tx) => {
     await lockCallKey(tx, `approval:${p.userId}:${call.operationId}:${call.clusterId}:${hash}`);
-    const existing = await selectPendingMatch(tx, { userId: p.userId, operationId: call.operationId, clusterId: call.clusterId, argsHash: hash });
+    const existing = await selectPendingMatch(tx, {
+      userId: p.userId,
+      operationId: call.operationId,
+      clusterId: call.clusterId,
+      argsHash: hash,
+    });
     if (existing) return { id: existing.id, reused: true, expiresAt: existing.expires_at };
     const { ttlMinutes } = await getApprovalSettings(tx);
     const expiresAt = new Date(caller.now.getTime() + ttlMinutes * 60_000);
     const id = await insertApprovalRequest(tx, {
-      userId: p.userId, username: p.username, operationId: call.operationId, clusterId: call.clusterId, clusterName: call.clusterName,
-      args: call.args, argsHash: hash, expiresAt,
+      userId: p.userId,
+      username: p.username,
+      operationId: call.operationId,
+      clusterId: call.clusterId,
+      clusterName: call.clusterName,
+      args: call.args,
+      argsHash: hash,
+      expiresAt,
     });
     await recordAudit(tx, {
-      action: "approval.request", status: "pending", caller,
+      action: "approval.request",
+      status: "pending",
+      caller,
       target: { operationId: call.operationId, resourceType: "approval", resourceId: id },
       cluster: { id: call.clusterId, name: call.clusterName },
     });
@@ -109,7 +146,11 @@ export async function requestApproval(sql: Sql, caller: Caller, call: ApprovalCa
 }
 
 const match = (p: Principal, id: string, call: ApprovalCall): ApprovalMatch => ({
-  id, userId: p.userId, operationId: call.operationId, clusterId: call.clusterId, argsHash: argsHash(call.args),
+  id,
+  userId: p.userId,
+  operationId: call.operationId,
+  clusterId: call.clusterId,
+  argsHash: argsHash(call.args),
 });
 
 /**
@@ -135,7 +176,8 @@ export async function consumeApproval(db: Db, p: Principal, id: string, call: Ap
 
 export async function decideApproval(sql: Sql, caller: Caller, id: string, approve: boolean, note = ""): Promise<void> {
   const approver = caller.principal;
-  if (!approver.permissions.has("approvals:decide")) throw new Forbidden("deciding approvals needs the approvals:decide permission");
+  if (!approver.permissions.has("approvals:decide"))
+    throw new Forbidden("deciding approvals needs the approvals:decide permission");
   requirePermission(approver, "approvals:decide");
   if (!isUuid(id)) throw new Invalid(`"${id}" is not an approval id`);
   await sql.begin(async (tx) => {
@@ -148,9 +190,12 @@ export async function decideApproval(sql: Sql, caller: Caller, id: string, appro
     }
     await setApprovalDecision(tx, id, approve, callerName(caller), note);
     await recordAudit(tx, {
-      action: approve ? "approval.approve" : "approval.deny", status: "ok", caller,
+      action: approve ? "approval.approve" : "approval.deny",
+      status: "ok",
+      caller,
       target: { operationId: req.operation_id, resourceType: "approval", resourceId: id },
-      cluster: { id: req.cluster_id, name: req.cluster_name }, details: { note },
+      cluster: { id: req.cluster_id, name: req.cluster_name },
+      details: { note },
     });
   });
 }

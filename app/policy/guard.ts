@@ -91,7 +91,10 @@ export function decide(input: DecideInput): Decision {
   try {
     return evaluate(input);
   } catch {
-    return deny("user", "the gateway could not evaluate its policy for this call; it was refused. Report this to an administrator.");
+    return deny(
+      "user",
+      "the gateway could not evaluate its policy for this call; it was refused. Report this to an administrator.",
+    );
   }
 }
 
@@ -100,35 +103,59 @@ function evaluate({ principal: p, operation: op, args, cluster, policy, profile,
   if (!p.active) return deny("user", `user ${p.username} is deactivated; an administrator must re-enable the account.`);
 
   if (p.token?.clusters && !p.token.clusters.includes(cluster.id)) {
-    return deny("token", `the API token "${p.token.name}" is limited to other clusters; create a token that includes "${cluster.name}".`);
+    return deny(
+      "token",
+      `the API token "${p.token.name}" is limited to other clusters; create a token that includes "${cluster.name}".`,
+    );
   }
   if (write && p.token?.readOnly) {
-    return deny("token", `the API token "${p.token.name}" is read-only; ${op.id} changes state. Use a token without the read-only limit.`);
+    return deny(
+      "token",
+      `the API token "${p.token.name}" is read-only; ${op.id} changes state. Use a token without the read-only limit.`,
+    );
   }
 
   if (!p.permissions.has("clusters:use") || (p.clusterAccess !== "all" && !p.clusterAccess.includes(cluster.id))) {
-    return deny("cluster", `${p.username} has no access to cluster "${cluster.name}"; an administrator can grant it under Users → ${p.username} → Clusters.`);
+    return deny(
+      "cluster",
+      `${p.username} has no access to cluster "${cluster.name}"; an administrator can grant it under Users → ${p.username} → Clusters.`,
+    );
   }
 
   const needed = permissionFor(op.risk);
   if (!needed || !p.permissions.has(needed)) {
-    return deny("permission", `${op.id} is a ${op.risk} operation and needs the ${needed} permission, which the roles of ${p.username} (${p.roles.join(", ") || "none"}) do not grant; an administrator can assign a role that has it.`);
+    return deny(
+      "permission",
+      `${op.id} is a ${op.risk} operation and needs the ${needed} permission, which the roles of ${p.username} (${p.roles.join(", ") || "none"}) do not grant; an administrator can assign a role that has it.`,
+    );
   }
 
   if (profile && profile.operations.length && !matchesAny(profile.operations, op.id)) {
-    return deny("profile", `${op.id} is not part of the tool profile "${profile.name}" assigned to ${p.username}; an administrator can add it to the profile.`);
+    return deny(
+      "profile",
+      `${op.id} is not part of the tool profile "${profile.name}" assigned to ${p.username}; an administrator can add it to the profile.`,
+    );
   }
 
   if (write && !editModeActive(policy)) {
     const expired = policy.editMode.enabled ? " (it expired)" : "";
-    return deny("edit_mode", `the gateway is read-only: edit mode is off${expired}. ${op.id} changes state; an administrator must turn edit mode on before it can run.`);
+    return deny(
+      "edit_mode",
+      `the gateway is read-only: edit mode is off${expired}. ${op.id} changes state; an administrator must turn edit mode on before it can run.`,
+    );
   }
 
   if (op.risk === "sensitive-read" && !policy.whitelist.has(op.id)) {
-    return deny("whitelist", `${op.id} exposes sensitive data (credentials, archives or keys) and is not on the operation whitelist; an administrator must whitelist it explicitly.`);
+    return deny(
+      "whitelist",
+      `${op.id} exposes sensitive data (credentials, archives or keys) and is not on the operation whitelist; an administrator must whitelist it explicitly.`,
+    );
   }
   if (write && policy.whitelist.size > 0 && !policy.whitelist.has(op.id)) {
-    return deny("whitelist", `${op.id} is not on the operation whitelist, so it may not run even in edit mode; an administrator can add it to the whitelist.`);
+    return deny(
+      "whitelist",
+      `${op.id} is not on the operation whitelist, so it may not run even in edit mode; an administrator can add it to the whitelist.`,
+    );
   }
 
   for (const c of policy.constraints) {
@@ -137,14 +164,22 @@ function evaluate({ principal: p, operation: op, args, cluster, policy, profile,
     const value = args[c.param];
     const text = typeof value === "string" || typeof value === "number" ? String(value) : undefined;
     if (text === undefined || !c.allowed.includes(text)) {
-      return deny("arguments", `${op.id} may only run with ${c.param} = ${c.allowed.join(" or ")} (constraint #${c.id}); this call has ${c.param} = ${text ?? "nothing"}.`);
+      return deny(
+        "arguments",
+        `${op.id} may only run with ${c.param} = ${c.allowed.join(" or ")} (constraint #${c.id}); this call has ${c.param} = ${text ?? "nothing"}.`,
+      );
     }
   }
 
   if (policy.approvalPatterns.length && matchesAny(policy.approvalPatterns, op.id)) {
-    if (approved) return { effect: "allow", check: "approval", reason: "allowed with a human's approval of this exact call" };
+    if (approved)
+      return { effect: "allow", check: "approval", reason: "allowed with a human's approval of this exact call" };
     return { effect: "needs_approval", check: "approval", reason: `${op.id} needs a human's approval before it runs.` };
   }
 
-  return { effect: "allow", check: "all", reason: write ? "allowed: edit mode on and every write check passed" : `allowed: ${op.risk}` };
+  return {
+    effect: "allow",
+    check: "all",
+    reason: write ? "allowed: edit mode on and every write check passed" : `allowed: ${op.risk}`,
+  };
 }

@@ -14,23 +14,38 @@ import { callerName, type Caller } from "../identity/caller.ts";
 import type { ToolProfile } from "./guard.ts";
 import { PATTERN_RULE } from "./patterns.ts";
 import {
-  deleteApprovalRule, deleteConstraint, deleteWhitelistEntry, insertApprovalRule, insertConstraint, upsertEditMode,
-  upsertToolProfile, upsertWhitelistEntry,
+  deleteApprovalRule,
+  deleteConstraint,
+  deleteWhitelistEntry,
+  insertApprovalRule,
+  insertConstraint,
+  upsertEditMode,
+  upsertToolProfile,
+  upsertWhitelistEntry,
 } from "./policy.sql.ts";
 
 function checkPattern(pattern: string): void {
-  if (!PATTERN_RULE.test(pattern)) throw new Invalid(`"${pattern}" is not an operation id or pattern; use letters, digits, . _ - and * (e.g. ndfc.createVrf or manage.*)`);
+  if (!PATTERN_RULE.test(pattern))
+    throw new Invalid(
+      `"${pattern}" is not an operation id or pattern; use letters, digits, . _ - and * (e.g. ndfc.createVrf or manage.*)`,
+    );
 }
 
 const mayManage = (caller: Caller) => requirePermission(caller.principal, "settings:manage");
 
 export async function setEditMode(sql: Sql, caller: Caller, enabled: boolean, expiresAt: Date | null): Promise<void> {
   mayManage(caller);
-  if (expiresAt && expiresAt.getTime() <= caller.now.getTime()) throw new Invalid("the edit-mode expiry must be in the future");
+  if (expiresAt && expiresAt.getTime() <= caller.now.getTime())
+    throw new Invalid("the edit-mode expiry must be in the future");
   const value = { enabled, expiresAt: enabled && expiresAt ? expiresAt.toISOString() : null };
   await sql.begin(async (tx) => {
     await upsertEditMode(tx, value, callerName(caller));
-    await recordAudit(tx, { action: enabled ? "settings.edit_mode.on" : "settings.edit_mode.off", status: "ok", caller, details: { expiresAt: value.expiresAt } });
+    await recordAudit(tx, {
+      action: enabled ? "settings.edit_mode.on" : "settings.edit_mode.off",
+      status: "ok",
+      caller,
+      details: { expiresAt: value.expiresAt },
+    });
   });
 }
 
@@ -67,7 +82,13 @@ export async function addConstraint(sql: Sql, caller: Caller, c: ConstraintInput
   if (!allowed.length) throw new Invalid("a constraint needs at least one allowed value");
   return sql.begin(async (tx) => {
     const id = await insertConstraint(tx, { ...c, allowed }, callerName(caller));
-    await recordAudit(tx, { action: "settings.constraint.add", status: "ok", caller, target: { resourceType: "constraint", resourceId: id }, details: { ...c, allowed } });
+    await recordAudit(tx, {
+      action: "settings.constraint.add",
+      status: "ok",
+      caller,
+      target: { resourceType: "constraint", resourceId: id },
+      details: { ...c, allowed },
+    });
     return id;
   });
 }
@@ -77,7 +98,12 @@ export async function removeConstraint(sql: Sql, caller: Caller, id: string): Pr
   if (!/^\d+$/.test(id)) throw new Invalid(`"${id}" is not a constraint id; see "settings constraint list"`);
   await sql.begin(async (tx) => {
     if (!(await deleteConstraint(tx, id))) throw new NotFound(`constraint ${id} does not exist`);
-    await recordAudit(tx, { action: "settings.constraint.remove", status: "ok", caller, target: { resourceType: "constraint", resourceId: id } });
+    await recordAudit(tx, {
+      action: "settings.constraint.remove",
+      status: "ok",
+      caller,
+      target: { resourceType: "constraint", resourceId: id },
+    });
   });
 }
 
@@ -98,13 +124,25 @@ export async function removeApprovalRule(sql: Sql, caller: Caller, pattern: stri
   });
 }
 
-export async function saveToolProfile(sql: Sql, caller: Caller, p: ToolProfile & { description?: string }): Promise<void> {
+export async function saveToolProfile(
+  sql: Sql,
+  caller: Caller,
+  p: ToolProfile & { description?: string },
+): Promise<void> {
   mayManage(caller);
-  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(p.name)) throw new Invalid(`"${p.name}" is not a profile name; use lower-case letters, digits, - and _`);
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(p.name))
+    throw new Invalid(`"${p.name}" is not a profile name; use lower-case letters, digits, - and _`);
   p.operations.forEach(checkPattern);
-  if (p.mode === "operations" && !p.operations.length) throw new Invalid("an 'operations' profile must list the operations it exposes as tools");
+  if (p.mode === "operations" && !p.operations.length)
+    throw new Invalid("an 'operations' profile must list the operations it exposes as tools");
   await sql.begin(async (tx) => {
     await upsertToolProfile(tx, p);
-    await recordAudit(tx, { action: "settings.profile.save", status: "ok", caller, target: { resourceType: "tool_profile", resourceId: p.name }, details: { ...p } });
+    await recordAudit(tx, {
+      action: "settings.profile.save",
+      status: "ok",
+      caller,
+      target: { resourceType: "tool_profile", resourceId: p.name },
+      details: { ...p },
+    });
   });
 }

@@ -12,7 +12,13 @@ import type { ArgumentConstraint, PolicySnapshot, ToolProfile } from "./guard.ts
 interface SnapshotRow {
   edit_mode: { enabled?: boolean; expiresAt?: string | null } | null;
   whitelist: string[];
-  constraints: { id: string; operation_pattern: string; param: string; allowed: string[]; applies_to: "write" | "all" }[];
+  constraints: {
+    id: string;
+    operation_pattern: string;
+    param: string;
+    allowed: string[];
+    applies_to: "write" | "all";
+  }[];
   approvals: string[];
   now: Date;
 }
@@ -29,10 +35,19 @@ export async function loadPolicySnapshot(db: Sql): Promise<PolicySnapshot> {
   const r = row!;
   return {
     now: r.now,
-    editMode: { enabled: r.edit_mode?.enabled === true, expiresAt: r.edit_mode?.expiresAt ? new Date(r.edit_mode.expiresAt) : null },
+    editMode: {
+      enabled: r.edit_mode?.enabled === true,
+      expiresAt: r.edit_mode?.expiresAt ? new Date(r.edit_mode.expiresAt) : null,
+    },
     whitelist: new Set(r.whitelist),
     constraints: r.constraints.map(
-      (c): ArgumentConstraint => ({ id: c.id, operationPattern: c.operation_pattern, param: c.param, allowed: c.allowed, appliesTo: c.applies_to }),
+      (c): ArgumentConstraint => ({
+        id: c.id,
+        operationPattern: c.operation_pattern,
+        param: c.param,
+        allowed: c.allowed,
+        appliesTo: c.applies_to,
+      }),
     ),
     approvalPatterns: r.approvals,
   };
@@ -45,12 +60,24 @@ export async function loadToolProfile(db: Sql, name: string | null): Promise<Too
 }
 
 export async function listToolProfiles(db: Sql): Promise<(ToolProfile & { description: string })[]> {
-  const rows = await db<{ name: string; mode: "meta" | "operations"; operations: string[]; token_budget: number; description: string }[]>`
+  const rows = await db<
+    { name: string; mode: "meta" | "operations"; operations: string[]; token_budget: number; description: string }[]
+  >`
     select name, mode, operations, token_budget, description from tool_profiles order by name`;
-  return rows.map((r) => ({ name: r.name, mode: r.mode, operations: r.operations, tokenBudget: r.token_budget, description: r.description }));
+  return rows.map((r) => ({
+    name: r.name,
+    mode: r.mode,
+    operations: r.operations,
+    tokenBudget: r.token_budget,
+    description: r.description,
+  }));
 }
 
-export async function upsertEditMode(db: Db, value: { enabled: boolean; expiresAt: string | null }, by: string): Promise<void> {
+export async function upsertEditMode(
+  db: Db,
+  value: { enabled: boolean; expiresAt: string | null },
+  by: string,
+): Promise<void> {
   await db`insert into settings (key, value, updated_by) values ('edit_mode', ${db.json(value)}, ${by})
            on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`;
 }
@@ -66,7 +93,9 @@ export async function deleteWhitelistEntry(db: Db, operationId: string): Promise
   return rows.length > 0;
 }
 
-export async function listWhitelist(db: Db): Promise<{ operation_id: string; note: string | null; added_by: string | null; added_at: Date }[]> {
+export async function listWhitelist(
+  db: Db,
+): Promise<{ operation_id: string; note: string | null; added_by: string | null; added_at: Date }[]> {
   return db`select operation_id, note, added_by, added_at from operation_whitelist order by operation_id`;
 }
 

@@ -25,7 +25,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { Db, Sql } from "./db-handle.ts";
 import { generatedKeyWarning, loadMasterKey, type MasterKey } from "./master-key.ts";
-import { insertWrappedKey, lockKeyringExclusive, lockKeyringShared, maxKeyVersion, selectWrappedKeys, type WrappedKeyRow } from "./keyring.sql.ts";
+import {
+  insertWrappedKey,
+  lockKeyringExclusive,
+  lockKeyringShared,
+  maxKeyVersion,
+  selectWrappedKeys,
+  type WrappedKeyRow,
+} from "./keyring.sql.ts";
 import { SecretUnavailable } from "./secret-errors.ts";
 
 const NONCE_BYTES = 12;
@@ -114,7 +121,13 @@ export class Keyring {
       ...[...this.#keys.keys()].map((version) => ({ version, available: true, kekId: this.#master.id })),
       ...[...this.#unavailable].map(([version, kekId]) => ({ version, available: false, kekId })),
     ].sort((a, b) => a.version - b.version);
-    return { activeVersion: this.#active, versions, kekId: this.#master.id, kekSource: this.#master.source, kekPath: this.#master.path };
+    return {
+      activeVersion: this.#active,
+      versions,
+      kekId: this.#master.id,
+      kekSource: this.#master.source,
+      kekPath: this.#master.path,
+    };
   }
 }
 
@@ -202,7 +215,14 @@ async function createFirstKey(sql: Sql, keyring: Keyring, actor: string): Promis
 
 function mismatchWarning(keyring: Keyring, master: MasterKey, versions: number[]): string {
   const source = master.source === "env" ? "ENCRYPTION_KEY" : master.path;
-  const wrappedBy = [...new Set(keyring.describe().versions.filter((v) => !v.available).map((v) => v.kekId))].join(", ");
+  const wrappedBy = [
+    ...new Set(
+      keyring
+        .describe()
+        .versions.filter((v) => !v.available)
+        .map((v) => v.kekId),
+    ),
+  ].join(", ");
   return (
     `the encryption key (${source}, id ${master.id}) does not open key version(s) ${versions.join(", ")} ` +
     `(wrapped by key id ${wrappedBy}); stored credentials sealed with them cannot be used — ` +

@@ -9,7 +9,17 @@
  * key, which reveals nothing about it).
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { Invalid } from "../errors.ts";
 
@@ -36,10 +46,17 @@ export function keyId(key: Buffer): string {
 /** Parses base64/base64url text of exactly 32 bytes; `what` names the source in the message. */
 export function parseKey(text: string, what: string): Buffer {
   const trimmed = text.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new Invalid(`${what} is not base64; generate one with: openssl rand -base64 32`);
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed))
+    throw new Invalid(`${what} is not base64; generate one with: openssl rand -base64 32`);
   const key = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-  if (key.length !== KEY_BYTES) throw new Invalid(`${what} decodes to ${key.length} bytes, expected ${KEY_BYTES}; generate one with: openssl rand -base64 32`);
-  if (key.every((b) => b === key[0])) throw new Invalid(`${what} is a constant byte pattern, not a random key; generate one with: openssl rand -base64 32`);
+  if (key.length !== KEY_BYTES)
+    throw new Invalid(
+      `${what} decodes to ${key.length} bytes, expected ${KEY_BYTES}; generate one with: openssl rand -base64 32`,
+    );
+  if (key.every((b) => b === key[0]))
+    throw new Invalid(
+      `${what} is a constant byte pattern, not a random key; generate one with: openssl rand -base64 32`,
+    );
   return key;
 }
 

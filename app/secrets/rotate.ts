@@ -62,7 +62,13 @@ interface SealedRow {
   sealed: string;
 }
 
-async function resealColumn(tx: Db, keyring: Keyring, column: SealedColumn, key: Buffer, version: number): Promise<number> {
+async function resealColumn(
+  tx: Db,
+  keyring: Keyring,
+  column: SealedColumn,
+  key: Buffer,
+  version: number,
+): Promise<number> {
   // Identifiers come from SEALED_COLUMNS (a constant); every value is a bind parameter.
   const rows = await tx<SealedRow[]>`
     select ${tx(column.idColumn)}::text as id, ${tx(column.labelColumn)}::text as label, ${tx(column.column)} as sealed
@@ -98,6 +104,8 @@ function rotationEvent(caller: Caller, status: "ok" | "failed", result?: Rotatio
     caller,
     target: { resourceType: "keyring", resourceId: result ? String(result.toVersion) : null },
     // Counts per table only; keys avoid words ("secret", "token") the audit redactor hides.
-    details: result ? { fromVersion: result.fromVersion, toVersion: result.toVersion, resealed: resealedCounts(result) } : {},
+    details: result
+      ? { fromVersion: result.fromVersion, toVersion: result.toVersion, resealed: resealedCounts(result) }
+      : {},
   } as const;
 }

@@ -60,9 +60,14 @@ export function open(keyring: Keyring, sealed: string, binding: SealBinding): st
   if (raw.length < NONCE_BYTES + TAG_BYTES) throw new SecretUnavailable("malformed", version);
   const key = keyring.dataKey(version);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, NONCE_BYTES)).setAAD(associatedData(binding, version));
+    const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, NONCE_BYTES)).setAAD(
+      associatedData(binding, version),
+    );
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([
+      decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString("utf8");
   } catch {
     throw new SecretUnavailable("tampered", version);
   }

@@ -17,9 +17,27 @@ export interface SealedColumn {
 }
 
 export const SEALED_COLUMNS = [
-  { table: "clusters", idColumn: "id", column: "secret_sealed", describes: "the stored credentials of cluster", labelColumn: "name" },
-  { table: "directories", idColumn: "id", column: "bind_password_sealed", describes: "the bind password of directory", labelColumn: "name" },
-  { table: "siem_destinations", idColumn: "id", column: "token_sealed", describes: "the HEC token of SIEM destination", labelColumn: "name" },
+  {
+    table: "clusters",
+    idColumn: "id",
+    column: "secret_sealed",
+    describes: "the stored credentials of cluster",
+    labelColumn: "name",
+  },
+  {
+    table: "directories",
+    idColumn: "id",
+    column: "bind_password_sealed",
+    describes: "the bind password of directory",
+    labelColumn: "name",
+  },
+  {
+    table: "siem_destinations",
+    idColumn: "id",
+    column: "token_sealed",
+    describes: "the HEC token of SIEM destination",
+    labelColumn: "name",
+  },
 ] as const satisfies readonly SealedColumn[];
 
 export type SealedColumnName = (typeof SEALED_COLUMNS)[number];

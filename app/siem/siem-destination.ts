@@ -14,7 +14,12 @@ export const FORMATS = ["json", "cef"] as const;
 export type MessageFormat = (typeof FORMATS)[number];
 
 /** Default ports: RFC 5425 (syslog over TLS), RFC 5424/6587 (syslog), Splunk HEC. */
-const DEFAULT_PORT: Record<Transport, number> = { "syslog+tls": 6514, "syslog+tcp": 514, "syslog+udp": 514, https: 8088 };
+const DEFAULT_PORT: Record<Transport, number> = {
+  "syslog+tls": 6514,
+  "syslog+tcp": 514,
+  "syslog+udp": 514,
+  https: 8088,
+};
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 export interface SiemDestination {
@@ -52,14 +57,19 @@ export function isUnencrypted(transport: Transport): boolean {
 }
 
 export function validateName(name: string): string {
-  if (!NAME.test(name)) throw new Invalid(`destination name "${name}" is not valid: use 1–63 letters, digits, dot, dash or underscore, starting with a letter or digit`);
+  if (!NAME.test(name))
+    throw new Invalid(
+      `destination name "${name}" is not valid: use 1–63 letters, digits, dot, dash or underscore, starting with a letter or digit`,
+    );
   return name;
 }
 
 export function parseFormat(value: string | undefined, transport: Transport): MessageFormat {
   const format = (value ?? "json").toLowerCase();
-  if (!(FORMATS as readonly string[]).includes(format)) throw new Invalid(`format "${value}" is not known: use json or cef`);
-  if (transport === "https" && format !== "json") throw new Invalid("an https (HEC) destination takes JSON events; cef is for syslog destinations");
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new Invalid(`format "${value}" is not known: use json or cef`);
+  if (transport === "https" && format !== "json")
+    throw new Invalid("an https (HEC) destination takes JSON events; cef is for syslog destinations");
   return format as MessageFormat;
 }
 
@@ -73,13 +83,18 @@ export function parseTarget(raw: string): SiemTarget {
   try {
     url = new URL(text);
   } catch {
-    throw new Invalid(`"${raw}" is not a URL: use syslog+tls://HOST[:PORT], syslog+tcp://…, syslog+udp://… or https://HOST[:PORT]/services/collector/event`);
+    throw new Invalid(
+      `"${raw}" is not a URL: use syslog+tls://HOST[:PORT], syslog+tcp://…, syslog+udp://… or https://HOST[:PORT]/services/collector/event`,
+    );
   }
   const transport = url.protocol.slice(0, -1) as Transport;
   if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new Invalid(`transport "${url.protocol.slice(0, -1)}" is not supported: use syslog+tls, syslog+tcp, syslog+udp or https`);
+    throw new Invalid(
+      `transport "${url.protocol.slice(0, -1)}" is not supported: use syslog+tls, syslog+tcp, syslog+udp or https`,
+    );
   }
-  if (url.username || url.password) throw new Invalid("the URL must not carry a user or password; give an HEC token with --token-file");
+  if (url.username || url.password)
+    throw new Invalid("the URL must not carry a user or password; give an HEC token with --token-file");
   if (url.hash) throw new Invalid("the URL must not have a #fragment");
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (!host) throw new Invalid("the URL names no host");
@@ -88,7 +103,8 @@ export function parseTarget(raw: string): SiemTarget {
   if (transport !== "https" && ((url.pathname && url.pathname !== "/") || url.search)) {
     throw new Invalid("a syslog URL has no path or query: syslog+tls://HOST[:PORT]");
   }
-  const path = transport === "https" ? `${url.pathname === "/" ? "/services/collector/event" : url.pathname}${url.search}` : "";
+  const path =
+    transport === "https" ? `${url.pathname === "/" ? "/services/collector/event" : url.pathname}${url.search}` : "";
   return { transport, host, port, path };
 }
 

@@ -19,11 +19,28 @@ import { prepareToSeal, type Keyring } from "../secrets/keyring.ts";
 import { open, seal } from "../secrets/seal.ts";
 import { bindingFor, sealedColumn } from "../secrets/sealed-columns.ts";
 import type { Db } from "../secrets/db-handle.ts";
-import { isUnencrypted, parseFormat, parseTarget, targetUrl, validateName, type NewDestination, type SiemDestination } from "./siem-destination.ts";
+import {
+  isUnencrypted,
+  parseFormat,
+  parseTarget,
+  targetUrl,
+  validateName,
+  type NewDestination,
+  type SiemDestination,
+} from "./siem-destination.ts";
 import { createSender } from "./siem-sender.ts";
 import {
-  backlog, chainHeadSeq, deleteDestination, insertDestination, selectCursor, selectDestination, selectDestinations,
-  selectSealedToken, updateEnabled, updateSealedToken, type CursorRow,
+  backlog,
+  chainHeadSeq,
+  deleteDestination,
+  insertDestination,
+  selectCursor,
+  selectDestination,
+  selectDestinations,
+  selectSealedToken,
+  updateEnabled,
+  updateSealedToken,
+  type CursorRow,
 } from "./siem.sql.ts";
 
 const TOKEN_COLUMN = sealedColumn("siem_destinations", "token_sealed");
@@ -43,11 +60,21 @@ export async function listDestinations(db: Db, caller: Caller): Promise<Destinat
   requirePermission(caller.principal, "settings:manage");
   const rows = await selectDestinations(db);
   return Promise.all(
-    rows.map(async (d) => ({ ...d, unencrypted: isUnencrypted(d.transport), cursor: (await selectCursor(db, d.id)) ?? null, backlog: Number(await backlog(db, d.id)) })),
+    rows.map(async (d) => ({
+      ...d,
+      unencrypted: isUnencrypted(d.transport),
+      cursor: (await selectCursor(db, d.id)) ?? null,
+      backlog: Number(await backlog(db, d.id)),
+    })),
   );
 }
 
-export async function addDestination(sql: Sql, caller: Caller, input: NewDestination & { from?: "now" | "start" }, deps: SiemDeps): Promise<SiemDestination> {
+export async function addDestination(
+  sql: Sql,
+  caller: Caller,
+  input: NewDestination & { from?: "now" | "start" },
+  deps: SiemDeps,
+): Promise<SiemDestination> {
   requirePermission(caller.principal, "settings:manage");
   const name = validateName(input.name);
   const target = parseTarget(input.url);
@@ -57,19 +84,33 @@ export async function addDestination(sql: Sql, caller: Caller, input: NewDestina
     throw new Invalid(`a CA certificate only applies to syslog+tls and https; ${target.transport} is not encrypted`);
   }
   const token = input.token?.trim() || null;
-  if (target.transport === "https" && !token) throw new Invalid("an https (HEC) destination needs a token: --token-file FILE");
+  if (target.transport === "https" && !token)
+    throw new Invalid("an https (HEC) destination needs a token: --token-file FILE");
   if (target.transport !== "https" && token) throw new Invalid("only https (HEC) destinations take a token");
   const id = randomUUID();
   const url = targetUrl(target);
   await sql.begin(async (tx) => {
     if (await selectDestination(tx, name)) throw new Conflict(`a SIEM destination named ${name} already exists`);
     const start = input.from === "start" ? "0" : await chainHeadSeq(tx);
-    await insertDestination(tx, { id, name, transport: target.transport, url, format, caPem, createdBy: caller.principal.username }, start);
+    await insertDestination(
+      tx,
+      { id, name, transport: target.transport, url, format, caPem, createdBy: caller.principal.username },
+      start,
+    );
     if (token) {
       await prepareToSeal(tx, deps.keyring);
       await updateSealedToken(tx, id, seal(deps.keyring, token, bindingFor(TOKEN_COLUMN, id)));
     }
-    await recordAudit(tx, event(caller, "siem.destination.add", id, name, { url, format, from: input.from ?? "now", hecAuth: token !== null ? "sealed" : "none", unencrypted: isUnencrypted(target.transport) }));
+    await recordAudit(
+      tx,
+      event(caller, "siem.destination.add", id, name, {
+        url,
+        format,
+        from: input.from ?? "now",
+        hecAuth: token !== null ? "sealed" : "none",
+        unencrypted: isUnencrypted(target.transport),
+      }),
+    );
   });
   return (await selectDestination(sql, name))!;
 }
@@ -79,7 +120,10 @@ export async function setDestinationEnabled(sql: Sql, caller: Caller, name: stri
   await sql.begin(async (tx) => {
     const d = await mustFind(tx, name);
     await updateEnabled(tx, d.id, enabled);
-    await recordAudit(tx, event(caller, enabled ? "siem.destination.enable" : "siem.destination.disable", d.id, d.name, {}));
+    await recordAudit(
+      tx,
+      event(caller, enabled ? "siem.destination.enable" : "siem.destination.disable", d.id, d.name, {}),
+    );
   });
 }
 
@@ -103,12 +147,23 @@ export interface TestOptions {
  * whether it was accepted; the test itself is audited, so it also reaches every destination
  * through the chain.
  */
-export async function testDestination(sql: Sql, caller: Caller, name: string, opts: TestOptions, deps: SiemDeps): Promise<{ ok: boolean; error?: string }> {
+export async function testDestination(
+  sql: Sql,
+  caller: Caller,
+  name: string,
+  opts: TestOptions,
+  deps: SiemDeps,
+): Promise<{ ok: boolean; error?: string }> {
   requirePermission(caller.principal, "settings:manage");
   const d = await mustFind(sql, name);
   const sender = createSender({
-    target: parseTarget(d.url), format: d.format, caPem: d.caPem, token: await openToken(sql, deps.keyring, d),
-    hostname: opts.hostname, version: opts.version, timeoutMs: opts.timeoutMs ?? 5000,
+    target: parseTarget(d.url),
+    format: d.format,
+    caPem: d.caPem,
+    token: await openToken(sql, deps.keyring, d),
+    hostname: opts.hostname,
+    version: opts.version,
+    timeoutMs: opts.timeoutMs ?? 5000,
   });
   let result: { ok: boolean; error?: string };
   try {
@@ -119,7 +174,11 @@ export async function testDestination(sql: Sql, caller: Caller, name: string, op
   } finally {
     await sender.close();
   }
-  await recordAudit(sql, { ...event(caller, "siem.destination.test", d.id, d.name, {}), status: result.ok ? "ok" : "failed", error: result.error ?? null });
+  await recordAudit(sql, {
+    ...event(caller, "siem.destination.test", d.id, d.name, {}),
+    status: result.ok ? "ok" : "failed",
+    error: result.error ?? null,
+  });
   return result;
 }
 
@@ -148,11 +207,34 @@ function event(caller: Caller, action: AuditAction, id: string, name: string, de
 function testRow(caller: Caller): AuditRecord {
   const now = new Date().toISOString().replace("Z", "000Z");
   return {
-    id: "0", kind: "event", occurredAt: now, action: "siem.test", status: "ok",
-    userId: caller.principal.userId || null, username: caller.principal.username, via: caller.actor.via, tokenName: null, clientIp: caller.actor.ip,
-    userAgent: caller.actor.userAgent, operationId: null, operationName: "SIEM destination test", httpMethod: null,
-    clusterId: null, clusterName: null, resourceType: null, resourceId: null, decision: null, reason: "test event, not part of the audit chain",
-    error: null, upstreamStatus: null, durationMs: null, requestId: caller.requestId, callId: null, details: {},
-    seq: "0", prevHash: null, hash: null,
+    id: "0",
+    kind: "event",
+    occurredAt: now,
+    action: "siem.test",
+    status: "ok",
+    userId: caller.principal.userId || null,
+    username: caller.principal.username,
+    via: caller.actor.via,
+    tokenName: null,
+    clientIp: caller.actor.ip,
+    userAgent: caller.actor.userAgent,
+    operationId: null,
+    operationName: "SIEM destination test",
+    httpMethod: null,
+    clusterId: null,
+    clusterName: null,
+    resourceType: null,
+    resourceId: null,
+    decision: null,
+    reason: "test event, not part of the audit chain",
+    error: null,
+    upstreamStatus: null,
+    durationMs: null,
+    requestId: caller.requestId,
+    callId: null,
+    details: {},
+    seq: "0",
+    prevHash: null,
+    hash: null,
   };
 }

@@ -21,7 +21,16 @@ import type { Keyring } from "../secrets/keyring.ts";
 import { parseTarget, type SiemDestination } from "./siem-destination.ts";
 import { openToken } from "./siem-destinations.ts";
 import { createSender, type Sender } from "./siem-sender.ts";
-import { claimLease, markDelivered, markError, markSent, releaseLease, sealedAfter, selectCursor, selectDestinations } from "./siem.sql.ts";
+import {
+  claimLease,
+  markDelivered,
+  markError,
+  markSent,
+  releaseLease,
+  sealedAfter,
+  selectCursor,
+  selectDestinations,
+} from "./siem.sql.ts";
 
 export interface ForwarderOptions {
   sql: Sql;
@@ -133,7 +142,12 @@ class Worker {
       await markSent(sql, this.d.id, last);
       await this.sender.send(batch);
       this.position = last;
-      this.written.push({ seq: last, count: batch.length, replayed: batch.filter((b) => b.replay).length, at: Date.now() });
+      this.written.push({
+        seq: last,
+        count: batch.length,
+        replayed: batch.filter((b) => b.replay).length,
+        at: Date.now(),
+      });
       if (!this.sender.streaming) await this.confirm(true);
     }
   }
@@ -152,9 +166,13 @@ class Worker {
 
   private async openSender(): Promise<Sender> {
     return createSender({
-      target: parseTarget(this.d.url), format: this.d.format, caPem: this.d.caPem,
+      target: parseTarget(this.d.url),
+      format: this.d.format,
+      caPem: this.d.caPem,
       token: await openToken(this.opts.sql, this.opts.keyring, this.d),
-      hostname: this.opts.hostname, version: this.opts.version, timeoutMs: this.opts.timeoutMs ?? 10_000,
+      hostname: this.opts.hostname,
+      version: this.opts.version,
+      timeoutMs: this.opts.timeoutMs ?? 10_000,
     });
   }
 

@@ -54,9 +54,19 @@ const CEF_SEVERITY: Record<number, number> = { 3: 8, 4: 6, 5: 4, 6: 2 };
 // Every C0/C1 control except the line breaks, which CEF escapes as \n and \r.
 const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-const cefHeader = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(CONTROL, visible);
+const cefHeader = (text: string) =>
+  text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ")
+    .replace(CONTROL, visible);
 const cefValue = (text: string) =>
-  text.replace(/\\/g, "\\\\").replace(/=/g, "\\=").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(CONTROL, visible);
+  text
+    .replace(/\\/g, "\\\\")
+    .replace(/=/g, "\\=")
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(CONTROL, visible);
 
 export function cefText(row: AuditRecord, ctx: Pick<MessageContext, "version" | "replay">): string {
   const ext: [string, unknown][] = [
@@ -95,7 +105,15 @@ export function cefText(row: AuditRecord, ctx: Pick<MessageContext, "version" | 
     .filter(([, v]) => v !== null && v !== undefined && v !== "")
     .map(([k, v]) => `${k}=${cefValue(String(v))}`)
     .join(" ");
-  const header = ["CEF:0", "Nexus MCP Gateway", APP_NAME, ctx.version, row.action, row.operationName ?? row.action, String(CEF_SEVERITY[severity(row)] ?? 2)];
+  const header = [
+    "CEF:0",
+    "Nexus MCP Gateway",
+    APP_NAME,
+    ctx.version,
+    row.action,
+    row.operationName ?? row.action,
+    String(CEF_SEVERITY[severity(row)] ?? 2),
+  ];
   return `${header.map((h, i) => (i === 0 ? h : cefHeader(h))).join("|")}|${extension}`;
 }
 
@@ -105,9 +123,11 @@ function isIp(value: string | null): boolean {
 
 // --- RFC 5424 ---------------------------------------------------------------------------------
 
-const sdValue = (text: string) => text.replace(/[\\"\]]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, visible);
+const sdValue = (text: string) =>
+  text.replace(/[\\"\]]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, visible);
 /** PRINTUSASCII without space, bounded (RFC 5424 §6.2): hostnames ≤ 255, app ≤ 48, msgid ≤ 32. */
-const header = (text: string | null, max: number) => (text ? text.replace(/[^\x21-\x7e]/g, "_").slice(0, max) : "-") || "-";
+const header = (text: string | null, max: number) =>
+  (text ? text.replace(/[^\x21-\x7e]/g, "_").slice(0, max) : "-") || "-";
 
 /** One RFC 5424 line: header, structured data with seq/hash/replay, then the JSON or CEF body. */
 export function syslogLine(row: AuditRecord, format: MessageFormat, ctx: MessageContext): string {
@@ -128,5 +148,11 @@ export function octetFrame(line: string): Buffer {
 /** One Splunk HEC event (JSON, `_json` source type); time in seconds with microseconds. */
 export function hecEvent(row: AuditRecord, ctx: MessageContext): string {
   const time = Date.parse(row.occurredAt) / 1000;
-  return JSON.stringify({ time, host: ctx.hostname, source: APP_NAME, sourcetype: "_json", event: eventObject(row, ctx.replay) }).replace(C1, visible);
+  return JSON.stringify({
+    time,
+    host: ctx.hostname,
+    source: APP_NAME,
+    sourcetype: "_json",
+    event: eventObject(row, ctx.replay),
+  }).replace(C1, visible);
 }

@@ -45,7 +45,11 @@ export function createSender(opts: SenderOptions): Sender {
   return streamSender(opts);
 }
 
-const ctxOf = (opts: SenderOptions, replay: boolean): MessageContext => ({ hostname: opts.hostname, version: opts.version, replay });
+const ctxOf = (opts: SenderOptions, replay: boolean): MessageContext => ({
+  hostname: opts.hostname,
+  version: opts.version,
+  replay,
+});
 
 function streamSender(opts: SenderOptions): Sender {
   let socket: net.Socket | null = null;
@@ -60,7 +64,16 @@ function streamSender(opts: SenderOptions): Sender {
       };
       const s =
         opts.target.transport === "syslog+tls"
-          ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ca: opts.caPem ?? undefined, minVersion: "TLSv1.2" }, () => ready())
+          ? tls.connect(
+              {
+                host,
+                port,
+                servername: net.isIP(host) ? undefined : host,
+                ca: opts.caPem ?? undefined,
+                minVersion: "TLSv1.2",
+              },
+              () => ready(),
+            )
           : net.connect({ host, port }, () => ready());
       const timer = setTimeout(() => onError(new Error(`no connection within ${opts.timeoutMs} ms`)), opts.timeoutMs);
       const ready = () => {
@@ -82,10 +95,15 @@ function streamSender(opts: SenderOptions): Sender {
     async send(rows) {
       if (failure) throw new DeliveryError(`connection to ${host}:${port} broke: ${failure.message}`);
       socket ??= await connect();
-      const frames = Buffer.concat(rows.map(({ row, replay }) => octetFrame(syslogLine(row, opts.format, ctxOf(opts, replay)))));
+      const frames = Buffer.concat(
+        rows.map(({ row, replay }) => octetFrame(syslogLine(row, opts.format, ctxOf(opts, replay)))),
+      );
       const s = socket;
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new DeliveryError(`${host}:${port} did not take the data within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+        const timer = setTimeout(
+          () => reject(new DeliveryError(`${host}:${port} did not take the data within ${opts.timeoutMs} ms`)),
+          opts.timeoutMs,
+        );
         s.write(frames, (err) => {
           clearTimeout(timer);
           if (err) reject(new DeliveryError(`sending to ${host}:${port} failed: ${err.message}`));
@@ -122,7 +140,9 @@ function udpSender(opts: SenderOptions): Sender {
       for (const { row, replay } of rows) {
         const line = Buffer.from(syslogLine(row, opts.format, ctxOf(opts, replay)), "utf8");
         await new Promise<void>((resolve, reject) =>
-          socket.send(line, port, host, (err) => (err ? reject(new DeliveryError(`sending to ${host}:${port} failed: ${err.message}`)) : resolve())),
+          socket.send(line, port, host, (err) =>
+            err ? reject(new DeliveryError(`sending to ${host}:${port} failed: ${err.message}`)) : resolve(),
+          ),
         );
       }
     },
@@ -144,7 +164,10 @@ function hecSender(opts: SenderOptions): Sender {
       try {
         response = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", ...(opts.token ? { authorization: `Splunk ${opts.token}` } : {}) },
+          headers: {
+            "content-type": "application/json",
+            ...(opts.token ? { authorization: `Splunk ${opts.token}` } : {}),
+          },
           body,
           redirect: "manual",
           signal: AbortSignal.timeout(opts.timeoutMs),
@@ -156,7 +179,9 @@ function hecSender(opts: SenderOptions): Sender {
       const text = (await response.text().catch(() => "")).slice(0, 200);
       if (!response.ok) {
         const hint = response.status === 401 || response.status === 403 ? " (check the HEC token)" : "";
-        throw new DeliveryError(`${url} answered HTTP ${response.status}${hint}: ${text.replaceAll(opts.token ?? "\u0000", "…")}`);
+        throw new DeliveryError(
+          `${url} answered HTTP ${response.status}${hint}: ${text.replaceAll(opts.token ?? "\u0000", "…")}`,
+        );
       }
     },
     async close() {},

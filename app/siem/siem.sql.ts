@@ -15,12 +15,16 @@ export async function selectDestinations(db: Db): Promise<SiemDestination[]> {
 }
 
 export async function selectDestination(db: Db, name: string): Promise<SiemDestination | undefined> {
-  const [row] = await db<SiemDestination[]>`select ${columns(db)} from siem_destinations d where lower(d.name) = lower(${name})`;
+  const [row] = await db<
+    SiemDestination[]
+  >`select ${columns(db)} from siem_destinations d where lower(d.name) = lower(${name})`;
   return row;
 }
 
 export async function selectSealedToken(db: Db, id: string): Promise<string | null> {
-  const [row] = await db<{ sealed: string | null }[]>`select token_sealed as sealed from siem_destinations where id = ${id}`;
+  const [row] = await db<
+    { sealed: string | null }[]
+  >`select token_sealed as sealed from siem_destinations where id = ${id}`;
   return row?.sealed ?? null;
 }
 

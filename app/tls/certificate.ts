@@ -104,7 +104,8 @@ function validatePair(cert: string, key: string, where: string, fix: string): Ce
   } catch {
     throw new StartupError(`private key for ${where} is not a valid unencrypted PEM key; ${fix}`);
   }
-  if (!x.checkPrivateKey(privateKey)) throw new StartupError(`certificate ${where} does not match its private key; ${fix}`);
+  if (!x.checkPrivateKey(privateKey))
+    throw new StartupError(`certificate ${where} does not match its private key; ${fix}`);
   return describeCertificate(cert);
 }
 
@@ -120,7 +121,12 @@ function loadProvided(s: TlsSettings): TlsMaterial {
 export type RenewReason = "missing" | "expiring" | "names-changed" | "forced";
 
 /** Why a generated certificate needs replacing, or null when it is fine. */
-export function renewalReason(info: CertificateInfo | null, s: TlsSettings, now: Date, force = false): RenewReason | null {
+export function renewalReason(
+  info: CertificateInfo | null,
+  s: TlsSettings,
+  now: Date,
+  force = false,
+): RenewReason | null {
   if (force) return "forced";
   if (!info) return "missing";
   if (info.notAfter.getTime() - now.getTime() <= s.renewDays * 86_400_000) return "expiring";
@@ -186,7 +192,9 @@ function writeGenerated(dataDir: string, cert: string, key: string): void {
     renameSync(`${p.key}.new`, p.key);
     renameSync(`${p.cert}.new`, p.cert);
   } catch (err) {
-    throw new StartupError(`cannot write the certificate into ${p.dir} (${errorMessage(err)}); make DATA_DIR writable for the gateway user`);
+    throw new StartupError(
+      `cannot write the certificate into ${p.dir} (${errorMessage(err)}); make DATA_DIR writable for the gateway user`,
+    );
   }
 }
 

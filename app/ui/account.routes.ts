@@ -26,8 +26,20 @@ interface PageState {
 async function page(req: SignedInRequest, state: PageState = {}): Promise<UiView> {
   const caller = req.session.caller;
   const p = caller.principal;
-  const [user, sessions] = await Promise.all([requireUser(req.deps.sql, p.username), listMySessions(req.deps.sql, caller, settings(req))]);
-  const props = { username: p.username, displayName: user.displayName, roles: p.roles, csrf: req.session.csrf, currentSessionId: p.sessionId, sessions, minLength: MIN_PASSWORD_LENGTH, now: caller.now };
+  const [user, sessions] = await Promise.all([
+    requireUser(req.deps.sql, p.username),
+    listMySessions(req.deps.sql, caller, settings(req)),
+  ]);
+  const props = {
+    username: p.username,
+    displayName: user.displayName,
+    roles: p.roles,
+    csrf: req.session.csrf,
+    currentSessionId: p.sessionId,
+    sessions,
+    minLength: MIN_PASSWORD_LENGTH,
+    now: caller.now,
+  };
   return {
     title: "My account",
     status: state.status,
@@ -38,17 +50,33 @@ async function page(req: SignedInRequest, state: PageState = {}): Promise<UiView
 
 export function accountRoutes(): UiRoute[] {
   return [
-    get("/account", "signed-in", (req) => page(req, req.url.searchParams.has("changed") ? { message: { kind: "ok", text: "Your password was changed. Every other session was signed out." } } : {})),
+    get("/account", "signed-in", (req) =>
+      page(
+        req,
+        req.url.searchParams.has("changed")
+          ? { message: { kind: "ok", text: "Your password was changed. Every other session was signed out." } }
+          : {},
+      ),
+    ),
 
     post("/account/password", "signed-in", async (req) => {
       const caller = req.session.caller;
       const password = rawField(req.form, "password");
-      if (password !== rawField(req.form, "repeat")) return page(req, { passwordError: "The two new passwords differ; type the same one twice.", status: 400 });
+      if (password !== rawField(req.form, "repeat"))
+        return page(req, { passwordError: "The two new passwords differ; type the same one twice.", status: 400 });
       try {
-        const result = await changePassword(req.deps.sql, {
-          userId: caller.principal.userId, currentPassword: rawField(req.form, "current"), newPassword: password,
-          clientIp: caller.actor.ip, userAgent: caller.actor.userAgent, startNewSession: true,
-        }, { passwords: req.deps.services.passwords, sessions: settings(req), requestId: caller.requestId });
+        const result = await changePassword(
+          req.deps.sql,
+          {
+            userId: caller.principal.userId,
+            currentPassword: rawField(req.form, "current"),
+            newPassword: password,
+            clientIp: caller.actor.ip,
+            userAgent: caller.actor.userAgent,
+            startNewSession: true,
+          },
+          { passwords: req.deps.services.passwords, sessions: settings(req), requestId: caller.requestId },
+        );
         // A real navigation, also for htmx: the new session brings a new CSRF token in <head>.
         const to = "/account?changed=1";
         const headers = new Headers({ "set-cookie": sessionCookie(result.session!.token) });
@@ -57,7 +85,10 @@ export function accountRoutes(): UiRoute[] {
         return new Response(null, { status: req.htmx.request ? 200 : 303, headers });
       } catch (err) {
         if (err instanceof Invalid || err instanceof Unauthorized) {
-          return page(req, { passwordError: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".", status: err instanceof Invalid ? 400 : 401 });
+          return page(req, {
+            passwordError: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".",
+            status: err instanceof Invalid ? 400 : 401,
+          });
         }
         throw err;
       }
@@ -65,7 +96,9 @@ export function accountRoutes(): UiRoute[] {
 
     post("/account/sessions/end-others", "signed-in", async (req) => {
       const ended = await endMyOtherSessions(req.deps.sql, req.session.caller);
-      return page(req, { message: { kind: "ok", text: `Signed out ${ended} other session${ended === 1 ? "" : "s"}.` } });
+      return page(req, {
+        message: { kind: "ok", text: `Signed out ${ended} other session${ended === 1 ? "" : "s"}.` },
+      });
     }),
   ];
 }

@@ -24,9 +24,19 @@ export interface Assets {
 const root = resolve(import.meta.dir, "../..");
 
 const SOURCES = {
-  htmx: { file: resolve(root, "node_modules/htmx.org/dist/htmx.min.js"), name: "htmx", ext: "js", type: "text/javascript; charset=utf-8" },
+  htmx: {
+    file: resolve(root, "node_modules/htmx.org/dist/htmx.min.js"),
+    name: "htmx",
+    ext: "js",
+    type: "text/javascript; charset=utf-8",
+  },
   css: { file: resolve(import.meta.dir, "assets/app.css"), name: "app", ext: "css", type: "text/css; charset=utf-8" },
-  js: { file: resolve(import.meta.dir, "assets/app.js"), name: "app", ext: "js", type: "text/javascript; charset=utf-8" },
+  js: {
+    file: resolve(import.meta.dir, "assets/app.js"),
+    name: "app",
+    ext: "js",
+    type: "text/javascript; charset=utf-8",
+  },
 } as const;
 
 export const ASSET_PREFIX = "/assets/";
@@ -34,7 +44,10 @@ export const ASSET_PREFIX = "/assets/";
 export function loadAssets(): Assets {
   const byUrl = new Map<string, Asset>();
   const urls = {} as Record<keyof typeof SOURCES, string>;
-  for (const [key, src] of Object.entries(SOURCES) as [keyof typeof SOURCES, (typeof SOURCES)[keyof typeof SOURCES]][]) {
+  for (const [key, src] of Object.entries(SOURCES) as [
+    keyof typeof SOURCES,
+    (typeof SOURCES)[keyof typeof SOURCES],
+  ][]) {
     const body = readFileSync(src.file);
     const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
     const url = `${ASSET_PREFIX}${src.name}.${hash}.${src.ext}`;

@@ -12,7 +12,15 @@ import { callEvents, getAuditEvent, queryAudit } from "../audit/audit-query.ts";
 import { verifyAuditChain } from "../audit/audit-verify.ts";
 import type { AuditRecord } from "../audit/audit.sql.ts";
 import { AppError, Invalid, NotFound } from "../errors.ts";
-import { auditDetail, auditPage, auditResults, FILTER_KEYS, verifyResult, type AuditFilterForm, type AuditRowView } from "../../views/audit.ts";
+import {
+  auditDetail,
+  auditPage,
+  auditResults,
+  FILTER_KEYS,
+  verifyResult,
+  type AuditFilterForm,
+  type AuditRowView,
+} from "../../views/audit.ts";
 import { html } from "../../views/html.ts";
 import { notice } from "../../views/layout.ts";
 import { get, post, type SignedInRequest, type UiRoute } from "./ui-route.ts";
@@ -29,15 +37,22 @@ function formOf(url: URL): AuditFilterForm {
 /** A time from the form: datetime-local (read as UTC), a date, or ISO 8601. */
 function parseTime(value: string, name: string): Date | undefined {
   if (!value) return undefined;
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? `${value}T00:00:00Z`
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)
+      ? `${value}Z`
+      : value;
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Invalid(`${name}: “${value}” is not a date and time; use e.g. 2026-12-04T09:30`);
+  if (Number.isNaN(d.getTime()))
+    throw new Invalid(`${name}: “${value}” is not a date and time; use e.g. 2026-12-04T09:30`);
   return d;
 }
 
 export function toFilter(f: AuditFilterForm): AuditFilter {
-  if (f.status && !STATUSES.includes(f.status as AuditStatus)) throw new Invalid(`status must be one of ${STATUSES.join(", ")}`);
-  if (f.decision && !DECISIONS.includes(f.decision as AuditDecision)) throw new Invalid(`decision must be one of ${DECISIONS.join(", ")}`);
+  if (f.status && !STATUSES.includes(f.status as AuditStatus))
+    throw new Invalid(`status must be one of ${STATUSES.join(", ")}`);
+  if (f.decision && !DECISIONS.includes(f.decision as AuditDecision))
+    throw new Invalid(`decision must be one of ${DECISIONS.join(", ")}`);
   const filter: AuditFilter = {};
   const since = parseTime(f.since, "From");
   const until = parseTime(f.until, "Until");
@@ -103,20 +118,30 @@ export function auditRoutes(): UiRoute[] {
       return {
         title: "Audit log",
         status: error ? 400 : 200,
-        main: auditPage({ filter: form, rows, nextCursor: page.nextCursor, first: !cursor, statuses: STATUSES, decisions: DECISIONS, error }),
+        main: auditPage({
+          filter: form,
+          rows,
+          nextCursor: page.nextCursor,
+          first: !cursor,
+          statuses: STATUSES,
+          decisions: DECISIONS,
+          error,
+        }),
         fragment: error ? html`<div id="audit-results">${notice("bad", error)}</div>` : results,
       };
     }),
 
     get("/audit/export", "audit:read", async (req) => {
-
       const format = req.url.searchParams.get("format") ?? "csv";
       if (format !== "csv" && format !== "jsonl") throw new Invalid("format must be csv or jsonl");
       const filter = toFilter(formOf(req.url));
       // Reading the audit log in bulk is itself worth a line in it (as from the CLI).
       await recordAudit(req.deps.sql, {
-        action: "audit.export", status: "ok", caller: req.session.caller,
-        target: { resourceType: "audit_events" }, details: { format, via: "ui", filter: describe(filter) },
+        action: "audit.export",
+        status: "ok",
+        caller: req.session.caller,
+        target: { resourceType: "audit_events" },
+        details: { format, via: "ui", filter: describe(filter) },
       });
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
       return new Response(exportStream(req, filter, format), {
@@ -132,15 +157,28 @@ export function auditRoutes(): UiRoute[] {
       // Seals what is pending first, exactly like `audit verify`.
       const r = await verifyAuditChain(req.deps.sql);
       const result = verifyResult({
-        ok: r.problem === null, checked: r.checked, firstSeq: r.firstSeq, lastSeq: r.lastSeq, checkpointSeq: r.checkpointSeq,
-        unsealed: r.unsealed, problem: r.problem?.message ?? null,
+        ok: r.problem === null,
+        checked: r.checked,
+        firstSeq: r.firstSeq,
+        lastSeq: r.lastSeq,
+        checkpointSeq: r.checkpointSeq,
+        unsealed: r.unsealed,
+        problem: r.problem?.message ?? null,
       });
-      return { title: "Audit chain", main: html`<h1>Audit chain</h1>${result}<p><a href="/audit">Back to the audit log</a></p>`, fragment: result, status: r.problem ? 409 : 200 };
+      return {
+        title: "Audit chain",
+        main: html`<h1>Audit chain</h1>${result}<p><a href="/audit">Back to the audit log</a></p>`,
+        fragment: result,
+        status: r.problem ? 409 : 200,
+      };
     }),
 
     get("/audit/:id", "audit:read", async (req) => {
       const row = await getAuditEvent(req.deps.sql, req.params.id!);
-      if (!row) throw new NotFound(`audit event ${req.params.id!.slice(0, 30)} does not exist (it may have been removed by retention)`);
+      if (!row)
+        throw new NotFound(
+          `audit event ${req.params.id!.slice(0, 30)} does not exist (it may have been removed by retention)`,
+        );
       const linked = row.callId ? await callEvents(req.deps.sql, row.callId) : [];
       return { title: `Audit event ${row.id}`, main: auditDetail(view(row), linked.map(view)) };
     }),

@@ -35,8 +35,14 @@ export function authRoutes(): UiRoute[] {
       if (req.session && !req.session.caller.principal.mustChangePassword) return seeOther(next);
       const ended = req.url.searchParams.has("ended");
       const out = req.url.searchParams.has("out");
-      const message = ended ? { kind: "warn" as const, text: "Your session has ended (idle or at its time limit). Sign in again to continue." }
-        : out ? { kind: "ok" as const, text: "You are signed out." } : null;
+      const message = ended
+        ? {
+            kind: "warn" as const,
+            text: "Your session has ended (idle or at its time limit). Sign in again to continue.",
+          }
+        : out
+          ? { kind: "ok" as const, text: "You are signed out." }
+          : null;
       return { title: "Sign in", bare: true, main: loginPage({ next, message }) };
     }),
 
@@ -45,27 +51,62 @@ export function authRoutes(): UiRoute[] {
       const next = safeNext(field(req.form, "next"));
       const meta = requestMeta(req.request);
       try {
-        const result = await login(req.deps.sql, { username, password: rawField(req.form, "password"), clientIp: meta.clientIp, userAgent: req.request.headers.get("user-agent") }, {
-          passwords: req.deps.services.passwords,
-          sessions: sessionSettings(req),
-          throttle: { maxFailures: req.deps.config.loginMaxFailures, lockoutMs: req.deps.config.loginLockoutMs },
-          requestId: req.requestId,
-          directory: { keyring: req.deps.services.keyring },
-        });
+        const result = await login(
+          req.deps.sql,
+          {
+            username,
+            password: rawField(req.form, "password"),
+            clientIp: meta.clientIp,
+            userAgent: req.request.headers.get("user-agent"),
+          },
+          {
+            passwords: req.deps.services.passwords,
+            sessions: sessionSettings(req),
+            throttle: { maxFailures: req.deps.config.loginMaxFailures, lockoutMs: req.deps.config.loginLockoutMs },
+            requestId: req.requestId,
+            directory: { keyring: req.deps.services.keyring },
+          },
+        );
         const to = result.mustChangePassword ? `/password?next=${encodeURIComponent(next)}` : next;
         return seeOther(to, sessionCookie(result.token));
       } catch (err) {
         if (err instanceof TooManyRequests) {
           const minutes = Math.ceil(err.retryAfterSeconds / 60);
-          const wait = err.retryAfterSeconds >= 120 ? `${minutes} minutes` : `${err.retryAfterSeconds} second${err.retryAfterSeconds === 1 ? "" : "s"}`;
-          return { title: "Sign in", bare: true, status: 429, headers: { "retry-after": String(err.retryAfterSeconds) }, main: loginPage({ next, username, message: { kind: "bad", text: `Too many failed sign-ins. Try again in ${wait}.` } }) };
+          const wait =
+            err.retryAfterSeconds >= 120
+              ? `${minutes} minutes`
+              : `${err.retryAfterSeconds} second${err.retryAfterSeconds === 1 ? "" : "s"}`;
+          return {
+            title: "Sign in",
+            bare: true,
+            status: 429,
+            headers: { "retry-after": String(err.retryAfterSeconds) },
+            main: loginPage({
+              next,
+              username,
+              message: { kind: "bad", text: `Too many failed sign-ins. Try again in ${wait}.` },
+            }),
+          };
         }
         if (err instanceof Unauthorized) {
-          const text = err.message === NO_DIRECTORY_ROLE ? `${NO_DIRECTORY_ROLE[0]!.toUpperCase()}${NO_DIRECTORY_ROLE.slice(1)}.` : "Invalid username or password.";
-          return { title: "Sign in", bare: true, status: 401, main: loginPage({ next, username, message: { kind: "bad", text } }) };
+          const text =
+            err.message === NO_DIRECTORY_ROLE
+              ? `${NO_DIRECTORY_ROLE[0]!.toUpperCase()}${NO_DIRECTORY_ROLE.slice(1)}.`
+              : "Invalid username or password.";
+          return {
+            title: "Sign in",
+            bare: true,
+            status: 401,
+            main: loginPage({ next, username, message: { kind: "bad", text } }),
+          };
         }
         if (err instanceof Unavailable) {
-          return { title: "Sign in", bare: true, status: 503, main: loginPage({ next, username, message: { kind: "bad", text: `The ${DIRECTORY_DOWN.slice(4)}.` } }) };
+          return {
+            title: "Sign in",
+            bare: true,
+            status: 503,
+            main: loginPage({ next, username, message: { kind: "bad", text: `The ${DIRECTORY_DOWN.slice(4)}.` } }),
+          };
         }
         throw err;
       }
@@ -73,34 +114,67 @@ export function authRoutes(): UiRoute[] {
 
     post("/logout", "password-change", async (req) => {
       const meta = requestMeta(req.request);
-      await logout(req.deps.sql, readSessionCookie(req.request.headers.get("cookie")), { clientIp: meta.clientIp, userAgent: req.request.headers.get("user-agent"), requestId: req.requestId });
+      await logout(req.deps.sql, readSessionCookie(req.request.headers.get("cookie")), {
+        clientIp: meta.clientIp,
+        userAgent: req.request.headers.get("user-agent"),
+        requestId: req.requestId,
+      });
       return seeOther("/login?out=1", clearSessionCookie());
     }),
 
     get("/password", "password-change", (req) => {
       const p = req.session.caller.principal;
       const next = safeNext(req.url.searchParams.get("next"));
-      return { title: "Change password", bare: true, main: passwordChangePage({ username: p.username, forced: !!p.mustChangePassword, next, csrf: req.session.csrf, minLength: MIN_PASSWORD_LENGTH }) };
+      return {
+        title: "Change password",
+        bare: true,
+        main: passwordChangePage({
+          username: p.username,
+          forced: !!p.mustChangePassword,
+          next,
+          csrf: req.session.csrf,
+          minLength: MIN_PASSWORD_LENGTH,
+        }),
+      };
     }),
 
     post("/password", "password-change", async (req) => {
       const p = req.session.caller.principal;
       const next = safeNext(field(req.form, "next"));
       const page = (error: string, status: number) => ({
-        title: "Change password", bare: true, status,
-        main: passwordChangePage({ username: p.username, forced: !!p.mustChangePassword, next, csrf: req.session.csrf, minLength: MIN_PASSWORD_LENGTH, error }),
+        title: "Change password",
+        bare: true,
+        status,
+        main: passwordChangePage({
+          username: p.username,
+          forced: !!p.mustChangePassword,
+          next,
+          csrf: req.session.csrf,
+          minLength: MIN_PASSWORD_LENGTH,
+          error,
+        }),
       });
       const password = rawField(req.form, "password");
-      if (password !== rawField(req.form, "repeat")) return page("The two new passwords differ; type the same one twice.", 400);
+      if (password !== rawField(req.form, "repeat"))
+        return page("The two new passwords differ; type the same one twice.", 400);
       try {
         const meta = requestMeta(req.request);
-        const result = await changePassword(req.deps.sql, {
-          userId: p.userId, currentPassword: rawField(req.form, "current"), newPassword: password,
-          clientIp: meta.clientIp, userAgent: req.request.headers.get("user-agent"), startNewSession: true,
-        }, { passwords: req.deps.services.passwords, sessions: sessionSettings(req), requestId: req.requestId });
+        const result = await changePassword(
+          req.deps.sql,
+          {
+            userId: p.userId,
+            currentPassword: rawField(req.form, "current"),
+            newPassword: password,
+            clientIp: meta.clientIp,
+            userAgent: req.request.headers.get("user-agent"),
+            startNewSession: true,
+          },
+          { passwords: req.deps.services.passwords, sessions: sessionSettings(req), requestId: req.requestId },
+        );
         return seeOther(next, sessionCookie(result.session!.token));
       } catch (err) {
-        if (err instanceof Invalid || err instanceof Unauthorized) return page(capitalise(err.message) + ".", err instanceof Invalid ? 400 : 401);
+        if (err instanceof Invalid || err instanceof Unauthorized)
+          return page(capitalise(err.message) + ".", err instanceof Invalid ? 400 : 401);
         throw err;
       }
     }),

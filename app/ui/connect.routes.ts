@@ -16,7 +16,10 @@ function apiBase(req: SignedInRequest): string {
   return `https://${host}:${req.deps.apiPort()}`;
 }
 
-async function page(req: SignedInRequest, state: { created?: CreatedToken; values?: TokenFormValues; error?: string; status?: number } = {}): Promise<UiView> {
+async function page(
+  req: SignedInRequest,
+  state: { created?: CreatedToken; values?: TokenFormValues; error?: string; status?: number } = {},
+): Promise<UiView> {
   const cert = req.deps.certificate();
   const clusters = await clusterChoices(req.deps.sql, req.session.caller.principal);
   return {
@@ -24,8 +27,12 @@ async function page(req: SignedInRequest, state: { created?: CreatedToken; value
     status: state.status,
     headers: req.request.method === "POST" ? { "hx-push-url": "/connect" } : undefined,
     main: connectPage({
-      csrf: req.session.csrf, apiBase: apiBase(req), fingerprint256: cert.fingerprint256, certificateNotAfter: cert.notAfter,
-      created: state.created ?? null, form: { clusters, values: state.values, error: state.error ?? null },
+      csrf: req.session.csrf,
+      apiBase: apiBase(req),
+      fingerprint256: cert.fingerprint256,
+      certificateNotAfter: cert.notAfter,
+      created: state.created ?? null,
+      form: { clusters, values: state.values, error: state.error ?? null },
     }),
   };
 }
@@ -41,14 +48,28 @@ export function connectRoutes(): UiRoute[] {
         const t = await createApiToken(req.deps.sql, caller, tokenInput(values, caller.principal.username, caller.now));
         return page(req, { created: { token: t.token, name: t.name, expiresAt: t.expiresAt, readOnly: t.readOnly } });
       } catch (err) {
-        if (err instanceof AppError && err.status < 500) return page(req, { values, error: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".", status: err.status });
+        if (err instanceof AppError && err.status < 500)
+          return page(req, {
+            values,
+            error: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".",
+            status: err.status,
+          });
         throw err;
       }
     }),
 
     // The certificate is public (every TLS client sees it); signed-in only to keep the UI closed.
-    get("/connect/gateway.pem", "signed-in", (req) => new Response(req.deps.certificate().pem, {
-      headers: { "content-type": "application/x-pem-file", "content-disposition": 'attachment; filename="nexus-gateway.pem"', "cache-control": "no-store" },
-    })),
+    get(
+      "/connect/gateway.pem",
+      "signed-in",
+      (req) =>
+        new Response(req.deps.certificate().pem, {
+          headers: {
+            "content-type": "application/x-pem-file",
+            "content-disposition": 'attachment; filename="nexus-gateway.pem"',
+            "cache-control": "no-store",
+          },
+        }),
+    ),
   ];
 }

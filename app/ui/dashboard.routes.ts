@@ -13,7 +13,13 @@ export function dashboardRoutes(): UiRoute[] {
       const cert = req.deps.certificate();
       return {
         title: "Dashboard",
-        main: dashboardPage({ username: p.username, roles: p.roles, overview, certificate: { notAfter: cert.notAfter, fingerprint256: cert.fingerprint256 }, canConnect: authorize(p, "tokens:own").allowed }),
+        main: dashboardPage({
+          username: p.username,
+          roles: p.roles,
+          overview,
+          certificate: { notAfter: cert.notAfter, fingerprint256: cert.fingerprint256 },
+          canConnect: authorize(p, "tokens:own").allowed,
+        }),
       };
     }),
   ];

@@ -8,7 +8,12 @@
  * token like every form; the decision is the signed-in user's, recorded once, audited.
  */
 import { authorizationErrorPage, consentPage, returnPage } from "../../views/oauth-consent.ts";
-import { AuthorizationPageError, consentFor, decideAuthorization, startAuthorization } from "../oauth/oauth-authorize.ts";
+import {
+  AuthorizationPageError,
+  consentFor,
+  decideAuthorization,
+  startAuthorization,
+} from "../oauth/oauth-authorize.ts";
 import { Invalid } from "../errors.ts";
 import { field, fields, get, post, type SignedInRequest, type UiRoute } from "./ui-route.ts";
 
@@ -19,17 +24,28 @@ function seeOther(to: string): Response {
 async function consentView(req: SignedInRequest, error?: string) {
   const p = req.session.caller.principal;
   const props = await consentFor(req.deps.sql, req.params.id ?? "", p);
-  return { title: `Connect ${props.clientName}`, bare: true, status: error ? 400 : 200, main: consentPage({ ...props, csrf: req.session.csrf, username: p.username, error }) };
+  return {
+    title: `Connect ${props.clientName}`,
+    bare: true,
+    status: error ? 400 : 200,
+    main: consentPage({ ...props, csrf: req.session.csrf, username: p.username, error }),
+  };
 }
 
 export function oauthUiRoutes(): UiRoute[] {
   return [
     get("/oauth/authorize", "public", async (req) => {
       try {
-        const started = await startAuthorization(req.deps.sql, req.deps.oauthNames, req.request.headers.get("host") ?? "", req.url.searchParams);
+        const started = await startAuthorization(
+          req.deps.sql,
+          req.deps.oauthNames,
+          req.request.headers.get("host") ?? "",
+          req.url.searchParams,
+        );
         return seeOther("redirect" in started ? started.redirect : `/oauth/consent/${started.requestId}`);
       } catch (err) {
-        if (err instanceof AuthorizationPageError) return { title: "Cannot connect", bare: true, status: 400, main: authorizationErrorPage(err.message) };
+        if (err instanceof AuthorizationPageError)
+          return { title: "Cannot connect", bare: true, status: 400, main: authorizationErrorPage(err.message) };
         throw err;
       }
     }),
@@ -40,11 +56,20 @@ export function oauthUiRoutes(): UiRoute[] {
       const approve = field(req.form, "decision") === "approve";
       const some = field(req.form, "scope_clusters") === "some";
       const clusters = some ? fields(req.form, "cluster") : null;
-      if (approve && some && clusters!.length === 0) return consentView(req, "Choose at least one cluster, or every cluster.");
+      if (approve && some && clusters!.length === 0)
+        return consentView(req, "Choose at least one cluster, or every cluster.");
       const caller = req.session.caller;
       try {
-        const { location, clientName } = await decideAuthorization(req.deps.sql, caller, req.params.id ?? "", { approve, readOnly: field(req.form, "access") !== "write", clusters });
-        return { title: approve ? "Access allowed" : "Access denied", bare: true, main: returnPage({ clientName, location, approved: approve }) };
+        const { location, clientName } = await decideAuthorization(req.deps.sql, caller, req.params.id ?? "", {
+          approve,
+          readOnly: field(req.form, "access") !== "write",
+          clusters,
+        });
+        return {
+          title: approve ? "Access allowed" : "Access denied",
+          bare: true,
+          main: returnPage({ clientName, location, approved: approve }),
+        };
       } catch (err) {
         if (err instanceof Invalid && /cluster/.test(err.message)) return consentView(req, err.message);
         throw err;

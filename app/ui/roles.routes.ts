@@ -10,12 +10,25 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1) + ".";
 }
 
-async function listPage(req: SignedInRequest, state: { message?: Message; form?: { values?: { name?: string; description?: string; permissions?: string[] }; error?: string }; status?: number } = {}): Promise<UiView> {
+async function listPage(
+  req: SignedInRequest,
+  state: {
+    message?: Message;
+    form?: { values?: { name?: string; description?: string; permissions?: string[] }; error?: string };
+    status?: number;
+  } = {},
+): Promise<UiView> {
   return {
     title: "Roles",
     status: state.status,
     headers: req.request.method === "POST" ? { "hx-push-url": "/roles" } : undefined,
-    main: rolesPage({ csrf: req.session.csrf, roles: await listRoles(req.deps.sql), held: req.session.caller.principal.permissions, message: state.message, form: state.form }),
+    main: rolesPage({
+      csrf: req.session.csrf,
+      roles: await listRoles(req.deps.sql),
+      held: req.session.caller.principal.permissions,
+      message: state.message,
+      form: state.form,
+    }),
   };
 }
 
@@ -25,7 +38,12 @@ async function detailPage(req: SignedInRequest, state: { message?: Message; stat
     title: `Role ${role.name}`,
     status: state.status,
     headers: req.request.method === "POST" ? { "hx-push-url": `/roles/${encodeURIComponent(role.name)}` } : undefined,
-    main: rolePage({ csrf: req.session.csrf, role, held: req.session.caller.principal.permissions, message: state.message }),
+    main: rolePage({
+      csrf: req.session.csrf,
+      role,
+      held: req.session.caller.principal.permissions,
+      message: state.message,
+    }),
   };
 }
 
@@ -34,12 +52,22 @@ export function rolesRoutes(): UiRoute[] {
     get("/roles", "roles:manage", (req) => listPage(req)),
 
     post("/roles", "roles:manage", async (req) => {
-      const values = { name: field(req.form, "name"), description: field(req.form, "description"), permissions: fields(req.form, "permissions") };
+      const values = {
+        name: field(req.form, "name"),
+        description: field(req.form, "description"),
+        permissions: fields(req.form, "permissions"),
+      };
       try {
         const role = await createRole(req.deps.sql, req.session.caller, values);
-        return listPage(req, { message: { kind: "ok", text: `Role ${role.name} was created with ${role.permissions.length} permission(s). Grant it on a user's page.` } });
+        return listPage(req, {
+          message: {
+            kind: "ok",
+            text: `Role ${role.name} was created with ${role.permissions.length} permission(s). Grant it on a user's page.`,
+          },
+        });
       } catch (err) {
-        if (err instanceof AppError && err.status < 500) return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
+        if (err instanceof AppError && err.status < 500)
+          return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
         throw err;
       }
     }),
@@ -48,10 +76,14 @@ export function rolesRoutes(): UiRoute[] {
 
     post("/roles/:id", "roles:manage", async (req) => {
       try {
-        await updateRole(req.deps.sql, req.session.caller, req.params.id ?? "", { description: field(req.form, "description"), permissions: fields(req.form, "permissions") });
+        await updateRole(req.deps.sql, req.session.caller, req.params.id ?? "", {
+          description: field(req.form, "description"),
+          permissions: fields(req.form, "permissions"),
+        });
         return detailPage(req, { message: { kind: "ok", text: "Role saved." } });
       } catch (err) {
-        if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
+        if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound))
+          return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
         throw err;
       }
     }),
@@ -61,7 +93,8 @@ export function rolesRoutes(): UiRoute[] {
         await deleteRole(req.deps.sql, req.session.caller, req.params.id ?? "");
         return redirect(req, "/roles");
       } catch (err) {
-        if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
+        if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound))
+          return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
         throw err;
       }
     }),

@@ -21,7 +21,11 @@ import { systemPage, type SystemProps } from "../../views/system.ts";
 import { redirect } from "./ui-app.ts";
 import { get, post, rawField, type SignedInRequest, type UiResult, type UiRoute } from "./ui-route.ts";
 
-const SAVED: Record<string, string> = { renewed: "A new certificate is being served.", unchanged: "The certificate did not change.", rotated: "Keys rotated: every stored secret is now sealed under the new key." };
+const SAVED: Record<string, string> = {
+  renewed: "A new certificate is being served.",
+  unchanged: "The certificate did not change.",
+  rotated: "Keys rotated: every stored secret is now sealed under the new key.",
+};
 
 function configSummary(c: Config): SystemProps["config"] {
   const secret = (v: string | undefined) => (v ? "set" : "unset");
@@ -37,7 +41,10 @@ function configSummary(c: Config): SystemProps["config"] {
     { key: "ENCRYPTION_KEY", value: secret(c.encryptionKey) },
     { key: "ADMIN_PASSWORD", value: secret(c.adminPassword) },
     { key: "MCP_API_TOKEN", value: secret(c.mcpApiToken) },
-    { key: "SESSION_IDLE / SESSION_ABSOLUTE", value: `${c.sessionIdleMs / 60_000} min / ${c.sessionAbsoluteMs / 3_600_000} h` },
+    {
+      key: "SESSION_IDLE / SESSION_ABSOLUTE",
+      value: `${c.sessionIdleMs / 60_000} min / ${c.sessionAbsoluteMs / 3_600_000} h`,
+    },
     { key: "LOGIN_MAX_FAILURES / LOGIN_LOCKOUT", value: `${c.loginMaxFailures} / ${c.loginLockoutMs / 60_000} min` },
     { key: "CLUSTER_ALLOWLIST", value: c.clusterAllowlist.join(", ") },
     { key: "CLUSTER_ALLOW_LOOPBACK", value: String(c.clusterAllowLoopback) },
@@ -53,9 +60,25 @@ async function database(req: SignedInRequest): Promise<SystemProps["database"]> 
     const [row] = await sql<{ server: string; size: string | null; migrations: number; audit: number }[]>`
       select current_setting('server_version') as server, pg_database_size(current_database())::text as size,
              (select count(*)::int from schema_migrations) as migrations, (select count(*)::int from audit_events) as audit`;
-    return { engine: req.deps.engine, server: row!.server, ok: true, latencyMs: Math.round(performance.now() - started), migrations: row!.migrations, sizeBytes: row!.size ? Number(row!.size) : null, auditEvents: row!.audit };
+    return {
+      engine: req.deps.engine,
+      server: row!.server,
+      ok: true,
+      latencyMs: Math.round(performance.now() - started),
+      migrations: row!.migrations,
+      sizeBytes: row!.size ? Number(row!.size) : null,
+      auditEvents: row!.audit,
+    };
   } catch {
-    return { engine: req.deps.engine, server: "—", ok: false, latencyMs: Math.round(performance.now() - started), migrations: 0, sizeBytes: null, auditEvents: 0 };
+    return {
+      engine: req.deps.engine,
+      server: "—",
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      migrations: 0,
+      sizeBytes: null,
+      auditEvents: 0,
+    };
   }
 }
 
@@ -63,7 +86,9 @@ async function sealedValues(req: SignedInRequest): Promise<number> {
   const sql = req.deps.sql;
   let n = 0;
   for (const c of SEALED_COLUMNS) {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(c.table)} where ${sql(c.column)} is not null`.catch(() => [{ n: 0 }]);
+    const [row] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from ${sql(c.table)} where ${sql(c.column)} is not null`.catch(() => [{ n: 0 }]);
     n += row!.n;
   }
   return n;
@@ -78,13 +103,26 @@ async function page(req: SignedInRequest, message: SystemProps["message"] = null
   }
   const k = req.deps.services.keyring.describe();
   const props: SystemProps = {
-    csrf: req.session.csrf, now: new Date(), message, certificate,
-    keys: { activeVersion: k.activeVersion, versions: k.versions, kekId: k.kekId, kekSource: k.kekSource, sealedValues: await sealedValues(req) },
+    csrf: req.session.csrf,
+    now: new Date(),
+    message,
+    certificate,
+    keys: {
+      activeVersion: k.activeVersion,
+      versions: k.versions,
+      kekId: k.kekId,
+      kekSource: k.kekSource,
+      sealedValues: await sealedValues(req),
+    },
     version: req.deps.config.version,
     database: await database(req),
     backup: req.deps.config.databaseUrl
       ? { available: true, why: null, minPassphrase: MIN_PASSPHRASE }
-      : { available: false, why: "Backups need PostgreSQL (DATABASE_URL). The embedded demo database is DATA_DIR/pglite: copy that directory while the gateway is stopped.", minPassphrase: MIN_PASSPHRASE },
+      : {
+          available: false,
+          why: "Backups need PostgreSQL (DATABASE_URL). The embedded demo database is DATA_DIR/pglite: copy that directory while the gateway is stopped.",
+          minPassphrase: MIN_PASSPHRASE,
+        },
     config: configSummary(req.deps.config),
   };
   return { title: "System", main: systemPage(props), status };
@@ -117,12 +155,18 @@ export function systemRoutes(): UiRoute[] {
     }),
 
     post("/system/certificate/renew", "settings:manage", async (req) => {
-      if (req.deps.config.tls.certFile) throw new Invalid("this certificate is provided by the administrator (TLS_CERT_FILE); replace that file instead");
+      if (req.deps.config.tls.certFile)
+        throw new Invalid(
+          "this certificate is provided by the administrator (TLS_CERT_FILE); replace that file instead",
+        );
       const renewed = await req.deps.renewCertificate();
       const cert = req.deps.certificate();
       await recordAudit(req.deps.sql, {
-        action: "tls.renew", status: "ok", caller: req.session.caller,
-        target: { resourceType: "certificate" }, details: { renewed, fingerprint256: cert.fingerprint256, notAfter: cert.notAfter },
+        action: "tls.renew",
+        status: "ok",
+        caller: req.session.caller,
+        target: { resourceType: "certificate" },
+        details: { renewed, fingerprint256: cert.fingerprint256, notAfter: cert.notAfter },
       });
       return redirect(req, `/system?saved=${renewed ? "renewed" : "unchanged"}`);
     }),
@@ -132,37 +176,73 @@ export function systemRoutes(): UiRoute[] {
         await rotateKeys(req.deps.sql, req.session.caller, req.deps.services.keyring);
       } catch (err) {
         if (err instanceof AppError) return page(req, { kind: "bad", text: err.message }, err.status);
-        return page(req, { kind: "bad", text: `Rotation failed and changed nothing: ${err instanceof Error ? err.message : String(err)}` }, 500);
+        return page(
+          req,
+          {
+            kind: "bad",
+            text: `Rotation failed and changed nothing: ${err instanceof Error ? err.message : String(err)}`,
+          },
+          500,
+        );
       }
       return redirect(req, "/system?saved=rotated");
     }),
 
     post("/system/backup", "settings:manage", async (req) => {
       const config = req.deps.config;
-      if (!config.databaseUrl) throw new Invalid("backups need PostgreSQL (DATABASE_URL); copy DATA_DIR/pglite while the gateway is stopped instead");
+      if (!config.databaseUrl)
+        throw new Invalid(
+          "backups need PostgreSQL (DATABASE_URL); copy DATA_DIR/pglite while the gateway is stopped instead",
+        );
       const passphrase = rawField(req.form, "passphrase");
-      if (passphrase.length < MIN_PASSPHRASE) return page(req, { kind: "bad", text: `the passphrase must have at least ${MIN_PASSPHRASE} characters` }, 400);
+      if (passphrase.length < MIN_PASSPHRASE)
+        return page(req, { kind: "bad", text: `the passphrase must have at least ${MIN_PASSPHRASE} characters` }, 400);
       const out = join(config.dataDir, `ui-backup-${randomBytes(8).toString("hex")}.nmgbak`);
       const caller = req.session.caller;
       try {
         const result = await createBackup(req.deps.sql, caller, {
-          databaseUrl: config.databaseUrl, env: {}, out, passphrase,
-          key: configuredKey({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }), appVersion: config.version,
+          databaseUrl: config.databaseUrl,
+          env: {},
+          out,
+          passphrase,
+          key: configuredKey({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }),
+          appVersion: config.version,
           warn: (m: string) => req.deps.log.warn({ requestId: req.requestId }, m),
         });
         await recordAudit(req.deps.sql, {
-          action: "backup.create", status: "ok", caller, target: { resourceType: "backup", resourceId: result.header.createdAt },
-          details: { via: "ui download", dumpBytes: result.end.dumpBytes, dumpSha256: result.end.dumpSha256, schemaVersion: result.header.schema.version, encrypted: true, keyIncluded: result.header.key.included, keyId: result.header.key.id },
+          action: "backup.create",
+          status: "ok",
+          caller,
+          target: { resourceType: "backup", resourceId: result.header.createdAt },
+          details: {
+            via: "ui download",
+            dumpBytes: result.end.dumpBytes,
+            dumpSha256: result.end.dumpSha256,
+            schemaVersion: result.header.schema.version,
+            encrypted: true,
+            keyIncluded: result.header.key.included,
+            keyId: result.header.key.id,
+          },
         });
       } catch (err) {
         rmSync(out, { force: true });
         const message = err instanceof Error ? err.message : String(err);
-        await recordAudit(req.deps.sql, { action: "backup.create", status: "failed", caller, target: { resourceType: "backup" }, error: message });
+        await recordAudit(req.deps.sql, {
+          action: "backup.create",
+          status: "failed",
+          caller,
+          target: { resourceType: "backup" },
+          error: message,
+        });
         return page(req, { kind: "bad", text: `The backup failed: ${message}` }, 500);
       }
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
       return new Response(streamThenDelete(out), {
-        headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="nexus-mcp-gateway-${stamp}.nmgbak"`, "cache-control": "no-store" },
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-disposition": `attachment; filename="nexus-mcp-gateway-${stamp}.nmgbak"`,
+          "cache-control": "no-store",
+        },
       });
     }),
   ];

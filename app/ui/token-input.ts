@@ -14,7 +14,12 @@ export interface TokenFormValues {
 }
 
 export function tokenFormValues(form: FormData): TokenFormValues {
-  return { name: field(form, "name"), expiry: field(form, "expiry") || "90", readOnly: field(form, "readOnly") === "1", clusters: fields(form, "clusters") };
+  return {
+    name: field(form, "name"),
+    expiry: field(form, "expiry") || "90",
+    readOnly: field(form, "readOnly") === "1",
+    clusters: fields(form, "clusters"),
+  };
 }
 
 export function tokenInput(v: TokenFormValues, username: string, now: Date) {
@@ -32,5 +37,7 @@ export function tokenInput(v: TokenFormValues, username: string, now: Date) {
 /** The clusters this principal may use, for the form's check boxes. */
 export async function clusterChoices(db: Db, p: Principal): Promise<ClusterChoice[]> {
   const all = await listClusters(db);
-  return all.filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id)).map((c) => ({ id: c.id, name: c.name }));
+  return all
+    .filter((c) => p.clusterAccess === "all" || p.clusterAccess.includes(c.id))
+    .map((c) => ({ id: c.id, name: c.name }));
 }

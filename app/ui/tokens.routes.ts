@@ -1,6 +1,13 @@
 /** Page 5: API tokens — mine (create, narrow, revoke) and, with tokens:manage, everybody's. */
 import { AppError } from "../errors.ts";
-import { createApiToken, listApiTokens, narrowApiToken, revokeApiToken, tokenStatus, type ApiTokenRow } from "../identity/api-tokens.ts";
+import {
+  createApiToken,
+  listApiTokens,
+  narrowApiToken,
+  revokeApiToken,
+  tokenStatus,
+  type ApiTokenRow,
+} from "../identity/api-tokens.ts";
 import { authorize } from "../identity/authorize.ts";
 import { listClusters } from "../clusters/clusters.ts";
 import { tokensPage, type CreatedToken, type TokenRowView, type TokensPageProps } from "../../views/tokens.ts";
@@ -26,15 +33,26 @@ async function page(req: SignedInRequest, state: State = {}): Promise<UiView> {
     listClusters(req.deps.sql),
   ]);
   const names = new Map(every.map((c) => [c.id, c.name]));
-  const view = (t: ApiTokenRow): TokenRowView => ({ ...t, status: tokenStatus(t, caller.now), clusterNames: t.clusters ? t.clusters.map((id) => names.get(id) ?? `removed cluster ${id.slice(0, 8)}`) : null });
+  const view = (t: ApiTokenRow): TokenRowView => ({
+    ...t,
+    status: tokenStatus(t, caller.now),
+    clusterNames: t.clusters ? t.clusters.map((id) => names.get(id) ?? `removed cluster ${id.slice(0, 8)}`) : null,
+  });
   return {
     title: "API tokens",
     status: state.status,
     // A POST answered with the page: the address bar shows the page, not the action.
     headers: req.request.method === "POST" ? { "hx-push-url": "/tokens" } : undefined,
     main: tokensPage({
-      csrf: req.session.csrf, now: caller.now, mine: mine.map(view), all: all ? all.filter((t) => t.userId !== p.userId).map(view) : null,
-      clusters, created: state.created, form: state.form, message: state.message, showInactive: req.url.searchParams.has("all"),
+      csrf: req.session.csrf,
+      now: caller.now,
+      mine: mine.map(view),
+      all: all ? all.filter((t) => t.userId !== p.userId).map(view) : null,
+      clusters,
+      created: state.created,
+      form: state.form,
+      message: state.message,
+      showInactive: req.url.searchParams.has("all"),
     }),
   };
 }
@@ -44,7 +62,8 @@ async function orMessage(req: SignedInRequest, action: () => Promise<State>): Pr
   try {
     return await page(req, await action());
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) return page(req, { message: { kind: "bad", text: capital(err.message) + "." }, status: err.status });
+    if (err instanceof AppError && err.status < 500)
+      return page(req, { message: { kind: "bad", text: capital(err.message) + "." }, status: err.status });
     throw err;
   }
 }
@@ -64,20 +83,38 @@ export function tokensRoutes(): UiRoute[] {
         const t = await createApiToken(req.deps.sql, caller, tokenInput(values, caller.principal.username, caller.now));
         return page(req, { created: { token: t.token, name: t.name, expiresAt: t.expiresAt, readOnly: t.readOnly } });
       } catch (err) {
-        if (err instanceof AppError && err.status < 500) return page(req, { form: { values, error: capital(err.message) + "." }, status: err.status });
+        if (err instanceof AppError && err.status < 500)
+          return page(req, { form: { values, error: capital(err.message) + "." }, status: err.status });
         throw err;
       }
     }),
 
-    post("/tokens/:id/revoke", "tokens:own", (req) => orMessage(req, async () => {
-      await revokeApiToken(req.deps.sql, req.session.caller, req.params.id ?? "", `revoked in the UI by ${req.session.caller.principal.username}`);
-      return { message: { kind: "ok", text: "The token was revoked; assistants using it are refused from now on." } };
-    })),
+    post("/tokens/:id/revoke", "tokens:own", (req) =>
+      orMessage(req, async () => {
+        await revokeApiToken(
+          req.deps.sql,
+          req.session.caller,
+          req.params.id ?? "",
+          `revoked in the UI by ${req.session.caller.principal.username}`,
+        );
+        return { message: { kind: "ok", text: "The token was revoked; assistants using it are refused from now on." } };
+      }),
+    ),
 
-    post("/tokens/:id/narrow", "tokens:own", (req) => orMessage(req, async () => {
-      const clusters = fields(req.form, "clusters");
-      const t = await narrowApiToken(req.deps.sql, req.session.caller, req.params.id ?? "", { readOnly: field(req.form, "readOnly") === "1" ? true : undefined, clusters: clusters.length ? clusters : undefined });
-      return { message: { kind: "ok", text: `Token “${t.name}” is now ${t.readOnly ? "read-only" : "read-write"}${t.clusters ? ` and limited to ${t.clusters.length} cluster${t.clusters.length === 1 ? "" : "s"}` : ""}.` } };
-    })),
+    post("/tokens/:id/narrow", "tokens:own", (req) =>
+      orMessage(req, async () => {
+        const clusters = fields(req.form, "clusters");
+        const t = await narrowApiToken(req.deps.sql, req.session.caller, req.params.id ?? "", {
+          readOnly: field(req.form, "readOnly") === "1" ? true : undefined,
+          clusters: clusters.length ? clusters : undefined,
+        });
+        return {
+          message: {
+            kind: "ok",
+            text: `Token “${t.name}” is now ${t.readOnly ? "read-only" : "read-write"}${t.clusters ? ` and limited to ${t.clusters.length} cluster${t.clusters.length === 1 ? "" : "s"}` : ""}.`,
+          },
+        };
+      }),
+    ),
   ];
 }

@@ -64,11 +64,19 @@ export interface UiRoute {
   handle(req: SignedInRequest | UiRequest): UiResult | Promise<UiResult>;
 }
 
-export function get<A extends RouteAccess>(path: string, access: A, handle: (req: A extends "public" ? UiRequest : SignedInRequest) => UiResult | Promise<UiResult>): UiRoute {
+export function get<A extends RouteAccess>(
+  path: string,
+  access: A,
+  handle: (req: A extends "public" ? UiRequest : SignedInRequest) => UiResult | Promise<UiResult>,
+): UiRoute {
   return { method: "GET", path, access, handle: handle as UiRoute["handle"] };
 }
 
-export function post<A extends RouteAccess>(path: string, access: A, handle: (req: A extends "public" ? UiRequest : SignedInRequest) => UiResult | Promise<UiResult>): UiRoute {
+export function post<A extends RouteAccess>(
+  path: string,
+  access: A,
+  handle: (req: A extends "public" ? UiRequest : SignedInRequest) => UiResult | Promise<UiResult>,
+): UiRoute {
   return { method: "POST", path, access, handle: handle as UiRoute["handle"] };
 }
 
@@ -85,5 +93,9 @@ export function rawField(form: FormData, name: string): string {
 }
 
 export function fields(form: FormData, name: string): string[] {
-  return form.getAll(name).filter((v): v is string => typeof v === "string").map((v) => v.trim()).filter(Boolean);
+  return form
+    .getAll(name)
+    .filter((v): v is string => typeof v === "string")
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

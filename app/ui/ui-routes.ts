@@ -22,7 +22,11 @@ import { usersRoutes } from "./users.routes.ts";
 import type { UiRoute } from "./ui-route.ts";
 
 export function uiRoutes(): UiRoute[] {
-  const built = [...authRoutes(), ...dashboardRoutes(), ...oauthUiRoutes(), ...connectedAppsRoutes(),
+  const built = [
+    ...authRoutes(),
+    ...dashboardRoutes(),
+    ...oauthUiRoutes(),
+    ...connectedAppsRoutes(),
     ...approvalsRoutes(),
     ...settingsRoutes(),
     ...auditRoutes(),

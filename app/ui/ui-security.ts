@@ -25,13 +25,21 @@ export function crossSiteReason(request: Request): string | null {
 }
 
 export function csrfValid(sessionToken: string, request: Request, form: FormData): boolean {
-  const submitted = request.headers.get("x-csrf-token") ?? (typeof form.get("csrf") === "string" ? (form.get("csrf") as string) : null);
+  const submitted =
+    request.headers.get("x-csrf-token") ?? (typeof form.get("csrf") === "string" ? (form.get("csrf") as string) : null);
   return verifyCsrfToken(sessionToken, submitted);
 }
 
 /** A path on this site to return to after sign-in, or "/" for anything else. */
 export function safeNext(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\") || /[\u0000-\u001f]/.test(value)) return "/";
+  if (
+    !value ||
+    !value.startsWith("/") ||
+    value.startsWith("//") ||
+    value.startsWith("/\\") ||
+    /[\u0000-\u001f]/.test(value)
+  )
+    return "/";
   if (value.startsWith("/login") || value.startsWith("/logout")) return "/";
   return value.slice(0, 512);
 }

@@ -13,7 +13,11 @@ function capital(s: string): string {
 
 async function common(req: SignedInRequest) {
   const caller = req.session.caller;
-  const [users, roles, clusters] = await Promise.all([listUsers(req.deps.sql, caller), listRoles(req.deps.sql), listClusters(req.deps.sql)]);
+  const [users, roles, clusters] = await Promise.all([
+    listUsers(req.deps.sql, caller),
+    listRoles(req.deps.sql),
+    listClusters(req.deps.sql),
+  ]);
   return {
     users,
     roles: roleChoices(roles, caller.principal.permissions),
@@ -22,17 +26,35 @@ async function common(req: SignedInRequest) {
   };
 }
 
-async function listPage(req: SignedInRequest, state: { message?: Message; created?: { username: string; password: string }; form?: { values?: NewUserValues; error?: string }; status?: number } = {}): Promise<UiView> {
+async function listPage(
+  req: SignedInRequest,
+  state: {
+    message?: Message;
+    created?: { username: string; password: string };
+    form?: { values?: NewUserValues; error?: string };
+    status?: number;
+  } = {},
+): Promise<UiView> {
   const c = await common(req);
   return {
     title: "Users",
     status: state.status,
     headers: req.request.method === "POST" ? { "hx-push-url": "/users" } : undefined,
-    main: usersPage({ csrf: req.session.csrf, now: req.session.caller.now, ...c, message: state.message, created: state.created ?? null, form: state.form }),
+    main: usersPage({
+      csrf: req.session.csrf,
+      now: req.session.caller.now,
+      ...c,
+      message: state.message,
+      created: state.created ?? null,
+      form: state.form,
+    }),
   };
 }
 
-async function detailPage(req: SignedInRequest, state: { message?: Message; resetPassword?: string; status?: number } = {}): Promise<UiView> {
+async function detailPage(
+  req: SignedInRequest,
+  state: { message?: Message; resetPassword?: string; status?: number } = {},
+): Promise<UiView> {
   const c = await common(req);
   const name = req.params.id ?? "";
   const user = c.users.find((u) => u.username.toLowerCase() === name.toLowerCase());
@@ -42,16 +64,30 @@ async function detailPage(req: SignedInRequest, state: { message?: Message; rese
     title: `User ${user.username}`,
     status: state.status,
     headers: req.request.method === "POST" ? { "hx-push-url": path } : undefined,
-    main: userPage({ csrf: req.session.csrf, now: req.session.caller.now, user, self: user.id === req.session.caller.principal.userId, roles: c.roles, clusters: c.clusters, clusterNames: c.clusterNames, message: state.message, resetPassword: state.resetPassword }),
+    main: userPage({
+      csrf: req.session.csrf,
+      now: req.session.caller.now,
+      user,
+      self: user.id === req.session.caller.principal.userId,
+      roles: c.roles,
+      clusters: c.clusters,
+      clusterNames: c.clusterNames,
+      message: state.message,
+      resetPassword: state.resetPassword,
+    }),
   };
 }
 
 /** Runs one domain change for a user's page; a refusal becomes the page's message. */
-async function onUser(req: SignedInRequest, change: (username: string) => Promise<{ message?: Message; resetPassword?: string }>): Promise<UiView> {
+async function onUser(
+  req: SignedInRequest,
+  change: (username: string) => Promise<{ message?: Message; resetPassword?: string }>,
+): Promise<UiView> {
   try {
     return await detailPage(req, await change(req.params.id ?? ""));
   } catch (err) {
-    if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound)) return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
+    if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound))
+      return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
     throw err;
   }
 }
@@ -62,43 +98,94 @@ export function usersRoutes(): UiRoute[] {
 
     post("/users", "users:manage", async (req) => {
       const values: NewUserValues = {
-        username: field(req.form, "username"), displayName: field(req.form, "displayName"), email: field(req.form, "email"),
-        roles: fields(req.form, "roles"), allClusters: field(req.form, "allClusters") === "1", clusters: fields(req.form, "clusters"),
+        username: field(req.form, "username"),
+        displayName: field(req.form, "displayName"),
+        email: field(req.form, "email"),
+        roles: fields(req.form, "roles"),
+        allClusters: field(req.form, "allClusters") === "1",
+        clusters: fields(req.form, "clusters"),
       };
       try {
-        const r = await createUser(req.deps.sql, req.session.caller, {
-          username: values.username!, displayName: values.displayName || null, email: values.email || null, roles: values.roles,
-          clusters: values.allClusters ? "all" : values.clusters,
-        }, { passwords: req.deps.services.passwords });
-        return listPage(req, { message: { kind: "ok", text: `User ${r.user.username} was created.` }, created: { username: r.user.username, password: r.generatedPassword! } });
+        const r = await createUser(
+          req.deps.sql,
+          req.session.caller,
+          {
+            username: values.username!,
+            displayName: values.displayName || null,
+            email: values.email || null,
+            roles: values.roles,
+            clusters: values.allClusters ? "all" : values.clusters,
+          },
+          { passwords: req.deps.services.passwords },
+        );
+        return listPage(req, {
+          message: { kind: "ok", text: `User ${r.user.username} was created.` },
+          created: { username: r.user.username, password: r.generatedPassword! },
+        });
       } catch (err) {
-        if (err instanceof AppError && err.status < 500) return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
+        if (err instanceof AppError && err.status < 500)
+          return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
         throw err;
       }
     }),
 
     get("/users/:id", "users:manage", (req) => detailPage(req)),
 
-    post("/users/:id/roles", "users:manage", (req) => onUser(req, async (name) => {
-      const r = await setUserRoles(req.deps.sql, req.session.caller, name, fields(req.form, "roles"));
-      const changes = [...r.granted.map((n) => `granted ${n}`), ...r.revoked.map((n) => `revoked ${n}`)];
-      return { message: { kind: "ok", text: changes.length ? `Roles saved: ${changes.join(", ")}. ${name}'s sessions were ended.` : "Nothing changed." } };
-    })),
+    post("/users/:id/roles", "users:manage", (req) =>
+      onUser(req, async (name) => {
+        const r = await setUserRoles(req.deps.sql, req.session.caller, name, fields(req.form, "roles"));
+        const changes = [...r.granted.map((n) => `granted ${n}`), ...r.revoked.map((n) => `revoked ${n}`)];
+        return {
+          message: {
+            kind: "ok",
+            text: changes.length
+              ? `Roles saved: ${changes.join(", ")}. ${name}'s sessions were ended.`
+              : "Nothing changed.",
+          },
+        };
+      }),
+    ),
 
-    post("/users/:id/clusters", "users:manage", (req) => onUser(req, async (name) => {
-      await setUserClusters(req.deps.sql, req.session.caller, name, field(req.form, "allClusters") === "1" ? "all" : fields(req.form, "clusters"));
-      return { message: { kind: "ok", text: "Cluster access saved." } };
-    })),
+    post("/users/:id/clusters", "users:manage", (req) =>
+      onUser(req, async (name) => {
+        await setUserClusters(
+          req.deps.sql,
+          req.session.caller,
+          name,
+          field(req.form, "allClusters") === "1" ? "all" : fields(req.form, "clusters"),
+        );
+        return { message: { kind: "ok", text: "Cluster access saved." } };
+      }),
+    ),
 
-    post("/users/:id/active", "users:manage", (req) => onUser(req, async (name) => {
-      const active = field(req.form, "active") === "1";
-      const r = await setUserActive(req.deps.sql, req.session.caller, name, active);
-      return { message: { kind: "ok", text: active ? `${name} is enabled.` : `${name} is disabled: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} token(s) revoked.` } };
-    })),
+    post("/users/:id/active", "users:manage", (req) =>
+      onUser(req, async (name) => {
+        const active = field(req.form, "active") === "1";
+        const r = await setUserActive(req.deps.sql, req.session.caller, name, active);
+        return {
+          message: {
+            kind: "ok",
+            text: active
+              ? `${name} is enabled.`
+              : `${name} is disabled: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} token(s) revoked.`,
+          },
+        };
+      }),
+    ),
 
-    post("/users/:id/reset-password", "users:manage", (req) => onUser(req, async (name) => {
-      const r = await resetPassword(req.deps.sql, req.session.caller, { username: name }, { passwords: req.deps.services.passwords });
-      return { message: { kind: "ok", text: `Password reset; ${r.sessionsEnded} session(s) ended.` }, resetPassword: r.generatedPassword! };
-    })),
+    post("/users/:id/reset-password", "users:manage", (req) =>
+      onUser(req, async (name) => {
+        const r = await resetPassword(
+          req.deps.sql,
+          req.session.caller,
+          { username: name },
+          { passwords: req.deps.services.passwords },
+        );
+        return {
+          message: { kind: "ok", text: `Password reset; ${r.sessionsEnded} session(s) ended.` },
+          resetPassword: r.generatedPassword!,
+        };
+      }),
+    ),
   ];
 }

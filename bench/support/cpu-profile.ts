@@ -61,6 +61,8 @@ export function profileShares(path: string, fromMs: number, toMs: number): { sam
     counts.set(who, (counts.get(who) ?? 0) + 1);
     total++;
   });
-  const shares = [...counts].map(([o, n]) => ({ owner: o, samples: n, share: n / total })).sort((a, b) => b.samples - a.samples);
+  const shares = [...counts]
+    .map(([o, n]) => ({ owner: o, samples: n, share: n / total }))
+    .sort((a, b) => b.samples - a.samples);
   return { samples: total, shares };
 }

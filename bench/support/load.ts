@@ -24,24 +24,26 @@ export async function runPhase(clients: Call[], opts: { warmupMs: number; durati
   const measureFrom = start + opts.warmupMs;
   const end = measureFrom + opts.durationMs;
   let lastDone = measureFrom;
-  await Promise.all(clients.map(async (call) => {
-    for (let t0 = performance.now(); t0 < end; t0 = performance.now()) {
-      totalCalls++;
-      try {
-        await call();
-        const done = performance.now();
-        if (t0 >= measureFrom) {
-          latencies.push(done - t0);
-          lastDone = Math.max(lastDone, done);
+  await Promise.all(
+    clients.map(async (call) => {
+      for (let t0 = performance.now(); t0 < end; t0 = performance.now()) {
+        totalCalls++;
+        try {
+          await call();
+          const done = performance.now();
+          if (t0 >= measureFrom) {
+            latencies.push(done - t0);
+            lastDone = Math.max(lastDone, done);
+          }
+        } catch (err) {
+          errors++;
+          firstError ??= (err as Error).message;
+          // A failing target must not spin: back off a little.
+          await Bun.sleep(10);
         }
-      } catch (err) {
-        errors++;
-        firstError ??= (err as Error).message;
-        // A failing target must not spin: back off a little.
-        await Bun.sleep(10);
       }
-    }
-  }));
+    }),
+  );
   return { summary: summarise(latencies, (lastDone - measureFrom) / 1000), totalCalls, errors, firstError };
 }
 
@@ -51,7 +53,11 @@ export async function runPhase(clients: Call[], opts: { warmupMs: number; durati
  * had to wait for its client's previous one is charged the wait (no coordinated omission).
  * This is the latency people feel at a given load, short of saturation.
  */
-export async function runPaced(clients: Call[], ratePerSec: number, opts: { warmupMs: number; durationMs: number }): Promise<PhaseRun> {
+export async function runPaced(
+  clients: Call[],
+  ratePerSec: number,
+  opts: { warmupMs: number; durationMs: number },
+): Promise<PhaseRun> {
   const latencies: number[] = [];
   let totalCalls = 0;
   let errors = 0;
@@ -60,19 +66,21 @@ export async function runPaced(clients: Call[], ratePerSec: number, opts: { warm
   const start = performance.now();
   const measureFrom = start + opts.warmupMs;
   const end = measureFrom + opts.durationMs;
-  await Promise.all(clients.map(async (call, k) => {
-    for (let due = start + (k * periodMs) / clients.length; due < end; due += periodMs) {
-      const wait = due - performance.now();
-      if (wait > 0) await Bun.sleep(wait);
-      totalCalls++;
-      try {
-        await call();
-        if (due >= measureFrom) latencies.push(performance.now() - due);
-      } catch (err) {
-        errors++;
-        firstError ??= (err as Error).message;
+  await Promise.all(
+    clients.map(async (call, k) => {
+      for (let due = start + (k * periodMs) / clients.length; due < end; due += periodMs) {
+        const wait = due - performance.now();
+        if (wait > 0) await Bun.sleep(wait);
+        totalCalls++;
+        try {
+          await call();
+          if (due >= measureFrom) latencies.push(performance.now() - due);
+        } catch (err) {
+          errors++;
+          firstError ??= (err as Error).message;
+        }
       }
-    }
-  }));
+    }),
+  );
   return { summary: summarise(latencies, opts.durationMs / 1000), totalCalls, errors, firstError };
 }

@@ -12,8 +12,10 @@ export interface NdDirect {
 export async function ndDirect(sim: { url: string; caPem: string }): Promise<NdDirect> {
   const tls = { ca: sim.caPem };
   const login = await fetch(`${sim.url}/login`, {
-    method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ userName: "admin", userPasswd: "nd-sim-password", domain: "local" }), tls,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userName: "admin", userPasswd: "nd-sim-password", domain: "local" }),
+    tls,
   } as RequestInit);
   const { token } = (await login.json()) as { token: string };
   if (!token) throw new Error(`simulator login failed (HTTP ${login.status})`);

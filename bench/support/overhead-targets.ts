@@ -27,7 +27,11 @@ export interface TargetClients {
   close(): Promise<void>;
 }
 
-export async function clientsFor(target: Target, n: number, env: { world: BenchWorld; nd: NdDirect; peer: RunningPeer | null }): Promise<TargetClients> {
+export async function clientsFor(
+  target: Target,
+  n: number,
+  env: { world: BenchWorld; nd: NdDirect; peer: RunningPeer | null },
+): Promise<TargetClients> {
   const { world, nd, peer } = env;
   if (target === "direct") {
     const call: Call = async () => {
@@ -40,11 +44,14 @@ export async function clientsFor(target: Target, n: number, env: { world: BenchW
   if (tokens.length < n) throw new Error(`the world has ${world.loadTokens.length} load tokens, ${n} needed`);
   let clients: RpcClient[];
   if (target === "http") clients = tokens.map((t) => streamableClient(world.gateway.mcpUrl, t, world.gateway.ca));
-  else if (target === "sse") clients = await Promise.all(tokens.map((t) => sseClient(world.gateway.sseUrl, t, world.gateway.ca)));
+  else if (target === "sse")
+    clients = await Promise.all(tokens.map((t) => sseClient(world.gateway.sseUrl, t, world.gateway.ca)));
   else clients = await Promise.all(tokens.map(() => peerClient(peer!.url)));
   const [tool, args] = target === "peer" ? [PEER_TOOL, { max: 20, offset: 0 }] : ["list_fabrics", {}];
   return {
-    calls: clients.map((c) => async () => expectOk(await c.request("tools/call", { name: tool, arguments: args }), target)),
+    calls: clients.map(
+      (c) => async () => expectOk(await c.request("tools/call", { name: tool, arguments: args }), target),
+    ),
     close: async () => {
       await Promise.all(clients.map((c) => c.close()));
     },

@@ -25,7 +25,9 @@ export function peerInstalled(): boolean {
 }
 
 export function peerVersion(): string {
-  return (JSON.parse(readFileSync(join(REPO, "node_modules", PEER_PACKAGE, "package.json"), "utf8")) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(REPO, "node_modules", PEER_PACKAGE, "package.json"), "utf8")) as { version: string }
+  ).version;
 }
 
 export interface RunningPeer {
@@ -34,7 +36,11 @@ export interface RunningPeer {
 }
 
 /** Starts the peer against the simulator, authenticated to ND with `ndHeaders`. */
-export async function startPeer(dir: string, sim: { url: string; caPem: string }, ndHeaders: Record<string, string>): Promise<RunningPeer> {
+export async function startPeer(
+  dir: string,
+  sim: { url: string; caPem: string },
+  ndHeaders: Record<string, string>,
+): Promise<RunningPeer> {
   const spec = JSON.parse(readFileSync(join(REPO, "app/catalog/core.openapi.json"), "utf8")) as Record<string, unknown>;
   spec.servers = [{ url: sim.url }];
   const specPath = join(dir, "peer-openapi.json");
@@ -43,9 +49,17 @@ export async function startPeer(dir: string, sim: { url: string; caPem: string }
   writeFileSync(caPath, sim.caPem);
   const port = await freePort();
   const env = {
-    API_BASE_URL: sim.url, OPENAPI_SPEC_PATH: specPath, CA_CERT_PATH: caPath,
-    API_HEADERS: Object.entries(ndHeaders).map(([k, v]) => `${k}:${v}`).join(","),
-    TRANSPORT_TYPE: "http", HTTP_HOST: "127.0.0.1", HTTP_PORT: String(port), TOOLS_MODE: "all", VERBOSE: "false",
+    API_BASE_URL: sim.url,
+    OPENAPI_SPEC_PATH: specPath,
+    CA_CERT_PATH: caPath,
+    API_HEADERS: Object.entries(ndHeaders)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(","),
+    TRANSPORT_TYPE: "http",
+    HTTP_HOST: "127.0.0.1",
+    HTTP_PORT: String(port),
+    TOOLS_MODE: "all",
+    VERBOSE: "false",
   };
   const { child, proc } = spawnChild("peer", ["node", PEER_BIN], { env, logPath: join(dir, "peer.log") });
   const url = `http://127.0.0.1:${port}/mcp`;
@@ -56,7 +70,11 @@ export async function startPeer(dir: string, sim: { url: string; caPem: string }
 /** One peer session: initialize, then the GET stream that carries tools/call answers. */
 export async function peerClient(url: string): Promise<RpcClient> {
   const json = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-  const init = await fetch(url, { method: "POST", headers: json, body: JSON.stringify(rpc("initialize", INITIALIZE_PARAMS)) });
+  const init = await fetch(url, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify(rpc("initialize", INITIALIZE_PARAMS)),
+  });
   const sessionId = init.headers.get("mcp-session-id");
   await init.arrayBuffer();
   if (!init.ok || !sessionId) throw new Error(`peer initialize → HTTP ${init.status}, no session`);
@@ -66,15 +84,18 @@ export async function peerClient(url: string): Promise<RpcClient> {
   // Node sends this stream's headers only with its first event, so the GET cannot be awaited
   // first; and an answer sent before the server registered the stream is dropped. So: open
   // the stream, then ping until a pong arrives on it.
-  void fetch(url, { headers: { accept: "text/event-stream", "mcp-session-id": sessionId }, signal: abort.signal }).then((stream) => {
-    if (!stream.ok || !stream.body) throw new Error(`peer GET stream → HTTP ${stream.status}`);
-    return readEvents(stream.body, (e) => {
-      const msg = JSON.parse(e.data) as RpcResponse;
-      pending.get(msg.id)?.(msg);
-      pending.delete(msg.id);
-    });
-  }).catch(() => {});
-  const post = async (message: Record<string, unknown>) => fetch(url, { method: "POST", headers, body: JSON.stringify(message) });
+  void fetch(url, { headers: { accept: "text/event-stream", "mcp-session-id": sessionId }, signal: abort.signal })
+    .then((stream) => {
+      if (!stream.ok || !stream.body) throw new Error(`peer GET stream → HTTP ${stream.status}`);
+      return readEvents(stream.body, (e) => {
+        const msg = JSON.parse(e.data) as RpcResponse;
+        pending.get(msg.id)?.(msg);
+        pending.delete(msg.id);
+      });
+    })
+    .catch(() => {});
+  const post = async (message: Record<string, unknown>) =>
+    fetch(url, { method: "POST", headers, body: JSON.stringify(message) });
   await (await post(rpc("notifications/initialized", undefined, null))).arrayBuffer();
   for (let attempt = 0; ; attempt++) {
     if (attempt === 50) throw new Error("peer: no answer on the session stream after 50 pings");
@@ -101,7 +122,9 @@ export async function peerClient(url: string): Promise<RpcClient> {
     },
     async close() {
       abort.abort();
-      await fetch(url, { method: "DELETE", headers }).then((r) => r.arrayBuffer()).catch(() => {});
+      await fetch(url, { method: "DELETE", headers })
+        .then((r) => r.arrayBuffer())
+        .catch(() => {});
     },
   };
 }

@@ -14,9 +14,19 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export function spawnChild(name: string, cmd: string[], opts: { env?: Record<string, string>; logPath: string; cwd?: string }): { child: Child; proc: Subprocess } {
+export function spawnChild(
+  name: string,
+  cmd: string[],
+  opts: { env?: Record<string, string>; logPath: string; cwd?: string },
+): { child: Child; proc: Subprocess } {
   const log = Bun.file(opts.logPath);
-  const proc = Bun.spawn(cmd, { env: { ...process.env, ...opts.env }, stdout: log, stderr: log, stdin: "ignore", cwd: opts.cwd });
+  const proc = Bun.spawn(cmd, {
+    env: { ...process.env, ...opts.env },
+    stdout: log,
+    stderr: log,
+    stdin: "ignore",
+    cwd: opts.cwd,
+  });
   const child: Child = {
     name,
     pid: proc.pid,
@@ -33,7 +43,12 @@ export function spawnChild(name: string, cmd: string[], opts: { env?: Record<str
 }
 
 /** Polls `ready()` until it answers true; fails with the child's log when it exits or times out. */
-export async function waitUntil(child: Child, proc: Subprocess, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(
+  child: Child,
+  proc: Subprocess,
+  ready: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (proc.exitCode !== null) throw new Error(`${child.name} exited with ${proc.exitCode}:\n${tail(child.logPath)}`);

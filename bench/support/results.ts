@@ -13,7 +13,10 @@ export function machine(): { cpus: number; cpu: string; bun: string; loadAverage
 export function writeResult(name: string, data: Record<string, unknown>): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = join(RESULTS_DIR, `${name}.json`);
-  writeFileSync(path, `${JSON.stringify({ bench: name, at: new Date().toISOString(), machine: machine(), ...data }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ bench: name, at: new Date().toISOString(), machine: machine(), ...data }, null, 2)}\n`,
+  );
   console.log(`wrote ${path}`);
   return path;
 }

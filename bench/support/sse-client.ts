@@ -10,7 +10,11 @@ import type { RpcClient } from "./streamable-client.ts";
 export async function sseClient(sseUrl: string, token: string, ca: string): Promise<RpcClient> {
   const abort = new AbortController();
   const auth = { authorization: `Bearer ${token}`, "user-agent": "nmg-bench/1.0" };
-  const res = await fetch(sseUrl, { headers: { ...auth, accept: "text/event-stream" }, signal: abort.signal, tls: { ca } } as RequestInit);
+  const res = await fetch(sseUrl, {
+    headers: { ...auth, accept: "text/event-stream" },
+    signal: abort.signal,
+    tls: { ca },
+  } as RequestInit);
   if (!res.ok || !res.body) throw new Error(`GET ${sseUrl} → HTTP ${res.status}`);
   const pending = new Map<unknown, (r: RpcResponse) => void>();
   let endpoint: (url: string) => void;
@@ -25,7 +29,12 @@ export async function sseClient(sseUrl: string, token: string, ca: string): Prom
   const headers = { ...auth, "content-type": "application/json" };
 
   async function post(message: Record<string, unknown>): Promise<void> {
-    const r = await fetch(postUrl, { method: "POST", headers, body: JSON.stringify(message), tls: { ca } } as RequestInit);
+    const r = await fetch(postUrl, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(message),
+      tls: { ca },
+    } as RequestInit);
     await r.arrayBuffer();
     if (r.status !== 202) throw new Error(`POST ${postUrl} → HTTP ${r.status}`);
   }

@@ -21,10 +21,17 @@ export function streamableClient(url: string, token: string, ca: string): RpcCli
   return {
     async request(method, params) {
       const message = rpc(method, params);
-      const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(message), tls: { ca } } as RequestInit);
+      const res = await fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(message),
+        tls: { ca },
+      } as RequestInit);
       const text = await res.text();
       if (!res.ok) throw new Error(`POST ${url} → HTTP ${res.status}: ${text.slice(0, 200)}`);
-      const answers = (res.headers.get("content-type") ?? "").includes("event-stream") ? messagesIn(text) : [JSON.parse(text)];
+      const answers = (res.headers.get("content-type") ?? "").includes("event-stream")
+        ? messagesIn(text)
+        : [JSON.parse(text)];
       const mine = answers.find((a) => (a as RpcResponse).id === message.id);
       if (!mine) throw new Error(`no answer to request ${message.id} in: ${text.slice(0, 200)}`);
       return mine as RpcResponse;

@@ -3,7 +3,8 @@
 export type Cell = string | number;
 
 function text(cell: Cell): string {
-  if (typeof cell === "number") return Number.isInteger(cell) ? cell.toLocaleString("en-US") : cell.toFixed(cell >= 100 ? 0 : 2);
+  if (typeof cell === "number")
+    return Number.isInteger(cell) ? cell.toLocaleString("en-US") : cell.toFixed(cell >= 100 ? 0 : 2);
   return cell;
 }
 
@@ -11,7 +12,8 @@ function text(cell: Cell): string {
 export function formatTable(header: string[], rows: Cell[][]): string {
   const lines = rows.map((r) => r.map(text));
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
 }
 
@@ -22,7 +24,8 @@ export function printTable(title: string, header: string[], rows: Cell[][]): voi
 /** Columns whose cells all look numeric are right-aligned; the rest left. */
 export function markdownTable(header: string[], rows: Cell[][]): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
-  const numeric = (i: number) => i > 0 && rows.every((r) => typeof r[i] === "number" || /^[-—\d.,\s%/×]+$/.test(String(r[i] ?? "")));
+  const numeric = (i: number) =>
+    i > 0 && rows.every((r) => typeof r[i] === "number" || /^[-—\d.,\s%/×]+$/.test(String(r[i] ?? "")));
   return [
     `| ${header.map(esc).join(" | ")} |`,
     `| ${header.map((_, i) => (numeric(i) ? "---:" : "---")).join(" | ")} |`,

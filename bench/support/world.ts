@@ -53,7 +53,15 @@ export interface BenchWorld {
   postmasterPidFile: string;
   databaseUrl: string;
   sim: { url: string; caPem: string; routes: number; pid: number };
-  gateway: { base: string; mcpUrl: string; sseUrl: string; ca: string; pid: number; stop(): Promise<void>; restart(): Promise<{ readyMs: number; idleRssMb: number }> };
+  gateway: {
+    base: string;
+    mcpUrl: string;
+    sseUrl: string;
+    ca: string;
+    pid: number;
+    stop(): Promise<void>;
+    restart(): Promise<{ readyMs: number; idleRssMb: number }>;
+  };
   clusterId: string;
   tokens: Record<"admin" | "olga" | "vera", string>;
   loadTokens: string[];
@@ -92,28 +100,63 @@ export async function startBenchWorld(opts: WorldOptions = {}): Promise<BenchWor
     await migrate(db);
 
     const encryptionKey = randomBytes(32).toString("base64");
-    const [sim, gateway] = await Promise.all([startSim(dir, opts.sim ?? {}, children), startGateway(dir, databaseUrl, encryptionKey, opts.gatewayEnv ?? {}, opts.gatewayBunFlags ?? [], children)]);
+    const [sim, gateway] = await Promise.all([
+      startSim(dir, opts.sim ?? {}, children),
+      startGateway(dir, databaseUrl, encryptionKey, opts.gatewayEnv ?? {}, opts.gatewayBunFlags ?? [], children),
+    ]);
     const fetchTls = (url: string, init: RequestInit = {}) =>
       fetch(url, { ...init, tls: { ca: url.startsWith(sim.url) ? sim.caPem : gateway.ca } } as RequestInit);
 
     const { keyring } = await loadKeyring({ sql: db, dataDir: join(dir, "gateway"), encryptionKey });
-    const cluster = await addCluster(db, cliCaller("cli"), {
-      name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
-      tls: { verify: true, caPem: sim.caPem }, maxConcurrency: opts.clusterConcurrency,
-    }, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
+    const cluster = await addCluster(
+      db,
+      cliCaller("cli"),
+      {
+        name: "sim",
+        url: sim.url,
+        credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
+        tls: { verify: true, caPem: sim.caPem },
+        maxConcurrency: opts.clusterConcurrency,
+      },
+      { keyring, urlPolicy: parseUrlPolicy(["*"], true) },
+    );
     const cli = cliCaller("cli");
     const passwords = createPasswordHasher();
-    await createUser(db, cli, { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" }, { passwords });
-    await createUser(db, cli, { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" }, { passwords });
+    await createUser(
+      db,
+      cli,
+      { username: "olga", password: PASSWORD, roles: ["operator"], clusters: "all" },
+      { passwords },
+    );
+    await createUser(
+      db,
+      cli,
+      { username: "vera", password: PASSWORD, roles: ["viewer"], clusters: "all" },
+      { passwords },
+    );
     const tokens = {} as BenchWorld["tokens"];
     for (const username of ["admin", "olga", "vera"] as const) {
       tokens[username] = (await createApiToken(db, cli, { username, name: `${username}-laptop` })).token;
     }
     const loadTokens: string[] = [];
-    for (let i = 0; i < (opts.loadTokens ?? 0); i++) loadTokens.push((await createApiToken(db, cli, { username: "vera", name: `load-${i}` })).token);
-    const catalogImport = opts.importCisco ? await importDocuments(db, "bootstrap", await readDirectoryInputs(ND_OPENAPI_DIR)) : null;
+    for (let i = 0; i < (opts.loadTokens ?? 0); i++)
+      loadTokens.push((await createApiToken(db, cli, { username: "vera", name: `load-${i}` })).token);
+    const catalogImport = opts.importCisco
+      ? await importDocuments(db, "bootstrap", await readDirectoryInputs(ND_OPENAPI_DIR))
+      : null;
     return {
-      dir, sql: db, pg, postmasterPidFile: join(pg.host, "data", "postmaster.pid"), databaseUrl, sim, gateway, clusterId: cluster.id, tokens, loadTokens, catalogImport, fetch: fetchTls,
+      dir,
+      sql: db,
+      pg,
+      postmasterPidFile: join(pg.host, "data", "postmaster.pid"),
+      databaseUrl,
+      sim,
+      gateway,
+      clusterId: cluster.id,
+      tokens,
+      loadTokens,
+      catalogImport,
+      fetch: fetchTls,
       stop,
     };
   } catch (err) {
@@ -124,40 +167,83 @@ export async function startBenchWorld(opts: WorldOptions = {}): Promise<BenchWor
 
 async function startSim(dir: string, options: SimulatorOptions, children: Child[]) {
   const readyFile = join(dir, "sim-ready.json");
-  const { child, proc } = spawnChild("simulator", ["bun", join(import.meta.dir, "sim-child.ts"), JSON.stringify({ port: 0, requestLogLimit: 2000, ...options }), readyFile], {
-    logPath: join(dir, "sim.log"),
-  });
+  const { child, proc } = spawnChild(
+    "simulator",
+    [
+      "bun",
+      join(import.meta.dir, "sim-child.ts"),
+      JSON.stringify({ port: 0, requestLogLimit: 2000, ...options }),
+      readyFile,
+    ],
+    {
+      logPath: join(dir, "sim.log"),
+    },
+  );
   children.push(child);
   await waitUntil(child, proc, async () => existsSync(readyFile));
-  return { ...(JSON.parse(readFileSync(readyFile, "utf8")) as { url: string; caPem: string; routes: number }), pid: child.pid };
+  return {
+    ...(JSON.parse(readFileSync(readyFile, "utf8")) as { url: string; caPem: string; routes: number }),
+    pid: child.pid,
+  };
 }
 
-async function startGateway(dir: string, databaseUrl: string, encryptionKey: string, extra: Record<string, string>, bunFlags: string[], children: Child[]) {
+async function startGateway(
+  dir: string,
+  databaseUrl: string,
+  encryptionKey: string,
+  extra: Record<string, string>,
+  bunFlags: string[],
+  children: Child[],
+) {
   const dataDir = join(dir, "gateway");
   const apiPort = await freePort();
   const env = {
-    DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ADMIN_PASSWORD: PASSWORD,
-    UI_PORT: String(await freePort()), API_PORT: String(apiPort), BIND_ADDRESS: "127.0.0.1", TLS_SANS: "localhost,127.0.0.1",
-    LOG_LEVEL: "warn", CLUSTER_ALLOW_LOOPBACK: "true", DB_COUNT_QUERIES: "true",
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEY: encryptionKey,
+    ADMIN_PASSWORD: PASSWORD,
+    UI_PORT: String(await freePort()),
+    API_PORT: String(apiPort),
+    BIND_ADDRESS: "127.0.0.1",
+    TLS_SANS: "localhost,127.0.0.1",
+    LOG_LEVEL: "warn",
+    CLUSTER_ALLOW_LOOPBACK: "true",
+    DB_COUNT_QUERIES: "true",
     // Load clients must measure the gateway, not its throttles: rate limit and SSE cap far above the load.
-    MCP_RATE_PER_SEC: "100000", MCP_RATE_BURST: "100000", MCP_SSE_PER_USER: "500",
+    MCP_RATE_PER_SEC: "100000",
+    MCP_RATE_BURST: "100000",
+    MCP_SSE_PER_USER: "500",
     ...extra,
   };
   const certPath = join(dataDir, "tls", "server.crt");
   const base = `https://localhost:${apiPort}`;
   const launch = async () => {
-    const { child, proc } = spawnChild("gateway", ["bun", ...bunFlags, join(REPO, "app/main.ts")], { env, logPath: join(dir, "gateway.log"), cwd: REPO });
+    const { child, proc } = spawnChild("gateway", ["bun", ...bunFlags, join(REPO, "app/main.ts")], {
+      env,
+      logPath: join(dir, "gateway.log"),
+      cwd: REPO,
+    });
     children.push(child);
-    await waitUntil(child, proc, async () => {
-      if (!existsSync(certPath)) return false;
-      const res = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit);
-      return res.ok;
-    }, 60_000);
+    await waitUntil(
+      child,
+      proc,
+      async () => {
+        if (!existsSync(certPath)) return false;
+        const res = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit);
+        return res.ok;
+      },
+      60_000,
+    );
     return child;
   };
   let child = await launch();
   const gateway = {
-    base, mcpUrl: `${base}/mcp`, sseUrl: `${base}/mcp/sse`, ca: readFileSync(certPath, "utf8"), pid: child.pid, stop: () => child.stop(),
+    base,
+    mcpUrl: `${base}/mcp`,
+    sseUrl: `${base}/mcp/sse`,
+    ca: readFileSync(certPath, "utf8"),
+    pid: child.pid,
+    stop: () => child.stop(),
     /** Stops the gateway and starts it again on the same data and database: time to ready, then idle RSS. */
     async restart(): Promise<{ readyMs: number; idleRssMb: number }> {
       await child.stop();

@@ -21,7 +21,13 @@ export interface LoginDeps {
 
 export function loginRoutes(deps: LoginDeps): SimRoute[] {
   return [
-    { method: "POST", path: "/login", family: "platform", public: true, handle: ({ req, url }) => login(req, url, deps) },
+    {
+      method: "POST",
+      path: "/login",
+      family: "platform",
+      public: true,
+      handle: ({ req, url }) => login(req, url, deps),
+    },
     { method: "POST", path: "/logout", family: "platform", public: true, handle: ({ req }) => logout(req, deps) },
     {
       method: "GET",
@@ -29,7 +35,11 @@ export function loginRoutes(deps: LoginDeps): SimRoute[] {
       family: "platform",
       handle: () =>
         json({
-          config: { jwt_session_timeout_sec: deps.sessions.lifetimeSeconds, idle_session_timeout_sec: 3600, log_level: "info" },
+          config: {
+            jwt_session_timeout_sec: deps.sessions.lifetimeSeconds,
+            idle_session_timeout_sec: 3600,
+            log_level: "info",
+          },
         }),
     },
   ];
@@ -74,7 +84,14 @@ function issueSession(
       token,
       username: userName,
       usertype: userType,
-      rbac: [{ domain: "all", rolesR: 16777216, rolesW: 1, roles: roles.map((r) => [r, r === "observer" ? "ReadPriv" : "WritePriv"]) }],
+      rbac: [
+        {
+          domain: "all",
+          rolesR: 16777216,
+          rolesW: 1,
+          roles: roles.map((r) => [r, r === "observer" ? "ReadPriv" : "WritePriv"]),
+        },
+      ],
       statusCode: 200,
     },
     200,

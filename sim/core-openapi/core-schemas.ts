@@ -19,7 +19,23 @@ const obj = (description: string, properties: Record<string, Schema>, required: 
 
 const LEVELS = ["critical", "major", "minor", "warning", "healthy", "notApplicable"];
 const SEVERITIES = ["critical", "major", "minor", "warning"];
-const FABRIC_TYPES = ["vxlanIbgp", "vxlanEbgp", "vxlanCampus", "aimlVxlanIbgp", "aimlVxlanEbgp", "aimlRouted", "routed", "classicLan", "classicLanEnhanced", "ipfm", "ipfmEnhanced", "externalConnectivity", "vxlanExternal", "aci", "meta"];
+const FABRIC_TYPES = [
+  "vxlanIbgp",
+  "vxlanEbgp",
+  "vxlanCampus",
+  "aimlVxlanIbgp",
+  "aimlVxlanEbgp",
+  "aimlRouted",
+  "routed",
+  "classicLan",
+  "classicLanEnhanced",
+  "ipfm",
+  "ipfmEnhanced",
+  "externalConnectivity",
+  "vxlanExternal",
+  "aci",
+  "meta",
+];
 
 const fabricBase: Record<string, Schema> = {
   name: str("Fabric name, unique in the cluster", { minLength: 1, maxLength: 64, example: "ams-dc1" }),
@@ -42,7 +58,10 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
       code: int("HTTP status or application error code"),
       message: str("Short message"),
       description: str("Details or how to correct the error"),
-      errors: arrayOf(obj("Sub-error", { code: int("Code"), message: str("Message"), description: str("Details") }), "Individual errors"),
+      errors: arrayOf(
+        obj("Sub-error", { code: int("Code"), message: str("Message"), description: str("Details") }),
+        "Individual errors",
+      ),
     },
     ["code", "message", "description"],
   ),
@@ -56,12 +75,23 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
   ListMeta: obj(
     "Paging information of a unified list",
     {
-      counts: obj("Record counts", { total: int("Records matching the filter"), remaining: int("Records after this page") }, ["total", "remaining"]),
-      links: obj("Neighbouring pages", { next: str("URL of the next page"), previous: str("URL of the previous page") }),
+      counts: obj(
+        "Record counts",
+        { total: int("Records matching the filter"), remaining: int("Records after this page") },
+        ["total", "remaining"],
+      ),
+      links: obj("Neighbouring pages", {
+        next: str("URL of the next page"),
+        previous: str("URL of the previous page"),
+      }),
     },
     ["counts"],
   ),
-  Accepted: obj("An accepted asynchronous request", { id: str("Request id (the fabric name)"), statusUrl: str("Path to poll for progress") }, ["id", "statusUrl"]),
+  Accepted: obj(
+    "An accepted asynchronous request",
+    { id: str("Request id (the fabric name)"), statusUrl: str("Path to poll for progress") },
+    ["id", "statusUrl"],
+  ),
   FabricManagement: {
     type: "object",
     description: "Fabric-type settings; further keys depend on the type",
@@ -78,7 +108,13 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
   Fabric: obj("A fabric", { ...fabricBase, management: ref("FabricManagement") }, ["name", "category", "management"]),
   FabricCreate: obj(
     "Body of createFabric; omitted settings take defaults",
-    { ...fabricBase, management: obj("Fabric type and settings", { type: str("Fabric type", { enum: FABRIC_TYPES }), bgpAsn: str("BGP AS number") }) },
+    {
+      ...fabricBase,
+      management: obj("Fabric type and settings", {
+        type: str("Fabric type", { enum: FABRIC_TYPES }),
+        bgpAsn: str("BGP AS number"),
+      }),
+    },
     ["name"],
   ),
   FabricSummary: obj(
@@ -97,7 +133,9 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
         type: str("Fabric type", { enum: FABRIC_TYPES }),
         bgpAsn: str("BGP AS number"),
         displayFabricType: str("Fabric type as the ND UI names it"),
-        configSyncStatus: obj("Configuration sync", { syncStatus: str("Sync state", { enum: ["inSync", "outOfSync", "notApplicable"] }) }),
+        configSyncStatus: obj("Configuration sync", {
+          syncStatus: str("Sync state", { enum: ["inSync", "outOfSync", "notApplicable"] }),
+        }),
       }),
     },
     ["name", "anomalyLevel", "management"],
@@ -131,7 +169,9 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
       telemetryIpCollection: obj("Telemetry addresses", { outOfBandIpV4Address: str("Out-of-band IPv4 address") }),
       additionalData: obj("Platform and discovery state", {
         discoveryStatus: str("Discovery state"),
-        configSyncStatus: str("Configuration sync", { enum: ["inSync", "outOfSync", "pending", "inProgress", "notApplicable"] }),
+        configSyncStatus: str("Configuration sync", {
+          enum: ["inSync", "outOfSync", "pending", "inProgress", "notApplicable"],
+        }),
         systemMode: str("System mode"),
         sourceInterfaceName: str("Discovery source interface"),
         sourceVrfName: str("Discovery VRF"),
@@ -141,7 +181,10 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
     },
     ["switchId", "hostname", "fabricName"],
   ),
-  CounterList: arrayOf(obj("One bucket", { name: str("Value"), count: int("How many") }, ["name", "count"]), "Counts per value"),
+  CounterList: arrayOf(
+    obj("One bucket", { name: str("Value"), count: int("How many") }, ["name", "count"]),
+    "Counts per value",
+  ),
   SwitchesSummary: obj("Switch counts", {
     anomalyLevel: ref("CounterList"),
     configSyncStatus: ref("CounterList"),
@@ -173,7 +216,18 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
     {
       anomalyId: str("Anomaly id"),
       severity: str("Severity", { enum: SEVERITIES }),
-      category: str("Category", { enum: ["activeBugs", "capacity", "compliance", "configuration", "connectivity", "hardware", "integrations", "system"] }),
+      category: str("Category", {
+        enum: [
+          "activeBugs",
+          "capacity",
+          "compliance",
+          "configuration",
+          "connectivity",
+          "hardware",
+          "integrations",
+          "system",
+        ],
+      }),
       anomalyScore: { type: "number", description: "Score 0-100" },
       title: str("Title"),
       mnemonicTitle: str("Mnemonic"),
@@ -199,7 +253,11 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
     totalAnomalyScore: { type: "number", description: "Total score" },
     totalAnomalyCount: int("Number of anomalies"),
     anomalies: arrayOf(
-      obj("Per severity", { severity: str("Severity", { enum: SEVERITIES }), anomalyCount: int("Count"), anomalyScore: { type: "number", description: "Highest score" } }),
+      obj("Per severity", {
+        severity: str("Severity", { enum: SEVERITIES }),
+        anomalyCount: int("Count"),
+        anomalyScore: { type: "number", description: "Highest score" },
+      }),
       "Counts per severity",
     ),
   }),
@@ -208,25 +266,41 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
     totalAdvisoryScore: { type: "number", description: "Total score" },
     totalAdvisoryCount: int("Number of advisories"),
     advisories: arrayOf(
-      obj("Per category", { category: str("Category", { example: "psirt" }), advisoryCount: int("Count"), advisoryScore: { type: "number", description: "Highest score" } }),
+      obj("Per category", {
+        category: str("Category", { example: "psirt" }),
+        advisoryCount: int("Count"),
+        advisoryScore: { type: "number", description: "Highest score" },
+      }),
       "Counts per category",
     ),
   }),
-  NamedStatus: obj("A named check", { name: str("Check"), status: bool("Passing"), value: str("Measured value") }, ["name", "status"]),
+  NamedStatus: obj("A named check", { name: str("Check"), status: bool("Passing"), value: str("Measured value") }, [
+    "name",
+    "status",
+  ]),
   ClusterHealth: obj("ND cluster health", {
     isHealthy: bool("Overall health"),
     lastUpdated: str("Last check", { format: "date-time" }),
     coreInfra: arrayOf(ref("NamedStatus"), "Core services"),
     features: arrayOf(ref("NamedStatus"), "Features"),
     k8s: arrayOf(ref("NamedStatus"), "Kubernetes checks"),
-    nodes: arrayOf(obj("Per node", { name: str("Node"), statusList: arrayOf(ref("NamedStatus"), "Checks") }), "Per-node checks"),
+    nodes: arrayOf(
+      obj("Per node", { name: str("Node"), statusList: arrayOf(ref("NamedStatus"), "Checks") }),
+      "Per-node checks",
+    ),
   }),
   ClusterStatus: obj("Cluster state and bootstrap/upgrade progress", {
     name: str("Cluster name"),
     uuid: str("Cluster UUID"),
     state: str("State", { enum: ["bootstrap", "migratingToDualStack", "upgrading", "active"] }),
-    status: obj("Progress", { overallStatus: { type: "object", additionalProperties: true }, stages: arrayOf({ type: "object", additionalProperties: true }, "Stages") }),
-    externalServiceStatusList: arrayOf(obj("Service", { service: str("Service"), allocatedIp: str("IP") }), "External service IPs"),
+    status: obj("Progress", {
+      overallStatus: { type: "object", additionalProperties: true },
+      stages: arrayOf({ type: "object", additionalProperties: true }, "Stages"),
+    }),
+    externalServiceStatusList: arrayOf(
+      obj("Service", { service: str("Service"), allocatedIp: str("IP") }),
+      "External service IPs",
+    ),
   }),
   Node: obj(
     "An ND node. nodeController.authentication holds a secret.",
@@ -244,7 +318,10 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
       dataNetwork: { type: "object", additionalProperties: true },
       nodeController: obj("CIMC controller", {
         serverAddress: str("CIMC address"),
-        authentication: obj("CIMC credentials (secret)", { user: str("User"), password: str("Password (secret)", { format: "password" }) }),
+        authentication: obj("CIMC credentials (secret)", {
+          user: str("User"),
+          password: str("Password (secret)", { format: "password" }),
+        }),
       }),
     },
     ["name"],

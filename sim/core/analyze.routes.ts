@@ -10,7 +10,13 @@ import type { CoreDeps } from "./core-deps.ts";
 const BASE = "/api/v1/analyze";
 
 export function analyzeRoutes({ state }: CoreDeps): SimRoute[] {
-  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({ method: "GET", path, family: "unified", scopes: READ_SCOPES, handle });
+  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({
+    method: "GET",
+    path,
+    family: "unified",
+    scopes: READ_SCOPES,
+    handle,
+  });
   return [
     read(`${BASE}/interfaces`, ({ url, query }) => {
       const fabricName = query.get("fabricName");
@@ -26,18 +32,26 @@ export function analyzeRoutes({ state }: CoreDeps): SimRoute[] {
       const page = listPage(anomalies, url);
       return page instanceof Response ? page : json({ anomalies: page.items, offset: page.offset, meta: page.meta });
     }),
-    read(`${BASE}/anomalies/summary`, ({ query }) => json(anomaliesSummary(scoped(state, query, (f) => state.anomaliesOf(f))))),
+    read(`${BASE}/anomalies/summary`, ({ query }) =>
+      json(anomaliesSummary(scoped(state, query, (f) => state.anomaliesOf(f)))),
+    ),
     read(`${BASE}/advisories/details`, ({ url, query }) => {
       const advisories = scoped(state, query, (f) => state.advisoriesOf(f));
       const page = listPage(advisories, url);
       return page instanceof Response ? page : json({ advisories: page.items, offset: page.offset, meta: page.meta });
     }),
-    read(`${BASE}/advisories/summary`, ({ query }) => json(advisoriesSummary(scoped(state, query, (f) => state.advisoriesOf(f))))),
+    read(`${BASE}/advisories/summary`, ({ query }) =>
+      json(advisoriesSummary(scoped(state, query, (f) => state.advisoriesOf(f)))),
+    ),
   ];
 }
 
 /** Alerts of one fabric (`fabricName`) or all, optionally narrowed to one switch (`nodeName`). */
-function scoped<T extends { nodeNames: string[] }>(state: SimState, query: URLSearchParams, of: (fabric?: string) => T[]): T[] {
+function scoped<T extends { nodeNames: string[] }>(
+  state: SimState,
+  query: URLSearchParams,
+  of: (fabric?: string) => T[],
+): T[] {
   const fabricName = query.get("fabricName") ?? undefined;
   if (fabricName !== undefined) state.requireFabric(fabricName);
   const nodeName = query.get("nodeName");

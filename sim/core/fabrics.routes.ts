@@ -72,7 +72,9 @@ export function fabricRoutes({ state, jobs }: CoreDeps): SimRoute[] {
       scopes: READ_SCOPES,
       handle: ({ url, query }) => {
         const category = query.get("category");
-        const all = state.memo("fabricSummaries", () => [...state.fabrics.values()].map((f) => fabricSummary(f, state.switchesOf(f.name))));
+        const all = state.memo("fabricSummaries", () =>
+          [...state.fabrics.values()].map((f) => fabricSummary(f, state.switchesOf(f.name))),
+        );
         const summaries = all.filter((f) => !category || f.category === category);
         const page = listPage(summaries, url);
         return page instanceof Response ? page : json(envelope("fabrics", page));

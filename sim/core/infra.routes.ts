@@ -6,7 +6,13 @@ import type { CoreDeps } from "./core-deps.ts";
 const BASE = "/api/v1/infra";
 
 export function infraRoutes({ state }: CoreDeps): SimRoute[] {
-  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({ method: "GET", path, family: "unified", scopes: READ_SCOPES, handle });
+  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({
+    method: "GET",
+    path,
+    family: "unified",
+    scopes: READ_SCOPES,
+    handle,
+  });
   return [
     read(`${BASE}/clusterhealth/status`, () => json(state.clusterHealth())),
     read(`${BASE}/cluster/status`, () => json(state.clusterStatus())),

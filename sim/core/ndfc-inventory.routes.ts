@@ -15,7 +15,13 @@ import { NDFC_BASE } from "./ndfc-overlay.routes.ts";
 const REST = `${NDFC_BASE}/lan-fabric/rest`;
 
 export function ndfcInventoryRoutes({ state }: CoreDeps): SimRoute[] {
-  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({ method: "GET", path, family: "ndfc", scopes: READ_SCOPES, handle });
+  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({
+    method: "GET",
+    path,
+    family: "ndfc",
+    scopes: READ_SCOPES,
+    handle,
+  });
   const legacyFabrics = () => [...state.fabrics.values()].map((f, i) => legacyFabric(state.seed, f, i));
   return [
     read(`${NDFC_BASE}/fm/about/version`, () => json(NDFC_VERSION)),

@@ -17,11 +17,24 @@ export function ndfcOverlayRoutes({ state }: CoreDeps): SimRoute[] {
   /** Writes need a VXLAN fabric; reads of other fabrics just list nothing. */
   const writableFabric = (ctx: RequestContext) => {
     const fabric = fabricOf(ctx);
-    if (!state.overlayCapable(fabric)) throw invalid(`Fabric ${fabric} is not a VXLAN fabric and has no VRFs or networks`);
+    if (!state.overlayCapable(fabric))
+      throw invalid(`Fabric ${fabric} is not a VXLAN fabric and has no VRFs or networks`);
     return fabric;
   };
-  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({ method: "GET", path, family: "ndfc", scopes: READ_SCOPES, handle });
-  const write = (method: string, path: string, handle: SimRoute["handle"]): SimRoute => ({ method, path, family: "ndfc", scopes: WRITE_SCOPES, handle });
+  const read = (path: string, handle: SimRoute["handle"]): SimRoute => ({
+    method: "GET",
+    path,
+    family: "ndfc",
+    scopes: READ_SCOPES,
+    handle,
+  });
+  const write = (method: string, path: string, handle: SimRoute["handle"]): SimRoute => ({
+    method,
+    path,
+    family: "ndfc",
+    scopes: WRITE_SCOPES,
+    handle,
+  });
 
   return [
     read(`${TOP_DOWN}/vrfs`, (ctx) => json(state.vrfsOf(fabricOf(ctx)))),
@@ -29,7 +42,9 @@ export function ndfcOverlayRoutes({ state }: CoreDeps): SimRoute[] {
       state.requireFabric(fabricOf(ctx));
       return json(state.overlay.vrf(fabricOf(ctx), ctx.params.vrfName as string));
     }),
-    write("POST", `${TOP_DOWN}/vrfs`, async (ctx) => json(state.overlay.createVrf(writableFabric(ctx), await body(ctx)))),
+    write("POST", `${TOP_DOWN}/vrfs`, async (ctx) =>
+      json(state.overlay.createVrf(writableFabric(ctx), await body(ctx))),
+    ),
     write("PUT", `${TOP_DOWN}/vrfs/{vrfName}`, async (ctx) =>
       json(state.overlay.updateVrf(writableFabric(ctx), ctx.params.vrfName as string, await body(ctx))),
     ),
@@ -50,7 +65,9 @@ export function ndfcOverlayRoutes({ state }: CoreDeps): SimRoute[] {
       state.requireFabric(fabricOf(ctx));
       return json(state.overlay.network(fabricOf(ctx), ctx.params.networkName as string));
     }),
-    write("POST", `${TOP_DOWN}/networks`, async (ctx) => json(state.overlay.createNetwork(writableFabric(ctx), await body(ctx)))),
+    write("POST", `${TOP_DOWN}/networks`, async (ctx) =>
+      json(state.overlay.createNetwork(writableFabric(ctx), await body(ctx))),
+    ),
     write("PUT", `${TOP_DOWN}/networks/{networkName}`, async (ctx) =>
       json(state.overlay.updateNetwork(writableFabric(ctx), ctx.params.networkName as string, await body(ctx))),
     ),
@@ -75,8 +92,10 @@ async function body(ctx: RequestContext): Promise<unknown> {
 }
 
 function listParam(ctx: RequestContext, name: string): string[] {
-  const names = (ctx.query.get(name) ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+  const names = (ctx.query.get(name) ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length === 0) throw invalid(`query parameter ${name} is required`);
   return names;
 }
-

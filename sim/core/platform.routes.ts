@@ -4,5 +4,7 @@ import type { SimRoute } from "../http/route.ts";
 import { PLATFORM_VERSION } from "../data/cluster.ts";
 
 export function platformRoutes(): SimRoute[] {
-  return [{ method: "GET", path: "/version.json", family: "platform", public: true, handle: () => json(PLATFORM_VERSION) }];
+  return [
+    { method: "GET", path: "/version.json", family: "platform", public: true, handle: () => json(PLATFORM_VERSION) },
+  ];
 }

@@ -5,7 +5,13 @@
  */
 import { rngFor, type Rng } from "../prng.ts";
 import { worstLevel, type Advisory, type Anomaly, type Switch } from "./model.ts";
-import { ADVISORY_CATEGORIES, ANOMALY_CATEGORIES, ANOMALY_MNEMONICS, PROMPT_INJECTIONS, SEVERITIES } from "./vocabulary.ts";
+import {
+  ADVISORY_CATEGORIES,
+  ANOMALY_CATEGORIES,
+  ANOMALY_MNEMONICS,
+  PROMPT_INJECTIONS,
+  SEVERITIES,
+} from "./vocabulary.ts";
 
 export const DATA_EPOCH_MS = Date.UTC(2025, 5, 1);
 

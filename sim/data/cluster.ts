@@ -59,7 +59,14 @@ export function clusterStatus(seed: number) {
     uuid: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
     state: "active",
     status: {
-      overallStatus: { state: "completed", startTime: at, endTime: at, lastUpdateTime: at, estimatedTime: 0, progress: 100 },
+      overallStatus: {
+        state: "completed",
+        startTime: at,
+        endTime: at,
+        lastUpdateTime: at,
+        estimatedTime: 0,
+        progress: 100,
+      },
       stages: ["bootstrap", "services", "apps"].map((name) => ({ name, state: "completed", progress: 100 })),
     },
     externalServiceStatusList: [{ service: "cisco-nir/flow-collector", allocatedIp: "192.0.0.200" }],

@@ -59,7 +59,8 @@ export function generateInterfaces(seed: number, sw: Switch): FabricInterface[] 
 /** Every 97th-ish host port carries an injection attempt an assistant might read. */
 function portDescription(sw: Switch, port: number, uplink: boolean, roll: number): string {
   if (uplink) return `uplink to spine`;
-  if (roll === 0 || (port === 7 && sw.switchRole === "border")) return PROMPT_INJECTIONS[port % PROMPT_INJECTIONS.length] as string;
+  if (roll === 0 || (port === 7 && sw.switchRole === "border"))
+    return PROMPT_INJECTIONS[port % PROMPT_INJECTIONS.length] as string;
   return `host port ${port} rack ${sw.hostname.slice(-2)}`;
 }
 
@@ -84,7 +85,12 @@ export function toLegacyInterface(i: FabricInterface, index: number) {
   return {
     ifIndex: 436207616 + index * 4096,
     ifName: i.interfaceName,
-    ifType: i.interfaceType === "ethernet" ? "INTERFACE_ETHERNET" : i.interfaceType === "loopback" ? "INTERFACE_LOOPBACK" : "INTERFACE_PORT_CHANNEL",
+    ifType:
+      i.interfaceType === "ethernet"
+        ? "INTERFACE_ETHERNET"
+        : i.interfaceType === "loopback"
+          ? "INTERFACE_LOOPBACK"
+          : "INTERFACE_PORT_CHANNEL",
     serialNo: i.switchId,
     sysName: i.switchName,
     fabricName: i.fabricName,

@@ -6,7 +6,14 @@
  */
 import { isRecord } from "../http/route.ts";
 import type { Network, Vrf } from "./model.ts";
-import { buildNetwork, buildVrf, NETWORK_EXTENSION_TEMPLATE, NETWORK_TEMPLATE, VRF_EXTENSION_TEMPLATE, VRF_TEMPLATE } from "./overlay.ts";
+import {
+  buildNetwork,
+  buildVrf,
+  NETWORK_EXTENSION_TEMPLATE,
+  NETWORK_TEMPLATE,
+  VRF_EXTENSION_TEMPLATE,
+  VRF_TEMPLATE,
+} from "./overlay.ts";
 import { conflict, invalid, notFound } from "./state-errors.ts";
 
 const OVERLAY_NAME = /^[a-zA-Z0-9_.:-]{1,32}$/;
@@ -51,12 +58,18 @@ export class OverlayStore {
     const vrfName = requireName(body.vrfName, "vrfName");
     const list = this.vrfs(fabric);
     if (list.some((v) => v.vrfName === vrfName)) throw conflict(`VRF ${vrfName} already exists in fabric ${fabric}`);
-    const vrfId = optionalId(body.vrfId, "vrfId") ?? nextFree(list.map((v) => v.vrfId), 50001);
+    const vrfId =
+      optionalId(body.vrfId, "vrfId") ??
+      nextFree(
+        list.map((v) => v.vrfId),
+        50001,
+      );
     if (list.some((v) => v.vrfId === vrfId)) throw conflict(`vrfId ${vrfId} is already used in fabric ${fabric}`);
     const vrf = buildVrf(fabric, this.nextId++, vrfName, vrfId, 2000 + (vrfId % 1000), "", "NA");
     vrf.vrfTemplate = optionalString(body.vrfTemplate) ?? VRF_TEMPLATE;
     vrf.vrfExtensionTemplate = optionalString(body.vrfExtensionTemplate) ?? VRF_EXTENSION_TEMPLATE;
-    if (body.vrfTemplateConfig !== undefined) vrf.vrfTemplateConfig = templateConfig(body.vrfTemplateConfig, "vrfTemplateConfig");
+    if (body.vrfTemplateConfig !== undefined)
+      vrf.vrfTemplateConfig = templateConfig(body.vrfTemplateConfig, "vrfTemplateConfig");
     vrf.tenantName = optionalString(body.tenantName) ?? null;
     list.push(vrf);
     this.vrfMap.set(fabric, list);
@@ -73,7 +86,8 @@ export class OverlayStore {
       throw conflict(`vrfId ${vrfId} is already used in fabric ${fabric}`);
     }
     if (vrfId !== undefined) vrf.vrfId = vrfId;
-    if (body.vrfTemplateConfig !== undefined) vrf.vrfTemplateConfig = templateConfig(body.vrfTemplateConfig, "vrfTemplateConfig");
+    if (body.vrfTemplateConfig !== undefined)
+      vrf.vrfTemplateConfig = templateConfig(body.vrfTemplateConfig, "vrfTemplateConfig");
     vrf.vrfTemplate = optionalString(body.vrfTemplate) ?? vrf.vrfTemplate;
     vrf.vrfExtensionTemplate = optionalString(body.vrfExtensionTemplate) ?? vrf.vrfExtensionTemplate;
     if (body.tenantName !== undefined) vrf.tenantName = optionalString(body.tenantName) ?? null;
@@ -85,20 +99,32 @@ export class OverlayStore {
     this.vrf(fabric, name);
     const users = this.networks(fabric).filter((n) => n.vrf === name);
     if (users.length > 0) {
-      throw conflict(`VRF ${name} is used by networks ${users.map((n) => n.networkName).join(", ")}; delete them first`);
+      throw conflict(
+        `VRF ${name} is used by networks ${users.map((n) => n.networkName).join(", ")}; delete them first`,
+      );
     }
-    this.vrfMap.set(fabric, this.vrfs(fabric).filter((v) => v.vrfName !== name));
+    this.vrfMap.set(
+      fabric,
+      this.vrfs(fabric).filter((v) => v.vrfName !== name),
+    );
   }
 
   createNetwork(fabric: string, input: unknown): Network {
     const body = requireObject(input);
     const networkName = requireName(body.networkName, "networkName");
     const list = this.networks(fabric);
-    if (list.some((n) => n.networkName === networkName)) throw conflict(`Network ${networkName} already exists in fabric ${fabric}`);
+    if (list.some((n) => n.networkName === networkName))
+      throw conflict(`Network ${networkName} already exists in fabric ${fabric}`);
     const vrf = requireName(body.vrf, "vrf");
     this.vrf(fabric, vrf);
-    const networkId = optionalId(body.networkId, "networkId") ?? nextFree(list.map((n) => n.networkId), 30001);
-    if (list.some((n) => n.networkId === networkId)) throw conflict(`networkId ${networkId} is already used in fabric ${fabric}`);
+    const networkId =
+      optionalId(body.networkId, "networkId") ??
+      nextFree(
+        list.map((n) => n.networkId),
+        30001,
+      );
+    if (list.some((n) => n.networkId === networkId))
+      throw conflict(`networkId ${networkId} is already used in fabric ${fabric}`);
     const network = buildNetwork(fabric, this.nextId++, {
       networkName,
       networkId,
@@ -121,7 +147,8 @@ export class OverlayStore {
   updateNetwork(fabric: string, name: string, input: unknown): Network {
     const body = requireObject(input);
     const network = this.network(fabric, name);
-    if (body.networkName !== undefined && body.networkName !== name) throw invalid("networkName in the body must match the path");
+    if (body.networkName !== undefined && body.networkName !== name)
+      throw invalid("networkName in the body must match the path");
     if (body.vrf !== undefined) {
       const vrf = requireName(body.vrf, "vrf");
       this.vrf(fabric, vrf);
@@ -136,7 +163,10 @@ export class OverlayStore {
 
   deleteNetwork(fabric: string, name: string): void {
     this.network(fabric, name);
-    this.networkMap.set(fabric, this.networks(fabric).filter((n) => n.networkName !== name));
+    this.networkMap.set(
+      fabric,
+      this.networks(fabric).filter((n) => n.networkName !== name),
+    );
   }
 }
 
@@ -159,7 +189,8 @@ function optionalString(value: unknown): string | undefined {
 function optionalId(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   const n = typeof value === "string" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 16777214) throw invalid(`${field} must be an integer 1-16777214`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 16777214)
+    throw invalid(`${field} must be an integer 1-16777214`);
   return n;
 }
 

@@ -46,7 +46,15 @@ export function generateOverlay(seed: number, fabric: Fabric): { vrfs: Vrf[]; ne
   return { vrfs, networks };
 }
 
-export function buildVrf(fabric: string, id: number, vrfName: string, vrfId: number, vlanId: number, description: string, status: string): Vrf {
+export function buildVrf(
+  fabric: string,
+  id: number,
+  vrfName: string,
+  vrfId: number,
+  vlanId: number,
+  description: string,
+  status: string,
+): Vrf {
   return {
     id,
     fabric,

@@ -134,7 +134,8 @@ export class SimState {
     if (typeof name !== "string" || !FABRIC_NAME.test(name)) {
       throw invalid("name is required: 1-64 characters, a letter first, then letters, digits, '_' or '-'");
     }
-    if (input.category !== undefined && input.category !== "fabric") throw invalid("Only category 'fabric' can be created");
+    if (input.category !== undefined && input.category !== "fabric")
+      throw invalid("Only category 'fabric' can be created");
     if (this.fabrics.has(name)) throw conflict(`Fabric ${name} already exists`);
     return this.insertFabric(name, input);
   }
@@ -144,7 +145,8 @@ export class SimState {
     const type = (management.type ?? fabricTypeFor(0)) as FabricType;
     if (!FABRIC_TYPES.includes(type)) throw invalid(`management.type must be one of ${FABRIC_TYPES.join(", ")}`);
     const tier = input.licenseTier ?? "essentials";
-    if (!LICENSE_TIERS.includes(tier as (typeof LICENSE_TIERS)[number])) throw invalid(`licenseTier must be one of ${LICENSE_TIERS.join(", ")}`);
+    if (!LICENSE_TIERS.includes(tier as (typeof LICENSE_TIERS)[number]))
+      throw invalid(`licenseTier must be one of ${LICENSE_TIERS.join(", ")}`);
     const fabric: Fabric = {
       ...generateFabric(this.seed, this.fabrics.size),
       ...input,

@@ -66,7 +66,9 @@ export function advisoriesSummary(advisories: Advisory[]) {
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): { name: string; count: number }[] {
-  return [...groupBy(items, key)].map(([name, list]) => ({ name, count: list.length })).sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+  return [...groupBy(items, key)]
+    .map(([name, list]) => ({ name, count: list.length }))
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -7,7 +7,13 @@ import { rngFor, type Rng } from "../prng.ts";
 import type { Fabric, Switch } from "./model.ts";
 import { FABRIC_TYPE_LABEL, LEAF_MODELS, NXOS_VERSIONS, SPINE_MODELS, SYNC_STATUSES } from "./vocabulary.ts";
 
-export function generateSwitches(seed: number, fabric: Fabric, fabricIndex: number, count: number, taken: Set<string>): Switch[] {
+export function generateSwitches(
+  seed: number,
+  fabric: Fabric,
+  fabricIndex: number,
+  count: number,
+  taken: Set<string>,
+): Switch[] {
   const switches: Switch[] = [];
   const version = rngFor(seed, "fabric-version", fabric.name).pick(NXOS_VERSIONS);
   for (let i = 0; i < count; i++) {

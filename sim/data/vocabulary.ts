@@ -1,6 +1,23 @@
 /** Word lists the generated inventory draws from. */
 
-export const CITIES = ["ams", "sjc", "fra", "nyc", "lon", "sin", "syd", "tok", "par", "mad", "dal", "chi", "sao", "jnb", "bom", "sea"] as const;
+export const CITIES = [
+  "ams",
+  "sjc",
+  "fra",
+  "nyc",
+  "lon",
+  "sin",
+  "syd",
+  "tok",
+  "par",
+  "mad",
+  "dal",
+  "chi",
+  "sao",
+  "jnb",
+  "bom",
+  "sea",
+] as const;
 
 export const FABRIC_TYPES = ["vxlanIbgp", "vxlanEbgp", "routed", "classicLan", "externalConnectivity"] as const;
 export type FabricType = (typeof FABRIC_TYPES)[number];
@@ -23,7 +40,15 @@ export const NXOS_VERSIONS = ["10.3(4a)", "10.4(2)", "10.4(3)", "10.5(1)"] as co
 export const ANOMALY_LEVELS = ["critical", "major", "minor", "warning", "healthy"] as const;
 export const SYNC_STATUSES = ["inSync", "inSync", "inSync", "outOfSync", "pending"] as const;
 
-export const ANOMALY_CATEGORIES = ["activeBugs", "capacity", "compliance", "configuration", "connectivity", "hardware", "system"] as const;
+export const ANOMALY_CATEGORIES = [
+  "activeBugs",
+  "capacity",
+  "compliance",
+  "configuration",
+  "connectivity",
+  "hardware",
+  "system",
+] as const;
 export const SEVERITIES = ["critical", "major", "minor", "warning"] as const;
 
 export const ANOMALY_MNEMONICS: Record<(typeof ANOMALY_CATEGORIES)[number], string[]> = {
@@ -36,7 +61,13 @@ export const ANOMALY_MNEMONICS: Record<(typeof ANOMALY_CATEGORIES)[number], stri
   system: ["CPU_UTILIZATION_HIGH", "MEMORY_UTILIZATION_HIGH"],
 };
 
-export const ADVISORY_CATEGORIES = ["psirt", "softwareEndOfLife", "hardwareEndOfLife", "fieldNotice", "bestPractices"] as const;
+export const ADVISORY_CATEGORIES = [
+  "psirt",
+  "softwareEndOfLife",
+  "hardwareEndOfLife",
+  "fieldNotice",
+  "bestPractices",
+] as const;
 
 export const VRF_NAMES = ["prod", "dev", "pci", "mgmt-oob", "dmz", "storage", "backup", "voice"] as const;
 export const NETWORK_ROLES = ["web", "app", "db", "cache", "batch", "vdi"] as const;

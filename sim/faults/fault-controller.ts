@@ -53,7 +53,9 @@ export class FaultController {
 
   /** The first queued fault matching this request, consumed. */
   take(method: string, path: string): FaultSpec | undefined {
-    const index = this.queued.findIndex((q) => (!q.method || q.method === method) && (!q.path || path.startsWith(q.path)));
+    const index = this.queued.findIndex(
+      (q) => (!q.method || q.method === method) && (!q.path || path.startsWith(q.path)),
+    );
     if (index < 0) return undefined;
     const entry = this.queued[index] as QueuedFault;
     entry.remaining--;

@@ -22,7 +22,10 @@ export function droppedConnection(): Response {
 export function htmlPage(status: number): Response {
   const title = status === 200 ? "Nexus Dashboard" : `${status} ${reasonPhrase(status)}`;
   const body = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1><p>Please sign in to continue.</p></body></html>\n`;
-  return new Response(body, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_CACHE } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_CACHE },
+  });
 }
 
 /** Same status and headers, body cut in half so it no longer parses. */
@@ -64,7 +67,10 @@ export function hugeJson(bytes: number, status = 200): Response {
       }
     },
   });
-  return new Response(stream, { status, headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_CACHE } });
+  return new Response(stream, {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_CACHE },
+  });
 }
 
 /** Headers and the first piece go out at once; nine more pieces follow, spread over `totalMs`. */

@@ -33,7 +33,10 @@ export const DEFAULT_HUGE_BYTES = 20 * 1024 * 1024;
 
 export function parseFault(text: string): FaultSpec {
   const spec: FaultSpec = {};
-  for (const directive of text.split(/[;,]/).map((d) => d.trim()).filter(Boolean)) {
+  for (const directive of text
+    .split(/[;,]/)
+    .map((d) => d.trim())
+    .filter(Boolean)) {
     const eq = directive.indexOf("=");
     const name = (eq < 0 ? directive : directive.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? undefined : directive.slice(eq + 1).trim();

@@ -6,7 +6,10 @@
 import { json } from "./respond.ts";
 
 const REASONS: Record<number, { message: string; description: string }> = {
-  400: { message: "Bad Request", description: "The request could not be understood by the server due to malformed syntax." },
+  400: {
+    message: "Bad Request",
+    description: "The request could not be understood by the server due to malformed syntax.",
+  },
   401: { message: "Unauthorized", description: "Indicates that the request requires user authentication information." },
   403: { message: "Forbidden", description: "The client does not have access rights to the content." },
   404: { message: "Not Found", description: "The server can not find the requested resource." },
@@ -41,13 +44,24 @@ export function unifiedErrorBody(status: number, detail?: string, errors?: SubEr
   return body;
 }
 
-export function unifiedError(status: number, detail?: string, headers: Record<string, string> = {}, errors?: SubError[]) {
+export function unifiedError(
+  status: number,
+  detail?: string,
+  headers: Record<string, string> = {},
+  errors?: SubError[],
+) {
   return json(unifiedErrorBody(status, detail, errors), status, headers);
 }
 
 export function ndfcError(status: number, path: string, message: string): Response {
   return json(
-    { timestamp: Date.now(), status, error: reasonPhrase(status), message, path: path.replace(/^\/appcenter\/cisco\/ndfc\/api\/v1/, "") },
+    {
+      timestamp: Date.now(),
+      status,
+      error: reasonPhrase(status),
+      message,
+      path: path.replace(/^\/appcenter\/cisco\/ndfc\/api\/v1/, ""),
+    },
     status,
   );
 }

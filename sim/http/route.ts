@@ -31,7 +31,14 @@ export interface SimRoute {
   handle(ctx: RequestContext): Response | Promise<Response>;
 }
 
-export const READ_SCOPES = ["fabric-admin", "super-admin", "observer", "support-engineer", "designer", "approver"] as const;
+export const READ_SCOPES = [
+  "fabric-admin",
+  "super-admin",
+  "observer",
+  "support-engineer",
+  "designer",
+  "approver",
+] as const;
 export const WRITE_SCOPES = ["fabric-admin", "super-admin"] as const;
 
 export function familyOf(path: string): ApiFamily {

@@ -79,7 +79,12 @@ export class Router<T> {
     return { kind: "found", match: { route: handler.route, params } };
   }
 
-  private find(node: Node<T>, segments: string[], i: number, values: string[]): { node: Node<T>; values: string[] } | undefined {
+  private find(
+    node: Node<T>,
+    segments: string[],
+    i: number,
+    values: string[],
+  ): { node: Node<T>; values: string[] } | undefined {
     if (i === segments.length) return node.handlers.size > 0 ? { node, values } : undefined;
     const segment = segments[i] as string;
     const literal = node.literal.get(segment);

@@ -185,7 +185,11 @@ function valueTest(raw: string): (value: string) => boolean {
   const range = /^([[{])\s*(\S+)\s+TO\s+(\S+)\s*([\]}])$/.exec(raw);
   if (range) return rangeTest(range[2] as string, range[3] as string, range[1] === "[", range[4] === "]");
   if (raw.includes("*") || raw.includes("?")) {
-    const pattern = raw.toLowerCase().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const pattern = raw
+      .toLowerCase()
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     const regex = new RegExp(`^${pattern}$`, "s");
     return (v) => regex.test(v.toLowerCase());
   }

@@ -19,7 +19,8 @@ export function parseSort(spec: string): SortKey[] {
     .filter((part) => part !== "")
     .map((part) => {
       const [field, dir = "asc", extra] = part.split(":");
-      if (!field || extra !== undefined || !/^(asc|desc)$/i.test(dir)) throw new SortSyntaxError(`invalid sort "${part}"`);
+      if (!field || extra !== undefined || !/^(asc|desc)$/i.test(dir))
+        throw new SortSyntaxError(`invalid sort "${part}"`);
       return { field, read: compilePath(field), direction: dir.toLowerCase() === "desc" ? -1 : 1 };
     });
 }
@@ -27,7 +28,11 @@ export function parseSort(spec: string): SortKey[] {
 export function sortRecords<T>(records: readonly T[], keys: SortKey[]): readonly T[] {
   if (keys.length === 0) return records;
   // Decorate once, sort, undecorate: reading a dotted path per comparison would dominate.
-  const decorated = records.map((record, index) => ({ record, index, values: keys.map((k) => firstOf(k.read(record))) }));
+  const decorated = records.map((record, index) => ({
+    record,
+    index,
+    values: keys.map((k) => firstOf(k.read(record))),
+  }));
   decorated.sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
       const order = compareValues(a.values[i], b.values[i], (keys[i] as SortKey).direction);

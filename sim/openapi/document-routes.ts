@@ -12,6 +12,11 @@ export const DOCUMENT_PREFIX = "/help-center/swagger";
 export function documentRoutes(specs: readonly LoadedSpec[]): SimRoute[] {
   return specs.map((spec) => {
     const text = JSON.stringify(spec.doc);
-    return { method: "GET", path: `${DOCUMENT_PREFIX}/${spec.api}.json`, family: "platform", handle: () => jsonText(text) };
+    return {
+      method: "GET",
+      path: `${DOCUMENT_PREFIX}/${spec.api}.json`,
+      family: "platform",
+      handle: () => jsonText(text),
+    };
   });
 }

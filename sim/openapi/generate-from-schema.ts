@@ -15,7 +15,20 @@ import { inferType, validateSchema } from "./validate-schema.ts";
 const MAX_DEPTH = 10;
 const HARD_DEPTH = 40;
 /** Keys that make a schema fragment describe a value (not just document it). */
-const SHAPING_KEYS = ["type", "properties", "items", "required", "enum", "additionalProperties", "allOf", "oneOf", "anyOf", "$ref", "format", "pattern"];
+const SHAPING_KEYS = [
+  "type",
+  "properties",
+  "items",
+  "required",
+  "enum",
+  "additionalProperties",
+  "allOf",
+  "oneOf",
+  "anyOf",
+  "$ref",
+  "format",
+  "pattern",
+];
 const EPOCH_MS = Date.UTC(2025, 5, 1);
 
 interface GenContext {
@@ -80,7 +93,7 @@ function exampleOrDefault(schema: Schema, ctx: GenContext): unknown {
 
 function generateAllOf(schema: Schema, ctx: GenContext, depth: number, name: string): unknown {
   const { allOf, ...rest } = schema;
-  let merged: unknown = undefined;
+  let merged: unknown;
   for (const part of [...(allOf ?? []), ...(shapes(rest) ? [rest as Schema] : [])]) {
     merged = mergeValues(merged, generate(part, ctx, depth, name));
   }
@@ -91,7 +104,9 @@ function generateOneOf(schema: Schema, branch: Schema[], ctx: GenContext, depth:
   const { oneOf: _o, anyOf: _a, discriminator, ...rest } = schema;
   const d = discriminator;
   const mapping = d?.mapping ? Object.entries(d.mapping)[0] : undefined;
-  let value = mapping ? generate({ $ref: mapping[1] }, ctx, depth, name) : unambiguousBranch(schema, branch, ctx, depth, name);
+  let value = mapping
+    ? generate({ $ref: mapping[1] }, ctx, depth, name)
+    : unambiguousBranch(schema, branch, ctx, depth, name);
   if (shapes(rest)) value = mergeValues(generate(rest as Schema, ctx, depth, name), value);
   if (d && mapping && isPlainObject(value)) value[d.propertyName] = mapping[0];
   return value;
@@ -148,7 +163,10 @@ function generateArray(schema: Schema, ctx: GenContext, depth: number, name: str
 
 function generateNumber(schema: Schema, ctx: GenContext, integer: boolean): number {
   const min = typeof schema.minimum === "number" ? schema.minimum + (schema.exclusiveMinimum === true ? 1 : 0) : 0;
-  const max = typeof schema.maximum === "number" ? schema.maximum - (schema.exclusiveMaximum === true ? 1 : 0) : Math.max(min, 0) + 100;
+  const max =
+    typeof schema.maximum === "number"
+      ? schema.maximum - (schema.exclusiveMaximum === true ? 1 : 0)
+      : Math.max(min, 0) + 100;
   if (integer) return ctx.rng.int(Math.ceil(min), Math.max(Math.ceil(min), Math.floor(max)));
   return Math.round((min + ctx.rng.next() * (max - min)) * 100) / 100;
 }

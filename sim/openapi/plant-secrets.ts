@@ -12,7 +12,10 @@ export function plantSecrets(value: unknown, rng: Rng): unknown {
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    out[key] = typeof child === "string" && SECRET_PROPERTY.test(key) && !child.includes("*") ? secretValue(rng) : plantSecrets(child, rng);
+    out[key] =
+      typeof child === "string" && SECRET_PROPERTY.test(key) && !child.includes("*")
+        ? secretValue(rng)
+        : plantSecrets(child, rng);
   }
   return out;
 }

@@ -91,7 +91,8 @@ export function stringForName(name: string, rng: Rng): string | undefined {
   if (n === "fabricname" || n === "fabric") return `fabric${rng.int(1, 4)}`;
   if (n === "switchid" || n === "serialnumber" || n === "serial") return `FDO${rng.int(20, 29)}${rng.alnum(6)}`;
   if (n === "hostname" || n === "switchname" || n === "nodename") return `leaf${rng.int(101, 120)}`;
-  if (n.endsWith("ip") || n.endsWith("ipaddress") || n === "address") return `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  if (n.endsWith("ip") || n.endsWith("ipaddress") || n === "address")
+    return `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
   if (n === "id" || n.endsWith("id") || n === "uuid") return rng.hex(24);
   if (n.endsWith("name")) return `${name.replace(/name$/i, "") || "name"}-${rng.int(1, 9)}`;
   if (n.endsWith("version")) return `${rng.int(1, 12)}.${rng.int(0, 9)}(${rng.int(1, 9)})`;

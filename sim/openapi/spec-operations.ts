@@ -4,7 +4,14 @@
  * response the simulator will answer with.
  */
 import { deref } from "./resolve-ref.ts";
-import { HTTP_METHODS, type MediaType, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject } from "./openapi-types.ts";
+import {
+  HTTP_METHODS,
+  type MediaType,
+  type OpenApiDocument,
+  type OperationObject,
+  type ParameterObject,
+  type ResponseObject,
+} from "./openapi-types.ts";
 import type { LoadedSpec } from "./load-specs.ts";
 
 export interface SpecOperation {
@@ -67,7 +74,8 @@ function successResponse(doc: OpenApiDocument, op: OperationObject): [number, Re
 /** JSON if declared, else Orchestrator's `*` + `/*`, else whatever comes first. */
 function jsonMedia(response: ResponseObject): MediaType | undefined {
   const content = response.content ?? {};
-  const key = Object.keys(content).find((k) => k.includes("json")) ?? ("*/*" in content ? "*/*" : Object.keys(content)[0]);
+  const key =
+    Object.keys(content).find((k) => k.includes("json")) ?? ("*/*" in content ? "*/*" : Object.keys(content)[0]);
   return key ? content[key] : undefined;
 }
 

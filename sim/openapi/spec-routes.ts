@@ -50,7 +50,8 @@ export function buildAnswer(op: SpecOperation, seed: number): SpecAnswer {
   if (!media) return { status: op.successStatus, body: "{}", source: "empty" };
   const rng = rngFor(seed, "spec", op.api, op.operationId, op.method, op.path);
   const example = validExample(op);
-  if (example !== undefined) return { status: op.successStatus, body: JSON.stringify(withSecrets(op, example, rng)), source: "example" };
+  if (example !== undefined)
+    return { status: op.successStatus, body: JSON.stringify(withSecrets(op, example, rng)), source: "example" };
   if (!media.schema) return { status: op.successStatus, body: "{}", source: "empty" };
   const value = generateFromSchema(op.doc, media.schema, rng);
   return { status: op.successStatus, body: JSON.stringify(withSecrets(op, value ?? null, rng)), source: "generated" };
@@ -67,7 +68,10 @@ function validExample(op: SpecOperation): unknown {
   const media = op.media;
   if (!media) return undefined;
   const schema = media.schema;
-  const candidates: unknown[] = [media.example, ...Object.values(media.examples ?? {}).map((e) => deref(op.doc, e).value)];
+  const candidates: unknown[] = [
+    media.example,
+    ...Object.values(media.examples ?? {}).map((e) => deref(op.doc, e).value),
+  ];
   if (schema) candidates.push(deref(op.doc, schema).example);
   const declaresValue = schema !== undefined && deref(op.doc, schema).properties?.value !== undefined;
   for (const candidate of candidates) {

@@ -11,7 +11,13 @@ import { resolvePointer } from "./resolve-ref.ts";
 const patternCache = new Map<string, RegExp | null>();
 
 /** Returns undefined when valid, otherwise a message naming the first failing location. */
-export function validateSchema(doc: OpenApiDocument, schema: Schema | undefined, value: unknown, at = "$", depth = 0): string | undefined {
+export function validateSchema(
+  doc: OpenApiDocument,
+  schema: Schema | undefined,
+  value: unknown,
+  at = "$",
+  depth = 0,
+): string | undefined {
   if (!schema || depth > 64) return undefined;
   if (schema.$ref) {
     const target = resolvePointer(doc, schema.$ref) as Schema | undefined;
@@ -31,12 +37,19 @@ export function validateSchema(doc: OpenApiDocument, schema: Schema | undefined,
 
 export function inferType(schema: Schema): string | undefined {
   if (schema.type) return schema.type;
-  if (schema.properties || (typeof schema.additionalProperties === "object" && schema.additionalProperties)) return "object";
+  if (schema.properties || (typeof schema.additionalProperties === "object" && schema.additionalProperties))
+    return "object";
   if (schema.items) return "array";
   return undefined;
 }
 
-function checkCombinators(doc: OpenApiDocument, schema: Schema, value: unknown, at: string, depth: number): string | undefined {
+function checkCombinators(
+  doc: OpenApiDocument,
+  schema: Schema,
+  value: unknown,
+  at: string,
+  depth: number,
+): string | undefined {
   for (const part of schema.allOf ?? []) {
     const error = validateSchema(doc, part, value, at, depth + 1);
     if (error) return error;
@@ -65,7 +78,8 @@ function discriminated(doc: OpenApiDocument, schema: Schema, value: unknown): Sc
 }
 
 function checkEnum(schema: Schema, value: unknown, at: string): string | undefined {
-  if (schema.enum && !schema.enum.some((e) => e === value)) return `${at}: ${JSON.stringify(value)} is not one of the enum values`;
+  if (schema.enum && !schema.enum.some((e) => e === value))
+    return `${at}: ${JSON.stringify(value)} is not one of the enum values`;
   if (schema.const !== undefined && schema.const !== value) return `${at}: must equal ${JSON.stringify(schema.const)}`;
   return undefined;
 }
@@ -74,20 +88,28 @@ function checkType(schema: Schema, value: unknown, at: string): string | undefin
   const type = inferType(schema);
   if (!type) return undefined;
   const ok =
-    type === "object" ? typeof value === "object" && !Array.isArray(value)
-    : type === "array" ? Array.isArray(value)
-    : type === "integer" ? Number.isInteger(value)
-    : type === "number" ? typeof value === "number"
-    : type === "string" ? typeof value === "string"
-    : type === "boolean" ? typeof value === "boolean"
-    : true;
+    type === "object"
+      ? typeof value === "object" && !Array.isArray(value)
+      : type === "array"
+        ? Array.isArray(value)
+        : type === "integer"
+          ? Number.isInteger(value)
+          : type === "number"
+            ? typeof value === "number"
+            : type === "string"
+              ? typeof value === "string"
+              : type === "boolean"
+                ? typeof value === "boolean"
+                : true;
   return ok ? undefined : `${at}: expected ${type}, got ${Array.isArray(value) ? "array" : typeof value}`;
 }
 
 function checkString(schema: Schema, value: unknown, at: string): string | undefined {
   if (typeof value !== "string") return undefined;
-  if (schema.minLength !== undefined && value.length < schema.minLength) return `${at}: shorter than ${schema.minLength}`;
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) return `${at}: longer than ${schema.maxLength}`;
+  if (schema.minLength !== undefined && value.length < schema.minLength)
+    return `${at}: shorter than ${schema.minLength}`;
+  if (schema.maxLength !== undefined && value.length > schema.maxLength)
+    return `${at}: longer than ${schema.maxLength}`;
   const regex = schema.pattern ? compilePattern(schema.pattern) : null;
   if (regex && !regex.test(value)) return `${at}: does not match ${schema.pattern}`;
   return undefined;
@@ -112,19 +134,33 @@ export function compilePattern(pattern: string): RegExp | null {
 
 function checkNumber(schema: Schema, value: unknown, at: string): string | undefined {
   if (typeof value !== "number") return undefined;
-  if (schema.minimum !== undefined && (schema.exclusiveMinimum === true ? value <= schema.minimum : value < schema.minimum)) {
+  if (
+    schema.minimum !== undefined &&
+    (schema.exclusiveMinimum === true ? value <= schema.minimum : value < schema.minimum)
+  ) {
     return `${at}: below minimum ${schema.minimum}`;
   }
-  if (schema.maximum !== undefined && (schema.exclusiveMaximum === true ? value >= schema.maximum : value > schema.maximum)) {
+  if (
+    schema.maximum !== undefined &&
+    (schema.exclusiveMaximum === true ? value >= schema.maximum : value > schema.maximum)
+  ) {
     return `${at}: above maximum ${schema.maximum}`;
   }
   return undefined;
 }
 
-function checkArray(doc: OpenApiDocument, schema: Schema, value: unknown, at: string, depth: number): string | undefined {
+function checkArray(
+  doc: OpenApiDocument,
+  schema: Schema,
+  value: unknown,
+  at: string,
+  depth: number,
+): string | undefined {
   if (!Array.isArray(value)) return undefined;
-  if (schema.minItems !== undefined && value.length < schema.minItems) return `${at}: fewer than ${schema.minItems} items`;
-  if (schema.maxItems !== undefined && value.length > schema.maxItems) return `${at}: more than ${schema.maxItems} items`;
+  if (schema.minItems !== undefined && value.length < schema.minItems)
+    return `${at}: fewer than ${schema.minItems} items`;
+  if (schema.maxItems !== undefined && value.length > schema.maxItems)
+    return `${at}: more than ${schema.maxItems} items`;
   if (!schema.items) return undefined;
   for (let i = 0; i < value.length; i++) {
     const error = validateSchema(doc, schema.items, value[i], `${at}[${i}]`, depth + 1);
@@ -133,7 +169,13 @@ function checkArray(doc: OpenApiDocument, schema: Schema, value: unknown, at: st
   return undefined;
 }
 
-function checkObject(doc: OpenApiDocument, schema: Schema, value: unknown, at: string, depth: number): string | undefined {
+function checkObject(
+  doc: OpenApiDocument,
+  schema: Schema,
+  value: unknown,
+  at: string,
+  depth: number,
+): string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
   for (const name of schema.required ?? []) {

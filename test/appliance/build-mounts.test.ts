@@ -15,7 +15,10 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const read = (f: string) => readFileSync(join(APPLIANCE, f), "utf8");
 /** Lines that are code, not comments. */
-const code = (f: string) => read(f).split("\n").filter((l) => !/^\s*#/.test(l));
+const code = (f: string) =>
+  read(f)
+    .split("\n")
+    .filter((l) => !/^\s*#/.test(l));
 
 describe("static: no copy of a root tree follows a mount", () => {
   const scripts = ["build.sh", "build/rootfs.sh", "build/disk.sh"];
@@ -37,7 +40,13 @@ describe("static: no copy of a root tree follows a mount", () => {
   });
 
   test("no script copies, archives or sizes a tree across file systems", () => {
-    for (const f of [...scripts, "build/customize.sh", "build/install-files.sh", "build/payload.sh", "build/check-tree.sh"]) {
+    for (const f of [
+      ...scripts,
+      "build/customize.sh",
+      "build/install-files.sh",
+      "build/payload.sh",
+      "build/check-tree.sh",
+    ]) {
       for (const l of code(f)) {
         // the source of a copy is a root tree: it must stay on its file system
         const src = /\bcp -a\w* "\$\{?(\w+)/.exec(l)?.[1];

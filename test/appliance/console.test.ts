@@ -70,49 +70,91 @@ describe.skipIf(need.length > 0)("console menu under tmux", () => {
     keys("Left");
     keys("Enter");
   }
-  const audit = async (action: string) => (await db.sql<{ action: string; via: string; details: Record<string, string> }[]>`
-    select action, via, details from audit_events where action = ${action} order by id`);
+  const audit = async (action: string) =>
+    await db.sql<{ action: string; via: string; details: Record<string, string> }[]>`
+    select action, via, details from audit_events where action = ${action} order by id`;
 
   beforeAll(async () => {
     db = await freshDatabase();
     mkdirSync(join(d, "data"), { recursive: true });
     writeFileSync(join(d, "admin-pw"), "Blue-Falcon-Harbour-7\n");
     const out: string[] = [];
-    const code = await runCli(["user", "add", "admin", "--roles", "admin", "--password-file", join(d, "admin-pw")], cliEnv(), (l) => out.push(l), (l) => out.push(l));
+    const code = await runCli(
+      ["user", "add", "admin", "--roles", "admin", "--password-file", join(d, "admin-pw")],
+      cliEnv(),
+      (l) => out.push(l),
+      (l) => out.push(l),
+    );
     expect(out.join("\n")).toContain("created user admin");
     expect(code).toBe(0);
 
     // a real TLS listener stands in for the gateway's UI port: the menu must show ITS fingerprint
-    run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=nexus01",
-      "-keyout", join(d, "key.pem"), "-out", join(d, "cert.pem")]);
-    fingerprint = run(["openssl", "x509", "-in", join(d, "cert.pem"), "-noout", "-fingerprint", "-sha256"]).out.trim().replace(/^.*=/, "");
+    run([
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=nexus01",
+      "-keyout",
+      join(d, "key.pem"),
+      "-out",
+      join(d, "cert.pem"),
+    ]);
+    fingerprint = run(["openssl", "x509", "-in", join(d, "cert.pem"), "-noout", "-fingerprint", "-sha256"])
+      .out.trim()
+      .replace(/^.*=/, "");
     expect(fingerprint).toHaveLength(95);
-    tls = Bun.serve({ port: 0, hostname: "127.0.0.1", tls: { cert: readFileSync(join(d, "cert.pem"), "utf8"), key: readFileSync(join(d, "key.pem"), "utf8") }, fetch: () => new Response("ok") });
+    tls = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      tls: { cert: readFileSync(join(d, "cert.pem"), "utf8"), key: readFileSync(join(d, "key.pem"), "utf8") },
+      fetch: () => new Response("ok"),
+    });
 
     const etc = join(root, "etc");
     mkdirSync(join(etc, "nexus-mcp/credentials"), { recursive: true });
     mkdirSync(join(etc, "systemd/network"), { recursive: true });
     mkdirSync(join(etc, "systemd/timesyncd.conf.d"), { recursive: true });
     writeFileSync(join(etc, "hostname"), "nexus01\n");
-    writeFileSync(join(etc, "nexus-mcp/gateway.env"), `UI_PORT=${tls.port}\nAPI_PORT=18444\nPUBLIC_HOSTNAMES=nexus01,192.0.2.10\nTLS_SANS=nexus01,192.0.2.10\nTLS_CN=nexus01\n`);
+    writeFileSync(
+      join(etc, "nexus-mcp/gateway.env"),
+      `UI_PORT=${tls.port}\nAPI_PORT=18444\nPUBLIC_HOSTNAMES=nexus01,192.0.2.10\nTLS_SANS=nexus01,192.0.2.10\nTLS_CN=nexus01\n`,
+    );
     writeFileSync(join(etc, "nexus-mcp/appliance.env"), "BACKUP_KEEP=7\nSMTP_PASSWORD=hunter2-topsecret\n");
     writeFileSync(join(etc, "nexus-mcp/credentials/encryption-key"), "KEKMATERIAL-DO-NOT-LEAK\n");
     writeFileSync(join(etc, "nexus-mcp/extra-names"), "nexus01.example.com\n");
-    writeFileSync(join(etc, "systemd/network/10-mgmt.network"), "[Match]\nType=ether\nName=ens192\n\n[Network]\nDHCP=ipv4\n");
+    writeFileSync(
+      join(etc, "systemd/network/10-mgmt.network"),
+      "[Match]\nType=ether\nName=ens192\n\n[Network]\nDHCP=ipv4\n",
+    );
     writeFileSync(join(etc, "systemd/timesyncd.conf.d/nexus-mcp.conf"), "[Time]\nNTP=ntp1.example.com\n");
     // timedatectl of an unsynchronised machine
     const fake = join(d, "timedatectl");
-    writeFileSync(fake, '#!/bin/sh\ncase "$*" in *NTPSynchronized*) echo no ;; *ServerName*) echo ntp1.example.com ;; *NTP*) echo yes ;; esac\n');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\ncase "$*" in *NTPSynchronized*) echo no ;; *ServerName*) echo ntp1.example.com ;; *NTP*) echo yes ;; esac\n',
+    );
     chmodSync(fake, 0o755);
 
     const env = Object.entries({
-      ROOT: root, APPLY: "0", ...cliEnv(),
+      ROOT: root,
+      APPLY: "0",
+      ...cliEnv(),
       NEXUS_CLI: `${Bun.which("bun")} ${join(REPO, "app/cli.ts")}`,
       NEXUS_NAMES: join(APPLIANCE, "bin/nexus-mcp-names"),
       TIMEDATECTL: fake,
       ROOT_SHELL: "bash --norc --noprofile -i",
       TERM: "xterm",
-    }).map(([k, v]) => `${k}='${v}'`).join(" ");
+    })
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(" ");
     const cmd = `cd '${REPO}' && env ${env} bash '${CONSOLE}' --menu; echo CONSOLE-EXIT=$?; sleep 120`;
     let r = run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "25", cmd]);
     for (let i = 0; i < 10 && r.code !== 0; i++) {
@@ -166,7 +208,9 @@ describe.skipIf(need.length > 0)("console menu under tmux", () => {
     await choose("5", "Reset the password");
     keys("Enter"); // the default is No
     await waitFor("Choose:");
-    expect((await db.sql<{ h: string }[]>`select password_hash as h from users where username = 'admin'`)[0]!.h).toBe(before);
+    expect((await db.sql<{ h: string }[]>`select password_hash as h from users where username = 'admin'`)[0]!.h).toBe(
+      before,
+    );
 
     await choose("5", "Reset the password");
     yes();
@@ -174,7 +218,9 @@ describe.skipIf(need.length > 0)("console menu under tmux", () => {
     const pw = /One-time password[^\n]*\n(?:[^\n]*\n)*?[│| ]+(\S{12,})\s+[│|]/.exec(s)?.[1];
     expect(pw).toBeDefined();
     keys("Enter");
-    const [u] = await db.sql<{ h: string; must: boolean }[]>`select password_hash as h, must_change_password as must from users where username = 'admin'`;
+    const [u] = await db.sql<
+      { h: string; must: boolean }[]
+    >`select password_hash as h, must_change_password as must from users where username = 'admin'`;
     expect(u!.must).toBe(true);
     expect(await createPasswordHasher().verify(u!.h, pw!)).toBe(true);
     expect(await createPasswordHasher().verify(u!.h, "Blue-Falcon-Harbour-7")).toBe(false);
@@ -184,7 +230,7 @@ describe.skipIf(need.length > 0)("console menu under tmux", () => {
   });
 
   test("support bundle: logs, versions, health in a file for admins, no secrets, audited", async () => {
-    const s = await choose("7", "Support bundle written", );
+    const s = await choose("7", "Support bundle written");
     expect(s).toContain("/var/lib/nexus-mcp/support/support-nexus01-");
     keys("Enter");
     const dir = join(root, "var/lib/nexus-mcp/support");
@@ -195,7 +241,17 @@ describe.skipIf(need.length > 0)("console menu under tmux", () => {
     expect(run(["tar", "-xzf", join(dir, file!), "-C", x]).code).toBe(0);
     const top = join(x, file!.replace(/\.tar\.gz$/, ""));
     const names = readdirSync(top).sort();
-    for (const f of ["README.txt", "versions.txt", "health.txt", "system.txt", "config.txt", "journal.txt", "gateway-log.txt", "audit-verify.txt"]) expect(names).toContain(f);
+    for (const f of [
+      "README.txt",
+      "versions.txt",
+      "health.txt",
+      "system.txt",
+      "config.txt",
+      "journal.txt",
+      "gateway-log.txt",
+      "audit-verify.txt",
+    ])
+      expect(names).toContain(f);
     const all = names.map((f) => readFileSync(join(top, f), "utf8")).join("\n");
     expect(all).toContain("audit chain");
     expect(all).toContain("BACKUP_KEEP=7");
@@ -261,8 +317,14 @@ describe.skipIf(need.length > 0)("console menu under tmux", () => {
     expect(net).toContain("Address=10.1.2.3/24\nGateway=10.1.2.1\nDNS=10.1.2.53\n");
     expect(readFileSync(actions, "utf8")).toContain("networkctl reconfigure ens192");
     // the names follow: the stored other names are kept
-    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("TLS_SANS=nexus01,nexus01.example.com\n");
-    expect((await audit("appliance.network.change"))[0]?.details).toEqual({ interface: "ens192", mode: "static", address: "10.1.2.3/24" });
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain(
+      "TLS_SANS=nexus01,nexus01.example.com\n",
+    );
+    expect((await audit("appliance.network.change"))[0]?.details).toEqual({
+      interface: "ens192",
+      mode: "static",
+      address: "10.1.2.3/24",
+    });
   });
 
   test("names and an SSH key for root", async () => {
@@ -303,7 +365,12 @@ describe("appliance event (the console's audit records)", () => {
     const env = { DATABASE_URL: db.url, DATA_DIR: tempDir("nexus-ev-"), LOG_LEVEL: "silent" };
     const call = async (...argv: string[]) => {
       const out: string[] = [];
-      const code = await runCli(argv, env, (l) => out.push(l), (l) => out.push(l));
+      const code = await runCli(
+        argv,
+        env,
+        (l) => out.push(l),
+        (l) => out.push(l),
+      );
       return { code, out: out.join("\n") };
     };
     try {
@@ -311,10 +378,14 @@ describe("appliance event (the console's audit records)", () => {
       expect(forged.code).toBe(2);
       expect(forged.out).toContain('unknown appliance action "user.password.reset"');
       expect((await call("appliance", "event", "appliance.console.shell", "Bad Key=1")).code).toBe(2);
-      expect((await call("appliance", "event", "appliance.console.shell", `tty=${"x".repeat(201)}`)).out).toContain("at most 200");
+      expect((await call("appliance", "event", "appliance.console.shell", `tty=${"x".repeat(201)}`)).out).toContain(
+        "at most 200",
+      );
       const ok = await call("appliance", "event", "appliance.console.shell", "tty=/dev/tty1");
       expect(ok.code).toBe(0);
-      const rows = await db.sql<{ via: string; details: unknown }[]>`select via, details from audit_events where action = 'appliance.console.shell'`;
+      const rows = await db.sql<
+        { via: string; details: unknown }[]
+      >`select via, details from audit_events where action = 'appliance.console.shell'`;
       expect([...rows]).toEqual([{ via: "cli", details: { tty: "/dev/tty1" } }]);
       rmSync(env.DATA_DIR, { recursive: true, force: true });
     } finally {

@@ -16,7 +16,12 @@ const staged = missing("systemd-analyze").length ? undefined : stagedRoot();
 afterAll(() => staged?.cleanup());
 
 test.skipIf(!staged)("the documented gateway exposure is the measured one", () => {
-  const r = run(["systemd-analyze", "security", "--offline=yes", join(staged!.root, "usr/lib/systemd/system/nexus-mcp.service")]);
+  const r = run([
+    "systemd-analyze",
+    "security",
+    "--offline=yes",
+    join(staged!.root, "usr/lib/systemd/system/nexus-mcp.service"),
+  ]);
   const measured = /Overall exposure level for \S+: ([0-9.]+)/.exec(r.out + r.err)?.[1];
   expect(measured).toBeDefined();
   expect(readme).toContain(`gateway exposure ${measured}`);
@@ -28,7 +33,26 @@ test("one copy-paste line installs the build host, git and curl included", () =>
   expect(line).toBeDefined();
   const pkgs = line!.split(/\s+/);
   // the packages that provide what build.sh checks for, and the tests' tools
-  for (const p of ["mmdebstrap", "fdisk", "e2fsprogs", "dosfstools", "mtools", "grub2-common", "grub-pc-bin", "grub-efi-amd64-bin", "qemu-utils", "cpio", "git", "libxml2-utils", "curl", "whiptail", "tmux", "nftables", "qemu-system-x86", "openssl"]) {
+  for (const p of [
+    "mmdebstrap",
+    "fdisk",
+    "e2fsprogs",
+    "dosfstools",
+    "mtools",
+    "grub2-common",
+    "grub-pc-bin",
+    "grub-efi-amd64-bin",
+    "qemu-utils",
+    "cpio",
+    "git",
+    "libxml2-utils",
+    "curl",
+    "whiptail",
+    "tmux",
+    "nftables",
+    "qemu-system-x86",
+    "openssl",
+  ]) {
     expect(pkgs).toContain(p);
   }
   const checked = /for t in ([^;]+); do/.exec(readFileSync(join(APPLIANCE, "build.sh"), "utf8"))?.[1]?.split(" ") ?? [];
@@ -39,5 +63,7 @@ test("one copy-paste line installs the build host, git and curl included", () =>
 test("no doc tells an operator to run apt inside the appliance; the decision is written down", () => {
   for (const text of [readme, doc]) expect(text).not.toMatch(/apt-get (update && apt-get )?upgrade/);
   expect(doc).toContain("OS updates = a new image + restore");
-  expect(readFileSync(join(REPO, "docs/decisions.md"), "utf8")).toContain("Appliance OS updates: a new image and a restore");
+  expect(readFileSync(join(REPO, "docs/decisions.md"), "utf8")).toContain(
+    "Appliance OS updates: a new image and a restore",
+  );
 });

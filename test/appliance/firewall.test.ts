@@ -15,7 +15,8 @@ import { APPLIANCE, missing, run, skipMessage, stagedRoot } from "./tools.ts";
 const need = missing("nft", "unshare", "bash");
 const userns = need.length === 0 && run(["unshare", "-rn", "true"]).code === 0;
 if (need.length) console.warn(skipMessage("appliance firewall", need));
-else if (!userns) console.warn("appliance firewall: skipped, unprivileged user namespaces are disabled on this machine");
+else if (!userns)
+  console.warn("appliance firewall: skipped, unprivileged user namespaces are disabled on this machine");
 const staged = need.length || !userns ? undefined : stagedRoot();
 afterAll(() => staged?.cleanup());
 
@@ -28,7 +29,9 @@ function rules(root: string): string {
 }
 
 function writeSets(root: string, name: string, list: string): void {
-  const r = run(["bash", join(APPLIANCE, "bin/nexus-mcp-firewall"), "set", name, ...list.split(" ")], { env: { ROOT: root, APPLY: "0" } });
+  const r = run(["bash", join(APPLIANCE, "bin/nexus-mcp-firewall"), "set", name, ...list.split(" ")], {
+    env: { ROOT: root, APPLY: "0" },
+  });
   expect(r.err).toBe("");
   expect(r.code).toBe(0);
 }
@@ -75,7 +78,9 @@ describe.skipIf(!staged)("nftables ruleset", () => {
 
   test("an invalid network is refused and the saved set stays as it was", () => {
     const before = readFileSync(join(staged!.root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8");
-    const r = run(["bash", join(APPLIANCE, "bin/nexus-mcp-firewall"), "set", "trusted", "192.0.2.300/24"], { env: { ROOT: staged!.root, APPLY: "0" } });
+    const r = run(["bash", join(APPLIANCE, "bin/nexus-mcp-firewall"), "set", "trusted", "192.0.2.300/24"], {
+      env: { ROOT: staged!.root, APPLY: "0" },
+    });
     expect(r.code).toBe(2);
     expect(r.err).toContain("not a valid");
     expect(readFileSync(join(staged!.root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8")).toBe(before);

@@ -20,7 +20,13 @@ afterAll(() => staged.cleanup());
 describe("logs", () => {
   test("journald has size and retention limits", () => {
     const text = readFileSync(join(staged.root, "etc/systemd/journald.conf.d/nexus-mcp.conf"), "utf8");
-    for (const key of ["Storage=persistent", "SystemMaxUse=", "SystemKeepFree=", "SystemMaxFileSize=", "MaxRetentionSec="]) {
+    for (const key of [
+      "Storage=persistent",
+      "SystemMaxUse=",
+      "SystemKeepFree=",
+      "SystemMaxFileSize=",
+      "MaxRetentionSec=",
+    ]) {
       expect(text).toContain(key);
     }
   });
@@ -28,7 +34,10 @@ describe("logs", () => {
   test.skipIf(need.length > 0)("logrotate -d accepts /etc/logrotate.d/nexus-mcp", () => {
     const dir = tempDir("nexus-logrotate-");
     const conf = join(dir, "nexus-mcp");
-    const text = readFileSync(join(staged.root, "etc/logrotate.d/nexus-mcp"), "utf8").replace(/su nexus-mcp nexus-mcp/g, "su root root");
+    const text = readFileSync(join(staged.root, "etc/logrotate.d/nexus-mcp"), "utf8").replace(
+      /su nexus-mcp nexus-mcp/g,
+      "su root root",
+    );
     writeFileSync(conf, text);
     const r = run(["logrotate", "-d", "-s", join(dir, "state"), conf]);
     expect(r.code).toBe(0);

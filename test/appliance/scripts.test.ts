@@ -39,7 +39,12 @@ describe.skipIf(!isRoot)("nexus-mcp-update refuses a bad bundle before changing 
   test("absolute or .. paths", () => {
     const evil = join(d, "evil.tar.gz");
     // tar itself strips `..` when creating; write the member the way an attacker would
-    run(["python3", "-c", "import io,sys,tarfile\nt=tarfile.open(sys.argv[1],'w:gz')\ni=tarfile.TarInfo('../../etc/cron.d/x')\nt.addfile(i,io.BytesIO(b''))\nt.close()", evil]);
+    run([
+      "python3",
+      "-c",
+      "import io,sys,tarfile\nt=tarfile.open(sys.argv[1],'w:gz')\ni=tarfile.TarInfo('../../etc/cron.d/x')\nt.addfile(i,io.BytesIO(b''))\nt.close()",
+      evil,
+    ]);
     const r = run(["bash", join(BIN, "nexus-mcp-update"), evil]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("absolute or .. paths; refused");
@@ -66,8 +71,12 @@ describe("nexus-mcp-names (ROOT=, APPLY=0)", () => {
   const root = join(d, "root");
   mkdirSync(join(root, "etc/nexus-mcp"), { recursive: true });
   writeFileSync(join(root, "etc/hostname"), "nexus01\n");
-  writeFileSync(join(root, "etc/nexus-mcp/gateway.env"), "UI_PORT=7443\nPUBLIC_HOSTNAMES=nexus01\nTLS_SANS=nexus01\nTLS_CN=nexus01\nLOG_LEVEL=info\n");
-  const names = (...args: string[]) => run(["bash", join(BIN, "nexus-mcp-names"), ...args], { env: { ROOT: root, APPLY: "0" } });
+  writeFileSync(
+    join(root, "etc/nexus-mcp/gateway.env"),
+    "UI_PORT=7443\nPUBLIC_HOSTNAMES=nexus01\nTLS_SANS=nexus01\nTLS_CN=nexus01\nLOG_LEVEL=info\n",
+  );
+  const names = (...args: string[]) =>
+    run(["bash", join(BIN, "nexus-mcp-names"), ...args], { env: { ROOT: root, APPLY: "0" } });
   const env = () => readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8");
 
   test("set: host name, its short form and the other names in one rewrite; other keys kept", () => {

@@ -31,13 +31,28 @@ function verify(path: string): string {
   return (r.out + r.err)
     .split("\n")
     .filter((l) => l.trim() !== "")
-    .filter((l) => !/is not executable: No such file or directory|Command .* is not executable|not found\.?$|Failed to prepare filename/.test(l))
+    .filter(
+      (l) =>
+        !/is not executable: No such file or directory|Command .* is not executable|not found\.?$|Failed to prepare filename/.test(
+          l,
+        ),
+    )
     .join("\n");
 }
 
 describe.skipIf(need.length > 0)("systemd units", () => {
   test("there are the units the issue asks for", () => {
-    for (const u of ["nexus-mcp.service", "nexus-mcp-migrate.service", "nexus-mcp-firstboot.service", "nexus-mcp-tls-renew.service", "nexus-mcp-tls-renew.timer", "nexus-mcp-audit-retention.service", "nexus-mcp-audit-retention.timer", "nexus-mcp-backup.service", "nexus-mcp-backup.timer"]) {
+    for (const u of [
+      "nexus-mcp.service",
+      "nexus-mcp-migrate.service",
+      "nexus-mcp-firstboot.service",
+      "nexus-mcp-tls-renew.service",
+      "nexus-mcp-tls-renew.timer",
+      "nexus-mcp-audit-retention.service",
+      "nexus-mcp-audit-retention.timer",
+      "nexus-mcp-backup.service",
+      "nexus-mcp-backup.timer",
+    ]) {
       expect(units).toContain(u);
     }
   });
@@ -83,10 +98,21 @@ describe.skipIf(need.length > 0)("systemd units", () => {
   test("the gateway unit carries the hardening the issue names", () => {
     const text = unitText("nexus-mcp.service");
     for (const line of [
-      "User=nexus-mcp", "ProtectSystem=strict", "PrivateTmp=yes", "PrivateDevices=yes", "NoNewPrivileges=yes",
-      "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service", "ProtectKernelTunables=yes",
-      "ProtectKernelModules=yes", "ProtectKernelLogs=yes", "StateDirectory=nexus-mcp", "Restart=on-failure",
-      "EnvironmentFile=/etc/nexus-mcp/gateway.env", "LoadCredential=encryption-key:", "ExecReload=/bin/kill -HUP $MAINPID",
+      "User=nexus-mcp",
+      "ProtectSystem=strict",
+      "PrivateTmp=yes",
+      "PrivateDevices=yes",
+      "NoNewPrivileges=yes",
+      "CapabilityBoundingSet=\n",
+      "SystemCallFilter=@system-service",
+      "ProtectKernelTunables=yes",
+      "ProtectKernelModules=yes",
+      "ProtectKernelLogs=yes",
+      "StateDirectory=nexus-mcp",
+      "Restart=on-failure",
+      "EnvironmentFile=/etc/nexus-mcp/gateway.env",
+      "LoadCredential=encryption-key:",
+      "ExecReload=/bin/kill -HUP $MAINPID",
       "Requires=nexus-mcp-migrate.service",
     ]) {
       expect(text).toContain(line);
@@ -107,16 +133,29 @@ describe.skipIf(need.length > 0)("systemd units", () => {
 
   test("tty1: the wizard until configured, then the console menu instead of a login prompt (root is locked)", () => {
     const menu = unitText("nexus-mcp-console.service");
-    for (const line of ["ConditionPathExists=/etc/nexus-mcp/configured\n", "Conflicts=getty@tty1.service\n", "TTYPath=/dev/tty1\n",
-      "ExecStart=/usr/lib/nexus-mcp/console --menu\n", "Restart=always\n", "StandardError=tty\n", "WantedBy=multi-user.target"]) {
+    for (const line of [
+      "ConditionPathExists=/etc/nexus-mcp/configured\n",
+      "Conflicts=getty@tty1.service\n",
+      "TTYPath=/dev/tty1\n",
+      "ExecStart=/usr/lib/nexus-mcp/console --menu\n",
+      "Restart=always\n",
+      "StandardError=tty\n",
+      "WantedBy=multi-user.target",
+    ]) {
       expect(menu).toContain(line);
     }
     expect(menu).toMatch(/^After=.*\bnexus-mcp-firstboot\.service\b/m);
     expect(unitText("nexus-mcp-firstboot.service")).toContain("ConditionPathExists=!/etc/nexus-mcp/configured\n");
-    expect(readFileSync(join(UNIT_DIR, "getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain("ConditionPathExists=!/etc/nexus-mcp/configured\n");
-    expect(readFileSync(join(REPO, "appliance/build/customize.sh"), "utf8")).toMatch(/systemctl --root="\$R" enable [^>]*\bnexus-mcp-console\.service\b/);
+    expect(readFileSync(join(UNIT_DIR, "getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain(
+      "ConditionPathExists=!/etc/nexus-mcp/configured\n",
+    );
+    expect(readFileSync(join(REPO, "appliance/build/customize.sh"), "utf8")).toMatch(
+      /systemctl --root="\$R" enable [^>]*\bnexus-mcp-console\.service\b/,
+    );
     // installed where systemd finds it, with the drop-in for tty1 only
-    expect(readFileSync(join(staged!.root, "usr/lib/systemd/system/getty@tty1.service.d/nexus-mcp.conf"), "utf8")).toContain("configured");
+    expect(
+      readFileSync(join(staged!.root, "usr/lib/systemd/system/getty@tty1.service.d/nexus-mcp.conf"), "utf8"),
+    ).toContain("configured");
     expect(readFileSync(join(staged!.root, "usr/lib/nexus-mcp/dialogs.sh"), "utf8")).toContain("ask_network()");
   });
 

@@ -29,7 +29,17 @@ function lib(fn: string, ...args: string[]): { code: number; out: string } {
 }
 
 function libWith(env: Record<string, string>, fn: string, ...args: string[]): { code: number; out: string } {
-  const r = run(["bash", "-c", `COMMON_PASSWORDS_FILES=("${join(APPLIANCE, "firstboot/common-passwords.txt")}"); source "${LIB}"; "$@"`, "lib", fn, ...args], { env });
+  const r = run(
+    [
+      "bash",
+      "-c",
+      `COMMON_PASSWORDS_FILES=("${join(APPLIANCE, "firstboot/common-passwords.txt")}"); source "${LIB}"; "$@"`,
+      "lib",
+      fn,
+      ...args,
+    ],
+    { env },
+  );
   return { code: r.code, out: r.out.trim() };
 }
 
@@ -48,12 +58,25 @@ function files(root: string): string[] {
 
 describe("validators", () => {
   test.each([
-    ["valid_ipv4", "192.0.2.10", 0], ["valid_ipv4", "192.0.2.300", 1], ["valid_ipv4", "01.2.3.4", 1], ["valid_ipv4", "1.2.3", 1],
-    ["valid_ipv4_cidr", "192.0.2.10/24", 0], ["valid_ipv4_cidr", "192.0.2.10/33", 1], ["valid_ipv4_cidr", "192.0.2.10", 1],
-    ["valid_network", "2001:db8::/64", 0], ["valid_network", "10.0.0.0/8", 0], ["valid_network", "::/0", 0], ["valid_network", "2001:db8::1::2", 1],
-    ["valid_network", "fe80::1/129", 1], ["valid_network", "example.com", 1],
-    ["valid_hostname", "nexus01", 0], ["valid_hostname", "nexus-01.example.com", 0], ["valid_hostname", "-bad", 1], ["valid_hostname", "a_b", 1],
-    ["valid_hostname", "1234", 1], ["valid_hostname", "x".repeat(64), 1],
+    ["valid_ipv4", "192.0.2.10", 0],
+    ["valid_ipv4", "192.0.2.300", 1],
+    ["valid_ipv4", "01.2.3.4", 1],
+    ["valid_ipv4", "1.2.3", 1],
+    ["valid_ipv4_cidr", "192.0.2.10/24", 0],
+    ["valid_ipv4_cidr", "192.0.2.10/33", 1],
+    ["valid_ipv4_cidr", "192.0.2.10", 1],
+    ["valid_network", "2001:db8::/64", 0],
+    ["valid_network", "10.0.0.0/8", 0],
+    ["valid_network", "::/0", 0],
+    ["valid_network", "2001:db8::1::2", 1],
+    ["valid_network", "fe80::1/129", 1],
+    ["valid_network", "example.com", 1],
+    ["valid_hostname", "nexus01", 0],
+    ["valid_hostname", "nexus-01.example.com", 0],
+    ["valid_hostname", "-bad", 1],
+    ["valid_hostname", "a_b", 1],
+    ["valid_hostname", "1234", 1],
+    ["valid_hostname", "x".repeat(64), 1],
   ] as const)("%s %s → %d", (fn, value, code) => {
     expect(lib(fn, value).code).toBe(code);
   });
@@ -138,14 +161,26 @@ describe("vApp properties (OVF)", () => {
   test("every property the OVF declares is a key the wizard reads; the descriptor is well-formed", () => {
     const ovf = readFileSync(join(APPLIANCE, "ova/nexus-mcp.ovf.in"), "utf8");
     const keys = [...ovf.matchAll(/<Property ovf:key="([a-z_]+)"/g)].map((m) => m[1]!);
-    expect(keys.sort()).toEqual(["address", "dns", "extra_names", "gateway", "hostname", "interface", "net_mode", "ntp", "ssh_authorized_key", "trusted_networks"]);
+    expect(keys.sort()).toEqual([
+      "address",
+      "dns",
+      "extra_names",
+      "gateway",
+      "hostname",
+      "interface",
+      "net_mode",
+      "ntp",
+      "ssh_authorized_key",
+      "trusted_networks",
+    ]);
     expect(ovf).not.toMatch(/ovf:key="[a-z_]*password/);
     expect(ovf).toContain('<VirtualHardwareSection ovf:transport="com.vmware.guestInfo">');
     const wizard = readFileSync(WIZARD, "utf8");
     for (const k of keys) expect(wizard).toContain(k === "hostname" ? "HOSTNAME)" : k.toUpperCase());
     const lib = readFileSync(LIB, "utf8");
     for (const k of keys) expect(lib).toMatch(new RegExp(`\\b${k}\\b \\|| \\| ${k}\\b|\\b${k}\\)`));
-    if (has("xmllint")) expect(run(["xmllint", "--noout", "-"], { input: ovf.replace(/@[A-Z_]+@/g, "1") }).code).toBe(0);
+    if (has("xmllint"))
+      expect(run(["xmllint", "--noout", "-"], { input: ovf.replace(/@[A-Z_]+@/g, "1") }).code).toBe(0);
   });
 
   test("the OVF environment becomes answers: declared keys only, entities decoded, nothing evaluated", () => {
@@ -177,16 +212,22 @@ describe("answers file", () => {
     expect(network).toContain("Address=192.0.2.10/24");
     expect(network).toContain("Gateway=192.0.2.1");
     expect(network).toContain("DNS=192.0.2.54");
-    expect(readFileSync(join(root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8")).toContain("add element inet nexus trusted_v4 { 192.0.2.0/24 }");
+    expect(readFileSync(join(root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8")).toContain(
+      "add element inet nexus trusted_v4 { 192.0.2.0/24 }",
+    );
     const env = readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8");
     expect(env).toContain("TLS_SANS=nexus01,192.0.2.10");
     expect(env).toContain("DATABASE_URL=postgres:///nexus_mcp?host=/run/postgresql\n");
     expect(env).toContain("MIGRATE_ON_START=false\n");
     expect(env).not.toContain("Blue-Falcon");
     expect(readFileSync(join(root, "etc/hostname"), "utf8").trim()).toBe("nexus01");
-    expect(readFileSync(join(root, "etc/systemd/timesyncd.conf.d/nexus-mcp.conf"), "utf8")).toContain("NTP=ntp1.example.com 192.0.2.123");
+    expect(readFileSync(join(root, "etc/systemd/timesyncd.conf.d/nexus-mcp.conf"), "utf8")).toContain(
+      "NTP=ntp1.example.com 192.0.2.123",
+    );
     expect(readFileSync(join(root, "run/nexus-mcp-firstboot/admin-password"), "utf8")).toBe("Blue-Falcon-Harbour-7");
-    expect(readFileSync(join(root, "etc/nexus-mcp/credentials/encryption-key"), "utf8").trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(readFileSync(join(root, "etc/nexus-mcp/credentials/encryption-key"), "utf8").trim()).toMatch(
+      /^[A-Za-z0-9+/]{43}=$/,
+    );
     expect(existsSync(join(root, "etc/nexus-mcp/configured"))).toBe(true);
 
     // never runs again
@@ -198,7 +239,10 @@ describe("answers file", () => {
   test("an SSH key and other names: the key is installed for root, every name is in the certificate's SANs", () => {
     const d = scratch();
     const root = join(d, "root");
-    writeFileSync(join(d, "answers.env"), `${ANSWERS}SSH_AUTHORIZED_KEY=${KEY}\nEXTRA_NAMES=nexus01.corp.example.com 2001:db8::10\nINTERFACE=ens192\n`);
+    writeFileSync(
+      join(d, "answers.env"),
+      `${ANSWERS}SSH_AUTHORIZED_KEY=${KEY}\nEXTRA_NAMES=nexus01.corp.example.com 2001:db8::10\nINTERFACE=ens192\n`,
+    );
     const r = run(["bash", WIZARD, "--answers", join(d, "answers.env")], { env: { ROOT: root, APPLY: "0" } });
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -214,17 +258,32 @@ describe("answers file", () => {
   test("wizard and console text is ASCII (the Linux console font has no typographic characters)", () => {
     for (const f of ["firstboot/firstboot", "firstboot/lib.sh", "console/console"]) {
       const text = readFileSync(join(APPLIANCE, f), "utf8");
-      const bad = text.split("\n").map((l, i) => [i + 1, l] as const).filter(([, l]) => /[^\x00-\x7f]/.test(l) && !/^\s*#/.test(l));
+      const bad = text
+        .split("\n")
+        .map((l, i) => [i + 1, l] as const)
+        .filter(([, l]) => /[^\x00-\x7f]/.test(l) && !/^\s*#/.test(l));
       expect({ f, bad }).toEqual({ f, bad: [] });
     }
   });
 
   test("invalid answers: exit 2, every reason listed, nothing written", () => {
     const d = scratch();
-    writeFileSync(join(d, "bad.env"), "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\nSSH_AUTHORIZED_KEY=ssh-rsa nope\nEXTRA_NAMES=ok.example.com bad_name\n");
+    writeFileSync(
+      join(d, "bad.env"),
+      "HOSTNAME=-bad\nNET_MODE=static\nADDRESS=192.0.2.300/24\nGATEWAY=192.0.2.1\nDNS=192.0.2.53\nTRUSTED_NETWORKS=10.0.0.0/8 nonsense\nADMIN_PASSWORD=password1234\nCOLOR=blue\nSSH_AUTHORIZED_KEY=ssh-rsa nope\nEXTRA_NAMES=ok.example.com bad_name\n",
+    );
     const r = run(["bash", WIZARD, "--answers", join(d, "bad.env")], { env: { ROOT: join(d, "root"), APPLY: "0" } });
     expect(r.code).toBe(2);
-    for (const reason of ["unknown key COLOR", "HOSTNAME", "ADDRESS", "TRUSTED_NETWORKS", "ADMIN_PASSWORD", "SSH_AUTHORIZED_KEY", "EXTRA_NAMES: \"bad_name\""]) expect(r.err).toContain(reason);
+    for (const reason of [
+      "unknown key COLOR",
+      "HOSTNAME",
+      "ADDRESS",
+      "TRUSTED_NETWORKS",
+      "ADMIN_PASSWORD",
+      "SSH_AUTHORIZED_KEY",
+      'EXTRA_NAMES: "bad_name"',
+    ])
+      expect(r.err).toContain(reason);
     expect(files(join(d, "root"))).toEqual([]);
   });
 });
@@ -294,7 +353,8 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     await waitFor("Other names clients use");
     retype("nexus02.example.com mcp.example.com");
     await waitFor("Management network address");
-    keys("Down"); keys("Enter");
+    keys("Down");
+    keys("Enter");
     await waitFor("IPv4 address and prefix length");
     retype("192.0.2.300/24");
     await waitFor("is not valid");
@@ -317,21 +377,26 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     expect(trusted).toContain("192.0.2.0/24");
     keys("Enter");
     await waitFor("Password of the administrator");
-    type("password1234"); keys("Enter");
+    type("password1234");
+    keys("Enter");
     await waitFor("too common");
     keys("Enter");
     await waitGone("too common");
     await waitFor("Password of the administrator");
-    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    type("Blue-Falcon-Harbour-7");
+    keys("Enter");
     await waitFor("Repeat the password");
-    type("Blue-Falcon-Harbour-8"); keys("Enter");
+    type("Blue-Falcon-Harbour-8");
+    keys("Enter");
     await waitFor("differ");
     keys("Enter");
     await waitGone("differ");
     await waitFor("Password of the administrator");
-    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    type("Blue-Falcon-Harbour-7");
+    keys("Enter");
     await waitFor("Repeat the password");
-    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    type("Blue-Falcon-Harbour-7");
+    keys("Enter");
     await waitFor("SSH public key for root");
     retype("ssh-ed25519 not-a-key");
     await waitFor("not an OpenSSH public key line");
@@ -350,7 +415,9 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     for (let i = 0; i < 100 && !existsSync(done); i++) await Bun.sleep(100);
     expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=0");
     expect(readFileSync(join(root, "etc/systemd/network/10-mgmt.network"), "utf8")).toContain("Address=192.0.2.20/24");
-    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("PUBLIC_HOSTNAMES=nexus02,192.0.2.20,nexus02.example.com,mcp.example.com\n");
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain(
+      "PUBLIC_HOSTNAMES=nexus02,192.0.2.20,nexus02.example.com,mcp.example.com\n",
+    );
     expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY}\n`);
     expect(existsSync(join(root, "etc/nexus-mcp/configured"))).toBe(true);
   }, 60_000);
@@ -380,9 +447,11 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     expect(await waitFor("Trusted networks")).toContain("2001:db8::/64");
     keys("Enter");
     await waitFor("Password of the administrator");
-    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    type("Blue-Falcon-Harbour-7");
+    keys("Enter");
     await waitFor("Repeat the password");
-    type("Blue-Falcon-Harbour-7"); keys("Enter");
+    type("Blue-Falcon-Harbour-7");
+    keys("Enter");
     await waitFor("SSH public key for root");
     keys("Enter");
     const summary = await waitFor("Please confirm");
@@ -392,8 +461,12 @@ describe.skipIf(tmuxNeed.length > 0)("interactive wizard under tmux", () => {
     keys("Enter");
     for (let i = 0; i < 100 && !existsSync(done); i++) await Bun.sleep(100);
     expect(readFileSync(done, "utf8").trim()).toBe("WIZARD-EXIT=0");
-    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(`${KEY.replace(" op@laptop", " ops&co")}\n`);
-    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain("TLS_SANS=nexus-ovf,192.0.2.44,nexus-ovf.example.com\n");
+    expect(readFileSync(join(root, "root/.ssh/authorized_keys"), "utf8")).toBe(
+      `${KEY.replace(" op@laptop", " ops&co")}\n`,
+    );
+    expect(readFileSync(join(root, "etc/nexus-mcp/gateway.env"), "utf8")).toContain(
+      "TLS_SANS=nexus-ovf,192.0.2.44,nexus-ovf.example.com\n",
+    );
     expect(readFileSync(join(root, "etc/nexus-mcp/firewall/trusted.nft"), "utf8")).toContain("2001:db8::/64");
     expect(existsSync("/tmp/nexus-ovf-pwned")).toBe(false);
   }, 60_000);

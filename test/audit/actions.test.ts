@@ -15,7 +15,8 @@ test("every action is a dotted lower-case name with a one-line meaning", () => {
 
 test("actions written by SQL (audit_retain's checkpoint) are in the list; unknown ones are not", () => {
   const sql = readFileSync(join(import.meta.dir, "../../sql/0003_audit.sql"), "utf8");
-  for (const [, action] of sql.matchAll(/values \('checkpoint', '([a-z._]+)'/g)) expect(isAuditAction(action!)).toBe(true);
+  for (const [, action] of sql.matchAll(/values \('checkpoint', '([a-z._]+)'/g))
+    expect(isAuditAction(action!)).toBe(true);
   expect(isAuditAction("settings.update")).toBe(false);
   expect(isAuditAction("toString")).toBe(false);
 });

@@ -15,8 +15,17 @@ test("recordAudit stores an event inside the caller's transaction", async () => 
       details: { username: "bob" },
     }),
   );
-  const rows = await db.sql`select id, action, status, username, resource_id, details, seq from audit_events where id = ${id}`;
-  expect(rows[0]).toMatchObject({ id, action: "user.create", status: "ok", username: "alice", resource_id: "u2", details: { username: "bob" }, seq: null });
+  const rows =
+    await db.sql`select id, action, status, username, resource_id, details, seq from audit_events where id = ${id}`;
+  expect(rows[0]).toMatchObject({
+    id,
+    action: "user.create",
+    status: "ok",
+    username: "alice",
+    resource_id: "u2",
+    details: { username: "bob" },
+    seq: null,
+  });
 });
 
 test("an event rolled back with its transaction leaves no row", async () => {

@@ -28,7 +28,9 @@ test("the chain verifies after many concurrent inserts sealed while they happen"
 });
 
 test("each row stores its predecessor's hash and its own hash over the canonical encoding", async () => {
-  const rows = await db.sql<AuditRecord[]>`select ${recordColumns(db.sql)} from audit_events where seq <= 3 order by seq`;
+  const rows = await db.sql<
+    AuditRecord[]
+  >`select ${recordColumns(db.sql)} from audit_events where seq <= 3 order by seq`;
   expect(rows[0]!.prevHash).toBe(GENESIS_HASH);
   for (const [i, row] of rows.entries()) {
     expect(row.hash).toBe(chainHash(row, row.seq!, row.prevHash!));
@@ -43,7 +45,9 @@ test("sealNow seals everything committed before it, and the time comes from the 
   const before = Date.now();
   const { id } = await recordAudit(db.sql, event(1));
   expect(await sealPending(db.sql)).toBe(1);
-  const [row] = await db.sql<{ seq: string | null; occurredAt: Date }[]>`select seq, occurred_at as "occurredAt" from audit_events where id = ${id}`;
+  const [row] = await db.sql<
+    { seq: string | null; occurredAt: Date }[]
+  >`select seq, occurred_at as "occurredAt" from audit_events where id = ${id}`;
   expect(row!.seq).toBe("1201");
   expect(Math.abs(row!.occurredAt.getTime() - before)).toBeLessThan(5000);
 });

@@ -12,11 +12,31 @@ import { asTamperer, event, fakeCli } from "./helpers.ts";
 const db = await freshDatabase();
 afterAll(() => db.close());
 
-await recordAudit(db.sql, event(1, { action: "user.create", actor: { username: "=HYPERLINK(\"http://evil\")" }, error: null }));
-await recordAudit(db.sql, event(2, { action: "mcp.call", status: "failed", error: "+cmd|' /C calc'!A0", cluster: { id: "c2", name: "dc2" } }));
-await recordAudit(db.sql, event(3, { action: "mcp.request", status: "denied", reason: "-2+3", details: { note: "@SUM(A1)", multi: "line1\nline2, \"quoted\"" } }));
-await recordAudit(db.sql, event(4, { action: "auth.login", actor: { username: "alice" }, reason: "\tTAB", error: "\rCR" }));
-await asTamperer(db.sql, (tx) => tx`update audit_events set occurred_at = '2026-01-10T12:00:00Z' where action = 'auth.login'`);
+await recordAudit(
+  db.sql,
+  event(1, { action: "user.create", actor: { username: '=HYPERLINK("http://evil")' }, error: null }),
+);
+await recordAudit(
+  db.sql,
+  event(2, { action: "mcp.call", status: "failed", error: "+cmd|' /C calc'!A0", cluster: { id: "c2", name: "dc2" } }),
+);
+await recordAudit(
+  db.sql,
+  event(3, {
+    action: "mcp.request",
+    status: "denied",
+    reason: "-2+3",
+    details: { note: "@SUM(A1)", multi: 'line1\nline2, "quoted"' },
+  }),
+);
+await recordAudit(
+  db.sql,
+  event(4, { action: "auth.login", actor: { username: "alice" }, reason: "\tTAB", error: "\rCR" }),
+);
+await asTamperer(
+  db.sql,
+  (tx) => tx`update audit_events set occurred_at = '2026-01-10T12:00:00Z' where action = 'auth.login'`,
+);
 await sealPending(db.sql);
 
 /** A minimal RFC 4180 parser for checking the output. */
@@ -77,7 +97,10 @@ test("`audit export --format csv` writes every event, neutralised and parseable"
   expect(byAction.get("user.create")![col("username")]).toBe(`'=HYPERLINK("http://evil")`);
   expect(byAction.get("mcp.call")![col("error")]).toBe("'+cmd|' /C calc'!A0");
   expect(byAction.get("mcp.request")![col("reason")]).toBe("'-2+3");
-  expect(JSON.parse(byAction.get("mcp.request")![col("details")]!)).toMatchObject({ note: "@SUM(A1)", multi: "line1\nline2, \"quoted\"" });
+  expect(JSON.parse(byAction.get("mcp.request")![col("details")]!)).toMatchObject({
+    note: "@SUM(A1)",
+    multi: 'line1\nline2, "quoted"',
+  });
   expect(byAction.get("auth.login")![col("reason")]).toBe("'\tTAB");
   expect(byAction.get("auth.login")![col("error")]).toBe("'\\u000dCR");
   // oldest first
@@ -85,10 +108,11 @@ test("`audit export --format csv` writes every event, neutralised and parseable"
 });
 
 test("filters: user, action prefix, cluster, status, time range", async () => {
-  const actions = async (args: string[]) => (await runExport(["--format", "jsonl", ...args])).out
-    .map((l) => JSON.parse(l).action as string)
-    .filter((a) => a !== "audit.export")
-    .sort();
+  const actions = async (args: string[]) =>
+    (await runExport(["--format", "jsonl", ...args])).out
+      .map((l) => JSON.parse(l).action as string)
+      .filter((a) => a !== "audit.export")
+      .sort();
   expect(await actions(["--user", "alice"])).toEqual(["auth.login"]);
   expect(await actions(["--action", "mcp."])).toEqual(["mcp.call", "mcp.request"]);
   expect(await actions(["--action", "mcp.c"])).toEqual(["mcp.call"]);
@@ -104,7 +128,13 @@ test("JSON Lines carry each event as stored, one object per line", async () => {
   const { out } = await runExport(["--format", "jsonl", "--action", "mcp.request"]);
   expect(out.length).toBe(1);
   const row = JSON.parse(out[0]!);
-  expect(row).toMatchObject({ action: "mcp.request", status: "denied", reason: "-2+3", seq: "3", details: { note: "@SUM(A1)" } });
+  expect(row).toMatchObject({
+    action: "mcp.request",
+    status: "denied",
+    reason: "-2+3",
+    seq: "3",
+    details: { note: "@SUM(A1)" },
+  });
   expect(row.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
   expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
 });

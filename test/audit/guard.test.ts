@@ -23,8 +23,12 @@ async function rejected(run: () => Promise<unknown>): Promise<string> {
 }
 
 test("UPDATE of an event is rejected", async () => {
-  expect(await rejected(() => db.sql`update audit_events set status = 'failed' where id = ${id}`)).toMatch(/append-only: UPDATE/);
-  expect(await rejected(() => db.sql`update audit_events set hash = repeat('a', 64) where id = ${id}`)).toMatch(/append-only: UPDATE/);
+  expect(await rejected(() => db.sql`update audit_events set status = 'failed' where id = ${id}`)).toMatch(
+    /append-only: UPDATE/,
+  );
+  expect(await rejected(() => db.sql`update audit_events set hash = repeat('a', 64) where id = ${id}`)).toMatch(
+    /append-only: UPDATE/,
+  );
 });
 
 test("DELETE and TRUNCATE are rejected", async () => {
@@ -36,7 +40,8 @@ test("DELETE and TRUNCATE are rejected", async () => {
 
 test("sealing by hand may not change content on the way", async () => {
   const message = await rejected(
-    () => db.sql`update audit_events set seq = 99, prev_hash = repeat('0', 64), hash = repeat('1', 64), action = 'forged' where id = ${stillUnsealed}`,
+    () =>
+      db.sql`update audit_events set seq = 99, prev_hash = repeat('0', 64), hash = repeat('1', 64), action = 'forged' where id = ${stillUnsealed}`,
   );
   expect(message).toMatch(/append-only: UPDATE/);
 });
@@ -48,7 +53,11 @@ test("an insert cannot choose its time, arrive sealed, or pose as a checkpoint",
     returning id, seq, hash, extract(year from occurred_at)::int as year`;
   expect(row).toMatchObject({ seq: null, hash: null });
   expect(row!.year).toBeGreaterThan(2001);
-  expect(await rejected(() => db.sql`insert into audit_events (kind, action, status) values ('checkpoint', 'audit.retain', 'ok')`)).toMatch(/only by audit_retain/);
+  expect(
+    await rejected(
+      () => db.sql`insert into audit_events (kind, action, status) values ('checkpoint', 'audit.retain', 'ok')`,
+    ),
+  ).toMatch(/only by audit_retain/);
 });
 
 test("the chain head only moves forward", async () => {
@@ -58,6 +67,15 @@ test("the chain head only moves forward", async () => {
 
 test("audit_seal refuses a stale head and rows that are not pending", async () => {
   const [head] = await db.sql<{ seq: string }[]>`select seq from audit_chain_head`;
-  expect(await rejected(() => db.sql`select audit_seal(array[${stillUnsealed}]::bigint[], array[repeat('a', 64)], ${Number(head!.seq) - 1})`)).toMatch(/chain head moved/);
-  expect(await rejected(() => db.sql`select audit_seal(array[${id}]::bigint[], array[repeat('a', 64)], ${head!.seq}::bigint)`)).toMatch(/missing or already sealed/);
+  expect(
+    await rejected(
+      () =>
+        db.sql`select audit_seal(array[${stillUnsealed}]::bigint[], array[repeat('a', 64)], ${Number(head!.seq) - 1})`,
+    ),
+  ).toMatch(/chain head moved/);
+  expect(
+    await rejected(
+      () => db.sql`select audit_seal(array[${id}]::bigint[], array[repeat('a', 64)], ${head!.seq}::bigint)`,
+    ),
+  ).toMatch(/missing or already sealed/);
 });

@@ -40,7 +40,14 @@ export function event(n: number, overrides: Partial<AuditEventInput> = {}): Audi
   return {
     action: "mcp.call",
     status: "ok",
-    actor: { userId: `u${n % 3}`, username: `user${n % 3}`, via: "token", tokenName: "laptop", clientIp: "10.1.2.3", userAgent: "claude-desktop/1.0" },
+    actor: {
+      userId: `u${n % 3}`,
+      username: `user${n % 3}`,
+      via: "token",
+      tokenName: "laptop",
+      clientIp: "10.1.2.3",
+      userAgent: "claude-desktop/1.0",
+    },
     target: { operationId: "manage.getFabrics", operationName: "Get fabrics", method: "GET" },
     cluster: { id: "c1", name: "dc1" },
     decision: "allow",

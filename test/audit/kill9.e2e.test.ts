@@ -27,14 +27,38 @@ afterAll(async () => {
 
 test("kill -9 under load leaves no answered call without its audit row", async () => {
   const encryptionKey = randomBytes(32).toString("base64");
-  const gw = await startGatewayProcess(db.url, { ENCRYPTION_KEY: encryptionKey, ADMIN_PASSWORD: "correct-Horse-battery-9" });
+  const gw = await startGatewayProcess(db.url, {
+    ENCRYPTION_KEY: encryptionKey,
+    ADMIN_PASSWORD: "correct-Horse-battery-9",
+  });
   try {
-    const { keyring } = await loadKeyring({ sql: db.sql, dataDir: mkdtempSync(join(tmpdir(), "nmg-k9-")), encryptionKey });
-    await addCluster(db.sql, cliCaller("test"), {
-      name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-    }, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
-    await createUser(db.sql, cliCaller("test"), { username: "vera", password: "correct-Horse-battery-9", roles: ["viewer"], clusters: "all" }, { passwords: createPasswordHasher() });
-    const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => createApiToken(db.sql, cliCaller("test"), { username: "vera", name: `load-${i}` })));
+    const { keyring } = await loadKeyring({
+      sql: db.sql,
+      dataDir: mkdtempSync(join(tmpdir(), "nmg-k9-")),
+      encryptionKey,
+    });
+    await addCluster(
+      db.sql,
+      cliCaller("test"),
+      {
+        name: "sim",
+        url: sim.url,
+        credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
+        tls: { verify: true, caPem: sim.caPem },
+      },
+      { keyring, urlPolicy: parseUrlPolicy(["*"], true) },
+    );
+    await createUser(
+      db.sql,
+      cliCaller("test"),
+      { username: "vera", password: "correct-Horse-battery-9", roles: ["viewer"], clusters: "all" },
+      { passwords: createPasswordHasher() },
+    );
+    const tokens = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) =>
+        createApiToken(db.sql, cliCaller("test"), { username: "vera", name: `load-${i}` }),
+      ),
+    );
 
     const answered = new Array<number>(CLIENTS).fill(0);
     let killed = false;

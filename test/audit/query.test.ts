@@ -9,9 +9,33 @@ const db = await freshDatabase();
 afterAll(() => db.close());
 
 for (let n = 0; n < 120; n++) await recordAudit(db.sql, event(n));
-await recordAudit(db.sql, event(200, { action: "mcp.call", status: "denied", decision: "deny", reason: "edit mode is off", target: { operationId: "manage.createVrf", operationName: "Create VRF", method: "POST" } }));
-await recordAudit(db.sql, event(201, { action: "mcp.call", status: "failed", error: "upstream timeout after 30s", cluster: { id: "c9", name: "lab-west" } }));
-await recordAudit(db.sql, event(202, { action: "user.create", actor: { username: "admin" }, target: { resourceType: "user", resourceId: "u77" } }));
+await recordAudit(
+  db.sql,
+  event(200, {
+    action: "mcp.call",
+    status: "denied",
+    decision: "deny",
+    reason: "edit mode is off",
+    target: { operationId: "manage.createVrf", operationName: "Create VRF", method: "POST" },
+  }),
+);
+await recordAudit(
+  db.sql,
+  event(201, {
+    action: "mcp.call",
+    status: "failed",
+    error: "upstream timeout after 30s",
+    cluster: { id: "c9", name: "lab-west" },
+  }),
+);
+await recordAudit(
+  db.sql,
+  event(202, {
+    action: "user.create",
+    actor: { username: "admin" },
+    target: { resourceType: "user", resourceId: "u77" },
+  }),
+);
 
 test("keyset pages cover every event once, newest first", async () => {
   const seen: string[] = [];
@@ -38,7 +62,8 @@ test("a page is stable while new events arrive", async () => {
 });
 
 test("filters: user, action prefix, cluster, status, decision, time", async () => {
-  const ids = async (filter: Parameters<typeof queryAudit>[1]) => (await queryAudit(db.sql, filter, { limit: 500 })).rows.map((r) => r.action);
+  const ids = async (filter: Parameters<typeof queryAudit>[1]) =>
+    (await queryAudit(db.sql, filter, { limit: 500 })).rows.map((r) => r.action);
   expect(await ids({ user: "admin" })).toEqual(["user.create"]);
   expect((await ids({ action: "user." })).length).toBe(1);
   expect((await ids({ action: "mcp" })).length).toBe(123);
@@ -84,12 +109,17 @@ test("one event by id", async () => {
 
 test("free text matching many events pages newest first through the time index, completely", async () => {
   await db.sql.begin(async (tx) => {
-    for (let n = 0; n < 1100; n++) await recordAudit(tx, event(n, { action: "audit.export", reason: "bulkread export", requestId: `bulk-${n}` }));
+    for (let n = 0; n < 1100; n++)
+      await recordAudit(tx, event(n, { action: "audit.export", reason: "bulkread export", requestId: `bulk-${n}` }));
   });
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: Awaited<ReturnType<typeof queryAudit>> = await queryAudit(db.sql, { text: "bulkread" }, { limit: 200, cursor });
+    const page: Awaited<ReturnType<typeof queryAudit>> = await queryAudit(
+      db.sql,
+      { text: "bulkread" },
+      { limit: 200, cursor },
+    );
     seen.push(...page.rows.map((r) => r.id));
     cursor = page.nextCursor;
   } while (cursor);
@@ -100,7 +130,10 @@ test("free text matching many events pages newest first through the time index, 
 });
 
 test("the events of one call: intent, then outcome", async () => {
-  await recordAudit(db.sql, event(900, { status: "pending", callId: "call-42", target: { operationId: "manage.createVrf", method: "POST" } }));
+  await recordAudit(
+    db.sql,
+    event(900, { status: "pending", callId: "call-42", target: { operationId: "manage.createVrf", method: "POST" } }),
+  );
   await recordAudit(db.sql, event(901, { status: "ok", callId: "call-42", upstreamStatus: 201 }));
   const rows = await callEvents(db.sql, "call-42");
   expect(rows.map((r) => r.status)).toEqual(["pending", "ok"]);

@@ -13,7 +13,20 @@ const BEARER = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXBhcnQ";
 const NMG = "nmg_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
 
 test("secret-looking keys are redacted at any depth, whatever their spelling", () => {
-  for (const key of ["password", "Passwd", "client_secret", "accessToken", "X-API-Key", "api_key", "apikey", "Authorization", "cookie", "privateKey", "private_key", "credentials"]) {
+  for (const key of [
+    "password",
+    "Passwd",
+    "client_secret",
+    "accessToken",
+    "X-API-Key",
+    "api_key",
+    "apikey",
+    "Authorization",
+    "cookie",
+    "privateKey",
+    "private_key",
+    "credentials",
+  ]) {
     expect(isSecretKey(key)).toBe(true);
   }
   for (const key of ["username", "fabricName", "description", "key"]) expect(isSecretKey(key)).toBe(false);
@@ -45,7 +58,11 @@ test("details are bounded in size, depth and breadth", () => {
   const circular: Record<string, unknown> = { a: 1 };
   circular.self = circular;
   expect(redactDetails(circular)).toEqual({ a: 1, self: "[circular]" });
-  expect(redactDetails({ big: 10n, when: new Date(0), nan: Number.NaN })).toEqual({ big: "10", when: "1970-01-01T00:00:00.000Z", nan: "NaN" });
+  expect(redactDetails({ big: 10n, when: new Date(0), nan: Number.NaN })).toEqual({
+    big: "10",
+    when: "1970-01-01T00:00:00.000Z",
+    nan: "NaN",
+  });
 });
 
 test("a scripted event with a password and a bearer token leaves no trace of either in the table", async () => {
@@ -92,14 +109,28 @@ test("keys such as __proto__ stay visible keys in audit details, exactly as sent
 
 test("characters PostgreSQL refuses never fail an insert: escaped, and the row says so", async () => {
   const { id } = await recordAudit(db.sql, {
-    action: "mcp.call", status: "ok", actor: { username: "a\u0000b", userAgent: "cli\ud800" },
+    action: "mcp.call",
+    status: "ok",
+    actor: { username: "a\u0000b", userAgent: "cli\ud800" },
     details: { body: { "k\u0000": ["x\u0000y", "\udfff"] }, fine: "ok" },
   });
-  const [row] = await db.sql<{ username: string; user_agent: string; details: Record<string, unknown> }[]>`select username, user_agent, details from audit_events where id = ${id}`;
+  const [row] = await db.sql<
+    { username: string; user_agent: string; details: Record<string, unknown> }[]
+  >`select username, user_agent, details from audit_events where id = ${id}`;
   expect(row!.username).toBe("a\\u0000b");
   expect(row!.user_agent).toBe("cli\\ud800");
-  expect(row!.details).toEqual({ body: { "k\\u0000": ["x\\u0000y", "\\udfff"] }, fine: "ok", _normalised: ["username", "userAgent", "details"] });
-  const clean = await recordAudit(db.sql, { action: "mcp.call", status: "ok", details: { text: "\ud83d\ude00 \\u0000 literal" } });
-  const [plain] = await db.sql<{ details: Record<string, unknown> }[]>`select details from audit_events where id = ${clean.id}`;
+  expect(row!.details).toEqual({
+    body: { "k\\u0000": ["x\\u0000y", "\\udfff"] },
+    fine: "ok",
+    _normalised: ["username", "userAgent", "details"],
+  });
+  const clean = await recordAudit(db.sql, {
+    action: "mcp.call",
+    status: "ok",
+    details: { text: "\ud83d\ude00 \\u0000 literal" },
+  });
+  const [plain] = await db.sql<
+    { details: Record<string, unknown> }[]
+  >`select details from audit_events where id = ${clean.id}`;
   expect(plain!.details).toEqual({ text: "\ud83d\ude00 \\u0000 literal" });
 });

@@ -13,9 +13,13 @@ afterAll(() => db.close());
 
 /** Events as if written `daysAgo` days ago (the insert trigger would stamp them with now). */
 async function oldEvents(count: number, daysAgo: number): Promise<void> {
-  for (let i = 0; i < count; i++) await recordAudit(db.sql, event(i, { action: "mcp.call", requestId: `old.${daysAgo}` }));
-  await asTamperer(db.sql, (tx) => tx`
-    update audit_events set occurred_at = now() - make_interval(days => ${daysAgo}) where seq is null`);
+  for (let i = 0; i < count; i++)
+    await recordAudit(db.sql, event(i, { action: "mcp.call", requestId: `old.${daysAgo}` }));
+  await asTamperer(
+    db.sql,
+    (tx) => tx`
+    update audit_events set occurred_at = now() - make_interval(days => ${daysAgo}) where seq is null`,
+  );
   await sealPending(db.sql);
 }
 
@@ -25,10 +29,18 @@ test("retention removes the old prefix, leaves a checkpoint, and the chain still
   await oldEvents(10, 10);
   const outcome = await retainAudit(db.sql, cliCaller("admin"), { olderThanDays: 365 });
   expect(outcome).toMatchObject({ removed: 30, firstSeq: "1", lastSeq: "30" });
-  const [checkpoint] = await db.sql<{ kind: string; action: string; username: string; details: Record<string, unknown> }[]>`
+  const [checkpoint] = await db.sql<
+    { kind: string; action: string; username: string; details: Record<string, unknown> }[]
+  >`
     select kind, action, username, details from audit_events where id = ${outcome.checkpointId}`;
   expect(checkpoint).toMatchObject({ kind: "checkpoint", action: "audit.retain", username: "admin" });
-  expect(checkpoint!.details).toMatchObject({ removed: 30, firstSeq: 1, lastSeq: 30, lastHash: outcome.lastHash, olderThanDays: 365 });
+  expect(checkpoint!.details).toMatchObject({
+    removed: 30,
+    firstSeq: 1,
+    lastSeq: 30,
+    lastHash: outcome.lastHash,
+    olderThanDays: 365,
+  });
   const result = await verifyAuditChain(db.sql);
   expect(result).toMatchObject({ ok: true, firstSeq: "31", checked: 31 });
   expect(result.checkpointSeq).toBe("61");
@@ -41,7 +53,9 @@ test("retention again, through the CLI, removes the next stretch and verify stil
   const verify = fakeCli(db.sql);
   expect(await verifyCommand(verify.ctx, [])).toBe(0);
   expect(verify.out[0]).toContain("starts after events removed by retention");
-  const [left] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_events where request_id like 'old.%'`;
+  const [left] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from audit_events where request_id like 'old.%'`;
   expect(left!.n).toBe(10);
 });
 
@@ -52,7 +66,11 @@ test("nothing old enough: nothing removed, no checkpoint", async () => {
 });
 
 test("a forged checkpoint cannot hide a deletion in the middle of the chain", async () => {
-  await asTamperer(db.sql, (tx) => tx`delete from audit_events where request_id = 'old.10' and seq = (select min(seq) + 2 from audit_events where request_id = 'old.10')`);
+  await asTamperer(
+    db.sql,
+    (tx) =>
+      tx`delete from audit_events where request_id = 'old.10' and seq = (select min(seq) + 2 from audit_events where request_id = 'old.10')`,
+  );
   const result = await verifyAuditChain(db.sql);
   expect(result.problem?.kind).toBe("gap");
 });

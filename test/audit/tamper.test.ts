@@ -36,13 +36,18 @@ test("a row changed directly in SQL is named with its time", async () => {
   await asTamperer(d.sql, (tx) => tx`update audit_events set status = 'denied' where seq = 23`);
   const { code, err, out } = await runVerify(d);
   expect(code).toBe(1);
-  expect(err).toEqual([`audit chain broken at event 23 (id ${row!.id}, ${row!.at}): content does not match its hash — the row was changed after it was written`]);
+  expect(err).toEqual([
+    `audit chain broken at event 23 (id ${row!.id}, ${row!.at}): content does not match its hash — the row was changed after it was written`,
+  ]);
   expect(out.join("\n")).toContain("22 event(s) verified before the problem");
 });
 
 test("a change inside details is detected too", async () => {
   const d = await sealedLog(10);
-  await asTamperer(d.sql, (tx) => tx`update audit_events set details = jsonb_set(details, '{args,fabric}', '"f2"') where seq = 7`);
+  await asTamperer(
+    d.sql,
+    (tx) => tx`update audit_events set details = jsonb_set(details, '{args,fabric}', '"f2"') where seq = 7`,
+  );
   const result = await verifyAuditChain(d.sql);
   expect(result.problem).toMatchObject({ kind: "changed", seq: "7" });
 });
@@ -63,7 +68,9 @@ test("a deleted row shows as a gap in the sequence", async () => {
   await asTamperer(d.sql, (tx) => tx`delete from audit_events where seq = 41`);
   const { code, err } = await runVerify(d);
   expect(code).toBe(1);
-  expect(err[0]).toMatch(/^audit chain broken at event 42 \(id \d+, [-0-9T:.]+Z\): event\(s\) between sequence 40 and 42 are missing — a row was deleted$/);
+  expect(err[0]).toMatch(
+    /^audit chain broken at event 42 \(id \d+, [-0-9T:.]+Z\): event\(s\) between sequence 40 and 42 are missing — a row was deleted$/,
+  );
 });
 
 test("deleting the first rows without a retention checkpoint is detected", async () => {
@@ -84,7 +91,10 @@ test("deleting the newest rows is detected through the chain head", async () => 
 
 test("un-sealing a row to have it re-sealed elsewhere leaves a gap", async () => {
   const d = await sealedLog(10);
-  await asTamperer(d.sql, (tx) => tx`update audit_events set seq = null, prev_hash = null, hash = null, action = 'x.y' where seq = 4`);
+  await asTamperer(
+    d.sql,
+    (tx) => tx`update audit_events set seq = null, prev_hash = null, hash = null, action = 'x.y' where seq = 4`,
+  );
   const result = await verifyAuditChain(d.sql);
   expect(result.sealed).toBe(1);
   expect(result.problem).toMatchObject({ kind: "gap", seq: "5" });

@@ -34,19 +34,28 @@ let b: GatewayProcess;
 let aUrl: string;
 const measured: Record<string, number> = {};
 
-const callA = (token: string, tool = "list_clusters", args: Record<string, unknown> = {}) => toolCall(aUrl, a.tls.cert, token, tool, args);
-const callB = (token: string, tool = "list_clusters", args: Record<string, unknown> = {}) => toolCall(b.mcpUrl, b.ca, token, tool, args);
+const callA = (token: string, tool = "list_clusters", args: Record<string, unknown> = {}) =>
+  toolCall(aUrl, a.tls.cert, token, tool, args);
+const callB = (token: string, tool = "list_clusters", args: Record<string, unknown> = {}) =>
+  toolCall(b.mcpUrl, b.ca, token, tool, args);
 
 async function token(username: string, name: string) {
   return createApiToken(db.sql, cli(), { username, name });
 }
 
 /** Calls B until `refused` says the answer is a refusal; returns how long that took after `since`. */
-async function untilRefusedOnB(since: number, tokenText: string, refused: (r: Awaited<ReturnType<typeof callB>>) => boolean, tool?: string, args?: Record<string, unknown>): Promise<number> {
+async function untilRefusedOnB(
+  since: number,
+  tokenText: string,
+  refused: (r: Awaited<ReturnType<typeof callB>>) => boolean,
+  tool?: string,
+  args?: Record<string, unknown>,
+): Promise<number> {
   for (;;) {
     const r = await callB(tokenText, tool, args);
     if (refused(r)) return performance.now() - since;
-    if (performance.now() - since > 10_000) throw new Error(`node B still answered after 10 s: ${r.text.slice(0, 200)}`);
+    if (performance.now() - since > 10_000)
+      throw new Error(`node B still answered after 10 s: ${r.text.slice(0, 200)}`);
   }
 }
 
@@ -58,15 +67,38 @@ beforeAll(async () => {
   db = await freshDatabase();
   sim = await startSimulator({ port: 0 });
   const encryptionKey = randomBytes(32).toString("base64");
-  const env = { ENCRYPTION_KEY: encryptionKey, ADMIN_PASSWORD: PASSWORD, CLUSTER_ALLOW_LOOPBACK: "true", MCP_RATE_PER_SEC: "100000", MCP_RATE_BURST: "100000" };
+  const env = {
+    ENCRYPTION_KEY: encryptionKey,
+    ADMIN_PASSWORD: PASSWORD,
+    CLUSTER_ALLOW_LOOPBACK: "true",
+    MCP_RATE_PER_SEC: "100000",
+    MCP_RATE_BURST: "100000",
+  };
   const config = loadConfig(testEnv(mkdtempSync(join(tmpdir(), "nmg-nodeA-")), db.url, env));
   a = await startServer(config, createLogger("silent"));
   aUrl = `${a.api.url.replace("127.0.0.1", "localhost")}/mcp`;
-  await addCluster(db.sql, cli(), {
-    name: "sim", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-  }, { keyring: a.services.keyring, urlPolicy: a.services.urlPolicy });
-  for (const [username, role] of [["olga", "operator"], ["vera", "viewer"], ["wendy", "viewer"]] as const) {
-    await createUser(db.sql, cli(), { username, password: PASSWORD, roles: [role], clusters: "all" }, { passwords: a.services.passwords });
+  await addCluster(
+    db.sql,
+    cli(),
+    {
+      name: "sim",
+      url: sim.url,
+      credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
+      tls: { verify: true, caPem: sim.caPem },
+    },
+    { keyring: a.services.keyring, urlPolicy: a.services.urlPolicy },
+  );
+  for (const [username, role] of [
+    ["olga", "operator"],
+    ["vera", "viewer"],
+    ["wendy", "viewer"],
+  ] as const) {
+    await createUser(
+      db.sql,
+      cli(),
+      { username, password: PASSWORD, roles: [role], clusters: "all" },
+      { passwords: a.services.passwords },
+    );
   }
   b = await startGatewayProcess(db.url, { ...env, CHANGE_FEED_RETRY: "3s" });
 }, 60_000);
@@ -109,7 +141,11 @@ describe("two gateway nodes on one PostgreSQL", () => {
 
   test("edit mode switched off refuses the next write here and within the bound on the other node", async () => {
     const t = await token("admin", "two-nodes");
-    const write = { operation: "ndfc.createVrf", params: { fabric: "ams-dc1" }, body: { fabric: "ams-dc1", vrfName: "v-two-nodes", vrfId: 50123 } };
+    const write = {
+      operation: "ndfc.createVrf",
+      params: { fabric: "ams-dc1" },
+      body: { fabric: "ams-dc1", vrfName: "v-two-nodes", vrfId: 50123 },
+    };
     const offRefusal = (r: { text: string }) => r.text.includes("edit mode is off");
     await setEditMode(db.sql, cli(), true, null);
     expect(offRefusal(await callA(t.token, "call_operation", write))).toBe(false);
@@ -147,7 +183,8 @@ describe("two gateway nodes on one PostgreSQL", () => {
     }
     expect(b.log()).toContain("change feed is back");
     const other = await token("olga", "after-recovery");
-    const hits = async () => metricValue(await (await b.fetch("/metrics")).text(), 'nmg_cache_lookups_total{cache="token",result="hit"}') ?? 0;
+    const hits = async () =>
+      metricValue(await (await b.fetch("/metrics")).text(), 'nmg_cache_lookups_total{cache="token",result="hit"}') ?? 0;
     expect((await callB(other.token)).isError).toBe(false);
     const before = await hits();
     expect((await callB(other.token)).isError).toBe(false);

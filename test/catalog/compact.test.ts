@@ -8,14 +8,24 @@ describe("one-line rendering", () => {
     expect(renderOneLine(operation("manage.listFabrics"))).toBe(
       `manage.listFabrics  GET /api/v1/manage/fabrics — ${operation("manage.listFabrics").summary} [read]`,
     );
-    expect(renderOneLine({ id: "x.y", method: "POST", path: "/p", summary: "Two\n  lines", risk: "write" })).toBe("x.y  POST /p — Two lines [write]");
+    expect(renderOneLine({ id: "x.y", method: "POST", path: "/p", summary: "Two\n  lines", risk: "write" })).toBe(
+      "x.y  POST /p — Two lines [write]",
+    );
   });
 });
 
 describe("parameter list", () => {
   test("required first and marked, enums inline, defaults, long descriptions cut", () => {
     const text = renderParams([
-      { name: "severity", in: "query", required: false, type: "string", enum: ["a", "b", "c"], default: "a", description: "x".repeat(200) },
+      {
+        name: "severity",
+        in: "query",
+        required: false,
+        type: "string",
+        enum: ["a", "b", "c"],
+        default: "a",
+        description: "x".repeat(200),
+      },
       { name: "fabricName", in: "path", required: true, type: "string", description: "Name of the fabric" },
     ]);
     const lines = text.split("\n");
@@ -27,8 +37,12 @@ describe("parameter list", () => {
 
   test("many enum values are elided and formats shown", () => {
     const values = Array.from({ length: 12 }, (_, i) => `v${i}`);
-    expect(renderParam({ name: "e", in: "query", required: false, type: "string", enum: values }, { maxEnum: 3 })).toBe('e: "v0"|"v1"|"v2"|…(+9) (query)');
-    expect(renderParam({ name: "t", in: "query", required: false, type: "string", format: "date-time" })).toBe("t: string<date-time> (query)");
+    expect(renderParam({ name: "e", in: "query", required: false, type: "string", enum: values }, { maxEnum: 3 })).toBe(
+      'e: "v0"|"v1"|"v2"|…(+9) (query)',
+    );
+    expect(renderParam({ name: "t", in: "query", required: false, type: "string", format: "date-time" })).toBe(
+      "t: string<date-time> (query)",
+    );
     expect(renderParams([])).toBe("(no parameters)");
   });
 
@@ -72,18 +86,33 @@ describe("schema rendering", () => {
       "#/components/schemas/Node": {
         type: "object",
         required: ["name"],
-        properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } } },
+        properties: {
+          name: { type: "string" },
+          children: { type: "array", items: { $ref: "#/components/schemas/Node" } },
+        },
       },
       "#/components/schemas/Base": { type: "object", properties: { id: { type: "integer" } }, required: ["id"] },
     };
     expect(renderSchema({ $ref: "#/components/schemas/Node" }, schemas)).toBe("{ name*: string; children: ↻Node[] }");
-    expect(renderSchema({ allOf: [{ $ref: "#/components/schemas/Base" }, { properties: { tag: { enum: ["a", "b"] } } }] }, schemas)).toBe(
-      '{ id*: integer; tag: "a"|"b" }',
-    );
+    expect(
+      renderSchema(
+        { allOf: [{ $ref: "#/components/schemas/Base" }, { properties: { tag: { enum: ["a", "b"] } } }] },
+        schemas,
+      ),
+    ).toBe('{ id*: integer; tag: "a"|"b" }');
     expect(renderSchema({ type: "object", additionalProperties: { type: "string" } })).toBe("{[key: string]: string}");
-    expect(renderSchema({ type: "object", properties: { a: { type: "object", properties: { b: { type: "object", properties: { c: { type: "string" } } } } } } }, {}, { maxDepth: 2 })).toBe(
-      "{ a: { b: {…1 fields} } }",
-    );
+    expect(
+      renderSchema(
+        {
+          type: "object",
+          properties: {
+            a: { type: "object", properties: { b: { type: "object", properties: { c: { type: "string" } } } } },
+          },
+        },
+        {},
+        { maxDepth: 2 },
+      ),
+    ).toBe("{ a: { b: {…1 fields} } }");
     expect(renderSchema({ type: "string", format: "binary" })).toBe("binary");
     expect(renderSchema(null)).toBe("none");
   });

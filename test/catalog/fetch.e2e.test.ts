@@ -24,20 +24,40 @@ afterAll(async () => {
 });
 
 const { keyring } = await loadKeyring({ sql: db.sql, dataDir });
-await addCluster(db.sql, cliCaller("cli"), {
-  name: "lab", url: sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: sim.caPem },
-}, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
+await addCluster(
+  db.sql,
+  cliCaller("cli"),
+  {
+    name: "lab",
+    url: sim.url,
+    credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
+    tls: { verify: true, caPem: sim.caPem },
+  },
+  { keyring, urlPolicy: parseUrlPolicy(["*"], true) },
+);
 const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, CLUSTER_ALLOW_LOOPBACK: "true", LOG_LEVEL: "silent" };
 
 async function cli(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, env, (l) => out.push(l), (l) => err.push(l));
+  const code = await runCli(
+    args,
+    env,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 test("documents fetched from the cluster are imported, audited, and a re-fetch is a no-op", async () => {
-  const first = await cli("catalog", "fetch", "--cluster", "lab", "/help-center/swagger/manage.json", "/help-center/swagger/onemanage.json");
+  const first = await cli(
+    "catalog",
+    "fetch",
+    "--cluster",
+    "lab",
+    "/help-center/swagger/manage.json",
+    "/help-center/swagger/onemanage.json",
+  );
   expect(first.code).toBe(0);
   expect(first.out).toContain("manage.json: imported manage v1 (202 operations)");
   expect(first.out).toContain("onemanage.json: imported onemanage v1 (16 operations)");
@@ -45,7 +65,9 @@ test("documents fetched from the cluster are imported, audited, and a re-fetch i
   expect(ops!.n).toBe(218);
   const again = await cli("catalog", "fetch", "--cluster", "lab", "/help-center/swagger/manage.json");
   expect(again.out).toContain("manage.json: unchanged");
-  const [audit] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'catalog.import'`;
+  const [audit] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from audit_events where action = 'catalog.import'`;
   expect(audit!.n).toBe(2);
   expect(sim.requestLog.find("/login", "POST").length).toBe(2);
 });

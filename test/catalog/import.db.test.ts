@@ -3,7 +3,13 @@ import { cliCaller } from "../support/callers.ts";
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { TransactionSql } from "postgres";
-import { activateVersion, activeCatalogStamp, listVersions, loadActiveOperation, loadActiveSearchable } from "../../app/catalog/catalog.sql.ts";
+import {
+  activateVersion,
+  activeCatalogStamp,
+  listVersions,
+  loadActiveOperation,
+  loadActiveSearchable,
+} from "../../app/catalog/catalog.sql.ts";
 import { createCatalogIndexCache } from "../../app/catalog/catalog-index.ts";
 import { importCommand, searchCommand, showCommand, versionsCommand } from "../../app/cli/catalog.ts";
 import { importDocuments, importFromCluster, type CatalogAuditEvent } from "../../app/catalog/import.ts";
@@ -31,19 +37,27 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
   });
 
   const count = async (table: "catalog_versions" | "catalog_operations") => {
-    const [row] = table === "catalog_versions"
-      ? await db.sql<{ n: number }[]>`select count(*)::int as n from catalog_versions`
-      : await db.sql<{ n: number }[]>`select count(*)::int as n from catalog_operations`;
+    const [row] =
+      table === "catalog_versions"
+        ? await db.sql<{ n: number }[]>`select count(*)::int as n from catalog_versions`
+        : await db.sql<{ n: number }[]>`select count(*)::int as n from catalog_operations`;
     return row!.n;
   };
 
   test("the five documents import (844 operations); the truncated one is rejected with its position", async () => {
-    const inputs = [...(await readDirectoryInputs(ND_OPENAPI_DIR)), await readFileInput(`${ND_OPENAPI_DIR}/${BAD_FILE}`, BAD_FILE)];
+    const inputs = [
+      ...(await readDirectoryInputs(ND_OPENAPI_DIR)),
+      await readFileInput(`${ND_OPENAPI_DIR}/${BAD_FILE}`, BAD_FILE),
+    ];
     const report = await importDocuments(db.sql, cliCaller("tester"), inputs, { audit });
     expect([report.imported, report.unchanged, report.failed]).toEqual([5, 0, 1]);
     const failed = report.outcomes.find((o) => o.status === "failed")!;
-    expect(failed.error).toStartWith("bad/orchestrator-truncated.json: invalid JSON at line 51343, column 6 (offset 1931054)");
-    expect(report.outcomes.filter((o) => o.status === "imported").map((o) => [o.source, o.version, o.operations])).toEqual([
+    expect(failed.error).toStartWith(
+      "bad/orchestrator-truncated.json: invalid JSON at line 51343, column 6 (offset 1931054)",
+    );
+    expect(
+      report.outcomes.filter((o) => o.status === "imported").map((o) => [o.source, o.version, o.operations]),
+    ).toEqual([
       ["analyze", 1, 212],
       ["infra", 1, 208],
       ["manage", 1, 202],
@@ -60,7 +74,12 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
   });
 
   test("stored operations round-trip exactly", async () => {
-    for (const id of ["manage.createFabric", "analyze.getAnomalyDetails", "orchestrator.list_version_history", "manage.listComplianceAnomalyRuleObjectSelectorPreviewResultTemplate"]) {
+    for (const id of [
+      "manage.createFabric",
+      "analyze.getAnomalyDetails",
+      "orchestrator.list_version_history",
+      "manage.listComplianceAnomalyRuleObjectSelectorPreviewResultTemplate",
+    ]) {
       const expected = operation(id);
       expect(await loadActiveOperation(db.sql, expected.id)).toEqual(expected);
     }
@@ -81,8 +100,15 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
     const changed = original.replace('"version": "1.0.53"', '"version": "1.0.54"');
     expect(changed).not.toBe(original);
     const stampBefore = await activeCatalogStamp(db.sql);
-    const report = await importDocuments(db.sql, "bootstrap", [uploadInput("C:\\fakepath\\onemanage-1.0.54.json", new TextEncoder().encode(changed))]);
-    expect(report.outcomes[0]).toMatchObject({ status: "imported", source: "onemanage", version: 2, fileName: "onemanage-1.0.54.json" });
+    const report = await importDocuments(db.sql, "bootstrap", [
+      uploadInput("C:\\fakepath\\onemanage-1.0.54.json", new TextEncoder().encode(changed)),
+    ]);
+    expect(report.outcomes[0]).toMatchObject({
+      status: "imported",
+      source: "onemanage",
+      version: 2,
+      fileName: "onemanage-1.0.54.json",
+    });
     const versions = await listVersions(db.sql, "onemanage");
     expect(versions.map((v) => [v.version, v.active, v.apiVersion, v.origin])).toEqual([
       [2, true, "1.0.54", "upload"],
@@ -99,19 +125,30 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
 
   test("a failing audit write rolls the whole import back", async () => {
     const before = await count("catalog_versions");
-    const changed = new TextDecoder().decode(readNdFile("onemanage.json")).replace('"version": "1.0.53"', '"version": "9.9.9"');
+    const changed = new TextDecoder()
+      .decode(readNdFile("onemanage.json"))
+      .replace('"version": "1.0.53"', '"version": "9.9.9"');
     const failing = async () => {
       throw new Error("audit store down");
     };
-    await expect(importDocuments(db.sql, cliCaller("tester"), [uploadInput("onemanage.json", new TextEncoder().encode(changed))], { audit: failing })).rejects.toThrow("audit store down");
+    await expect(
+      importDocuments(db.sql, cliCaller("tester"), [uploadInput("onemanage.json", new TextEncoder().encode(changed))], {
+        audit: failing,
+      }),
+    ).rejects.toThrow("audit store down");
     expect(await count("catalog_versions")).toBe(before);
   });
 
   test("two files for the same API in one import: the second is refused", async () => {
     const bytes = readNdFile("infra.json");
-    const report = await importDocuments(db.sql, "bootstrap", [uploadInput("a.json", bytes), uploadInput("b.json", bytes)]);
+    const report = await importDocuments(db.sql, "bootstrap", [
+      uploadInput("a.json", bytes),
+      uploadInput("b.json", bytes),
+    ]);
     expect(report.outcomes.map((o) => o.status)).toEqual(["unchanged", "failed"]);
-    expect(report.outcomes[1]!.error).toBe('b.json: describes API "infra" like a.json in the same import; import one of them');
+    expect(report.outcomes[1]!.error).toBe(
+      'b.json: describes API "infra" like a.json in the same import; import one of them',
+    );
   });
 
   test("documents fetched from a cluster; a failed fetch is reported, not thrown", async () => {
@@ -129,7 +166,9 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
     const cache = createCatalogIndexCache();
     const first = await cache.index(db.sql);
     expect(await cache.index(db.sql)).toBe(first);
-    expect((await cache.search(db.sql, "switches in fabric", { limit: 3 })).map((h) => h.id)).toContain("manage.listFabricSwitches");
+    expect((await cache.search(db.sql, "switches in fabric", { limit: 3 })).map((h) => h.id)).toContain(
+      "manage.listFabricSwitches",
+    );
     await activateVersion(db.sql, "onemanage", 2);
     const second = await cache.index(db.sql);
     expect(second).not.toBe(first);
@@ -170,7 +209,11 @@ describe.skipIf(!hasPostgres)("catalog import on PostgreSQL", () => {
       const search = await run(searchCommand, ["switches", "in", "fabric", "--limit", "3", "--risk", "read"]);
       expect(search.code).toBe(0);
       expect(search.lines.length).toBe(3);
-      expect(search.lines.some((l) => l.startsWith("manage.listFabricSwitches  GET /api/v1/manage/fabrics/{fabricName}/switches — "))).toBe(true);
+      expect(
+        search.lines.some((l) =>
+          l.startsWith("manage.listFabricSwitches  GET /api/v1/manage/fabrics/{fabricName}/switches — "),
+        ),
+      ).toBe(true);
       expect((await run(searchCommand, ["x", "--risk", "harmless"])).code).toBe(2);
 
       const show = await run(showCommand, ["analyze.getAnomalyDetails"]);

@@ -10,12 +10,20 @@ describe("locateJsonError", () => {
 
   test("truncated object: end of input, expected , or }", () => {
     const text = '{\n  "a": {\n    "b": 1\n  }';
-    expect(locateJsonError(text)).toEqual({ line: 4, column: 4, offset: text.length, message: "unexpected end of input, expected ',' or '}'" });
+    expect(locateJsonError(text)).toEqual({
+      line: 4,
+      column: 4,
+      offset: text.length,
+      message: "unexpected end of input, expected ',' or '}'",
+    });
   });
 
   test("trailing comma, missing colon, garbage after value, bad escape, control character", () => {
     expect(locateJsonError('{"a": [1,]}')?.message).toBe('unexpected character "]", expected a value');
-    expect(locateJsonError('{"a" 1}')).toMatchObject({ column: 6, message: "unexpected character \"1\", expected ':' after a property name" });
+    expect(locateJsonError('{"a" 1}')).toMatchObject({
+      column: 6,
+      message: "unexpected character \"1\", expected ':' after a property name",
+    });
     expect(locateJsonError("[1] x")).toMatchObject({ column: 5 });
     expect(locateJsonError('["\\x"]')?.message).toBe("invalid escape in string");
     expect(locateJsonError('["a\tb"]')?.message).toBe("control character U+0009 in string");

@@ -38,17 +38,24 @@ describe("loadOpenApi", () => {
   test("syntax errors in small documents report line and column", () => {
     expect(load("y.json", '{\n  "openapi": "3.0.3",\n  "paths": {,}\n}')).toEqual({
       ok: false,
-      error: 'y.json: invalid JSON at line 3, column 13 (offset 36): unexpected character ",", expected a property name or \'}\' in double quotes',
+      error:
+        "y.json: invalid JSON at line 3, column 13 (offset 36): unexpected character \",\", expected a property name or '}' in double quotes",
     });
   });
 
   test("offsets count bytes, columns count characters", () => {
     const result = load("u.json", '{"é": x}');
-    expect(result).toEqual({ ok: false, error: 'u.json: invalid JSON at line 1, column 7 (offset 7): unexpected character "x", expected a value' });
+    expect(result).toEqual({
+      ok: false,
+      error: 'u.json: invalid JSON at line 1, column 7 (offset 7): unexpected character "x", expected a value',
+    });
   });
 
   test("invalid UTF-8 and a UTF-8 BOM", () => {
-    expect(loadOpenApi({ name: "b.json", bytes: new Uint8Array([0x7b, 0xff, 0x7d]) })).toEqual({ ok: false, error: "b.json: not valid UTF-8 text" });
+    expect(loadOpenApi({ name: "b.json", bytes: new Uint8Array([0x7b, 0xff, 0x7d]) })).toEqual({
+      ok: false,
+      error: "b.json: not valid UTF-8 text",
+    });
     expect(load("bom.json", '\uFEFF{"openapi": "3.0.0", "paths": {"/a": {}}}').ok).toBe(true);
   });
 

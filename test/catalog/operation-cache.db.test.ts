@@ -19,7 +19,10 @@ test("cached operations are served until the active catalog changes, then reload
   expect(await cache.get(db.sql, "no.suchOperation")).toBeNull();
 
   // A new import (any node) changes the stamp: the next call sees the new catalog.
-  const changed = { ...core, bytes: new TextEncoder().encode(new TextDecoder().decode(core.bytes).replace("List fabrics", "List all fabrics")) };
+  const changed = {
+    ...core,
+    bytes: new TextEncoder().encode(new TextDecoder().decode(core.bytes).replace("List fabrics", "List all fabrics")),
+  };
   await importDocuments(db.sql, "bootstrap", [changed]);
   const reloaded = await cache.get(db.sql, "manage.listFabrics");
   expect(reloaded).not.toBe(first);

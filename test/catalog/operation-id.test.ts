@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { assignCatalogIds, catalogId, sanitizeApiName, sanitizeIdPart, TOOL_NAME_PATTERN } from "../../app/catalog/operation-id.ts";
+import {
+  assignCatalogIds,
+  catalogId,
+  sanitizeApiName,
+  sanitizeIdPart,
+  TOOL_NAME_PATTERN,
+} from "../../app/catalog/operation-id.ts";
 
 describe("catalog ids", () => {
   test("operationIds that are not identifiers are sanitised", () => {

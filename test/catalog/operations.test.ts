@@ -15,7 +15,9 @@ describe("operations of the five ND 4.1 documents", () => {
 
   test("per-API counts and base paths come from the server URLs", () => {
     const count = (api: string) => ops.filter((o) => o.api === api).length;
-    expect([count("analyze"), count("infra"), count("manage"), count("onemanage"), count("orchestrator")]).toEqual([212, 208, 202, 16, 206]);
+    expect([count("analyze"), count("infra"), count("manage"), count("onemanage"), count("orchestrator")]).toEqual([
+      212, 208, 202, 16, 206,
+    ]);
     expect(operation("manage.listFabrics").path).toBe("/api/v1/manage/fabrics");
     expect(operation("onemanage.listOneManageFabricsSummary").path).toBe("/api/v1/oneManage/manage/fabricsSummary");
     expect(operation("orchestrator.listSites").path).toBe("/mso/api/v1/sites");
@@ -55,7 +57,10 @@ describe("operations of the five ND 4.1 documents", () => {
     expect(operation("analyze.listFabricsSummary").path).toBe("/api/v1/analyze/telemetry/fabricsSummary");
     expect(operation("manage.listFabricsSummary").path).toBe("/api/v1/manage/fabricsSummary");
     expect(operation("infra.listServices").path).not.toBe(operation("analyze.listServices").path);
-    const l3outs = ops.filter((o) => o.operationId === "listL3Outs").map((o) => o.id).sort();
+    const l3outs = ops
+      .filter((o) => o.operationId === "listL3Outs")
+      .map((o) => o.id)
+      .sort();
     expect(l3outs).toEqual(["analyze.listL3Outs", "manage.listL3Outs", "orchestrator.listL3Outs"]);
   });
 
@@ -119,7 +124,9 @@ describe("extractOperations on small documents", () => {
             parameters: [{ name: "id", in: "path", schema: { type: "string" } }],
             get: {
               parameters: [{ $ref: "#/components/parameters/limit" }, { name: "Accept", in: "header" }],
-              responses: { "200": { content: { "application/json": { schema: { $ref: "#/components/schemas/Node" } } } } },
+              responses: {
+                "200": { content: { "application/json": { schema: { $ref: "#/components/schemas/Node" } } } },
+              },
             },
           },
         },
@@ -127,7 +134,13 @@ describe("extractOperations on small documents", () => {
           parameters: { limit: { name: "limit", in: "query", schema: { $ref: "#/components/schemas/Limit" } } },
           schemas: {
             Limit: { type: "integer", default: 10 },
-            Node: { type: "object", properties: { child: { $ref: "#/components/schemas/Node" }, peers: { type: "array", items: { $ref: "#/components/schemas/Node" } } } },
+            Node: {
+              type: "object",
+              properties: {
+                child: { $ref: "#/components/schemas/Node" },
+                peers: { type: "array", items: { $ref: "#/components/schemas/Node" } },
+              },
+            },
           },
         },
       }),
@@ -151,7 +164,9 @@ describe("extractOperations on small documents", () => {
       doc({
         paths: {
           "/api/v1/manage/fabrics": { get: { operationId: "listFabrics", "x-nd-api": "manage" } },
-          "/api/v1/analyze/telemetry/fabricsSummary": { get: { operationId: "listFabricsSummary", "x-nd-api": "analyze" } },
+          "/api/v1/analyze/telemetry/fabricsSummary": {
+            get: { operationId: "listFabricsSummary", "x-nd-api": "analyze" },
+          },
           "/api/v1/manage/fabricsSummary": { get: { operationId: "listFabricsSummary", "x-nd-api": "manage" } },
           "/version.json": { get: { operationId: "getVersion" } },
         },
@@ -168,10 +183,20 @@ describe("extractOperations on small documents", () => {
   });
 
   test("a document without servers is named after its file", () => {
-    const loaded = loadOpenApi({ name: "lab.json", bytes: new TextEncoder().encode('{"openapi":"3.1.0","paths":{"/x":{"post":{"operationId":"doIt"}}}}') });
+    const loaded = loadOpenApi({
+      name: "lab.json",
+      bytes: new TextEncoder().encode('{"openapi":"3.1.0","paths":{"/x":{"post":{"operationId":"doIt"}}}}'),
+    });
     if (!loaded.ok) throw new Error(loaded.error);
     const { api, operations } = extractOperations(loaded.document, "lab.json");
     expect(api).toBe("lab");
-    expect(operations[0]).toMatchObject({ id: "lab.doIt", path: "/x", method: "POST", summary: "Do it", risk: "write", idempotent: false });
+    expect(operations[0]).toMatchObject({
+      id: "lab.doIt",
+      path: "/x",
+      method: "POST",
+      summary: "Do it",
+      risk: "write",
+      idempotent: false,
+    });
   });
 });

@@ -141,7 +141,13 @@ describe("an override keyed by id cannot make a destructive method harmless (iss
     test(`a ${method} carrying the id of every read override is classified by its method`, () => {
       for (const [key] of overridden) {
         const [api, ...rest] = key.split(".");
-        const d = classifyRisk({ api: api!, operationId: rest.join("."), method, path: "/api/v1/things/{id}", scopes: [] });
+        const d = classifyRisk({
+          api: api!,
+          operationId: rest.join("."),
+          method,
+          path: "/api/v1/things/{id}",
+          scopes: [],
+        });
         expect(d.risk === "write" || d.risk === "destructive", `${method} ${key}: ${d.risk}`).toBe(true);
         if (method === "DELETE") expect(d.risk).toBe("destructive");
       }
@@ -150,7 +156,9 @@ describe("an override keyed by id cannot make a destructive method harmless (iss
 
   test("GETs named refresh, rediscover, resync, recalculate, rescan change state", () => {
     for (const id of ["refreshInventory", "rediscoverSwitch", "resyncFabric", "recalculateConfig", "rescanDevices"]) {
-      expect(classifyRisk({ api: "manage", operationId: id, method: "GET", path: "/api/v1/x", scopes: [] }).risk).toBe("write");
+      expect(classifyRisk({ api: "manage", operationId: id, method: "GET", path: "/api/v1/x", scopes: [] }).risk).toBe(
+        "write",
+      );
     }
   });
 });

@@ -69,8 +69,16 @@ describe("catalog search", () => {
     expect(reads.map((h) => h.id)).not.toContain("infra.getTechSupport");
 
     const allowed = ["manage.listFabrics", "manage.getFabricDetails"];
-    expect(searchCatalog(index, "fabric", { limit: 10, filter: { ids: allowed } }).map((h) => h.id).sort()).toEqual(allowed.sort());
-    expect(searchCatalog(index, "fabric", { limit: 10, filter: { apis: ["onemanage"] } }).every((h) => h.operation.api === "onemanage")).toBe(true);
+    expect(
+      searchCatalog(index, "fabric", { limit: 10, filter: { ids: allowed } })
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(allowed.sort());
+    expect(
+      searchCatalog(index, "fabric", { limit: 10, filter: { apis: ["onemanage"] } }).every(
+        (h) => h.operation.api === "onemanage",
+      ),
+    ).toBe(true);
     expect(searchCatalog(index, "fabric", { filter: { ids: new Set<string>() } })).toEqual([]);
   });
 
@@ -89,9 +97,9 @@ describe("catalog search", () => {
 
 describe("search text helpers", () => {
   test("plural folding", () => {
-    expect(["switches", "policies", "fabrics", "statuses", "prefixes", "devices", "address", "analysis", "vrfs"].map(stem)).toEqual([
-      "switch", "policy", "fabric", "status", "prefix", "device", "address", "analysis", "vrf",
-    ]);
+    expect(
+      ["switches", "policies", "fabrics", "statuses", "prefixes", "devices", "address", "analysis", "vrfs"].map(stem),
+    ).toEqual(["switch", "policy", "fabric", "status", "prefix", "device", "address", "analysis", "vrf"]);
   });
 
   test("one edit: substitution, insertion, deletion, transposition", () => {

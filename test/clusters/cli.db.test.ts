@@ -26,12 +26,33 @@ const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, CLUSTER_ALLOW_LOOPBACK: "
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, env, (l) => out.push(l), (l) => err.push(l));
+  const code = await runCli(
+    argv,
+    env,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 test("cluster add stores, tests and reports; the generated key file is announced", async () => {
-  const r = await cli("cluster", "add", "sim", "--url", sim.url, "--user", "admin", "--password-file", passwordFile, "--ca-file", caFile, "--timeout", "10s", "--max-concurrency", "2");
+  const r = await cli(
+    "cluster",
+    "add",
+    "sim",
+    "--url",
+    sim.url,
+    "--user",
+    "admin",
+    "--password-file",
+    passwordFile,
+    "--ca-file",
+    caFile,
+    "--timeout",
+    "10s",
+    "--max-concurrency",
+    "2",
+  );
   expect(r.code).toBe(0);
   expect(r.out).toContain("added cluster sim");
   expect(r.out).toContain("tls:        verified");
@@ -49,7 +70,19 @@ test("a password on the command line is not an option; exactly one secret source
 });
 
 test("cluster add --insecure warns loudly", async () => {
-  const r = await cli("cluster", "add", "sim-insecure", "--url", sim.url, "--user", "admin", "--password-file", passwordFile, "--insecure", "--no-test");
+  const r = await cli(
+    "cluster",
+    "add",
+    "sim-insecure",
+    "--url",
+    sim.url,
+    "--user",
+    "admin",
+    "--password-file",
+    passwordFile,
+    "--insecure",
+    "--no-test",
+  );
   expect(r.code).toBe(0);
   expect(r.err).toContain("TLS verification is OFF");
 });
@@ -57,7 +90,9 @@ test("cluster add --insecure warns loudly", async () => {
 test("cluster list shows TLS mode, version and last test; never a secret", async () => {
   const r = await cli("cluster", "list");
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/sim\thttps:\/\/127\.0\.0\.1:\d+\tpassword@DefaultAuth\tadmin\tverified \(own CA\)\t4\.1\.1g\tok /);
+  expect(r.out).toMatch(
+    /sim\thttps:\/\/127\.0\.0\.1:\d+\tpassword@DefaultAuth\tadmin\tverified \(own CA\)\t4\.1\.1g\tok /,
+  );
   expect(r.out).toContain("INSECURE");
   expect(r.out).not.toContain(DEFAULT_PASSWORD);
 });
@@ -96,9 +131,16 @@ test("keys rewrap replaces the generated key file; the cluster still logs in wit
 test("a wrong ENCRYPTION_KEY: the test fails naming the cluster and the key version", async () => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(["cluster", "test", "sim"], { ...env, ENCRYPTION_KEY: Buffer.alloc(32, 7).fill(9, 0, 1).toString("base64") }, (l) => out.push(l), (l) => err.push(l));
+  const code = await runCli(
+    ["cluster", "test", "sim"],
+    { ...env, ENCRYPTION_KEY: Buffer.alloc(32, 7).fill(9, 0, 1).toString("base64") },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   expect(code).toBe(1);
-  expect(out.join("\n")).toContain("cannot open the stored credentials of cluster sim: the encryption key does not match (key version 2)");
+  expect(out.join("\n")).toContain(
+    "cannot open the stored credentials of cluster sim: the encryption key does not match (key version 2)",
+  );
   expect(err.join("\n")).toContain("does not open key version(s) 1, 2");
 });
 

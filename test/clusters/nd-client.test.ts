@@ -4,7 +4,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NdRequestRejected } from "../../app/clusters/nd-url.ts";
-import { DEFAULT_ADMIN_API_KEY, DEFAULT_PASSWORD, FABRICS, clientFor, fault, ndErrorOf, passwordCredentials, startSim } from "./nd-harness.ts";
+import {
+  DEFAULT_ADMIN_API_KEY,
+  DEFAULT_PASSWORD,
+  FABRICS,
+  clientFor,
+  fault,
+  ndErrorOf,
+  passwordCredentials,
+  startSim,
+} from "./nd-harness.ts";
 
 const sim = await startSim();
 afterAll(() => sim.stop());
@@ -15,7 +24,8 @@ beforeEach(() => {
 });
 
 const logins = () => sim.requestLog.find("/login", "POST").length;
-const calls = (path = "/api/v1/manage/fabrics", method = "GET") => sim.requestLog.find(path, method).filter((e) => e.path === path);
+const calls = (path = "/api/v1/manage/fabrics", method = "GET") =>
+  sim.requestLog.find(path, method).filter((e) => e.path === path);
 
 describe("login and session", () => {
   test("logs in as ND documents it and sends the token as Bearer and AuthCookie", async () => {
@@ -103,7 +113,9 @@ describe("login and session", () => {
     sim.expireTokensNow();
     sim.requestLog.clear();
     // An empty body: the simulator's handler refuses it, which proves the replay reached the handler.
-    const err = await ndErrorOf(client.request({ method: "POST", basePath: "/api/v1/manage", pathTemplate: "/fabrics", body: {} }));
+    const err = await ndErrorOf(
+      client.request({ method: "POST", basePath: "/api/v1/manage", pathTemplate: "/fabrics", body: {} }),
+    );
     expect(err.upstreamStatus).toBe(400);
     expect(calls("/api/v1/manage/fabrics", "POST").map((e) => e.status)).toEqual([401, 400]);
   });
@@ -148,7 +160,10 @@ describe("login and session", () => {
   });
 
   test("a failed login is answered from memory for a while (no hammering of ND's /login)", async () => {
-    const client = clientFor(sim, { credentials: passwordCredentials({ password: "wrong-password-123" }), loginFailureHoldMs: 60_000 });
+    const client = clientFor(sim, {
+      credentials: passwordCredentials({ password: "wrong-password-123" }),
+      loginFailureHoldMs: 60_000,
+    });
     await ndErrorOf(client.request(FABRICS));
     await ndErrorOf(client.request(FABRICS));
     await ndErrorOf(client.request(FABRICS));
@@ -158,7 +173,9 @@ describe("login and session", () => {
 
 describe("API-key mode", () => {
   test("sends X-Nd-Username and X-Nd-Apikey, never logs in", async () => {
-    const client = clientFor(sim, { credentials: { mode: "api_key", username: "admin", apiKey: DEFAULT_ADMIN_API_KEY } });
+    const client = clientFor(sim, {
+      credentials: { mode: "api_key", username: "admin", apiKey: DEFAULT_ADMIN_API_KEY },
+    });
     const res = await client.request(FABRICS);
     expect(res.status).toBe(200);
     expect(logins()).toBe(0);
@@ -169,7 +186,9 @@ describe("API-key mode", () => {
   });
 
   test("a wrong key is a final auth error; the key is not in the message", async () => {
-    const client = clientFor(sim, { credentials: { mode: "api_key", username: "admin", apiKey: "not-the-right-key-42" } });
+    const client = clientFor(sim, {
+      credentials: { mode: "api_key", username: "admin", apiKey: "not-the-right-key-42" },
+    });
     const err = await ndErrorOf(client.request(FABRICS));
     expect(err.kind).toBe("auth");
     expect(err.message).not.toContain("not-the-right-key-42");
@@ -238,7 +257,15 @@ describe("retries", () => {
   for (const method of ["POST", "PUT", "PATCH", "DELETE"] as const) {
     test(`${method} is never retried: on 503 exactly one request reaches ND`, async () => {
       const client = clientFor(sim);
-      const err = await ndErrorOf(client.request({ method, basePath: "/api/v1/manage", pathTemplate: "/fabrics", body: method === "DELETE" ? undefined : {}, headers: fault("status=503") }));
+      const err = await ndErrorOf(
+        client.request({
+          method,
+          basePath: "/api/v1/manage",
+          pathTemplate: "/fabrics",
+          body: method === "DELETE" ? undefined : {},
+          headers: fault("status=503"),
+        }),
+      );
       expect(err.kind).toBe("upstream_error");
       expect(err.upstreamStatus).toBe(503);
       expect(calls("/api/v1/manage/fabrics", method).length).toBe(1);
@@ -247,7 +274,15 @@ describe("retries", () => {
 
   test("a POST whose connection drops is not retried and is reported as possibly applied", async () => {
     const client = clientFor(sim);
-    const err = await ndErrorOf(client.request({ method: "POST", basePath: "/api/v1/manage", pathTemplate: "/fabrics", body: {}, headers: fault("drop") }));
+    const err = await ndErrorOf(
+      client.request({
+        method: "POST",
+        basePath: "/api/v1/manage",
+        pathTemplate: "/fabrics",
+        body: {},
+        headers: fault("drop"),
+      }),
+    );
     expect(err.kind).toBe("unreachable");
     expect(err.details.outcomeUnknown).toBe(true);
     expect(err.message).toContain("may or may not have been applied");
@@ -256,19 +291,56 @@ describe("retries", () => {
 
   test("a POST the caller marks as an idempotent read is retried", async () => {
     const client = clientFor(sim);
-    const err = await ndErrorOf(client.request({ method: "POST", basePath: "/api/v1/manage", pathTemplate: "/fabrics", body: {}, idempotent: true, headers: fault("status=503") }));
+    const err = await ndErrorOf(
+      client.request({
+        method: "POST",
+        basePath: "/api/v1/manage",
+        pathTemplate: "/fabrics",
+        body: {},
+        idempotent: true,
+        headers: fault("status=503"),
+      }),
+    );
     expect(err.upstreamStatus).toBe(503);
     expect(calls("/api/v1/manage/fabrics", "POST").length).toBe(3);
   });
 });
 
 describe("URLs: traversal and injection are refused before anything is sent", () => {
-  const bad = ["..", ".", "../x", "a/../b", "a/b", "%2F", "a%2fb", "%5C", "a%5cb", "%2e%2e", "a\\b", "a?b", "a#b", "https://evil.example", "//evil.example/x", "a\u0000b", "a\nb", "a\rb", "\u007f", ""];
+  const bad = [
+    "..",
+    ".",
+    "../x",
+    "a/../b",
+    "a/b",
+    "%2F",
+    "a%2fb",
+    "%5C",
+    "a%5cb",
+    "%2e%2e",
+    "a\\b",
+    "a?b",
+    "a#b",
+    "https://evil.example",
+    "//evil.example/x",
+    "a\u0000b",
+    "a\nb",
+    "a\rb",
+    "\u007f",
+    "",
+  ];
   for (const value of bad) {
     test(`path parameter ${JSON.stringify(value)}`, async () => {
       const client = clientFor(sim);
       const before = sim.requestLog.size;
-      await expect(client.request({ method: "GET", basePath: "/api/v1/manage", pathTemplate: "/fabrics/{fabricName}", pathParams: { fabricName: value } })).rejects.toBeInstanceOf(NdRequestRejected);
+      await expect(
+        client.request({
+          method: "GET",
+          basePath: "/api/v1/manage",
+          pathTemplate: "/fabrics/{fabricName}",
+          pathParams: { fabricName: value },
+        }),
+      ).rejects.toBeInstanceOf(NdRequestRejected);
       expect(sim.requestLog.size).toBe(before);
     });
   }
@@ -295,21 +367,33 @@ describe("URLs: traversal and injection are refused before anything is sent", ()
     test(name, async () => {
       const client = clientFor(sim);
       const before = sim.requestLog.size;
-      await expect(client.request({ method: "GET", basePath: "/api/v1/manage", ...shape } as never)).rejects.toBeInstanceOf(NdRequestRejected);
+      await expect(
+        client.request({ method: "GET", basePath: "/api/v1/manage", ...shape } as never),
+      ).rejects.toBeInstanceOf(NdRequestRejected);
       expect(sim.requestLog.size).toBe(before);
     });
   }
 
   test("ordinary identifiers are encoded per segment and reach ND", async () => {
     const client = clientFor(sim);
-    const err = await ndErrorOf(client.request({ method: "GET", basePath: "/api/v1/manage", pathTemplate: "/fabrics/{fabricName}", pathParams: { fabricName: "no such fabric:1" } }));
+    const err = await ndErrorOf(
+      client.request({
+        method: "GET",
+        basePath: "/api/v1/manage",
+        pathTemplate: "/fabrics/{fabricName}",
+        pathParams: { fabricName: "no such fabric:1" },
+      }),
+    );
     expect(err.kind).toBe("not_found");
     expect(calls("/api/v1/manage/fabrics/no%20such%20fabric%3A1").length).toBe(1);
   });
 
   test("query parameters are encoded, arrays repeat the name", async () => {
     const client = clientFor(sim);
-    await client.request({ ...FABRICS, query: { filter: "name:a* AND x:&y", sort: ["name:asc", "x:desc"], max: 5, skip: undefined } });
+    await client.request({
+      ...FABRICS,
+      query: { filter: "name:a* AND x:&y", sort: ["name:asc", "x:desc"], max: 5, skip: undefined },
+    });
     expect(calls()[0]!.query).toBe("filter=name%3Aa*+AND+x%3A%26y&sort=name%3Aasc&sort=x%3Adesc&max=5");
   });
 });
@@ -317,7 +401,14 @@ describe("URLs: traversal and injection are refused before anything is sent", ()
 describe("errors keep ND's message", () => {
   test("404 → not_found with ND's description", async () => {
     const client = clientFor(sim);
-    const err = await ndErrorOf(client.request({ method: "GET", basePath: "/api/v1/manage", pathTemplate: "/fabrics/{fabricName}", pathParams: { fabricName: "nope" } }));
+    const err = await ndErrorOf(
+      client.request({
+        method: "GET",
+        basePath: "/api/v1/manage",
+        pathTemplate: "/fabrics/{fabricName}",
+        pathParams: { fabricName: "nope" },
+      }),
+    );
     expect(err.kind).toBe("not_found");
     expect(err.status).toBe(404);
     expect(err.message).toContain("cluster sim");
@@ -416,7 +507,10 @@ describe("TLS", () => {
   test("a host name the certificate does not cover → tls error", async () => {
     const wide = await startSim({ host: "0.0.0.0" });
     try {
-      const client = clientFor(wide, { baseUrl: `https://127.0.0.2:${wide.port}`, tls: { verify: true, caPem: wide.caPem } });
+      const client = clientFor(wide, {
+        baseUrl: `https://127.0.0.2:${wide.port}`,
+        tls: { verify: true, caPem: wide.caPem },
+      });
       const err = await ndErrorOf(client.request(FABRICS));
       expect(err.kind).toBe("tls");
     } finally {
@@ -458,7 +552,9 @@ describe("concurrency limit", () => {
     expect(maxInFlight).toBe(3);
     expect(elapsed).toBeGreaterThanOrEqual(3 * 200 - 30);
     // The simulator saw them arrive in waves of at most three.
-    const arrivals = calls().map((e) => Date.parse(e.time)).sort((a, b) => a - b);
+    const arrivals = calls()
+      .map((e) => Date.parse(e.time))
+      .sort((a, b) => a - b);
     for (const t of arrivals) expect(arrivals.filter((u) => u >= t && u < t + 150).length).toBeLessThanOrEqual(3);
   });
 

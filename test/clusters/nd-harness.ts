@@ -11,7 +11,9 @@ export async function startSim(options: SimulatorOptions = {}): Promise<RunningS
   return startSimulator(options);
 }
 
-export function passwordCredentials(overrides: Partial<Extract<NdCredentials, { mode: "password" }>> = {}): NdCredentials {
+export function passwordCredentials(
+  overrides: Partial<Extract<NdCredentials, { mode: "password" }>> = {},
+): NdCredentials {
   return { mode: "password", username: DEFAULT_USER, password: DEFAULT_PASSWORD, domain: "DefaultAuth", ...overrides };
 }
 

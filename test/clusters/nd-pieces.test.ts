@@ -1,21 +1,33 @@
 // Small pure pieces of the ND client: URL building, retry policy, redaction, semaphore, login parsing.
 import { describe, expect, test } from "bun:test";
 import { buildNdUrl, pathParamProblem } from "../../app/clusters/nd-url.ts";
-import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelayMs, DEFAULT_RETRY } from "../../app/clusters/nd-retry.ts";
+import {
+  isIdempotent,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelayMs,
+  DEFAULT_RETRY,
+} from "../../app/clusters/nd-retry.ts";
 import { ndMessageOf, scrubSecrets } from "../../app/clusters/nd-redact.ts";
 import { Semaphore, SemaphoreFull, SemaphoreTimeout } from "../../app/clusters/semaphore.ts";
 import { readLoginResponse, renewAfterMs } from "../../app/clusters/nd-login.ts";
-import { NdError } from "../../app/clusters/nd-errors.ts";
+import type { NdError } from "../../app/clusters/nd-errors.ts";
 import { versionOf } from "../../app/clusters/connection-test.ts";
 
 describe("nd-url", () => {
   test("builds origin + base path + encoded template", () => {
-    const url = buildNdUrl({ baseUrl: "https://nd.example.com:8443", basePath: "/api/v1/manage/", pathTemplate: "/fabrics/{fabricName}/switches/{switchId}", pathParams: { fabricName: "Fab 1", switchId: 42 } });
+    const url = buildNdUrl({
+      baseUrl: "https://nd.example.com:8443",
+      basePath: "/api/v1/manage/",
+      pathTemplate: "/fabrics/{fabricName}/switches/{switchId}",
+      pathParams: { fabricName: "Fab 1", switchId: 42 },
+    });
     expect(url.toString()).toBe("https://nd.example.com:8443/api/v1/manage/fabrics/Fab%201/switches/42");
   });
 
   test("identifiers with colons, dots and unicode are fine", () => {
-    for (const ok of ["aa:bb:cc:dd:ee:ff", "v1.2", "FDO1234X", "fabric_ü", "a..b".replace("..", "-")]) expect(pathParamProblem(ok)).toBeUndefined();
+    for (const ok of ["aa:bb:cc:dd:ee:ff", "v1.2", "FDO1234X", "fabric_ü", "a..b".replace("..", "-")])
+      expect(pathParamProblem(ok)).toBeUndefined();
   });
 
   test("problems are named", () => {
@@ -60,14 +72,26 @@ describe("nd-redact", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJ1c2VybmFtZSI6ImFkbWluIn0.c2lnbmF0dXJl";
     const text = `login failed for password hunter2-long; token ${jwt}; Authorization: Bearer abc.def; Cookie: AuthCookie=xyz123; {"userPasswd":"p@ss w0rd","apiKey":"k-1"}`;
     const out = scrubSecrets(text, ["hunter2-long"]);
-    for (const leaked of ["hunter2-long", jwt, "abc.def", "xyz123", "p@ss w0rd", "k-1"]) expect(out).not.toContain(leaked);
+    for (const leaked of ["hunter2-long", jwt, "abc.def", "xyz123", "p@ss w0rd", "k-1"])
+      expect(out).not.toContain(leaked);
     expect(out).toContain("login failed for password");
   });
 
   test("ND's message shapes", () => {
-    expect(ndMessageOf({ code: 404, message: "Not Found", description: "no fabric x" })).toBe("Not Found — no fabric x");
-    expect(ndMessageOf({ error: "dial tcp 10.0.0.5:49: connection refused", statusCode: 500 })).toContain("connection refused");
-    expect(ndMessageOf({ timestamp: 1, status: 500, error: "Internal Server Error", message: "Failed to delete the fabric." })).toBe("Failed to delete the fabric. — Internal Server Error");
+    expect(ndMessageOf({ code: 404, message: "Not Found", description: "no fabric x" })).toBe(
+      "Not Found — no fabric x",
+    );
+    expect(ndMessageOf({ error: "dial tcp 10.0.0.5:49: connection refused", statusCode: 500 })).toContain(
+      "connection refused",
+    );
+    expect(
+      ndMessageOf({
+        timestamp: 1,
+        status: 500,
+        error: "Internal Server Error",
+        message: "Failed to delete the fabric.",
+      }),
+    ).toBe("Failed to delete the fabric. — Internal Server Error");
     expect(ndMessageOf("Failed to delete the fabric.")).toBe("Failed to delete the fabric.");
     expect(ndMessageOf({ messages: [{ code: 1, severity: "ERROR", message: "bad thing" }] })).toBe("bad thing");
     expect(ndMessageOf("<!DOCTYPE html><html></html>")).toBeUndefined();
@@ -111,7 +135,11 @@ describe("semaphore", () => {
 
 describe("login answers", () => {
   const credentials = { mode: "password" as const, username: "admin", password: "pw-123456", domain: "local" };
-  const raw = (status: number, body: string) => ({ status, headers: new Headers({ "content-type": "application/json" }), bytes: new TextEncoder().encode(body) });
+  const raw = (status: number, body: string) => ({
+    status,
+    headers: new Headers({ "content-type": "application/json" }),
+    bytes: new TextEncoder().encode(body),
+  });
   const ctx = { cluster: "c1", credentials, secrets: ["pw-123456"], now: 1_000_000 };
 
   test("token first, jwttoken as fallback", () => {

@@ -7,7 +7,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseUrlPolicy } from "../../app/clusters/cluster-url-policy.ts";
-import { addCluster, getCluster, listClusters, removeCluster, updateCluster, type ClusterDeps } from "../../app/clusters/clusters.ts";
+import {
+  addCluster,
+  getCluster,
+  listClusters,
+  removeCluster,
+  updateCluster,
+  type ClusterDeps,
+} from "../../app/clusters/clusters.ts";
 import { runConnectionTest } from "../../app/clusters/connection-test.ts";
 import { createNdClientPool } from "../../app/clusters/nd-client-pool.ts";
 import { NdError } from "../../app/clusters/nd-errors.ts";
@@ -25,21 +32,35 @@ afterAll(async () => {
   await db.close();
 });
 
-const { keyring } = await loadKeyring({ sql: db.sql, dataDir: mkdtempSync(join(tmpdir(), "nmg-reg-")), encryptionKey: randomBytes(32).toString("base64") });
+const { keyring } = await loadKeyring({
+  sql: db.sql,
+  dataDir: mkdtempSync(join(tmpdir(), "nmg-reg-")),
+  encryptionKey: randomBytes(32).toString("base64"),
+});
 const urlPolicy = parseUrlPolicy(["*"], true);
-const pool = createNdClientPool({ sql: db.sql, keyring, urlPolicy, clientDefaults: { retry: { baseDelayMs: 10, maxDelayMs: 50 }, loginFailureHoldMs: 0 } });
+const pool = createNdClientPool({
+  sql: db.sql,
+  keyring,
+  urlPolicy,
+  clientDefaults: { retry: { baseDelayMs: 10, maxDelayMs: 50 }, loginFailureHoldMs: 0 },
+});
 const deps: ClusterDeps = { keyring, urlPolicy, onChange: (id) => pool.invalidate(id) };
 const runTest = (name: string) => runConnectionTest(db.sql, cliCaller("cli"), name, { pool });
 
 let counter = 0;
 function add(overrides: Partial<Parameters<typeof addCluster>[2]> = {}) {
-  return addCluster(db.sql, cliCaller("cli"), {
-    name: `c${++counter}`,
-    url: sim.url,
-    credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD },
-    tls: { caPem: sim.caPem },
-    ...overrides,
-  }, deps);
+  return addCluster(
+    db.sql,
+    cliCaller("cli"),
+    {
+      name: `c${++counter}`,
+      url: sim.url,
+      credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD },
+      tls: { caPem: sim.caPem },
+      ...overrides,
+    },
+    deps,
+  );
 }
 
 const auditFor = (clusterId: string) =>
@@ -53,7 +74,16 @@ beforeEach(() => {
 describe("adding", () => {
   test("defaults: DefaultAuth, TLS verified, 60 s timeout, 4 concurrent; audited without the secret", async () => {
     const c = await add();
-    expect(c).toMatchObject({ authMode: "password", username: "admin", loginDomain: "DefaultAuth", hasCredentials: true, tlsVerify: true, timeoutMs: 60_000, maxConcurrency: 4, baseUrl: sim.url });
+    expect(c).toMatchObject({
+      authMode: "password",
+      username: "admin",
+      loginDomain: "DefaultAuth",
+      hasCredentials: true,
+      tlsVerify: true,
+      timeoutMs: 60_000,
+      maxConcurrency: 4,
+      baseUrl: sim.url,
+    });
     expect(c.caPem).toContain("BEGIN CERTIFICATE");
     const [event] = await auditFor(c.id);
     expect(event).toMatchObject({ action: "cluster.create", status: "ok", reason: null });
@@ -93,10 +123,35 @@ describe("adding", () => {
 
   test("the SSRF guard: loopback only when allowed; allow-list enforced", async () => {
     const strict = { ...deps, urlPolicy: parseUrlPolicy(["*"], false) };
-    await expect(addCluster(db.sql, cliCaller("cli"), { name: "ssrf1", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } }, strict)).rejects.toThrow("CLUSTER_ALLOW_LOOPBACK");
-    await expect(addCluster(db.sql, cliCaller("cli"), { name: "ssrf2", url: "https://169.254.169.254", credentials: { mode: "password", username: "a", password: "b" } }, strict)).rejects.toThrow("link-local");
+    await expect(
+      addCluster(
+        db.sql,
+        cliCaller("cli"),
+        { name: "ssrf1", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } },
+        strict,
+      ),
+    ).rejects.toThrow("CLUSTER_ALLOW_LOOPBACK");
+    await expect(
+      addCluster(
+        db.sql,
+        cliCaller("cli"),
+        {
+          name: "ssrf2",
+          url: "https://169.254.169.254",
+          credentials: { mode: "password", username: "a", password: "b" },
+        },
+        strict,
+      ),
+    ).rejects.toThrow("link-local");
     const listed = { ...deps, urlPolicy: parseUrlPolicy(["10.0.0.0/8"], true) };
-    await expect(addCluster(db.sql, cliCaller("cli"), { name: "ssrf3", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } }, listed)).rejects.toThrow("CLUSTER_ALLOWLIST");
+    await expect(
+      addCluster(
+        db.sql,
+        cliCaller("cli"),
+        { name: "ssrf3", url: sim.url, credentials: { mode: "password", username: "a", password: "b" } },
+        listed,
+      ),
+    ).rejects.toThrow("CLUSTER_ALLOWLIST");
     expect(sim.requestLog.size).toBe(0);
   });
 });
@@ -108,9 +163,20 @@ describe("changing", () => {
     await client.request(FABRICS);
     expect(sim.requestLog.find("/login").length).toBe(1);
 
-    const { cluster, credentialsCleared } = await updateCluster(db.sql, cliCaller("cli"), c.name, { url: otherCaSim.url }, deps);
+    const { cluster, credentialsCleared } = await updateCluster(
+      db.sql,
+      cliCaller("cli"),
+      c.name,
+      { url: otherCaSim.url },
+      deps,
+    );
     expect(credentialsCleared).toBe(true);
-    expect(cluster).toMatchObject({ baseUrl: otherCaSim.url, hasCredentials: false, username: null, credentialVersion: c.credentialVersion + 1 });
+    expect(cluster).toMatchObject({
+      baseUrl: otherCaSim.url,
+      hasCredentials: false,
+      username: null,
+      credentialVersion: c.credentialVersion + 1,
+    });
     const [row] = await db.sql`select secret_sealed from clusters where id = ${c.id}`;
     expect(row!.secret_sealed).toBeNull();
 
@@ -126,10 +192,16 @@ describe("changing", () => {
 
   test("a URL change with new credentials in the same change keeps them", async () => {
     const c = await add();
-    const { cluster, credentialsCleared } = await updateCluster(db.sql, cliCaller("cli"), c.id, {
-      url: sim.url.replace("127.0.0.1", "localhost"),
-      credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD, domain: "local" },
-    }, deps);
+    const { cluster, credentialsCleared } = await updateCluster(
+      db.sql,
+      cliCaller("cli"),
+      c.id,
+      {
+        url: sim.url.replace("127.0.0.1", "localhost"),
+        credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD, domain: "local" },
+      },
+      deps,
+    );
     expect(credentialsCleared).toBe(false);
     expect(cluster).toMatchObject({ hasCredentials: true, loginDomain: "local" });
     expect((await (await pool.clientFor(c.id)).request(FABRICS)).status).toBe(200);
@@ -137,11 +209,19 @@ describe("changing", () => {
 
   test("turning TLS verification off or replacing the CA also clears them", async () => {
     const a = await add();
-    expect((await updateCluster(db.sql, cliCaller("cli"), a.id, { tls: { verify: false } }, deps)).credentialsCleared).toBe(true);
+    expect(
+      (await updateCluster(db.sql, cliCaller("cli"), a.id, { tls: { verify: false } }, deps)).credentialsCleared,
+    ).toBe(true);
     const b = await add();
-    expect((await updateCluster(db.sql, cliCaller("cli"), b.id, { tls: { caPem: otherCaSim.caPem } }, deps)).credentialsCleared).toBe(true);
+    expect(
+      (await updateCluster(db.sql, cliCaller("cli"), b.id, { tls: { caPem: otherCaSim.caPem } }, deps))
+        .credentialsCleared,
+    ).toBe(true);
     const c = await add({ tls: { verify: false } });
-    expect((await updateCluster(db.sql, cliCaller("cli"), c.id, { tls: { verify: true, caPem: sim.caPem } }, deps)).credentialsCleared).toBe(true);
+    expect(
+      (await updateCluster(db.sql, cliCaller("cli"), c.id, { tls: { verify: true, caPem: sim.caPem } }, deps))
+        .credentialsCleared,
+    ).toBe(true);
   });
 
   test("other edits keep credentials but replace the cached client (and its session)", async () => {
@@ -149,9 +229,22 @@ describe("changing", () => {
     const first = await pool.clientFor(c.id);
     expect(await pool.clientFor(c.name)).toBe(first);
     await first.request(FABRICS);
-    const { cluster, credentialsCleared } = await updateCluster(db.sql, cliCaller("cli"), c.id, { timeoutMs: 30_000, maxConcurrency: 2, loginDomain: "local" }, deps);
+    const { cluster, credentialsCleared } = await updateCluster(
+      db.sql,
+      cliCaller("cli"),
+      c.id,
+      { timeoutMs: 30_000, maxConcurrency: 2, loginDomain: "local" },
+      deps,
+    );
     expect(credentialsCleared).toBe(false);
-    expect(cluster).toMatchObject({ timeoutMs: 30_000, maxConcurrency: 2, loginDomain: "local", hasCredentials: true, credentialVersion: c.credentialVersion, revision: c.revision + 1 });
+    expect(cluster).toMatchObject({
+      timeoutMs: 30_000,
+      maxConcurrency: 2,
+      loginDomain: "local",
+      hasCredentials: true,
+      credentialVersion: c.credentialVersion,
+      revision: c.revision + 1,
+    });
     const second = await pool.clientFor(c.id);
     expect(second).not.toBe(first);
     await Bun.sleep(50); // the old client logs out in the background
@@ -170,7 +263,9 @@ describe("changing", () => {
   test("renaming to an existing name is a conflict", async () => {
     const a = await add();
     const b = await add();
-    await expect(updateCluster(db.sql, cliCaller("cli"), b.id, { name: a.name.toUpperCase() }, deps)).rejects.toBeInstanceOf(Conflict);
+    await expect(
+      updateCluster(db.sql, cliCaller("cli"), b.id, { name: a.name.toUpperCase() }, deps),
+    ).rejects.toBeInstanceOf(Conflict);
   });
 });
 
@@ -209,7 +304,9 @@ describe("connection test", () => {
   });
 
   test("wrong login domain: login failed with the reason", async () => {
-    const c = await add({ credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD, domain: "no-such-domain" } });
+    const c = await add({
+      credentials: { mode: "password", username: "admin", password: DEFAULT_PASSWORD, domain: "no-such-domain" },
+    });
     const r = await runTest(c.id);
     expect(r).toMatchObject({ ok: false, login: "failed" });
     expect(r.error).toContain("no-such-domain");

@@ -35,7 +35,9 @@ async function refusal(url: string, policy = any): Promise<string> {
 describe("URL shape", () => {
   test("the origin is what is kept", async () => {
     expect(await checkClusterUrl("https://ND1.dc.example.com/", any, resolve)).toBe("https://nd1.dc.example.com");
-    expect(await checkClusterUrl("https://nd1.dc.example.com:8443", any, resolve)).toBe("https://nd1.dc.example.com:8443");
+    expect(await checkClusterUrl("https://nd1.dc.example.com:8443", any, resolve)).toBe(
+      "https://nd1.dc.example.com:8443",
+    );
     expect(await checkClusterUrl("https://10.1.2.3:443", any, resolve)).toBe("https://10.1.2.3");
   });
 
@@ -76,7 +78,13 @@ describe("addresses that are never or only explicitly allowed", () => {
     expect(await checkClusterUrl("https://localhost:4443", anyLoopback, resolve)).toBe("https://localhost:4443");
   });
 
-  test.each(["https://0.0.0.0", "https://[::]", "https://224.0.0.1", "https://255.255.255.255", "https://zero.example.com"])("%s is never allowed", async (url) => {
+  test.each([
+    "https://0.0.0.0",
+    "https://[::]",
+    "https://224.0.0.1",
+    "https://255.255.255.255",
+    "https://zero.example.com",
+  ])("%s is never allowed", async (url) => {
     expect(await refusal(url, anyLoopback)).toContain("not a usable cluster address");
   });
 
@@ -86,7 +94,10 @@ describe("addresses that are never or only explicitly allowed", () => {
 });
 
 describe("the allow-list", () => {
-  const policy = parseUrlPolicy(["nd1.dc.example.com", "*.lab.example.net", "10.1.2.0/24", "192.0.2.9", "2001:db8::/32"], false);
+  const policy = parseUrlPolicy(
+    ["nd1.dc.example.com", "*.lab.example.net", "10.1.2.0/24", "192.0.2.9", "2001:db8::/32"],
+    false,
+  );
   const withLab: Resolver = async (host) => (host === "x.lab.example.net" ? ["198.51.100.1"] : resolve(host));
 
   test("exact names, *.suffixes, addresses and CIDR ranges match", async () => {
@@ -102,7 +113,7 @@ describe("the allow-list", () => {
     expect(await refusal("https://public.example.org", policy)).toContain("CLUSTER_ALLOWLIST");
     expect(await refusal("https://10.1.3.1", policy)).toContain("CLUSTER_ALLOWLIST");
     expect(await refusal("https://192.0.2.10", policy)).toContain("CLUSTER_ALLOWLIST");
-    expect(await refusal("https://lab.example.net.evil.com", policy, )).toContain("cannot resolve");
+    expect(await refusal("https://lab.example.net.evil.com", policy)).toContain("cannot resolve");
   });
 
   test("an allowed name still may not resolve to loopback", async () => {
@@ -111,6 +122,8 @@ describe("the allow-list", () => {
   });
 
   test("bad entries are all reported at once", () => {
-    expect(() => parseUrlPolicy(["ok.example.com", "10.0.0.0/33", "bad host", "*.", "1.2.3"], false)).toThrow(/10\.0\.0\.0\/33.*bad host.*\*\..*1\.2\.3/);
+    expect(() => parseUrlPolicy(["ok.example.com", "10.0.0.0/33", "bad host", "*.", "1.2.3"], false)).toThrow(
+      /10\.0\.0\.0\/33.*bad host.*\*\..*1\.2\.3/,
+    );
   });
 });

@@ -28,13 +28,33 @@ beforeAll(async () => {
   slapd = await startSlapd();
   srv = await startTestServer();
   const keyring = srv.server.services.keyring;
-  await addCluster(srv.db.sql, admin, {
-    name: "fab1", url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password: "x" },
-  }, { keyring, urlPolicy: parseUrlPolicy(["*"], true) });
-  await addDirectory(srv.db.sql, admin, {
-    name: "corp", kind: "ldap", url: slapd.ldapUrl, caPem: slapd.caPem, bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD,
-    userBase: `ou=people,${SUFFIX}`, groupBase: `ou=groups,${SUFFIX}`, disabledFilter: "(description=disabled)", timeoutMs: 2000,
-  }, { keyring });
+  await addCluster(
+    srv.db.sql,
+    admin,
+    {
+      name: "fab1",
+      url: "https://127.0.0.1:9",
+      credentials: { mode: "password", username: "admin", password: "x" },
+    },
+    { keyring, urlPolicy: parseUrlPolicy(["*"], true) },
+  );
+  await addDirectory(
+    srv.db.sql,
+    admin,
+    {
+      name: "corp",
+      kind: "ldap",
+      url: slapd.ldapUrl,
+      caPem: slapd.caPem,
+      bindDn: ADMIN_DN,
+      bindPassword: ADMIN_PASSWORD,
+      userBase: `ou=people,${SUFFIX}`,
+      groupBase: `ou=groups,${SUFFIX}`,
+      disabledFilter: "(description=disabled)",
+      timeoutMs: 2000,
+    },
+    { keyring },
+  );
   await mapGroup(srv.db.sql, admin, "corp", { groupDn: groupDn("netops"), roleName: "operator", clusters: ["fab1"] });
   await mapGroup(srv.db.sql, admin, "corp", { groupDn: groupDn("netadmins"), roleName: "admin", clusters: ["*"] });
 });
@@ -60,7 +80,9 @@ async function failure(p: Promise<unknown>): Promise<Error> {
 }
 
 async function lastLoginReason(): Promise<string | null> {
-  const [row] = await srv.db.sql<{ reason: string | null }[]>`select reason from audit_events where action = 'auth.login' order by id desc limit 1`;
+  const [row] = await srv.db.sql<
+    { reason: string | null }[]
+  >`select reason from audit_events where action = 'auth.login' order by id desc limit 1`;
   return row?.reason ?? null;
 }
 
@@ -72,25 +94,56 @@ describe("configuration", () => {
   });
 
   test("configuring a directory needs users:manage, and a mapping cannot grant more than one holds", async () => {
-    const opPrincipal = { userId: "u1", username: "op", active: true, roles: ["operator"], permissions: new Set<Permission>(SYSTEM_ROLES.operator), clusterAccess: "all" as const, toolProfile: null, via: "session" as const };
+    const opPrincipal = {
+      userId: "u1",
+      username: "op",
+      active: true,
+      roles: ["operator"],
+      permissions: new Set<Permission>(SYSTEM_ROLES.operator),
+      clusterAccess: "all" as const,
+      toolProfile: null,
+      via: "session" as const,
+    };
     const operator = callerFor(opPrincipal);
-    const err = await failure(addDirectory(srv.db.sql, operator, {
-      name: "x", url: slapd.ldapUrl, bindDn: ADMIN_DN, bindPassword: "p", userBase: SUFFIX,
-    }, { keyring: srv.server.services.keyring }));
+    const err = await failure(
+      addDirectory(
+        srv.db.sql,
+        operator,
+        {
+          name: "x",
+          url: slapd.ldapUrl,
+          bindDn: ADMIN_DN,
+          bindPassword: "p",
+          userBase: SUFFIX,
+        },
+        { keyring: srv.server.services.keyring },
+      ),
+    );
     expect(err).toBeInstanceOf(Forbidden);
     const manager = callerFor({ ...opPrincipal, permissions: new Set<Permission>(["users:manage"]) });
-    expect(await failure(mapGroup(srv.db.sql, manager, "corp", { groupDn: groupDn("unmapped"), roleName: "admin" }))).toBeInstanceOf(Invalid);
+    expect(
+      await failure(mapGroup(srv.db.sql, manager, "corp", { groupDn: groupDn("unmapped"), roleName: "admin" })),
+    ).toBeInstanceOf(Invalid);
   });
 
   test("the bind password is sealed, not stored or audited in clear", async () => {
-    const [row] = await srv.db.sql<{ sealed: string }[]>`select bind_password_sealed as sealed from directories where name = 'corp'`;
+    const [row] = await srv.db.sql<
+      { sealed: string }[]
+    >`select bind_password_sealed as sealed from directories where name = 'corp'`;
     expect(row!.sealed).not.toContain(ADMIN_PASSWORD);
-    const events = await srv.db.sql<{ details: unknown }[]>`select details from audit_events where action like 'directory.%'`;
+    const events = await srv.db.sql<
+      { details: unknown }[]
+    >`select details from audit_events where action like 'directory.%'`;
     expect(JSON.stringify(events)).not.toContain(ADMIN_PASSWORD);
   });
 
   test("the test button binds, finds the user and lists their groups, nested ones too", async () => {
-    const r = await testDirectory(srv.db.sql, admin, { name: "corp", username: "bob" }, { keyring: srv.server.services.keyring });
+    const r = await testDirectory(
+      srv.db.sql,
+      admin,
+      { name: "corp", username: "bob" },
+      { keyring: srv.server.services.keyring },
+    );
     expect(r.account?.dn).toBe(userDn("bob"));
     expect(r.groups.map((g) => g.toLowerCase()).sort()).toEqual([groupDn("netadmins"), groupDn("seniors")].sort());
   });
@@ -98,9 +151,15 @@ describe("configuration", () => {
 
 describe("sign-in", () => {
   test("a directory user gets the role and clusters their group maps to", async () => {
-    const result = await login(srv.db.sql, { username: "alice", password: "alice-pw-1", clientIp: "198.51.100.7" }, deps());
+    const result = await login(
+      srv.db.sql,
+      { username: "alice", password: "alice-pw-1", clientIp: "198.51.100.7" },
+      deps(),
+    );
     expect([...result.principal.roles]).toEqual(["operator"]);
-    const [user] = await srv.db.sql<{ source: string; passwordHash: string | null }[]>`select source, password_hash as "passwordHash" from users where username = 'alice'`;
+    const [user] = await srv.db.sql<
+      { source: string; passwordHash: string | null }[]
+    >`select source, password_hash as "passwordHash" from users where username = 'alice'`;
     expect(user).toEqual({ source: "directory", passwordHash: null });
     expect(result.principal.clusterAccess).toHaveLength(1);
   });
@@ -178,11 +237,28 @@ describe("sign-in", () => {
   });
 
   test("StartTLS with a certificate the gateway does not trust is refused", async () => {
-    await addDirectory(srv.db.sql, admin, {
-      name: "untrusted", url: slapd.ldapsUrl, bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD, userBase: `ou=people,${SUFFIX}`, timeoutMs: 2000,
-    }, { keyring: srv.server.services.keyring });
+    await addDirectory(
+      srv.db.sql,
+      admin,
+      {
+        name: "untrusted",
+        url: slapd.ldapsUrl,
+        bindDn: ADMIN_DN,
+        bindPassword: ADMIN_PASSWORD,
+        userBase: `ou=people,${SUFFIX}`,
+        timeoutMs: 2000,
+      },
+      { keyring: srv.server.services.keyring },
+    );
     try {
-      const err = await failure(testDirectory(srv.db.sql, admin, { name: "untrusted", username: "bob" }, { keyring: srv.server.services.keyring }));
+      const err = await failure(
+        testDirectory(
+          srv.db.sql,
+          admin,
+          { name: "untrusted", username: "bob" },
+          { keyring: srv.server.services.keyring },
+        ),
+      );
       expect(err.message).toMatch(/unavailable: .*(self.signed|certificate|verify)/i);
     } finally {
       await removeDirectory(srv.db.sql, admin, "untrusted");

@@ -76,7 +76,9 @@ describe("TLS certificate", () => {
     await ensureCertificate(a);
     await ensureCertificate(b);
     copyFileSync(generatedPaths(b.dataDir).key, generatedPaths(a.dataDir).key);
-    await expect(ensureCertificate(a)).rejects.toThrow(/does not match its private key; delete .* to generate a new certificate/);
+    await expect(ensureCertificate(a)).rejects.toThrow(
+      /does not match its private key; delete .* to generate a new certificate/,
+    );
     writeFileSync(generatedPaths(b.dataDir).cert, "-----BEGIN CERTIFICATE-----\nnonsense\n-----END CERTIFICATE-----\n");
     await expect(ensureCertificate(b)).rejects.toBeInstanceOf(StartupError);
     const missing = settings({ certFile: "/nonexistent/c.pem", keyFile: "/nonexistent/k.pem" });

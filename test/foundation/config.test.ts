@@ -71,7 +71,11 @@ describe("configuration", () => {
   });
 
   test("the printed configuration never shows a secret", () => {
-    const lines = redactedConfig({ DATABASE_URL: "postgres://u:hunter2@db/x", ENCRYPTION_KEY: "c2VjcmV0", UI_PORT: "7000" });
+    const lines = redactedConfig({
+      DATABASE_URL: "postgres://u:hunter2@db/x",
+      ENCRYPTION_KEY: "c2VjcmV0",
+      UI_PORT: "7000",
+    });
     const text = lines.join("\n");
     expect(text).not.toContain("hunter2");
     expect(text).not.toContain("c2VjcmV0");

@@ -15,7 +15,15 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function boot() {
   const [ui, api] = [await freePort(), await freePort()];
   const proc = Bun.spawn(["bun", resolve(import.meta.dir, "../../app/main.ts")], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, UI_PORT: String(ui), API_PORT: String(api), BIND_ADDRESS: "127.0.0.1", LOG_LEVEL: "info" },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      UI_PORT: String(ui),
+      API_PORT: String(api),
+      BIND_ADDRESS: "127.0.0.1",
+      LOG_LEVEL: "info",
+    },
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -1,7 +1,21 @@
 // error-map.ts: what a user sees of each kind of error, and what the log gets.
 import { expect, test } from "bun:test";
-import { Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable, Unauthorized } from "../../app/errors.ts";
-import { errorResponse, isDatabaseUnavailable, malformedHostResponse, rpcErrorResponse, safeError } from "../../app/http/error-map.ts";
+import {
+  Conflict,
+  Forbidden,
+  Invalid,
+  NotFound,
+  TooManyRequests,
+  Unavailable,
+  Unauthorized,
+} from "../../app/errors.ts";
+import {
+  errorResponse,
+  isDatabaseUnavailable,
+  malformedHostResponse,
+  rpcErrorResponse,
+  safeError,
+} from "../../app/http/error-map.ts";
 import { parseHost, pathOf } from "../../app/http/request-host.ts";
 import { createLogger } from "../../app/log.ts";
 
@@ -14,8 +28,12 @@ function capture() {
 test("the domain's errors keep their status, code and message, and are not logged", () => {
   const { log, lines } = capture();
   const cases: [Error, number, string][] = [
-    [new Invalid("bad input"), 400, "invalid"], [new Unauthorized("who?"), 401, "unauthorized"], [new Forbidden("no"), 403, "forbidden"],
-    [new NotFound("gone"), 404, "not_found"], [new Conflict("taken"), 409, "conflict"], [new TooManyRequests("slow down", 7), 429, "rate_limited"],
+    [new Invalid("bad input"), 400, "invalid"],
+    [new Unauthorized("who?"), 401, "unauthorized"],
+    [new Forbidden("no"), 403, "forbidden"],
+    [new NotFound("gone"), 404, "not_found"],
+    [new Conflict("taken"), 409, "conflict"],
+    [new TooManyRequests("slow down", 7), 429, "rate_limited"],
     [new Unavailable("later"), 503, "unavailable"],
   ];
   for (const [err, status, code] of cases) {
@@ -32,7 +50,13 @@ test("an unexpected error: a generic 500 with the request id, logged once with i
   const res = errorResponse(err, "req-42", log);
   expect(res.status).toBe(500);
   const body = await res.json();
-  expect(body).toEqual({ error: { code: "internal", message: "internal error; quote request id req-42 to your administrator", requestId: "req-42" } });
+  expect(body).toEqual({
+    error: {
+      code: "internal",
+      message: "internal error; quote request id req-42 to your administrator",
+      requestId: "req-42",
+    },
+  });
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ level: "error", requestId: "req-42", msg: "unhandled error" });
   expect(JSON.stringify(lines[0])).toContain("rate_buckets");
@@ -48,7 +72,11 @@ test("a database that cannot be reached: 503 'the gateway's database is unavaila
   const rpc = rpcErrorResponse(down, "req-7", log);
   expect(rpc.status).toBe(503);
   const envelope = await rpc.json();
-  expect(envelope).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32003, data: { requestId: "req-7", code: "unavailable" } } });
+  expect(envelope).toMatchObject({
+    jsonrpc: "2.0",
+    id: null,
+    error: { code: -32003, data: { requestId: "req-7", code: "unavailable" } },
+  });
   expect(envelope.error.message).toBe("the gateway's database is unavailable; try again shortly (request id req-7)");
   expect(lines).toHaveLength(1);
   expect(JSON.stringify(lines)).not.toContain("secret");
@@ -71,7 +99,22 @@ test("Host parsing is strict: names, IPv4, [IPv6] and a port; nothing else", () 
   expect(parseHost("Gateway.Example.NET:8444")).toEqual({ hostname: "gateway.example.net", port: 8444 });
   expect(parseHost("127.0.0.1")).toEqual({ hostname: "127.0.0.1", port: null });
   expect(parseHost("[::1]:7443")).toEqual({ hostname: "::1", port: 7443 });
-  for (const bad of ["", "a b", "x@y", "x@localhost", "localhost:", "localhost:99999", "localhost:8a", "[::1", "::1", "a/b", "a..b", "-a.b", "a_b", "localhost\t"]) {
+  for (const bad of [
+    "",
+    "a b",
+    "x@y",
+    "x@localhost",
+    "localhost:",
+    "localhost:99999",
+    "localhost:8a",
+    "[::1",
+    "::1",
+    "a/b",
+    "a..b",
+    "-a.b",
+    "a_b",
+    "localhost\t",
+  ]) {
     expect(parseHost(bad)).toBeNull();
   }
   expect(parseHost(null)).toBeNull();

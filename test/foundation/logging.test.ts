@@ -11,7 +11,15 @@ test("log lines are JSON and never carry passwords, tokens, cookies or authoriza
     },
   });
   const log = createLogger("info", sink);
-  log.info({ password: "hunter2", user: { token: "nmg_abc" }, headers: { authorization: "Bearer s3cret", cookie: "sid=1" }, path: "/x" }, "request");
+  log.info(
+    {
+      password: "hunter2",
+      user: { token: "nmg_abc" },
+      headers: { authorization: "Bearer s3cret", cookie: "sid=1" },
+      path: "/x",
+    },
+    "request",
+  );
   await Bun.sleep(10);
   const line = JSON.parse(lines[0]!);
   expect(line.path).toBe("/x");

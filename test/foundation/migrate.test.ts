@@ -26,7 +26,9 @@ describe("migrations", () => {
     const result = await migrate(db.sql);
     const files = readMigrations();
     expect(result.applied).toEqual(files.map((f) => f.file));
-    const rows = await db.sql<{ version: number; checksum: string }[]>`select version, checksum from schema_migrations order by version`;
+    const rows = await db.sql<
+      { version: number; checksum: string }[]
+    >`select version, checksum from schema_migrations order by version`;
     expect(rows.map((r) => r.checksum)).toEqual(files.map((f) => f.checksum));
     expect((await migrate(db.sql)).applied).toEqual([]);
   });
@@ -36,7 +38,9 @@ describe("migrations", () => {
     const dir = copyOfSqlDir();
     await migrate(db.sql, dir);
     appendFileSync(join(dir, "0001_foundation.sql"), "\n-- edited later\n");
-    await expect(migrate(db.sql, dir)).rejects.toThrow("0001_foundation.sql changed after it was applied; restore the original file and add a new migration instead");
+    await expect(migrate(db.sql, dir)).rejects.toThrow(
+      "0001_foundation.sql changed after it was applied; restore the original file and add a new migration instead",
+    );
   });
 
   test("a gap in numbering is refused before anything runs", async () => {
@@ -44,7 +48,9 @@ describe("migrations", () => {
     const dir = copyOfSqlDir();
     writeFileSync(join(dir, "0099_later.sql"), "create table never_created (id int);");
     await expect(migrate(db.sql, dir)).rejects.toThrow("gap or duplicate at 0099_later.sql");
-    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_tables where tablename = 'never_created'`;
+    const [row] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from pg_tables where tablename = 'never_created'`;
     expect(row!.n).toBe(0);
   });
 
@@ -54,7 +60,9 @@ describe("migrations", () => {
     const next = String(readMigrations(dir).length + 1).padStart(4, "0");
     writeFileSync(join(dir, `${next}_broken.sql`), "create table half_done (id int);\nselect * from no_such_table;");
     await expect(migrate(db.sql, dir)).rejects.toThrow();
-    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_tables where tablename in ('half_done', 'schema_migrations')`;
+    const [row] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from pg_tables where tablename in ('half_done', 'schema_migrations')`;
     expect(row!.n).toBe(0);
   });
 
@@ -62,7 +70,11 @@ describe("migrations", () => {
     const db = await emptyDb();
     const script = resolve(import.meta.dir, "../../app/cli.ts");
     const run = () =>
-      Bun.spawn(["bun", script, "migrate"], { env: { ...process.env, DATABASE_URL: db.url }, stdout: "pipe", stderr: "pipe" });
+      Bun.spawn(["bun", script, "migrate"], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
     const [a, b] = [run(), run()];
     const codes = await Promise.all([a.exited, b.exited]);
     expect(codes).toEqual([0, 0]);

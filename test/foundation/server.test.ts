@@ -21,7 +21,11 @@ describe("the two HTTPS listeners", () => {
       const res = await fetchIt("/healthz");
       expect(res.status).toBe(200);
       const body = await res.json();
-      expect(body).toMatchObject({ status: "ok", version: "0.1.0", database: { reachable: true, engine: "postgresql" } });
+      expect(body).toMatchObject({
+        status: "ok",
+        version: "0.1.0",
+        database: { reachable: true, engine: "postgresql" },
+      });
       expect(typeof body.uptimeSeconds).toBe("number");
     }
   });
@@ -57,14 +61,23 @@ describe("the two HTTPS listeners", () => {
 });
 
 const tls = await ensureCertificate({
-  dataDir: mkdtempSync(join(tmpdir(), "nmg-gs-")), sans: ["127.0.0.1"], extraNames: [], commonName: "t",
-  organization: "t", validityDays: 10, renewDays: 1,
+  dataDir: mkdtempSync(join(tmpdir(), "nmg-gs-")),
+  sans: ["127.0.0.1"],
+  extraNames: [],
+  commonName: "t",
+  organization: "t",
+  validityDays: 10,
+  renewDays: 1,
 });
 
 describe("graceful shutdown", () => {
   const slowListener = (ms: number) =>
     startListener({
-      name: "api", hostname: "127.0.0.1", port: 0, portKey: "API_PORT", tls: tls.material,
+      name: "api",
+      hostname: "127.0.0.1",
+      port: 0,
+      portKey: "API_PORT",
+      tls: tls.material,
       handler: async () => {
         await Bun.sleep(ms);
         return new Response("done");
@@ -78,7 +91,10 @@ describe("graceful shutdown", () => {
     await Bun.sleep(50);
     const stopped = l.stop(5000);
     await Bun.sleep(20);
-    const refused = await get(`${l.url}/`).then(() => "answered", () => "refused");
+    const refused = await get(`${l.url}/`).then(
+      () => "answered",
+      () => "refused",
+    );
     const res = await inflight;
     expect(await res.text()).toBe("done");
     await stopped;
@@ -87,7 +103,10 @@ describe("graceful shutdown", () => {
 
   test("requests running past the grace period are cut so shutdown is bounded", async () => {
     const l = slowListener(10_000);
-    const inflight = get(`${l.url}/`).then(() => "answered", () => "cut");
+    const inflight = get(`${l.url}/`).then(
+      () => "answered",
+      () => "cut",
+    );
     await Bun.sleep(50);
     const t0 = performance.now();
     await l.stop(300);
@@ -105,7 +124,9 @@ describe("start-up failures give one clear line and leave nothing running", () =
     const config = loadConfig(testEnv(dataDir, db.url, { API_PORT: busy, UI_PORT: String(uiPort) }));
     const err = await startServer(config, createLogger("silent")).catch((e) => e);
     expect(err).toBeInstanceOf(StartupError);
-    expect(err.message).toBe(`API_PORT ${busy} on 127.0.0.1 is in use by another process; stop it or choose another API_PORT`);
+    expect(err.message).toBe(
+      `API_PORT ${busy} on 127.0.0.1 is in use by another process; stop it or choose another API_PORT`,
+    );
     // The UI listener that did start was closed again: its port is free.
     const probe = Bun.serve({ hostname: "127.0.0.1", port: uiPort, reusePort: false, fetch: () => new Response() });
     await probe.stop(true);

@@ -1,7 +1,15 @@
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { callerFor } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from "../../app/errors.ts";
-import { authenticateApiToken, checkApiToken, createApiToken, listApiTokens, resolveApiToken, revokeApiToken, tokenStatus } from "../../app/identity/api-tokens.ts";
+import {
+  authenticateApiToken,
+  checkApiToken,
+  createApiToken,
+  listApiTokens,
+  resolveApiToken,
+  revokeApiToken,
+  tokenStatus,
+} from "../../app/identity/api-tokens.ts";
 import { authorize } from "../../app/identity/authorize.ts";
 import { legacyTokenProblem, resolveLegacyToken } from "../../app/identity/legacy-token.ts";
 import { loadPrincipal } from "../../app/identity/principals.ts";
@@ -29,7 +37,11 @@ test("create: shown once with the nmg_ prefix, stored as a digest, 90 days by de
   expect(audit!.details).toMatchObject({ name: "claude desktop", owner: u.username, readOnly: false });
   expect(JSON.stringify(audit)).not.toContain(t.token.slice(-43));
   const p = await resolveApiToken(sql, t.token, { now: at(t0, 1000), clientIp: "192.0.2.1" });
-  expect(p).toMatchObject({ userId: u.id, via: "token", token: { id: t.id, name: "claude desktop", readOnly: false, clusters: null } });
+  expect(p).toMatchObject({
+    userId: u.id,
+    via: "token",
+    token: { id: t.id, name: "claude desktop", readOnly: false, clusters: null },
+  });
   expect(p!.permissions.has("mcp:write")).toBe(true);
 });
 
@@ -38,11 +50,18 @@ test("a given lifetime or expiry; the token stops at its expiry", async () => {
   const t = await createApiToken(sql, cli(t0), { username: u.username, name: "short", ttlMs: 30 * DAY });
   expect(t.expiresAt).toEqual(at(t0, 30 * DAY));
   expect(await resolveApiToken(sql, t.token, { now: at(t0, 30 * DAY - 1) })).not.toBeNull();
-  expect(await checkApiToken(sql, t.token, { now: at(t0, 30 * DAY) })).toMatchObject({ failure: "expired", owner: { username: expect.any(String) } });
-  await expect(authenticateApiToken(sql, t.token, { now: at(t0, 31 * DAY) })).rejects.toThrow("the bearer token has expired; create a new one");
+  expect(await checkApiToken(sql, t.token, { now: at(t0, 30 * DAY) })).toMatchObject({
+    failure: "expired",
+    owner: { username: expect.any(String) },
+  });
+  await expect(authenticateApiToken(sql, t.token, { now: at(t0, 31 * DAY) })).rejects.toThrow(
+    "the bearer token has expired; create a new one",
+  );
   const never = await createApiToken(sql, cli(t0), { username: u.username, name: "forever", expiresAt: null });
   expect(await resolveApiToken(sql, never.token, { now: at(t0, 3650 * DAY) })).not.toBeNull();
-  await expect(createApiToken(sql, cli(t0), { username: u.username, name: "past", expiresAt: at(t0, -1) })).rejects.toThrow(Invalid);
+  await expect(
+    createApiToken(sql, cli(t0), { username: u.username, name: "past", expiresAt: at(t0, -1) }),
+  ).rejects.toThrow(Invalid);
 });
 
 test("malformed, unknown and wrong-secret tokens resolve to nothing, with a clear error", async () => {
@@ -71,7 +90,9 @@ test("narrowing: read-only and cluster-limited tokens never exceed the token or 
   expect(authorize(p, "mcp:read", { clusterId: "c2" }).allowed).toBe(true);
   expect(authorize(p, "mcp:write", { clusterId: "c2" }).allowed).toBe(false);
   expect(authorize(p, "mcp:read", { clusterId: "c1" }).allowed).toBe(false);
-  await expect(createApiToken(sql, cli(t0), { username: u.username, name: "wide", clusters: ["c1", "c9"] })).rejects.toThrow(/no access to cluster\(s\) c9/);
+  await expect(
+    createApiToken(sql, cli(t0), { username: u.username, name: "wide", clusters: ["c1", "c9"] }),
+  ).rejects.toThrow(/no access to cluster\(s\) c9/);
   // Access taken from the user later applies to the token at once.
   await setUserClusters(sql, cli(), u.username, ["c1"]);
   const later = (await resolveApiToken(sql, ro.token, { now: t0 }))!;
@@ -94,7 +115,9 @@ test("last use (time and address) is written at most once a minute", async () =>
   expect(await lastUse()).toEqual({ last_used_at: null, last_used_ip: null });
   await resolveApiToken(sql, t.token, { now: t0, clientIp: "192.0.2.7" });
   await resolveApiToken(sql, t.token, { now: at(t0, 30_000), clientIp: "192.0.2.8" });
-  await Promise.all(Array.from({ length: 8 }, () => resolveApiToken(sql, t.token, { now: at(t0, 59_999), clientIp: "192.0.2.9" })));
+  await Promise.all(
+    Array.from({ length: 8 }, () => resolveApiToken(sql, t.token, { now: at(t0, 59_999), clientIp: "192.0.2.9" })),
+  );
   expect(await lastUse()).toEqual({ last_used_at: t0, last_used_ip: "192.0.2.7" });
   await resolveApiToken(sql, t.token, { now: at(t0, 60_000), clientIp: "192.0.2.10" });
   expect(await lastUse()).toEqual({ last_used_at: at(t0, 60_000), last_used_ip: "192.0.2.10" });
@@ -117,21 +140,37 @@ test("revocation by the owner and by an administrator; not by anybody else; audi
   await revokeApiToken(sql, byAdmin, b.id);
   await expect(revokeApiToken(sql, byAdmin, b.id)).rejects.toThrow(Conflict);
   await expect(revokeApiToken(sql, byAdmin, "not-an-id")).rejects.toThrow(NotFound);
-  expect(await checkApiToken(sql, a.token, { now: t0 })).toMatchObject({ failure: "revoked", owner: { username: expect.any(String) } });
-  expect(await checkApiToken(sql, b.token, { now: t0 })).toMatchObject({ failure: "revoked", owner: { username: expect.any(String) } });
+  expect(await checkApiToken(sql, a.token, { now: t0 })).toMatchObject({
+    failure: "revoked",
+    owner: { username: expect.any(String) },
+  });
+  expect(await checkApiToken(sql, b.token, { now: t0 })).toMatchObject({
+    failure: "revoked",
+    owner: { username: expect.any(String) },
+  });
   const listed = await listApiTokens(sql, byOwner, owner.username);
-  expect(listed.map((t) => [t.name, tokenStatus(t, t0)])).toEqual(expect.arrayContaining([["a", "revoked"], ["b", "revoked"]]));
+  expect(listed.map((t) => [t.name, tokenStatus(t, t0)])).toEqual(
+    expect.arrayContaining([
+      ["a", "revoked"],
+      ["b", "revoked"],
+    ]),
+  );
   expect(Object.keys(listed[0]!)).not.toContain("secretHash");
   // The name is free again once the old token is revoked.
   await createApiToken(sql, byOwner, { username: owner.username, name: "a" });
-  expect((await auditRows(sql, "token.revoke")).filter((r) => r.resource_id === a.id || r.resource_id === b.id)).toHaveLength(2);
+  expect(
+    (await auditRows(sql, "token.revoke")).filter((r) => r.resource_id === a.id || r.resource_id === b.id),
+  ).toHaveLength(2);
 });
 
 test("a disabled user's tokens stop working, and no new token can be made for them", async () => {
   const u = await addUser(sql);
   const t = await createApiToken(sql, cli(t0), { username: u.username, name: "t" });
   await setUserActive(sql, cli(), u.username, false);
-  expect(await checkApiToken(sql, t.token, { now: t0 })).toMatchObject({ failure: "revoked", owner: { username: expect.any(String) } });
+  expect(await checkApiToken(sql, t.token, { now: t0 })).toMatchObject({
+    failure: "revoked",
+    owner: { username: expect.any(String) },
+  });
   await expect(createApiToken(sql, cli(t0), { username: u.username, name: "t2" })).rejects.toThrow(/disabled/);
 });
 

@@ -33,7 +33,10 @@ test("deny by default: a permission no role grants", () => {
 });
 
 test("an inactive principal may do nothing", () => {
-  expect(authorize(principal({ active: false }), "mcp:read")).toEqual({ allowed: false, reason: "user alice is inactive" });
+  expect(authorize(principal({ active: false }), "mcp:read")).toEqual({
+    allowed: false,
+    reason: "user alice is inactive",
+  });
 });
 
 test("a browser session that must change its password may do nothing else; a token may", () => {
@@ -42,7 +45,10 @@ test("a browser session that must change its password may do nothing else; a tok
 });
 
 test("cluster access: listed clusters only, 'all' means all, none means none", () => {
-  expect(authorize(principal(), "mcp:read", { clusterId: "c3" })).toEqual({ allowed: false, reason: "alice has no access to cluster c3" });
+  expect(authorize(principal(), "mcp:read", { clusterId: "c3" })).toEqual({
+    allowed: false,
+    reason: "alice has no access to cluster c3",
+  });
   expect(authorize(principal({ clusterAccess: "all" }), "mcp:read", { clusterId: "c3" }).allowed).toBe(true);
   expect(authorize(principal({ clusterAccess: [] }), "mcp:read", { clusterId: "c1" }).allowed).toBe(false);
 });
@@ -50,10 +56,15 @@ test("cluster access: listed clusters only, 'all' means all, none means none", (
 test("a read-only token keeps reads only, also when the principal is checked directly", () => {
   const p = narrow(principal({ clusterAccess: "all" }), { id: "t1", name: "claude", readOnly: true, clusters: null });
   expect(authorize(p, "mcp:read").allowed).toBe(true);
-  expect(authorize(p, "mcp:write")).toEqual({ allowed: false, reason: 'roles operator do not grant mcp:write to alice' });
+  expect(authorize(p, "mcp:write")).toEqual({
+    allowed: false,
+    reason: "roles operator do not grant mcp:write to alice",
+  });
   // Even with the permission set left intact, the token flag denies.
   const flagged = { ...p, permissions: new Set<Permission>(SYSTEM_ROLES.admin) };
-  expect(authorize(flagged, "mcp:write").reason).toBe('token "claude" is read-only; mcp:write is not a read permission');
+  expect(authorize(flagged, "mcp:write").reason).toBe(
+    'token "claude" is read-only; mcp:write is not a read permission',
+  );
   expect(authorize(flagged, "mcp:sensitive").allowed).toBe(false);
   expect(p.via).toBe("token");
 });
@@ -66,7 +77,9 @@ test("a cluster-narrowed token never widens the user's access", () => {
   expect(authorize(p, "mcp:read", { clusterId: "c9" }).allowed).toBe(false);
   const all = narrow(principal({ clusterAccess: "all" }), { id: "t1", name: "lab", readOnly: false, clusters: ["c9"] });
   expect(all.clusterAccess).toEqual(["c9"]);
-  expect(authorize({ ...all, clusterAccess: "all" }, "mcp:read", { clusterId: "c1" }).reason).toBe('token "lab" is limited to other clusters');
+  expect(authorize({ ...all, clusterAccess: "all" }, "mcp:read", { clusterId: "c1" }).reason).toBe(
+    'token "lab" is limited to other clusters',
+  );
 });
 
 test("requirePermission throws Forbidden with the reason", () => {

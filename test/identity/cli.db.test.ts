@@ -34,18 +34,39 @@ beforeAll(async () => {
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, env, (l) => out.push(l), (l) => err.push(l));
+  const code = await runCli(
+    argv,
+    env,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 test("user add with a password file, roles and clusters by name; user list shows it", async () => {
   const pwFile = join(dir, "pw");
   writeFileSync(pwFile, "a password from a file\n");
-  const r = await cli("user", "add", "alice", "--password-file", pwFile, "--roles", "operator", "--clusters", "lab,prod", "--email", "alice@example.net");
+  const r = await cli(
+    "user",
+    "add",
+    "alice",
+    "--password-file",
+    pwFile,
+    "--roles",
+    "operator",
+    "--clusters",
+    "lab,prod",
+    "--email",
+    "alice@example.net",
+  );
   expect(r).toMatchObject({ code: 0, err: "" });
   expect(r.out).toMatch(/^created user alice \(/);
   expect(r.out).not.toContain("password from a file");
-  const s = await login(sql, { username: "alice", password: "a password from a file" }, loginDeps({ passwords: realHasher }));
+  const s = await login(
+    sql,
+    { username: "alice", password: "a password from a file" },
+    loginDeps({ passwords: realHasher }),
+  );
   expect(s.principal.clusterAccess).toEqual([c1, c2].sort());
   const list = await cli("user", "list");
   expect(list.out).toContain("alice\tperson\tactive\toperator\t");
@@ -55,9 +76,15 @@ test("user add without a password prints a generated one once; bad input fails c
   const r = await cli("user", "add", "bob", "--roles", "viewer");
   expect(r.code).toBe(0);
   const generated = /shown once, must be changed at first login\): (\S+)/.exec(r.out)![1]!;
-  expect((await login(sql, { username: "bob", password: generated }, loginDeps({ passwords: realHasher }))).mustChangePassword).toBe(true);
+  expect(
+    (await login(sql, { username: "bob", password: generated }, loginDeps({ passwords: realHasher })))
+      .mustChangePassword,
+  ).toBe(true);
   expect(await cli("user", "add", "BOB")).toMatchObject({ code: 1, err: "error: username BOB is taken" });
-  expect(await cli("user", "add", "carl", "--clusters", "nowhere")).toMatchObject({ code: 1, err: "error: unknown cluster(s): nowhere" });
+  expect(await cli("user", "add", "carl", "--clusters", "nowhere")).toMatchObject({
+    code: 1,
+    err: "error: unknown cluster(s): nowhere",
+  });
   const weak = join(dir, "weak");
   writeFileSync(weak, "password123\n");
   const w = await cli("user", "add", "carl", "--password-file", weak);
@@ -77,7 +104,16 @@ test("grant, revoke, disable, enable, reset-password, clusters; role list and sh
   expect((await cli("user", "clusters", "bob", "lab")).out).toBe("bob may use 1 cluster(s)");
   expect((await cli("user", "clusters", "bob", "all")).out).toBe("bob may use all clusters");
   const roles = await cli("role", "list");
-  expect(roles.out.split("\n").slice(1, 4).map((l) => l.split("\t").slice(0, 2))).toEqual([["admin", "system"], ["operator", "system"], ["viewer", "system"]]);
+  expect(
+    roles.out
+      .split("\n")
+      .slice(1, 4)
+      .map((l) => l.split("\t").slice(0, 2)),
+  ).toEqual([
+    ["admin", "system"],
+    ["operator", "system"],
+    ["viewer", "system"],
+  ]);
   const show = await cli("role", "show", "viewer");
   expect(show.out).toContain("permissions:\n  clusters:use\n  tokens:own\n  mcp:read");
   expect(await cli("role", "show", "nope")).toMatchObject({ code: 1, err: "error: no role named nope" });
@@ -85,7 +121,19 @@ test("grant, revoke, disable, enable, reset-password, clusters; role list and sh
 });
 
 test("token create / list / revoke", async () => {
-  const r = await cli("token", "create", "--user", "alice", "--name", "claude", "--expires", "30d", "--read-only", "--clusters", "lab");
+  const r = await cli(
+    "token",
+    "create",
+    "--user",
+    "alice",
+    "--name",
+    "claude",
+    "--expires",
+    "30d",
+    "--read-only",
+    "--clusters",
+    "lab",
+  );
   expect(r.code).toBe(0);
   const token = /token \(shown once\): (nmg_\S+)/.exec(r.out)![1]!;
   const id = /created token ([0-9a-f]{24})/.exec(r.out)![1]!;
@@ -95,8 +143,13 @@ test("token create / list / revoke", async () => {
   const list = await cli("token", "list", "--user", "alice");
   expect(list.out).toContain(`${id}\talice\tclaude\tactive\tread-only, 1 cluster(s)`);
   expect(list.out).not.toContain(token.slice(-43));
-  expect(await cli("token", "create", "--user", "alice", "--name", "x", "--clusters", "mars")).toMatchObject({ code: 1, err: "error: unknown cluster(s): mars" });
-  expect(await cli("token", "create", "--user", "alice", "--name", "x", "--expires", "soon")).toMatchObject({ code: 1 });
+  expect(await cli("token", "create", "--user", "alice", "--name", "x", "--clusters", "mars")).toMatchObject({
+    code: 1,
+    err: "error: unknown cluster(s): mars",
+  });
+  expect(await cli("token", "create", "--user", "alice", "--name", "x", "--expires", "soon")).toMatchObject({
+    code: 1,
+  });
   expect((await cli("token", "create", "--user", "alice")).code).toBe(2);
   expect((await cli("token", "revoke", id)).out).toBe(`revoked token ${id}`);
   expect(await resolveApiToken(sql, token)).toBeNull();
@@ -137,8 +190,14 @@ test("--password-stdin reads the password from standard input (one trailing newl
 
 test("housekeeping forgets stale login-throttle rows", async () => {
   const { purgeLoginThrottle } = await import("../../app/identity/login.ts");
-  await login(sql, { username: "nobody-at-all", password: "some guess or other", clientIp: "10.99.0.1" }, loginDeps()).catch(() => {});
+  await login(
+    sql,
+    { username: "nobody-at-all", password: "some guess or other", clientIp: "10.99.0.1" },
+    loginDeps(),
+  ).catch(() => {});
   const before = (await sql`select count(*)::int as n from login_throttle`)[0]!.n;
   expect(before).toBeGreaterThan(0);
-  expect(await purgeLoginThrottle(sql, new Date(Date.now() + 16 * 60_000), { maxFailures: 5, lockoutMs: 15 * 60_000 })).toBe(before);
+  expect(
+    await purgeLoginThrottle(sql, new Date(Date.now() + 16 * 60_000), { maxFailures: 5, lockoutMs: 15 * 60_000 }),
+  ).toBe(before);
 });

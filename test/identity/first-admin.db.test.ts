@@ -41,15 +41,22 @@ test("with no user: a generated password, printed once, written 0600, must be ch
   const p = (await loadPrincipal(sql, s.principal.userId, "session"))!;
   expect(p.roles).toEqual(["admin"]);
   expect(p.clusterAccess).toBe("all");
-  const [audit] = await auditRows(sql, "user.create").then((rows) => rows.filter((x) => x.details.username === "admin"));
+  const [audit] = await auditRows(sql, "user.create").then((rows) =>
+    rows.filter((x) => x.details.username === "admin"),
+  );
   expect(JSON.stringify(audit)).not.toContain(r.generatedPassword!);
   // Second start: nothing happens.
-  expect(await ensureFirstAdmin(sql, { dataDir, passwords: fastHasher })).toEqual({ created: false, username: "admin" });
+  expect(await ensureFirstAdmin(sql, { dataDir, passwords: fastHasher })).toEqual({
+    created: false,
+    username: "admin",
+  });
 });
 
 test("a given password (ADMIN_PASSWORD) is used as is, checked by the policy, no file written", async () => {
   const { sql, dataDir } = await setup();
-  await expect(ensureFirstAdmin(sql, { dataDir, password: "admin123", passwords: fastHasher })).rejects.toThrow(Invalid);
+  await expect(ensureFirstAdmin(sql, { dataDir, password: "admin123", passwords: fastHasher })).rejects.toThrow(
+    Invalid,
+  );
   const r = await ensureFirstAdmin(sql, { dataDir, password: "the chosen admin passphrase", passwords: fastHasher });
   expect(r).toEqual({ created: true, username: "admin" });
   expect(() => statSync(join(dataDir, INITIAL_PASSWORD_FILE))).toThrow();
@@ -59,7 +66,9 @@ test("a given password (ADMIN_PASSWORD) is used as is, checked by the policy, no
 
 test("several nodes starting at once create exactly one admin", async () => {
   const { sql, dataDir } = await setup();
-  const results = await Promise.all(Array.from({ length: 5 }, () => ensureFirstAdmin(sql, { dataDir, passwords: fastHasher })));
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => ensureFirstAdmin(sql, { dataDir, passwords: fastHasher })),
+  );
   expect(results.filter((r) => r.created)).toHaveLength(1);
   const [row] = await sql`select count(*)::int as n from users where kind = 'person'`;
   expect(row!.n).toBe(1);

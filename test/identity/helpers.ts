@@ -10,7 +10,9 @@ import { createUser, type NewUser } from "../../app/identity/users.ts";
 
 export const fastHasher: PasswordHasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
 
-export function countingHasher(inner: PasswordHasher = fastHasher): PasswordHasher & { verifies: number; hashes: number } {
+export function countingHasher(
+  inner: PasswordHasher = fastHasher,
+): PasswordHasher & { verifies: number; hashes: number } {
   const h = {
     verifies: 0,
     hashes: 0,
@@ -37,10 +39,18 @@ export function uniqueName(prefix = "user"): string {
   return `${prefix}${++counter}`;
 }
 
-export async function addUser(sql: Sql, input: Partial<NewUser> & { username?: string } = {}): Promise<{ id: string; username: string; password: string }> {
+export async function addUser(
+  sql: Sql,
+  input: Partial<NewUser> & { username?: string } = {},
+): Promise<{ id: string; username: string; password: string }> {
   const username = input.username ?? uniqueName();
   const password = input.password ?? PASSWORD;
-  const { user } = await createUser(sql, cli(), { roles: ["viewer"], clusters: "all", ...input, username, password }, { passwords: fastHasher });
+  const { user } = await createUser(
+    sql,
+    cli(),
+    { roles: ["viewer"], clusters: "all", ...input, username, password },
+    { passwords: fastHasher },
+  );
   return { id: user.id, username: user.username, password };
 }
 
@@ -64,7 +74,9 @@ export interface AuditRow {
 
 export async function auditRows(sql: Sql, action?: string): Promise<AuditRow[]> {
   return action
-    ? sql<AuditRow[]>`select action, status, username, reason, resource_id, details from audit_events where action = ${action} order by id`
+    ? sql<
+        AuditRow[]
+      >`select action, status, username, reason, resource_id, details from audit_events where action = ${action} order by id`
     : sql<AuditRow[]>`select action, status, username, reason, resource_id, details from audit_events order by id`;
 }
 

@@ -1,4 +1,4 @@
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { callerFor } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { Conflict } from "../../app/errors.ts";
 import { deleteUser, revokeRole, setUserActive } from "../../app/identity/users.ts";
@@ -42,7 +42,8 @@ test("two admins disabling or demoting each other at the same moment: one always
     const a = await addUser(sql, { roles: ["admin"] });
     const b = await addUser(sql, { roles: ["admin"] });
     // Leave exactly these two as the active admins.
-    for (const name of await activeAdmins()) if (name !== a.username && name !== b.username) await setUserActive(sql, cli(), name, false);
+    for (const name of await activeAdmins())
+      if (name !== a.username && name !== b.username) await setUserActive(sql, cli(), name, false);
     expect((await activeAdmins()).sort()).toEqual([a.username, b.username].sort());
     const byA = callerFor((await loadPrincipal(sql, a.id, "session"))!);
     const byB = callerFor((await loadPrincipal(sql, b.id, "session"))!);

@@ -17,7 +17,12 @@ const THROTTLE = { maxFailures: 3, lockoutMs: minutes(15) };
 async function attempt(input: LoginInput, now: Date, deps = loginDeps({ throttle: THROTTLE })) {
   return login(sql, input, { ...deps, now }).then(
     () => "ok",
-    (err) => (err instanceof TooManyRequests ? `429 ${err.retryAfterSeconds}` : err instanceof Unauthorized ? `401 ${err.message}` : `error ${err}`),
+    (err) =>
+      err instanceof TooManyRequests
+        ? `429 ${err.retryAfterSeconds}`
+        : err instanceof Unauthorized
+          ? `401 ${err.message}`
+          : `error ${err}`,
   );
 }
 
@@ -34,7 +39,13 @@ test("no user enumeration: unknown user and wrong password give one message and 
     { username: "svc-enum", password: "anything at all" },
   ].entries()) {
     const hasher = countingHasher();
-    outcomes.push(await attempt({ ...input, clientIp: `198.51.100.${i}` }, t0, loginDeps({ throttle: THROTTLE, passwords: hasher })));
+    outcomes.push(
+      await attempt(
+        { ...input, clientIp: `198.51.100.${i}` },
+        t0,
+        loginDeps({ throttle: THROTTLE, passwords: hasher }),
+      ),
+    );
     expect(hasher.verifies).toBe(1);
     expect(hasher.hashes).toBe(0);
   }
@@ -51,11 +62,20 @@ test("no user enumeration: unknown user and wrong password give one message and 
 test("no user enumeration: unknown user and wrong password take comparable time (production argon2)", async () => {
   const real = createPasswordHasher();
   await warmUp(real);
-  const { user } = await createUser(sql, cli(), { username: "timed", password: "timing test passphrase", roles: ["viewer"] }, { passwords: real });
+  const { user } = await createUser(
+    sql,
+    cli(),
+    { username: "timed", password: "timing test passphrase", roles: ["viewer"] },
+    { passwords: real },
+  );
   const deps = loginDeps({ passwords: real, throttle: { maxFailures: 1000, lockoutMs: 1000, backoffBaseMs: 0 } });
   const time = async (username: string, i: number) => {
     const start = performance.now();
-    await login(sql, { username, password: "wrong wrong wrong", clientIp: `203.0.113.${i}` }, { ...deps, now: at(t0, i * 10_000) }).catch(() => {});
+    await login(
+      sql,
+      { username, password: "wrong wrong wrong", clientIp: `203.0.113.${i}` },
+      { ...deps, now: at(t0, i * 10_000) },
+    ).catch(() => {});
     return performance.now() - start;
   };
   const known: number[] = [];
@@ -84,15 +104,27 @@ test("per-username throttling: back-off between failures, lockout at the limit, 
   expect(await attempt({ ...wrong, ...ip(5) }, at(t0, 3000))).toBe(`401 ${LOGIN_FAILED}`); // third: locks
   // Locked: even the right password is refused, without checking it.
   const hasher = countingHasher();
-  expect(await attempt({ username: u.username, password: u.password, ...ip(6) }, at(t0, 60_000), loginDeps({ throttle: THROTTLE, passwords: hasher }))).toBe(`429 ${15 * 60 - 57}`);
+  expect(
+    await attempt(
+      { username: u.username, password: u.password, ...ip(6) },
+      at(t0, 60_000),
+      loginDeps({ throttle: THROTTLE, passwords: hasher }),
+    ),
+  ).toBe(`429 ${15 * 60 - 57}`);
   expect(hasher.verifies).toBe(0);
   // The same limit holds for an upper-case spelling of the name.
-  expect(await attempt({ username: u.username.toUpperCase(), password: u.password, ...ip(7) }, at(t0, 60_000))).toStartWith("429");
-  expect(await attempt({ username: u.username, password: u.password, ...ip(8) }, at(t0, 3000 + minutes(15)))).toBe("ok");
+  expect(
+    await attempt({ username: u.username.toUpperCase(), password: u.password, ...ip(7) }, at(t0, 60_000)),
+  ).toStartWith("429");
+  expect(await attempt({ username: u.username, password: u.password, ...ip(8) }, at(t0, 3000 + minutes(15)))).toBe(
+    "ok",
+  );
   const lockouts = (await auditRows(sql, "auth.lockout")).filter((r) => r.resource_id === u.username);
   expect(lockouts).toHaveLength(1);
   expect(lockouts[0]!.reason).toContain("3 failed logins");
-  const denied = (await auditRows(sql, "auth.login")).filter((r) => r.username?.toLowerCase() === u.username.toLowerCase() && r.status === "denied");
+  const denied = (await auditRows(sql, "auth.login")).filter(
+    (r) => r.username?.toLowerCase() === u.username.toLowerCase() && r.status === "denied",
+  );
   expect(denied.length).toBe(4);
 });
 
@@ -113,12 +145,16 @@ test("per-address throttling: many usernames from one address lock the address, 
   let now = t0;
   for (const u of users.slice(0, 3)) {
     now = at(now, 10_000);
-    expect(await attempt({ username: u.username, password: "spray password 1", ...ip }, now)).toBe(`401 ${LOGIN_FAILED}`);
+    expect(await attempt({ username: u.username, password: "spray password 1", ...ip }, now)).toBe(
+      `401 ${LOGIN_FAILED}`,
+    );
   }
   now = at(now, 10_000);
   expect(await attempt({ username: users[3]!.username, password: users[3]!.password, ...ip }, now)).toStartWith("429");
   // The same user from another address is fine: the address was locked, not the account.
-  expect(await attempt({ username: users[3]!.username, password: users[3]!.password, clientIp: "10.40.0.2" }, now)).toBe("ok");
+  expect(
+    await attempt({ username: users[3]!.username, password: users[3]!.password, clientIp: "10.40.0.2" }, now),
+  ).toBe("ok");
   const lockout = (await auditRows(sql, "auth.lockout")).find((r) => r.resource_id === "10.40.0.1");
   expect(lockout).toBeDefined();
 });
@@ -127,7 +163,13 @@ test("parallel guesses cannot exceed the limit: attempts are counted before the 
   const u = await addUser(sql);
   const hasher = countingHasher();
   const results = await Promise.all(
-    Array.from({ length: 12 }, (_, i) => attempt({ username: u.username, password: `parallel guess ${i}`, clientIp: `10.50.0.${i}` }, t0, loginDeps({ throttle: THROTTLE, passwords: hasher }))),
+    Array.from({ length: 12 }, (_, i) =>
+      attempt(
+        { username: u.username, password: `parallel guess ${i}`, clientIp: `10.50.0.${i}` },
+        t0,
+        loginDeps({ throttle: THROTTLE, passwords: hasher }),
+      ),
+    ),
   );
   expect(results.filter((r) => r.startsWith("401"))).toHaveLength(1);
   expect(results.filter((r) => r.startsWith("429"))).toHaveLength(11);
@@ -141,10 +183,19 @@ test("an administrator's password reset lifts a username lockout", async () => {
     now = at(now, 10_000);
     await attempt({ username: u.username, password: "wrong again and again", clientIp: `10.60.0.${i}` }, now);
   }
-  expect(await attempt({ username: u.username, password: u.password, clientIp: "10.60.1.1" }, at(now, 1000))).toStartWith("429");
-  const r = await resetPassword(sql, cli(), { username: u.username, newPassword: "fresh passphrase value", mustChange: false }, { passwords: fastHasher });
+  expect(
+    await attempt({ username: u.username, password: u.password, clientIp: "10.60.1.1" }, at(now, 1000)),
+  ).toStartWith("429");
+  const r = await resetPassword(
+    sql,
+    cli(),
+    { username: u.username, newPassword: "fresh passphrase value", mustChange: false },
+    { passwords: fastHasher },
+  );
   expect(r.generatedPassword).toBeUndefined();
-  expect(await attempt({ username: u.username, password: "fresh passphrase value", clientIp: "10.60.1.1" }, at(now, 2000))).toBe("ok");
+  expect(
+    await attempt({ username: u.username, password: "fresh passphrase value", clientIp: "10.60.1.1" }, at(now, 2000)),
+  ).toBe("ok");
 });
 
 test("a hash with old parameters is replaced at login; the password still works", async () => {
@@ -154,14 +205,26 @@ test("a hash with old parameters is replaced at login; the password still works"
   await login(sql, { username: u.username, password: u.password, clientIp: "10.70.0.1" }, { ...deps, now: t0 });
   const [row] = await sql<{ h: string }[]>`select password_hash as h from users where id = ${u.id}`;
   expect(row!.h).toStartWith("$argon2id$v=19$m=2048,t=2,p=1$");
-  expect((await login(sql, { username: u.username, password: u.password, clientIp: "10.70.0.1" }, { ...deps, now: at(t0, 5000) })).token).toBeString();
+  expect(
+    (
+      await login(
+        sql,
+        { username: u.username, password: u.password, clientIp: "10.70.0.1" },
+        { ...deps, now: at(t0, 5000) },
+      )
+    ).token,
+  ).toBeString();
   const ok = (await auditRows(sql, "auth.login")).filter((r) => r.username === u.username && r.status === "ok");
   expect(ok.map((r) => r.details.rehashed ?? false)).toEqual([true, false]);
 });
 
 test("a successful login is audited with the session id and updates last login", async () => {
   const u = await addUser(sql);
-  const r = await login(sql, { username: u.username, password: u.password, clientIp: "10.80.0.1", userAgent: "UA/1" }, loginDeps({ now: t0 }));
+  const r = await login(
+    sql,
+    { username: u.username, password: u.password, clientIp: "10.80.0.1", userAgent: "UA/1" },
+    loginDeps({ now: t0 }),
+  );
   const [audit] = (await auditRows(sql, "auth.login")).filter((x) => x.username === u.username);
   expect(audit).toMatchObject({ status: "ok", resource_id: r.sessionId });
   const [row] = await sql`select last_login_at from users where id = ${u.id}`;

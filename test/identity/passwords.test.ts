@@ -54,7 +54,8 @@ test("the shipped common-password list is large, lower-case and compared case-in
   const list = commonPasswords();
   expect(list.size).toBeGreaterThan(5000);
   expect([...list].filter((p) => [...p].length >= 12).length).toBeGreaterThan(3000);
-  for (const p of ["password", "123456", "iloveyou", "qwertyuiop123", "password1234", "1q2w3e4r5t6y"]) expect(list.has(p)).toBe(true);
+  for (const p of ["password", "123456", "iloveyou", "qwertyuiop123", "password1234", "1q2w3e4r5t6y"])
+    expect(list.has(p)).toBe(true);
   expect(isCommonPassword("QwertyUiop123")).toBe(true);
   expect(isCommonPassword("correct horse battery staple")).toBe(false);
 });

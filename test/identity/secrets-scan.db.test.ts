@@ -48,11 +48,23 @@ test("no password, token secret, session secret or CSRF token is stored anywhere
   secrets.push(alice.password);
   const wrong = "alice wrong guess passphrase";
   secrets.push(wrong);
-  await login(sql, { username: "alice", password: wrong, clientIp: "192.0.2.1", userAgent: "scan" }, loginDeps({ now: t0 })).catch(() => {});
-  await login(sql, { username: "nobody", password: "guess for nobody here", clientIp: "192.0.2.1" }, loginDeps({ now: at(t0, 5000) })).catch(() => {});
+  await login(
+    sql,
+    { username: "alice", password: wrong, clientIp: "192.0.2.1", userAgent: "scan" },
+    loginDeps({ now: t0 }),
+  ).catch(() => {});
+  await login(
+    sql,
+    { username: "nobody", password: "guess for nobody here", clientIp: "192.0.2.1" },
+    loginDeps({ now: at(t0, 5000) }),
+  ).catch(() => {});
   secrets.push("guess for nobody here");
 
-  const s1 = await login(sql, { username: "alice", password: alice.password, clientIp: "192.0.2.2", userAgent: "scan" }, loginDeps({ now: at(t0, 10_000) }));
+  const s1 = await login(
+    sql,
+    { username: "alice", password: alice.password, clientIp: "192.0.2.2", userAgent: "scan" },
+    loginDeps({ now: at(t0, 10_000) }),
+  );
   secrets.push(s1.token, s1.token.split(".")[1]!, csrfTokenFor(s1.token)!);
   await resolveSession(sql, s1.token, at(t0, 200_000), DEFAULT_SESSION_SETTINGS);
 
@@ -65,7 +77,11 @@ test("no password, token secret, session secret or CSRF token is stored anywhere
 
   const newPassword = "alice changed passphrase";
   secrets.push(newPassword);
-  const changed = await changePassword(sql, { userId: alice.id, currentPassword: alice.password, newPassword, startNewSession: true }, { passwords: fastHasher, sessions: DEFAULT_SESSION_SETTINGS, now: at(t0, 30_000) });
+  const changed = await changePassword(
+    sql,
+    { userId: alice.id, currentPassword: alice.password, newPassword, startNewSession: true },
+    { passwords: fastHasher, sessions: DEFAULT_SESSION_SETTINGS, now: at(t0, 30_000) },
+  );
   secrets.push(changed.session!.token, changed.session!.token.split(".")[1]!);
   await logout(sql, changed.session!.token);
 
@@ -85,7 +101,9 @@ test("no password, token secret, session secret or CSRF token is stored anywhere
   await resolveLegacyToken(sql, legacy, legacy, "mcp-service");
 
   const dump = await dumpAllTables();
-  expect([...dump.keys()]).toEqual(expect.arrayContaining(["users", "sessions", "api_tokens", "login_throttle", "audit_events"]));
+  expect([...dump.keys()]).toEqual(
+    expect.arrayContaining(["users", "sessions", "api_tokens", "login_throttle", "audit_events"]),
+  );
   expect((dump.get("audit_events") ?? "").length).toBeGreaterThan(1000);
   for (const [table, text] of dump) {
     for (const secret of secrets) {

@@ -16,7 +16,11 @@ const t0 = new Date("2031-03-01T08:00:00Z");
 // One client address per user: each test moves its own clock, and the throttle of a shared
 // address would see time run backwards between tests.
 async function sessionAt(username: string, password: string, now = t0) {
-  return login(sql, { username, password, clientIp: `192.0.2.${username.replace(/\D/g, "")}`, userAgent: "test-browser" }, loginDeps({ now }));
+  return login(
+    sql,
+    { username, password, clientIp: `192.0.2.${username.replace(/\D/g, "")}`, userAgent: "test-browser" },
+    loginDeps({ now }),
+  );
 }
 
 async function lastSeen(id: string): Promise<Date> {
@@ -32,7 +36,13 @@ test("login returns a session whose token resolves to the user's principal", asy
   expect(s.absoluteExpiresAt).toEqual(at(t0, 8 * 3_600_000));
   expect(s.mustChangePassword).toBe(false);
   const p = await resolveSession(sql, s.token, at(t0, 1000), S);
-  expect(p).toMatchObject({ userId: u.id, username: u.username, via: "session", sessionId: s.sessionId, roles: ["operator"] });
+  expect(p).toMatchObject({
+    userId: u.id,
+    username: u.username,
+    via: "session",
+    sessionId: s.sessionId,
+    roles: ["operator"],
+  });
   const [row] = await sql`select secret_hash, client_ip, user_agent from sessions where id = ${s.sessionId}`;
   expect(row).toMatchObject({ client_ip: `192.0.2.${u.username.replace(/\D/g, "")}`, user_agent: "test-browser" });
   expect(row!.secret_hash).not.toContain(s.token.split(".")[1]!);
@@ -50,7 +60,8 @@ test("a wrong secret, a malformed token and an unknown id resolve to nothing", a
   const s = await sessionAt(u.username, u.password);
   const [id, secret] = s.token.split(".") as [string, string];
   const flipped = `${id}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`;
-  for (const bad of [flipped, "nonsense", "", `${"A".repeat(22)}.${secret}`]) expect(await resolveSession(sql, bad, t0, S)).toBeNull();
+  for (const bad of [flipped, "nonsense", "", `${"A".repeat(22)}.${secret}`])
+    expect(await resolveSession(sql, bad, t0, S)).toBeNull();
   // A wrong secret does not end the real session (no denial of service by id).
   expect(await resolveSession(sql, s.token, t0, S)).not.toBeNull();
 });
@@ -74,7 +85,9 @@ test("absolute lifetime: 8 hours at most, however busy", async () => {
 test("a shorter configured lifetime applies to sessions made before the change", async () => {
   const u = await addUser(sql);
   const s = await sessionAt(u.username, u.password);
-  expect(await resolveSession(sql, s.token, at(t0, minutes(45)), { absoluteMs: minutes(30), idleMs: minutes(10) })).toBeNull();
+  expect(
+    await resolveSession(sql, s.token, at(t0, minutes(45)), { absoluteMs: minutes(30), idleMs: minutes(10) }),
+  ).toBeNull();
 });
 
 test("sliding renewal writes last_seen_at at most once a minute", async () => {
@@ -109,11 +122,25 @@ test("changing the password ends every session and can start one fresh session",
   const a = await sessionAt(u.username, u.password);
   const b = await sessionAt(u.username, u.password, at(t0, 2000));
   const deps = { passwords: fastHasher, sessions: S, now: at(t0, 5000) };
-  await expect(changePassword(sql, { userId: u.id, currentPassword: "wrong password here", newPassword: "a brand new passphrase" }, deps)).rejects.toThrow(Unauthorized);
-  await expect(changePassword(sql, { userId: u.id, currentPassword: u.password, newPassword: "password1234" }, deps)).rejects.toThrow(Invalid);
-  await expect(changePassword(sql, { userId: u.id, currentPassword: u.password, newPassword: u.password }, deps)).rejects.toThrow(/differ/);
+  await expect(
+    changePassword(
+      sql,
+      { userId: u.id, currentPassword: "wrong password here", newPassword: "a brand new passphrase" },
+      deps,
+    ),
+  ).rejects.toThrow(Unauthorized);
+  await expect(
+    changePassword(sql, { userId: u.id, currentPassword: u.password, newPassword: "password1234" }, deps),
+  ).rejects.toThrow(Invalid);
+  await expect(
+    changePassword(sql, { userId: u.id, currentPassword: u.password, newPassword: u.password }, deps),
+  ).rejects.toThrow(/differ/);
   expect(await resolveSession(sql, a.token, at(t0, 6000), S)).not.toBeNull();
-  const r = await changePassword(sql, { userId: u.id, currentPassword: u.password, newPassword: "a brand new passphrase", startNewSession: true }, deps);
+  const r = await changePassword(
+    sql,
+    { userId: u.id, currentPassword: u.password, newPassword: "a brand new passphrase", startNewSession: true },
+    deps,
+  );
   expect(r.sessionsEnded).toBe(2);
   expect(await resolveSession(sql, a.token, at(t0, 6000), S)).toBeNull();
   expect(await resolveSession(sql, b.token, at(t0, 6000), S)).toBeNull();
@@ -136,7 +163,11 @@ test("an administrator's reset ends sessions and forces a change; the session th
   expect(fresh.principal.mustChangePassword).toBe(true);
   const { authorize } = await import("../../app/identity/authorize.ts");
   expect(authorize(fresh.principal, "mcp:read").allowed).toBe(false);
-  await changePassword(sql, { userId: u.id, currentPassword: r.generatedPassword!, newPassword: "my own passphrase now" }, { passwords: fastHasher, sessions: S, now: at(t0, 20_000) });
+  await changePassword(
+    sql,
+    { userId: u.id, currentPassword: r.generatedPassword!, newPassword: "my own passphrase now" },
+    { passwords: fastHasher, sessions: S, now: at(t0, 20_000) },
+  );
   const after = await sessionAt(u.username, "my own passphrase now", at(t0, 30_000));
   expect(after.mustChangePassword).toBe(false);
   expect(authorize(after.principal, "mcp:read").allowed).toBe(true);

@@ -1,5 +1,13 @@
 import { expect, test } from "bun:test";
-import { afterFailure, afterSuccess, backoffMs, claimAttempt, EMPTY_STATE, type ThrottleSettings, type ThrottleState } from "../../app/identity/throttle.ts";
+import {
+  afterFailure,
+  afterSuccess,
+  backoffMs,
+  claimAttempt,
+  EMPTY_STATE,
+  type ThrottleSettings,
+  type ThrottleState,
+} from "../../app/identity/throttle.ts";
 
 const S: ThrottleSettings = { maxFailures: 3, lockoutMs: 600_000 };
 const t0 = new Date("2030-01-01T00:00:00Z");
@@ -35,13 +43,23 @@ test("failures reach the limit and lock; the lock ends after the lockout", () =>
   const r = afterFailure((c as { next: ThrottleState }).next, at(3000), "user", S);
   expect(r.lockedNow).toBe(true);
   expect(r.next.lockedUntil).toEqual(at(603_000));
-  expect(claimAttempt(r.next, at(400_000), "user", S)).toMatchObject({ allowed: false, reason: "locked", retryAfterMs: 203_000 });
-  expect(claimAttempt(r.next, at(603_000), "user", S)).toEqual({ allowed: true, next: { failures: 1, lastFailureAt: at(603_000), lockedUntil: null } });
+  expect(claimAttempt(r.next, at(400_000), "user", S)).toMatchObject({
+    allowed: false,
+    reason: "locked",
+    retryAfterMs: 203_000,
+  });
+  expect(claimAttempt(r.next, at(603_000), "user", S)).toEqual({
+    allowed: true,
+    next: { failures: 1, lastFailureAt: at(603_000), lockedUntil: null },
+  });
 });
 
 test("failures older than the lockout window are forgotten", () => {
   const s = fail(fail(EMPTY_STATE, t0), at(1000));
-  expect(claimAttempt(s, at(601_000), "user", S)).toEqual({ allowed: true, next: { failures: 1, lastFailureAt: at(601_000), lockedUntil: null } });
+  expect(claimAttempt(s, at(601_000), "user", S)).toEqual({
+    allowed: true,
+    next: { failures: 1, lastFailureAt: at(601_000), lockedUntil: null },
+  });
 });
 
 test("success: the username starts afresh, the address gets its claim back", () => {

@@ -1,7 +1,12 @@
 import { expect, test } from "bun:test";
 import { newApiToken, parseApiToken } from "../../app/identity/api-token-format.ts";
 import { digestsEqual, sha256Hex } from "../../app/identity/secret-tokens.ts";
-import { clearSessionCookie, readSessionCookie, sessionCookie, SESSION_COOKIE } from "../../app/identity/session-cookie.ts";
+import {
+  clearSessionCookie,
+  readSessionCookie,
+  sessionCookie,
+  SESSION_COOKIE,
+} from "../../app/identity/session-cookie.ts";
 import { csrfTokenFor, newSessionToken, parseSessionToken, verifyCsrfToken } from "../../app/identity/session-token.ts";
 
 test("session tokens are id.secret; only a digest of the secret is meant for storage", () => {
@@ -10,7 +15,8 @@ test("session tokens are id.secret; only a digest of the secret is meant for sto
   expect(parseSessionToken(t.token)).toEqual({ id: t.id, secret: t.secret });
   expect(t.secretHash).toBe(sha256Hex(t.secret));
   expect(t.secretHash).not.toContain(t.secret);
-  for (const bad of ["", "x.y", `${t.id}.${t.secret}x`, `${t.id}${t.secret}`, null, undefined]) expect(parseSessionToken(bad)).toBeNull();
+  for (const bad of ["", "x.y", `${t.id}.${t.secret}x`, `${t.id}${t.secret}`, null, undefined])
+    expect(parseSessionToken(bad)).toBeNull();
 });
 
 test("API tokens are nmg_<id>_<secret> and parse with or without 'Bearer '", () => {
@@ -18,7 +24,8 @@ test("API tokens are nmg_<id>_<secret> and parse with or without 'Bearer '", () 
   expect(t.token).toMatch(/^nmg_[0-9a-f]{24}_[A-Za-z0-9_-]{43}$/);
   expect(parseApiToken(t.token)).toEqual({ id: t.id, secret: t.secret });
   expect(parseApiToken(`Bearer ${t.token}`)).toEqual({ id: t.id, secret: t.secret });
-  for (const bad of ["", "nmg_", `nmg_${t.id}`, t.token.replace("nmg_", "xyz_"), `${t.token}=`, "Bearer"]) expect(parseApiToken(bad)).toBeNull();
+  for (const bad of ["", "nmg_", `nmg_${t.id}`, t.token.replace("nmg_", "xyz_"), `${t.token}=`, "Bearer"])
+    expect(parseApiToken(bad)).toBeNull();
 });
 
 test("digest comparison is equality", () => {

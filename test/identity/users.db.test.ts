@@ -7,7 +7,15 @@ import { resetPassword } from "../../app/identity/password-change.ts";
 import { loadPrincipal } from "../../app/identity/principals.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../../app/identity/roles.ts";
 import { resolveSession, DEFAULT_SESSION_SETTINGS } from "../../app/identity/sessions.ts";
-import { createUser, grantRole, listUsers, revokeRole, setUserActive, setUserClusters, updateProfile } from "../../app/identity/users.ts";
+import {
+  createUser,
+  grantRole,
+  listUsers,
+  revokeRole,
+  setUserActive,
+  setUserClusters,
+  updateProfile,
+} from "../../app/identity/users.ts";
 import { freshDatabase } from "../support/db.ts";
 import { addUser, auditRows, cli, fastHasher, loginDeps, PASSWORD, uniqueName } from "./helpers.ts";
 
@@ -22,13 +30,37 @@ async function count(table: "users" | "user_roles" | "user_clusters"): Promise<n
 }
 
 test("create a user with roles and clusters; the audit row is written, without the password", async () => {
-  const { user } = await createUser(sql, cli(), { username: "Carol", email: "carol@example.net", displayName: "Carol C", password: PASSWORD, roles: ["operator"], clusters: ["c1", "c2"] }, deps);
-  expect(user).toMatchObject({ username: "Carol", email: "carol@example.net", displayName: "Carol C", active: true, mustChangePassword: false, allClusters: false, kind: "person" });
+  const { user } = await createUser(
+    sql,
+    cli(),
+    {
+      username: "Carol",
+      email: "carol@example.net",
+      displayName: "Carol C",
+      password: PASSWORD,
+      roles: ["operator"],
+      clusters: ["c1", "c2"],
+    },
+    deps,
+  );
+  expect(user).toMatchObject({
+    username: "Carol",
+    email: "carol@example.net",
+    displayName: "Carol C",
+    active: true,
+    mustChangePassword: false,
+    allClusters: false,
+    kind: "person",
+  });
   const p = await loadPrincipal(sql, user.id, "session");
   expect(p?.roles).toEqual(["operator"]);
   expect(p?.clusterAccess).toEqual(["c1", "c2"]);
   const [audit] = (await auditRows(sql, "user.create")).filter((r) => r.resource_id === user.id);
-  expect(audit).toMatchObject({ status: "ok", username: "cli", details: { username: "Carol", roles: ["operator"], clusters: ["c1", "c2"] } });
+  expect(audit).toMatchObject({
+    status: "ok",
+    username: "cli",
+    details: { username: "Carol", roles: ["operator"], clusters: ["c1", "c2"] },
+  });
   expect(JSON.stringify(audit)).not.toContain(PASSWORD);
 });
 
@@ -68,18 +100,27 @@ test("bad input is refused before anything is written", async () => {
 test("acting without users:manage is forbidden; nobody grants what they do not hold", async () => {
   const viewer = await addUser(sql);
   const by = (await loadPrincipal(sql, viewer.id, "session"))!;
-  await expect(createUser(sql, callerFor(by), { username: uniqueName(), password: PASSWORD }, deps)).rejects.toThrow(Forbidden);
+  await expect(createUser(sql, callerFor(by), { username: uniqueName(), password: PASSWORD }, deps)).rejects.toThrow(
+    Forbidden,
+  );
   // A helpdesk role may manage users but not hand out admin, nor take over an admin.
-  await createRole(sql, cli(), { name: "helpdesk", permissions: ["users:manage", "clusters:use", "mcp:read", "tokens:own"] });
+  await createRole(sql, cli(), {
+    name: "helpdesk",
+    permissions: ["users:manage", "clusters:use", "mcp:read", "tokens:own"],
+  });
   const helper = await addUser(sql, { roles: ["helpdesk"] });
   const helperP = (await loadPrincipal(sql, helper.id, "session"))!;
   const target = await addUser(sql);
-  await expect(grantRole(sql, callerFor(helperP), target.username, "admin")).rejects.toThrow(/needs .*users:manage|needs/);
+  await expect(grantRole(sql, callerFor(helperP), target.username, "admin")).rejects.toThrow(
+    /needs .*users:manage|needs/,
+  );
   expect(await grantRole(sql, callerFor(helperP), target.username, "viewer")).toBe(false);
   const admin = await addUser(sql, { roles: ["admin"] });
   await expect(resetPassword(sql, callerFor(helperP), { username: admin.username }, deps)).rejects.toThrow(Forbidden);
   await expect(setUserActive(sql, callerFor(helperP), admin.username, false)).rejects.toThrow(Forbidden);
-  await expect(createRole(sql, callerFor(helperP), { name: "sneaky", permissions: ["settings:manage"] })).rejects.toThrow(Forbidden);
+  await expect(
+    createRole(sql, callerFor(helperP), { name: "sneaky", permissions: ["settings:manage"] }),
+  ).rejects.toThrow(Forbidden);
 });
 
 test("granting and revoking a role ends the user's sessions and is audited", async () => {
@@ -93,8 +134,13 @@ test("granting and revoking a role ends the user's sessions and is audited", asy
   expect(await revokeRole(sql, cli(), u.username, "operator")).toBe(true);
   expect(await resolveSession(sql, s2.token, new Date(), DEFAULT_SESSION_SETTINGS)).toBeNull();
   expect(await revokeRole(sql, cli(), u.username, "operator")).toBe(false);
-  const rows = (await auditRows(sql)).filter((r) => r.action.startsWith("user.role") && r.details.username === u.username);
-  expect(rows.map((r) => [r.action, r.details.sessionsEnded])).toEqual([["user.role.grant", 1], ["user.role.revoke", 1]]);
+  const rows = (await auditRows(sql)).filter(
+    (r) => r.action.startsWith("user.role") && r.details.username === u.username,
+  );
+  expect(rows.map((r) => [r.action, r.details.sessionsEnded])).toEqual([
+    ["user.role.grant", 1],
+    ["user.role.revoke", 1],
+  ]);
 });
 
 test("deactivation ends every session and revokes every token; re-enabling restores neither", async () => {
@@ -106,12 +152,17 @@ test("deactivation ends every session and revokes every token; re-enabling resto
   expect(r).toEqual({ changed: true, sessionsEnded: 1, tokensRevoked: 1 });
   expect(await resolveSession(sql, s.token, new Date(), DEFAULT_SESSION_SETTINGS)).toBeNull();
   expect(await resolveApiToken(sql, t.token)).toBeNull();
-  await expect(login(sql, { username: u.username, password: u.password, clientIp: "10.9.9.9" }, loginDeps())).rejects.toThrow("invalid username or password");
+  await expect(
+    login(sql, { username: u.username, password: u.password, clientIp: "10.9.9.9" }, loginDeps()),
+  ).rejects.toThrow("invalid username or password");
   await setUserActive(sql, cli(), u.username, true);
   expect(await resolveApiToken(sql, t.token)).toBeNull();
   // The failed attempt above started a 1 s back-off for this username.
   const later = new Date(Date.now() + 2000);
-  expect((await login(sql, { username: u.username, password: u.password, clientIp: "10.9.9.8" }, loginDeps({ now: later }))).token).toBeString();
+  expect(
+    (await login(sql, { username: u.username, password: u.password, clientIp: "10.9.9.8" }, loginDeps({ now: later })))
+      .token,
+  ).toBeString();
   const actions = (await auditRows(sql)).filter((x) => x.details.username === u.username).map((x) => x.action);
   expect(actions).toContain("user.disable");
   expect(actions).toContain("user.enable");
@@ -128,22 +179,42 @@ test("listing, cluster access and profile edits", async () => {
   const other = await addUser(sql);
   await expect(updateProfile(sql, callerFor(self), other.username, { displayName: "x" })).rejects.toThrow(Forbidden);
   const listed = (await listUsers(sql, cli())).find((x) => x.username === u.username)!;
-  expect(listed).toMatchObject({ displayName: "New Name", roles: ["viewer"], clusters: ["c2", "c3"], allClusters: false });
+  expect(listed).toMatchObject({
+    displayName: "New Name",
+    roles: ["viewer"],
+    clusters: ["c2", "c3"],
+    allClusters: false,
+  });
   expect(Object.keys(listed)).not.toContain("passwordHash");
   await expect(setUserActive(sql, cli(), "nobody-here", false)).rejects.toThrow(NotFound);
 });
 
 test("roles: system roles are fixed and undeletable; custom roles checked against the closed list", async () => {
-  expect((await listRoles(sql)).slice(0, 3).map((r) => [r.name, r.system])).toEqual([["admin", true], ["operator", true], ["viewer", true]]);
+  expect((await listRoles(sql)).slice(0, 3).map((r) => [r.name, r.system])).toEqual([
+    ["admin", true],
+    ["operator", true],
+    ["viewer", true],
+  ]);
   await expect(deleteRole(sql, cli(), "viewer")).rejects.toThrow(Conflict);
   await expect(updateRole(sql, cli(), "viewer", { permissions: ["mcp:write"] })).rejects.toThrow(Invalid);
   const viewer = await updateRole(sql, cli(), "viewer", { toolProfile: "compact" });
   expect(viewer.toolProfile).toBe("compact");
   await updateRole(sql, cli(), "viewer", { toolProfile: null });
-  await expect(createRole(sql, cli(), { name: "x", permissions: ["mcp:read", "root:everything"] })).rejects.toThrow(/unknown permission\(s\): root:everything/);
+  await expect(createRole(sql, cli(), { name: "x", permissions: ["mcp:read", "root:everything"] })).rejects.toThrow(
+    /unknown permission\(s\): root:everything/,
+  );
   await expect(createRole(sql, cli(), { name: "Bad Name", permissions: [] })).rejects.toThrow(Invalid);
-  const role = await createRole(sql, cli(), { name: "auditor", permissions: ["audit:read", "audit:export"], toolProfile: "audit" });
-  expect(role).toMatchObject({ name: "auditor", system: false, permissions: ["audit:export", "audit:read"], toolProfile: "audit" });
+  const role = await createRole(sql, cli(), {
+    name: "auditor",
+    permissions: ["audit:read", "audit:export"],
+    toolProfile: "audit",
+  });
+  expect(role).toMatchObject({
+    name: "auditor",
+    system: false,
+    permissions: ["audit:export", "audit:read"],
+    toolProfile: "audit",
+  });
   await expect(createRole(sql, cli(), { name: "AUDITOR", permissions: [] })).rejects.toThrow(Conflict);
   const u = await addUser(sql, { roles: ["auditor"] });
   expect((await loadPrincipal(sql, u.id, "session"))?.toolProfile).toBe("audit");
@@ -153,7 +224,9 @@ test("roles: system roles are fixed and undeletable; custom roles checked agains
   await deleteRole(sql, cli(), "auditor");
   await expect(getRole(sql, "auditor")).rejects.toThrow(NotFound);
   expect((await loadPrincipal(sql, u.id, "session"))?.roles).toEqual([]);
-  expect((await auditRows(sql)).filter((r) => r.action.startsWith("role.")).map((r) => r.action)).toEqual(expect.arrayContaining(["role.create", "role.update", "role.delete"]));
+  expect((await auditRows(sql)).filter((r) => r.action.startsWith("role.")).map((r) => r.action)).toEqual(
+    expect.arrayContaining(["role.create", "role.update", "role.delete"]),
+  );
 });
 
 test("the console caller is the OS user, via cli, holding every permission", () => {

@@ -6,7 +6,7 @@
  * leaves an audit row (except, by definition, when the audit log itself is down), and the
  * gateway keeps serving everyone else.
  */
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { addCluster } from "../../app/clusters/clusters.ts";
 import { setEditMode } from "../../app/policy/policy-settings.ts";
@@ -22,8 +22,18 @@ const clusterDeps = { keyring: world.gw.server.services.keyring, urlPolicy: worl
 const credentials = { mode: "password" as const, username: "admin", password: "nd-sim-password", domain: "local" };
 
 // "down": nothing listens there. "slow": the simulator, with a one-second timeout.
-await addCluster(sql, cliCaller("cli"), { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } }, clusterDeps);
-await addCluster(sql, cliCaller("cli"), { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 }, clusterDeps);
+await addCluster(
+  sql,
+  cliCaller("cli"),
+  { name: "down", url: `https://127.0.0.1:${await freePort()}`, credentials, tls: { verify: false } },
+  clusterDeps,
+);
+await addCluster(
+  sql,
+  cliCaller("cli"),
+  { name: "slow", url: world.sim.url, credentials, tls: { verify: true, caPem: world.sim.caPem }, timeoutMs: 1_000 },
+  clusterDeps,
+);
 
 const vera = await world.connect("vera", "http");
 const olga = await world.connect("olga", "sse");
@@ -40,7 +50,11 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     const r = await call(vera, "list_fabrics", { cluster: "down" });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
-    expect(await failedRow(mark)).toMatchObject({ status: "failed", cluster_name: "down", operation_id: "manage.listFabricsSummary" });
+    expect(await failedRow(mark)).toMatchObject({
+      status: "failed",
+      cluster_name: "down",
+      operation_id: "manage.listFabricsSummary",
+    });
     expect((await call(vera, "list_fabrics", { cluster: "sim" })).isError).toBeFalsy();
   });
 
@@ -57,7 +71,10 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain("Nexus Dashboard call failed (timeout)");
     expect(textOf(r)).toContain("did not answer in time");
-    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({ status: "failed", operation_id: "manage.listFabricsSummary" });
+    expect((await auditSince(sql, mark)).find((row) => row.cluster_name === "slow")).toMatchObject({
+      status: "failed",
+      operation_id: "manage.listFabricsSummary",
+    });
   });
 
   test("a write that never reached ND (connection refused) leaves its intent and a failed outcome, linked", async () => {
@@ -65,14 +82,22 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     const mark = await lastAuditId(sql);
     let r;
     try {
-      r = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "down", params: { fabric: "f1" }, body: { vrfName: "lost", vrfId: 50777 } });
+      r = await call(olga, "call_operation", {
+        operation: "ndfc.createVrf",
+        cluster: "down",
+        params: { fabric: "f1" },
+        body: { vrfName: "lost", vrfId: 50777 },
+      });
     } finally {
       await setEditMode(sql, admin, false, null);
     }
     expect(textOf(r)).toContain("Nexus Dashboard call failed (unreachable)");
     expect(textOf(r)).not.toContain("may or may not");
     const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
-    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["failed", "outcome"]]);
+    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([
+      ["pending", "intent"],
+      ["failed", "outcome"],
+    ]);
     expect(rows[0]!.call_id).toBeTruthy();
     expect(rows[1]!.call_id).toBe(rows[0]!.call_id);
   });
@@ -84,7 +109,12 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     const mark = await lastAuditId(sql);
     let r;
     try {
-      r = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "slow", params: { fabric: "f1" }, body: { vrfName: "late", vrfId: 50778 } });
+      r = await call(olga, "call_operation", {
+        operation: "ndfc.createVrf",
+        cluster: "slow",
+        params: { fabric: "f1" },
+        body: { vrfName: "late", vrfId: 50778 },
+      });
     } finally {
       await setEditMode(sql, admin, false, null);
       world.sim.faults.clear();
@@ -93,7 +123,10 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
     expect(textOf(r)).toContain("may or may not");
     expect(textOf(r).match(/may or may not have been applied/g)).toHaveLength(1);
     const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
-    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([["pending", "intent"], ["unknown", "outcome"]]);
+    expect(rows.map((row) => [row.status, row.details.phase])).toEqual([
+      ["pending", "intent"],
+      ["unknown", "outcome"],
+    ]);
   });
 
   const faults: [string, string, string][] = [
@@ -121,13 +154,27 @@ describe("Nexus Dashboard failures become tool errors that explain", () => {
 });
 
 describe("refused before anything leaves the gateway", () => {
-  const tricks = ["../../api/v1/infra/users", "fab%2F..%2Fx", "..%2fadmin", "https://evil.example.com/x", "a/b", "..", "x?y=1", "x#y", "a\\b"];
+  const tricks = [
+    "../../api/v1/infra/users",
+    "fab%2F..%2Fx",
+    "..%2fadmin",
+    "https://evil.example.com/x",
+    "a/b",
+    "..",
+    "x?y=1",
+    "x#y",
+    "a\\b",
+  ];
   for (const trick of tricks) {
     test(`path parameter ${JSON.stringify(trick)}`, async () => {
       const sent = world.sim.requestLog.size;
       const mark = await lastAuditId(sql);
       const viaCurated = await call(vera, "list_switches", { cluster: "sim", fabric: trick });
-      const viaCall = await call(vera, "call_operation", { operation: "ndfc.listVrfs", cluster: "sim", params: { fabric: trick } });
+      const viaCall = await call(vera, "call_operation", {
+        operation: "ndfc.listVrfs",
+        cluster: "sim",
+        params: { fabric: trick },
+      });
       for (const r of [viaCurated, viaCall]) {
         expect(r.isError).toBe(true);
         expect(textOf(r)).toMatch(/contains|is empty|dot segment/);
@@ -157,12 +204,28 @@ describe("refused before anything leaves the gateway", () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ["list_fabrics", { cluster: 5 }, "cluster must be string"],
       ["list_fabrics", { cluster: "sim", limit: "ten" }, "limit must be integer"],
-      ["list_anomalies", { cluster: "sim", severity: "apocalyptic" }, 'severity = "apocalyptic" is not allowed; allowed values (closest first): "critical", "major", "minor", "warning"'],
+      [
+        "list_anomalies",
+        { cluster: "sim", severity: "apocalyptic" },
+        'severity = "apocalyptic" is not allowed; allowed values (closest first): "critical", "major", "minor", "warning"',
+      ],
       ["call_operation", { operation: "manage.listFabrics", params: "fabric=x" }, "params must be object"],
       ["call_operation", { params: {} }, "must have required property 'operation'"],
-      ["list_fabrics", { cluster: "sim", fabric: "x" }, 'no argument "fabric"; valid arguments: cluster, limit, offset, fields'],
-      ["call_operation", { operation: "ndfc.listVrfs", cluster: "sim", params: { fabric: "f", bogus: 1 } }, "ndfc.listVrfs has no parameter bogus"],
-      ["call_operation", { operation: "manage.listFabrics", cluster: "sim", body: { a: 1 } }, "manage.listFabrics takes no request body"],
+      [
+        "list_fabrics",
+        { cluster: "sim", fabric: "x" },
+        'no argument "fabric"; valid arguments: cluster, limit, offset, fields',
+      ],
+      [
+        "call_operation",
+        { operation: "ndfc.listVrfs", cluster: "sim", params: { fabric: "f", bogus: 1 } },
+        "ndfc.listVrfs has no parameter bogus",
+      ],
+      [
+        "call_operation",
+        { operation: "manage.listFabrics", cluster: "sim", body: { a: 1 } },
+        "manage.listFabrics takes no request body",
+      ],
     ];
     for (const [tool, args, message] of cases) {
       const r = await call(vera, tool, args);
@@ -179,11 +242,20 @@ describe("refused before anything leaves the gateway", () => {
     const before = await lastAuditId(sql);
     await expect(call(vera, "search_operations", { query: "x".repeat(2_000_000) })).rejects.toThrow(/413|too large/);
     const refusal = await waitFor(async () => (await auditSince(sql, before)).find((r) => r.action === "mcp.request"));
-    expect(refusal).toMatchObject({ status: "failed", username: "vera", error: "request body too large (limit 1048576 bytes)" });
+    expect(refusal).toMatchObject({
+      status: "failed",
+      username: "vera",
+      error: "request body too large (limit 1048576 bytes)",
+    });
     const mark = await lastAuditId(sql);
     const big = await call(vera, "search_operations", { query: "vrf ".repeat(100_000) });
     expect(textOf(big)).toContain("query must NOT have more than 200 characters");
-    const bigBody = await call(vera, "call_operation", { operation: "ndfc.createVrf", cluster: "sim", params: { fabric: "f" }, body: { blob: "y".repeat(600_000) } });
+    const bigBody = await call(vera, "call_operation", {
+      operation: "ndfc.createVrf",
+      cluster: "sim",
+      params: { fabric: "f" },
+      body: { blob: "y".repeat(600_000) },
+    });
     expect(bigBody.isError).toBe(true);
     const rows = (await auditSince(sql, mark)).filter((row) => row.action === "mcp.call");
     expect(rows.length).toBe(2);
@@ -198,14 +270,21 @@ describe("when the audit log cannot be written", () => {
     await sql`alter table audit_events rename to audit_events_away`;
     let write, read;
     try {
-      write = await call(olga, "call_operation", { operation: "ndfc.createVrf", cluster: "sim", params: { fabric: "f1" }, body: { vrfName: "blocked", vrfId: 50123 } });
+      write = await call(olga, "call_operation", {
+        operation: "ndfc.createVrf",
+        cluster: "sim",
+        params: { fabric: "f1" },
+        body: { vrfName: "blocked", vrfId: 50123 },
+      });
       read = await call(olga, "list_fabrics", { cluster: "sim" });
     } finally {
       await sql`alter table audit_events_away rename to audit_events`;
       await setEditMode(sql, admin, false, null);
     }
     expect(write.isError).toBe(true);
-    expect(textOf(write)).toContain("could not record the intent of this call in its audit log, so it did not call Nexus Dashboard (fail closed)");
+    expect(textOf(write)).toContain(
+      "could not record the intent of this call in its audit log, so it did not call Nexus Dashboard (fail closed)",
+    );
     expect(ndRequests(world, "/appcenter", "POST")).toBe(before);
     expect(read.isError).toBe(true);
     expect(textOf(read)).toContain("could not write its audit log, so the result is withheld");

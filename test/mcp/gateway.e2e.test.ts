@@ -1,4 +1,4 @@
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { setEditMode, addToWhitelist } from "../../app/policy/policy-settings.ts";
@@ -11,7 +11,19 @@ const sql = world.gw.db.sql;
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 async function auditRows(action = "mcp.call") {
-  return sql<{ username: string; status: string; decision: string | null; reason: string | null; operation_id: string | null; cluster_name: string | null; call_id: string | null; token_name: string | null; client_ip: string | null }[]>`
+  return sql<
+    {
+      username: string;
+      status: string;
+      decision: string | null;
+      reason: string | null;
+      operation_id: string | null;
+      cluster_name: string | null;
+      call_id: string | null;
+      token_name: string | null;
+      client_ip: string | null;
+    }[]
+  >`
     select username, status, decision, reason, operation_id, cluster_name, call_id, token_name, client_ip
     from audit_events where action = ${action} order by id`;
 }
@@ -22,8 +34,17 @@ describe("MCP over both transports with the official SDK client", () => {
       const client = await world.connect("vera", kind);
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual([
-        "list_clusters", "list_fabrics", "list_switches", "list_anomalies", "cluster_health", "list_vrfs",
-        "list_networks", "list_interfaces", "search_operations", "describe_operation", "call_operation",
+        "list_clusters",
+        "list_fabrics",
+        "list_switches",
+        "list_anomalies",
+        "cluster_health",
+        "list_vrfs",
+        "list_networks",
+        "list_interfaces",
+        "search_operations",
+        "describe_operation",
+        "call_operation",
       ]);
       expect(tools.find((t) => t.name === "list_fabrics")!.annotations?.readOnlyHint).toBe(true);
       const result = await client.callTool({ name: "list_fabrics", arguments: { fields: ["name"] } });
@@ -35,9 +56,13 @@ describe("MCP over both transports with the official SDK client", () => {
 
   test("search → describe → call reaches an operation that has no curated tool", async () => {
     const client = await world.connect("olga", "http");
-    const found = text(await client.callTool({ name: "search_operations", arguments: { query: "interfaces of a fabric" } }));
+    const found = text(
+      await client.callTool({ name: "search_operations", arguments: { query: "interfaces of a fabric" } }),
+    );
     expect(found).toContain("analyze.listFabricInterfaces");
-    const described = text(await client.callTool({ name: "describe_operation", arguments: { operation: "analyze.listFabricInterfaces" } }));
+    const described = text(
+      await client.callTool({ name: "describe_operation", arguments: { operation: "analyze.listFabricInterfaces" } }),
+    );
     expect(described).toContain("fabricName");
     const fabric = await firstFabric(client);
     const called = await client.callTool({
@@ -67,13 +92,20 @@ describe("MCP over both transports with the official SDK client", () => {
     expect(allowed.isError).toBeFalsy();
     expect(world.sim.requestLog.find("/appcenter", "POST").length).toBe(before + 1);
 
-    const other = await client.callTool({ name: "call_operation", arguments: { operation: "ndfc.deleteVrf", params: { fabric, vrfName: "blue" } } });
+    const other = await client.callTool({
+      name: "call_operation",
+      arguments: { operation: "ndfc.deleteVrf", params: { fabric, vrfName: "blue" } },
+    });
     expect(text(other)).toContain("not on the operation whitelist");
     await setEditMode(sql, admin, false, null);
 
     const rows = await auditRows();
     const writes = rows.filter((r) => r.operation_id === "ndfc.createVrf");
-    expect(writes.map((r) => [r.status, r.decision])).toEqual([["denied", "deny"], ["pending", "allow"], ["ok", "allow"]]);
+    expect(writes.map((r) => [r.status, r.decision])).toEqual([
+      ["denied", "deny"],
+      ["pending", "allow"],
+      ["ok", "allow"],
+    ]);
     expect(writes[1]!.call_id).toBe(writes[2]!.call_id);
     expect(writes[0]).toMatchObject({ username: "olga", token_name: "olga-laptop", cluster_name: "sim" });
     await client.close();
@@ -97,7 +129,12 @@ describe("transport security", () => {
   const post = (headers: Record<string, string>, body: unknown = { jsonrpc: "2.0", id: 1, method: "tools/list" }) =>
     world.gw.fetchApi("/mcp", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", host: "localhost", ...headers },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        host: "localhost",
+        ...headers,
+      },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
 
@@ -112,7 +149,9 @@ describe("transport security", () => {
 
   test("a foreign Host or Origin is refused with 403 (DNS rebinding)", async () => {
     expect((await post({ authorization: `Bearer ${world.tokens.vera}`, host: "evil.example.com" })).status).toBe(403);
-    expect((await post({ authorization: `Bearer ${world.tokens.vera}`, origin: "http://evil.example.com" })).status).toBe(403);
+    expect(
+      (await post({ authorization: `Bearer ${world.tokens.vera}`, origin: "http://evil.example.com" })).status,
+    ).toBe(403);
   });
 
   test("malformed JSON, batches and oversized bodies get clear JSON-RPC errors", async () => {
@@ -122,7 +161,12 @@ describe("transport security", () => {
     expect((await bad.json()).error.code).toBe(-32700);
     const batch = await post(auth, [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
     expect((await batch.json()).error.message).toContain("batch requests are not supported");
-    const huge = await post(auth, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "x", arguments: { a: "x".repeat(2_000_000) } } });
+    const huge = await post(auth, {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "x", arguments: { a: "x".repeat(2_000_000) } },
+    });
     expect(huge.status).toBe(413);
   });
 
@@ -132,17 +176,21 @@ describe("transport security", () => {
   });
 
   test("a POST to another user's SSE session is refused and nothing reaches that stream", async () => {
-    const res = await world.gw.fetchApi("/mcp/sse", { headers: { authorization: `Bearer ${world.tokens.vera}`, host: "localhost" } });
+    const res = await world.gw.fetchApi("/mcp/sse", {
+      headers: { authorization: `Bearer ${world.tokens.vera}`, host: "localhost" },
+    });
     const reader = res.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     const endpoint = /data: (\S+)/.exec(first)![1]!;
     const foreign = await world.gw.fetchApi(endpoint, {
-      method: "POST", headers: { authorization: `Bearer ${world.tokens.olga}`, host: "localhost", "content-type": "application/json" },
+      method: "POST",
+      headers: { authorization: `Bearer ${world.tokens.olga}`, host: "localhost", "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list" }),
     });
     expect(foreign.status).toBe(404);
     const unknown = await world.gw.fetchApi("/mcp/messages?sessionId=00000000-0000-0000-0000-000000000000", {
-      method: "POST", headers: { authorization: `Bearer ${world.tokens.vera}`, host: "localhost", "content-type": "application/json" },
+      method: "POST",
+      headers: { authorization: `Bearer ${world.tokens.vera}`, host: "localhost", "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 8, method: "tools/list" }),
     });
     expect(unknown.status).toBe(404);

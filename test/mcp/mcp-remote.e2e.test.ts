@@ -13,11 +13,33 @@ afterAll(() => world.stop());
 const caFile = join(mkdtempSync(join(tmpdir(), "nmg-ca-")), "gateway.pem");
 writeFileSync(caFile, world.gw.server.tls.cert);
 
-async function bridge(url: string, transport: string, messages: object[]): Promise<Map<number, { result?: any; error?: any }>> {
-  const proc = Bun.spawn(["node", resolve(import.meta.dir, "../../node_modules/.bin/mcp-remote"), url, "--transport", transport, "--header", `Authorization: Bearer ${world.tokens.vera}`], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: caFile, MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), "nmg-mr-")) },
-    stdin: "pipe", stdout: "pipe", stderr: "pipe",
-  });
+async function bridge(
+  url: string,
+  transport: string,
+  messages: object[],
+): Promise<Map<number, { result?: any; error?: any }>> {
+  const proc = Bun.spawn(
+    [
+      "node",
+      resolve(import.meta.dir, "../../node_modules/.bin/mcp-remote"),
+      url,
+      "--transport",
+      transport,
+      "--header",
+      `Authorization: Bearer ${world.tokens.vera}`,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_EXTRA_CA_CERTS: caFile,
+        MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), "nmg-mr-")),
+      },
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
   const replies = new Map<number, { result?: any; error?: any }>();
   const reader = proc.stdout.getReader();
   let buffer = "";
@@ -48,13 +70,26 @@ async function bridge(url: string, transport: string, messages: object[]): Promi
 }
 
 const script = [
-  { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.1" } } },
+  {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.1" } },
+  },
   { jsonrpc: "2.0", method: "notifications/initialized" },
   { jsonrpc: "2.0", id: 2, method: "tools/list" },
-  { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } } },
+  {
+    jsonrpc: "2.0",
+    id: 3,
+    method: "tools/call",
+    params: { name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } },
+  },
 ];
 
-for (const [transport, path] of [["sse-only", "/mcp/sse"], ["http-first", "/mcp"]] as const) {
+for (const [transport, path] of [
+  ["sse-only", "/mcp/sse"],
+  ["http-first", "/mcp"],
+] as const) {
   test(`mcp-remote ${transport}: initialize, tools/list and a tool call through the bridge`, async () => {
     const replies = await bridge(world[path === "/mcp" ? "mcpUrl" : "sseUrl"], transport, script);
     expect(replies.get(1)?.result?.serverInfo?.name).toBe("nexus-mcp-gateway");

@@ -69,7 +69,11 @@ describe("audit coalescer", () => {
 
   test("the first refusal is written at once; repeats within the window become one summary with their count", async () => {
     const written: AuditEventInput[] = [];
-    const c = new AuditCoalescer(async (e) => void written.push(e), () => {}, 50);
+    const c = new AuditCoalescer(
+      async (e) => void written.push(e),
+      () => {},
+      50,
+    );
     c.record("k", event(1));
     c.record("k", event(2));
     c.record("k", event(3));
@@ -88,10 +92,14 @@ describe("audit coalescer", () => {
     const errors: unknown[] = [];
     let fail = false;
     const written: AuditEventInput[] = [];
-    const c = new AuditCoalescer(async (e) => {
-      if (fail) throw new Error("db down");
-      written.push(e);
-    }, (err) => errors.push(err), 60_000);
+    const c = new AuditCoalescer(
+      async (e) => {
+        if (fail) throw new Error("db down");
+        written.push(e);
+      },
+      (err) => errors.push(err),
+      60_000,
+    );
     c.record("k", event(1));
     c.record("k", event(2));
     fail = true;
@@ -116,7 +124,11 @@ describe("SSE sessions", () => {
         },
       },
       server: {},
-      userId, credential, openedAt: now, lastSeen: now, messages: 0,
+      userId,
+      credential,
+      openedAt: now,
+      lastSeen: now,
+      messages: 0,
     };
     return s as never;
   }

@@ -11,7 +11,15 @@ import { importDocuments } from "../../app/catalog/import.ts";
 import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken, resolveApiToken } from "../../app/identity/api-tokens.ts";
 import { decideApproval, getApproval, setApprovalSettings } from "../../app/policy/approvals.ts";
-import { addApprovalRule, addConstraint, addToWhitelist, removeApprovalRule, removeConstraint, removeFromWhitelist, setEditMode } from "../../app/policy/policy-settings.ts";
+import {
+  addApprovalRule,
+  addConstraint,
+  addToWhitelist,
+  removeApprovalRule,
+  removeConstraint,
+  removeFromWhitelist,
+  setEditMode,
+} from "../../app/policy/policy-settings.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, firstFabric, lastAuditId, ndRequests, textOf } from "./mcp-test-kit.ts";
 
@@ -62,12 +70,24 @@ describe("edit mode", () => {
 describe("argument constraints", () => {
   test("a constrained write runs only with an allowed value; a read constraint ('all') binds reads too", async () => {
     await setEditMode(sql, admin, true, null);
-    const writeRule = await addConstraint(sql, admin, { operationPattern: "ndfc.createVrf", param: "fabric", allowed: ["fab-elsewhere"], appliesTo: "write" });
-    const readRule = await addConstraint(sql, admin, { operationPattern: "manage.listFabricSwitches", param: "fabricName", allowed: ["fab-elsewhere"], appliesTo: "all" });
+    const writeRule = await addConstraint(sql, admin, {
+      operationPattern: "ndfc.createVrf",
+      param: "fabric",
+      allowed: ["fab-elsewhere"],
+      appliesTo: "write",
+    });
+    const readRule = await addConstraint(sql, admin, {
+      operationPattern: "manage.listFabricSwitches",
+      param: "fabricName",
+      allowed: ["fab-elsewhere"],
+      appliesTo: "all",
+    });
     try {
       const before = vrfPosts();
       const refused = await call(olga, "call_operation", createVrf());
-      expect(textOf(refused)).toContain(`may only run with fabric = fab-elsewhere (constraint #${writeRule}); this call has fabric = ${fabric}`);
+      expect(textOf(refused)).toContain(
+        `may only run with fabric = fab-elsewhere (constraint #${writeRule}); this call has fabric = ${fabric}`,
+      );
       expect(vrfPosts()).toBe(before);
 
       const switchesBefore = ndRequests(world, `/api/v1/manage/fabrics/${fabric}/switches`);
@@ -123,8 +143,16 @@ describe("approval of one exact call", () => {
       const rows = await auditSince(sql, mark);
       expect(rows.filter((r) => r.action === "approval.request").length).toBe(3);
       expect(rows.filter((r) => r.action === "approval.approve").map((r) => r.username)).toEqual(["admin"]);
-      const calls = rows.filter((r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf").map((r) => [r.status, r.decision]);
-      expect(calls).toEqual([["pending", "needs_approval"], ["pending", "needs_approval"], ["pending", "allow"], ["ok", "allow"], ["pending", "needs_approval"]]);
+      const calls = rows
+        .filter((r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf")
+        .map((r) => [r.status, r.decision]);
+      expect(calls).toEqual([
+        ["pending", "needs_approval"],
+        ["pending", "needs_approval"],
+        ["pending", "allow"],
+        ["ok", "allow"],
+        ["pending", "needs_approval"],
+      ]);
     } finally {
       await removeApprovalRule(sql, admin, "ndfc.createVrf");
     }
@@ -215,9 +243,19 @@ describe("sensitive reads", () => {
       openapi: "3.0.3",
       info: { title: "Nexus Dashboard infra (backups)", version: "1.0", "x-nd-api": "infra" },
       servers: [{ url: "/api/v1/infra" }],
-      paths: { "/backups": { get: { operationId: "listBackups", summary: "List configuration backups", responses: { "200": { description: "ok" } } } } },
+      paths: {
+        "/backups": {
+          get: {
+            operationId: "listBackups",
+            summary: "List configuration backups",
+            responses: { "200": { description: "ok" } },
+          },
+        },
+      },
     };
-    await importDocuments(sql, admin, [uploadInput("infra-backups.json", new TextEncoder().encode(JSON.stringify(doc)))]);
+    await importDocuments(sql, admin, [
+      uploadInput("infra-backups.json", new TextEncoder().encode(JSON.stringify(doc))),
+    ]);
     const adminClient = await world.connect("admin", "http");
     const found = await call(adminClient, "search_operations", { query: "configuration backups" });
     expect(textOf(found)).toContain("infra.listBackups");
@@ -228,7 +266,9 @@ describe("sensitive reads", () => {
     expect(ndRequests(world, "/api/v1/infra/backups")).toBe(0);
 
     // An operator lacks mcp:sensitive altogether.
-    expect(textOf(await call(olga, "call_operation", { operation: "infra.listBackups" }))).toContain("needs the mcp:sensitive permission");
+    expect(textOf(await call(olga, "call_operation", { operation: "infra.listBackups" }))).toContain(
+      "needs the mcp:sensitive permission",
+    );
 
     await addToWhitelist(sql, admin, "infra.listBackups");
     try {
@@ -249,7 +289,9 @@ describe("narrowed tokens", () => {
 
   test("a read-only token reads, is refused every write with the token named as the reason, and sees call_operation as read-only", async () => {
     await setEditMode(sql, admin, true, null);
-    const client = await clientWith((await createApiToken(sql, cli, { username: "olga", name: "olga-ro", readOnly: true })).token);
+    const client = await clientWith(
+      (await createApiToken(sql, cli, { username: "olga", name: "olga-ro", readOnly: true })).token,
+    );
     expect((await call(client, "list_fabrics")).isError).toBeFalsy();
     const before = vrfPosts();
     const refused = await call(client, "call_operation", createVrf());
@@ -262,10 +304,20 @@ describe("narrowed tokens", () => {
 
   test("a token narrowed to other clusters cannot use this one, and is told which it may use", async () => {
     const { addCluster } = await import("../../app/clusters/clusters.ts");
-    const other = await addCluster(sql, cliCaller("cli"), {
-      name: "other", url: world.sim.url, credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" }, tls: { verify: true, caPem: world.sim.caPem },
-    }, { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy });
-    const client = await clientWith((await createApiToken(sql, cli, { username: "olga", name: "olga-other", clusters: [other.id] })).token);
+    const other = await addCluster(
+      sql,
+      cliCaller("cli"),
+      {
+        name: "other",
+        url: world.sim.url,
+        credentials: { mode: "password", username: "admin", password: "nd-sim-password", domain: "local" },
+        tls: { verify: true, caPem: world.sim.caPem },
+      },
+      { keyring: world.gw.server.services.keyring, urlPolicy: world.gw.server.services.urlPolicy },
+    );
+    const client = await clientWith(
+      (await createApiToken(sql, cli, { username: "olga", name: "olga-other", clusters: [other.id] })).token,
+    );
     const mark = await lastAuditId(sql);
     const refused = await call(client, "list_fabrics", { cluster: "sim" });
     expect(refused.isError).toBe(true);
@@ -273,7 +325,12 @@ describe("narrowed tokens", () => {
     expect(textOf(await call(client, "list_clusters"))).not.toContain("sim |");
     expect((await call(client, "list_fabrics")).isError).toBeFalsy();
     const rows = await auditSince(sql, mark);
-    expect(rows[0]).toMatchObject({ action: "mcp.call", status: "denied", decision: "deny", operation_id: "manage.listFabricsSummary" });
+    expect(rows[0]).toMatchObject({
+      action: "mcp.call",
+      status: "denied",
+      decision: "deny",
+      operation_id: "manage.listFabricsSummary",
+    });
     await client.close();
   });
 });

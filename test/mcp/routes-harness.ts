@@ -42,7 +42,14 @@ export async function serveRoutes(world: McpWorld, opts: HarnessOptions = {}): P
     mcp: mcpDeps(db.sql, config, services, log),
     authenticate: fixed ?? mcpAuthenticator(db.sql, config),
     allowedHosts: new Set(["localhost", "127.0.0.1"]),
-    limits: { maxBody: config.mcp.maxBody, ratePerSec: 1000, rateBurst: 1000, ssePerUser: 8, sseIdleMs: 60_000, ...opts.limits },
+    limits: {
+      maxBody: config.mcp.maxBody,
+      ratePerSec: 1000,
+      rateBurst: 1000,
+      ssePerUser: 8,
+      sseIdleMs: 60_000,
+      ...opts.limits,
+    },
     log,
   });
   const handler = createHandler(new Elysia().use(routes.app), "api", log);
@@ -51,7 +58,11 @@ export async function serveRoutes(world: McpWorld, opts: HarnessOptions = {}): P
     port: 0,
     reusePort: false,
     idleTimeout: 60,
-    fetch: (request, srv) => handler(fixed ? withBearer(request) : request, { clientIp: srv.requestIP(request)?.address ?? "unknown", server: srv }),
+    fetch: (request, srv) =>
+      handler(fixed ? withBearer(request) : request, {
+        clientIp: srv.requestIP(request)?.address ?? "unknown",
+        server: srv,
+      }),
   });
   return {
     base: `http://localhost:${server.port}`,

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Tool } from "@modelcontextprotocol/client";
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { cliCaller } from "../support/callers.ts";
 import { createApiToken } from "../../app/identity/api-tokens.ts";
 import { createRole } from "../../app/identity/roles.ts";
 import { createUser } from "../../app/identity/users.ts";
@@ -27,12 +27,31 @@ const cli = cliCaller("cli");
 const admin = cliCaller("admin");
 
 const OPS_PROFILE = {
-  name: "netops", mode: "operations" as const, tokenBudget: 1200, description: "fabric operations desk",
-  operations: ["manage.listFabrics", "manage.listFabricSwitches", "ndfc.listVrfs", "ndfc.createVrf", "analyze.*", "infra.*"],
+  name: "netops",
+  mode: "operations" as const,
+  tokenBudget: 1200,
+  description: "fabric operations desk",
+  operations: [
+    "manage.listFabrics",
+    "manage.listFabricSwitches",
+    "ndfc.listVrfs",
+    "ndfc.createVrf",
+    "analyze.*",
+    "infra.*",
+  ],
 };
 await saveToolProfile(sql, admin, OPS_PROFILE);
-await createRole(sql, cli, { name: "netops", permissions: ["clusters:use", "tokens:own", "mcp:read", "mcp:write"], toolProfile: "netops" });
-await createUser(sql, cli, { username: "otto", password: ADMIN_PASSWORD, roles: ["netops"], clusters: "all" }, { passwords: world.gw.server.services.passwords });
+await createRole(sql, cli, {
+  name: "netops",
+  permissions: ["clusters:use", "tokens:own", "mcp:read", "mcp:write"],
+  toolProfile: "netops",
+});
+await createUser(
+  sql,
+  cli,
+  { username: "otto", password: ADMIN_PASSWORD, roles: ["netops"], clusters: "all" },
+  { passwords: world.gw.server.services.passwords },
+);
 world.tokens.otto = (await createApiToken(sql, cli, { username: "otto", name: "otto-laptop" })).token;
 
 async function surface(user: string): Promise<{ instructions: string | undefined; tools: Tool[] }> {
@@ -58,7 +77,12 @@ function matchSnapshot(name: string, value: unknown): void {
 }
 
 describe("tools/list per role, exactly as committed", () => {
-  for (const [role, user] of [["admin", "admin"], ["operator", "olga"], ["viewer", "vera"], ["operations-profile", "otto"]] as const) {
+  for (const [role, user] of [
+    ["admin", "admin"],
+    ["operator", "olga"],
+    ["viewer", "vera"],
+    ["operations-profile", "otto"],
+  ] as const) {
     test(`${role}`, async () => {
       matchSnapshot(`tools-${role}`, await surface(user));
     });
@@ -106,7 +130,10 @@ describe("token budgets", () => {
     const before = world.sim.requestLog.find("/appcenter", "POST").length;
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("ndfc.createVrf");
     // approvalId is part of every operation tool's schema (an approval rule may ask for it).
-    const write = await client.callTool({ name: "ndfc.createVrf", arguments: { fabric: "x", body: { vrfName: "v" }, approvalId: crypto.randomUUID() } });
+    const write = await client.callTool({
+      name: "ndfc.createVrf",
+      arguments: { fabric: "x", body: { vrfName: "v" }, approvalId: crypto.randomUUID() },
+    });
     expect(write.isError).toBe(true);
     expect((write.content as { text: string }[])[0]!.text).toContain("edit mode is off");
     const unlisted = await client.callTool({ name: "call_operation", arguments: { operation: "manage.listFabrics" } });

@@ -4,7 +4,7 @@
  * per-user cap, and a shutdown that ends streams cleanly.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { cliCaller } from "../support/callers.ts";
 import { createApiToken, revokeApiToken } from "../../app/identity/api-tokens.ts";
 import { startMcpWorld } from "../support/mcp-world.ts";
 import { auditSince, call, lastAuditId, waitFor } from "./mcp-test-kit.ts";
@@ -31,10 +31,19 @@ async function harness(limits: HarnessOptions["limits"]): Promise<RoutesHarness>
 }
 
 const LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
-const postHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" });
+const postHeaders = (token: string) => ({
+  authorization: `Bearer ${token}`,
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": "2025-11-25",
+});
 
 /** Reads an SSE response until `until` matches the text so far, or the stream ends, or time is up. */
-async function readSse(res: Response, until: RegExp, timeoutMs: number): Promise<{ text: string; ended: boolean; ms: number }> {
+async function readSse(
+  res: Response,
+  until: RegExp,
+  timeoutMs: number,
+): Promise<{ text: string; ended: boolean; ms: number }> {
   const reader = res.body!.getReader();
   const started = performance.now();
   let text = "";
@@ -75,7 +84,9 @@ describe("rate limit", () => {
     expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     const body = await limited!.json();
     expect(body.error.code).toBe(-32029);
-    expect(body.error.message).toMatch(/^rate limit: more than 1 requests per second with this token; wait \d+ s and retry$/);
+    expect(body.error.message).toMatch(
+      /^rate limit: more than 1 requests per second with this token; wait \d+ s and retry$/,
+    );
 
     // Refusals are audited off the request path; wait for the first one.
     const first = await waitFor(async () => {
@@ -107,7 +118,9 @@ describe("a token revoked in the middle of a session", () => {
       if (kind === "sse") {
         // The stream the revoked credential opened is ended too, not left to idle out.
         await waitFor(async () => world.gw.server.gateway.mcpSessions() === sessionsBefore - 1);
-        const reopen = await world.gw.fetchApi("/mcp/sse", { headers: { authorization: `Bearer ${token}`, host: "localhost" } });
+        const reopen = await world.gw.fetchApi("/mcp/sse", {
+          headers: { authorization: `Bearer ${token}`, host: "localhost" },
+        });
         expect(reopen.status).toBe(401);
       }
       await client.close().catch(() => {});
@@ -130,9 +143,18 @@ describe("SSE streams", () => {
 
   test("a Streamable HTTP tool call answered as SSE sends its headers before ND has answered", async () => {
     world.sim.faults.queue("latency=1500", { path: "/api/v1/manage/fabrics", count: 1 });
-    const body = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "list_fabrics", arguments: {} } });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "list_fabrics", arguments: {} },
+    });
     const started = performance.now();
-    const res = await world.gw.fetchApi("/mcp", { method: "POST", headers: { ...postHeaders(world.tokens.vera!), host: "localhost", accept: "text/event-stream, application/json" }, body });
+    const res = await world.gw.fetchApi("/mcp", {
+      method: "POST",
+      headers: { ...postHeaders(world.tokens.vera!), host: "localhost", accept: "text/event-stream, application/json" },
+      body,
+    });
     const headersMs = performance.now() - started;
     expect(res.status).toBe(200);
     const all = await res.text();
@@ -147,7 +169,11 @@ describe("SSE streams", () => {
     const unused = await fetch(`${h.base}/mcp/sse`, { headers: auth });
     const used = await fetch(`${h.base}/mcp/sse`, { headers: auth });
     const endpoint = /data: (\S+)/.exec((await readSse(used, /\n\n/, 1_000)).text)![1]!;
-    const ping = await fetch(`${h.base}${endpoint}`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) });
+    const ping = await fetch(`${h.base}${endpoint}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+    });
     expect(ping.status).toBe(202);
     expect(h.routes.sessions.size).toBe(2);
 
@@ -158,13 +184,18 @@ describe("SSE streams", () => {
     expect(usedEnd.text).toContain('"id":1');
     expect(usedEnd.ended).toBe(true);
     expect(h.routes.sessions.size).toBe(0);
-    const late = await fetch(`${h.base}${endpoint}`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }) });
+    const late = await fetch(`${h.base}${endpoint}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
+    });
     expect(late.status).toBe(404);
   });
 
   test("per-user cap: opening one more stream ends that user's least recently used one, not another user's", async () => {
     const h = await harness({ ssePerUser: 2 });
-    const open = (user: string) => fetch(`${h.base}/mcp/sse`, { headers: { authorization: `Bearer ${world.tokens[user]}` } });
+    const open = (user: string) =>
+      fetch(`${h.base}/mcp/sse`, { headers: { authorization: `Bearer ${world.tokens[user]}` } });
     const olgas = await open("olga");
     const veras = [await open("vera"), await open("vera")];
     for (const r of [olgas, ...veras]) await readSse(r, /\n\n/, 1_000);
@@ -185,7 +216,9 @@ async function userId(username: string): Promise<string> {
 describe("shutdown", () => {
   test("RunningServer.stop() ends open SSE streams cleanly and promptly", async () => {
     const other = await startMcpWorld();
-    const res = await other.gw.fetchApi("/mcp/sse", { headers: { authorization: `Bearer ${other.tokens.vera}`, host: "localhost" } });
+    const res = await other.gw.fetchApi("/mcp/sse", {
+      headers: { authorization: `Bearer ${other.tokens.vera}`, host: "localhost" },
+    });
     await readSse(res, /\n\n/, 1_000);
     const started = performance.now();
     const stopping = other.stop();

@@ -5,7 +5,8 @@ import { metricValue } from "../support/gateway-process.ts";
 
 let w: McpWorld;
 let base: string;
-const get = (headers: Record<string, string> = {}) => fetch(`${base}/metrics`, { headers, tls: { ca: w.gw.server.tls.cert } } as RequestInit);
+const get = (headers: Record<string, string> = {}) =>
+  fetch(`${base}/metrics`, { headers, tls: { ca: w.gw.server.tls.cert } } as RequestInit);
 
 beforeAll(async () => {
   // Loopback is NOT in the allowed networks here, so every scrape needs a token.
@@ -38,9 +39,18 @@ describe("GET /metrics", () => {
     await client.callTool({ name: "list_fabrics", arguments: {} });
     await client.close();
     const text = await (await get({ authorization: `Bearer ${w.tokens.admin}` })).text();
-    expect(metricValue(text, 'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call",gen_ai_tool_name="list_fabrics",cluster="sim",outcome="ok"}')).toBeGreaterThanOrEqual(2);
-    expect(metricValue(text, 'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/list"')).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'nmg_nd_request_duration_seconds_count{cluster="sim",status="2xx"}')).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(
+        text,
+        'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call",gen_ai_tool_name="list_fabrics",cluster="sim",outcome="ok"}',
+      ),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(text, 'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/list"'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(text, 'nmg_nd_request_duration_seconds_count{cluster="sim",status="2xx"}'),
+    ).toBeGreaterThanOrEqual(2);
     expect(metricValue(text, "nmg_audit_batch_size_count")).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, "nmg_audit_flush_duration_seconds_count")).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'nmg_cache_lookups_total{cache="token",result="hit"}')).toBeGreaterThanOrEqual(1);

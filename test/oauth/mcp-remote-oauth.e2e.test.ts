@@ -34,8 +34,16 @@ interface Bridge {
 
 function startBridge(url: string, extra: string[] = []): Bridge {
   const proc = Bun.spawn(["node", resolve(import.meta.dir, "../../node_modules/.bin/mcp-remote"), url, ...extra], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: caFile, MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), "nmg-mr-")), BROWSER: "true" },
-    stdin: "pipe", stdout: "pipe", stderr: "pipe",
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_EXTRA_CA_CERTS: caFile,
+      MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), "nmg-mr-")),
+      BROWSER: "true",
+    },
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
   });
   const replies = new Map<number, { result?: any; error?: any }>();
   let err = "";
@@ -101,14 +109,26 @@ async function signInAndAnswer(url: string, username: string, decision: "Allow" 
   }
 }
 
-const INIT = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.1" } } };
+const INIT = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.1" } },
+};
 
 test("mcp-remote signs in through the browser, then lists tools and calls one as that user", async () => {
   const bridge = startBridge(world.mcpUrl);
   try {
     bridge.send(INIT);
-    const url = await Promise.race([bridge.authorizationUrl, Bun.sleep(30_000).then(() => { throw new Error(`no authorization URL:\n${bridge.stderr()}`); })]);
-    expect(url).toStartWith(world.gw.server.ui.url.replace("127.0.0.1", "localhost").replace(/\/$/, "") + "/oauth/authorize?");
+    const url = await Promise.race([
+      bridge.authorizationUrl,
+      Bun.sleep(30_000).then(() => {
+        throw new Error(`no authorization URL:\n${bridge.stderr()}`);
+      }),
+    ]);
+    expect(url).toStartWith(
+      world.gw.server.ui.url.replace("127.0.0.1", "localhost").replace(/\/$/, "") + "/oauth/authorize?",
+    );
     const landed = await signInAndAnswer(url, "vera", "Allow");
     expect(landed).toContain("/oauth/callback");
     const init = await bridge.reply(1, 60_000);
@@ -116,7 +136,12 @@ test("mcp-remote signs in through the browser, then lists tools and calls one as
     bridge.send({ jsonrpc: "2.0", method: "notifications/initialized" });
     bridge.send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
     expect((await bridge.reply(2))?.result?.tools?.length).toBeGreaterThan(0);
-    bridge.send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } } });
+    bridge.send({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } },
+    });
     expect((await bridge.reply(3))?.result?.content?.[0]?.text).toContain("switches: 1–2 of 40");
     const [row] = await world.gw.db.sql<{ username: string; token_name: string | null }[]>`
       select username, token_name from audit_events where action = 'mcp.call' order by id desc limit 1`;
@@ -131,7 +156,12 @@ test("a denied consent gives mcp-remote a clear error and no access", async () =
   const bridge = startBridge(world.mcpUrl, ["--auth-timeout", "20"]);
   try {
     bridge.send(INIT);
-    const url = await Promise.race([bridge.authorizationUrl, Bun.sleep(30_000).then(() => { throw new Error(`no authorization URL:\n${bridge.stderr()}`); })]);
+    const url = await Promise.race([
+      bridge.authorizationUrl,
+      Bun.sleep(30_000).then(() => {
+        throw new Error(`no authorization URL:\n${bridge.stderr()}`);
+      }),
+    ]);
     await signInAndAnswer(url, "vera", "Deny");
     await Promise.race([bridge.exited, Bun.sleep(25_000)]);
     expect(bridge.stderr()).toMatch(/access_denied|declined/);
@@ -142,7 +172,9 @@ test("a denied consent gives mcp-remote a clear error and no access", async () =
 }, 90_000);
 
 test("a revoked pasted token now leads mcp-remote into the OAuth sign-in instead of a registration 404", async () => {
-  const [token] = await world.gw.db.sql<{ id: string }[]>`select t.id from api_tokens t join users u on u.id = t.user_id where u.username = 'olga'`;
+  const [token] = await world.gw.db.sql<
+    { id: string }[]
+  >`select t.id from api_tokens t join users u on u.id = t.user_id where u.username = 'olga'`;
   await revokeApiToken(world.gw.db.sql, cliCaller("cli"), token!.id);
   const bridge = startBridge(world.mcpUrl, ["--header", `Authorization: Bearer ${world.tokens.olga}`]);
   try {

@@ -23,8 +23,14 @@ export class OAuthKit {
     return `${this.apiOrigin}/mcp`;
   }
 
-  async register(body: Record<string, unknown> = { client_name: "Test Assistant", redirect_uris: [REDIRECT] }): Promise<Response> {
-    return this.srv.fetchApi("/oauth/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  async register(
+    body: Record<string, unknown> = { client_name: "Test Assistant", redirect_uris: [REDIRECT] },
+  ): Promise<Response> {
+    return this.srv.fetchApi("/oauth/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   }
 
   async clientId(name = "Test Assistant", redirectUris = [REDIRECT]): Promise<string> {
@@ -35,7 +41,17 @@ export class OAuthKit {
 
   authorizeQuery(clientId: string, challenge: string, extra: Record<string, string | null> = {}): string {
     const q = new URLSearchParams();
-    const all: Record<string, string | null> = { response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: "S256", state: "st-1", scope: "mcp:read mcp:write", resource: this.resource, ...extra };
+    const all: Record<string, string | null> = {
+      response_type: "code",
+      client_id: clientId,
+      redirect_uri: REDIRECT,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state: "st-1",
+      scope: "mcp:read mcp:write",
+      resource: this.resource,
+      ...extra,
+    };
     for (const [k, v] of Object.entries(all)) if (v !== null) q.set(k, v);
     return `/oauth/authorize?${q}`;
   }
@@ -52,12 +68,17 @@ export class OAuthKit {
   async consentPath(ui: UiClient, authorizePath: string): Promise<string> {
     const res = await ui.request(authorizePath);
     const location = res.headers.get("location") ?? "";
-    if (res.status !== 303 || !location.startsWith("/oauth/consent/")) throw new Error(`authorize gave ${res.status} ${location} ${await res.text()}`);
+    if (res.status !== 303 || !location.startsWith("/oauth/consent/"))
+      throw new Error(`authorize gave ${res.status} ${location} ${await res.text()}`);
     return location;
   }
 
   /** Submits the consent form; returns the client redirect the page sends the browser to. */
-  async decide(ui: UiClient, consentPath: string, form: Record<string, string | string[]> = { decision: "approve", access: "write", scope_clusters: "all" }): Promise<URL> {
+  async decide(
+    ui: UiClient,
+    consentPath: string,
+    form: Record<string, string | string[]> = { decision: "approve", access: "write", scope_clusters: "all" },
+  ): Promise<URL> {
     await ui.page(consentPath);
     const res = await ui.post(consentPath, form);
     const text = await res.text();
@@ -66,8 +87,15 @@ export class OAuthKit {
     return new URL(m[1]!.replaceAll("&amp;", "&"));
   }
 
-  async token(form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    const res = await this.srv.fetchApi("/oauth/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(form) });
+  async token(
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
+    const res = await this.srv.fetchApi("/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(form),
+    });
     return { status: res.status, body: await res.json() };
   }
 
@@ -78,13 +106,33 @@ export class OAuthKit {
     const ui = await this.browser(username, password);
     const back = await this.decide(ui, await this.consentPath(ui, this.authorizeQuery(clientId, challenge)), consent);
     const code = back.searchParams.get("code")!;
-    const tokens = await this.token({ grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: clientId, resource: this.resource });
+    const tokens = await this.token({
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: clientId,
+      resource: this.resource,
+    });
     return { clientId, verifier, code, tokens, ui };
   }
 
   async mcp(token: string, path = "/mcp", host?: string): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    };
     if (host) headers.host = host;
-    return this.srv.fetchApi(path, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } }) });
+    return this.srv.fetchApi(path, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      }),
+    });
   }
 }

@@ -26,14 +26,27 @@ describe("PKCE", () => {
     expect(challengeProblem(challenge, "S256")).toBeNull();
   });
   test("empty, short, wrong and badly-charactered verifiers never match", () => {
-    for (const v of ["", null, undefined, "a".repeat(42), "a".repeat(129), `${verifier.slice(0, -1)}!`, verifier.replace("d", "e")]) {
+    for (const v of [
+      "",
+      null,
+      undefined,
+      "a".repeat(42),
+      "a".repeat(129),
+      `${verifier.slice(0, -1)}!`,
+      verifier.replace("d", "e"),
+    ]) {
       expect(verifierMatches(v as string, challenge)).toBe(false);
     }
   });
 });
 
 describe("redirect URIs", () => {
-  test.each(["https://app.example/cb", "http://127.0.0.1:4000/callback", "http://localhost:1/oauth/callback", "http://[::1]:9/cb"])("accepted: %s", (u) => {
+  test.each([
+    "https://app.example/cb",
+    "http://127.0.0.1:4000/callback",
+    "http://localhost:1/oauth/callback",
+    "http://[::1]:9/cb",
+  ])("accepted: %s", (u) => {
     expect(redirectUriProblem(u)).toBeNull();
   });
   test.each([
@@ -59,14 +72,25 @@ describe("redirect URIs", () => {
 });
 
 describe("resource names", () => {
-  const names = { allowedHosts: new Set(["localhost", "gw.example.net", "::1"]), apiPort: () => 8444, uiPort: () => 7443 };
+  const names = {
+    allowedHosts: new Set(["localhost", "gw.example.net", "::1"]),
+    apiPort: () => 8444,
+    uiPort: () => 7443,
+  };
   test("the MCP endpoints of this gateway, canonicalised to /mcp", () => {
     expect(acceptResource(names, "https://gw.example.net:8444/mcp")).toBe("https://gw.example.net:8444/mcp");
     expect(acceptResource(names, "https://GW.example.net:8444/mcp/sse")).toBe("https://gw.example.net:8444/mcp");
     expect(acceptResource(names, "https://[::1]:8444")).toBe("https://[::1]:8444/mcp");
   });
   test("anything else is not this resource", () => {
-    for (const r of ["https://evil.example:8444/mcp", "https://gw.example.net:7443/mcp", "http://gw.example.net:8444/mcp", "https://gw.example.net:8444/other", "https://gw.example.net:8444/mcp?x=1", "not a url"]) {
+    for (const r of [
+      "https://evil.example:8444/mcp",
+      "https://gw.example.net:7443/mcp",
+      "http://gw.example.net:8444/mcp",
+      "https://gw.example.net:8444/other",
+      "https://gw.example.net:8444/mcp?x=1",
+      "not a url",
+    ]) {
       expect(acceptResource(names, r)).toBeNull();
     }
   });
@@ -75,14 +99,19 @@ describe("resource names", () => {
     expect(audienceMatches("https://gw.example.net:8444/mcp", "localhost:8444")).toBe(false);
   });
   test("the metadata pointer for each MCP path", () => {
-    expect(resourceMetadataUrl("gw.example.net:8444", "/mcp")).toBe("https://gw.example.net:8444/.well-known/oauth-protected-resource/mcp");
-    expect(resourceMetadataUrl("gw.example.net:8444", "/mcp/messages")).toBe("https://gw.example.net:8444/.well-known/oauth-protected-resource/mcp/sse");
+    expect(resourceMetadataUrl("gw.example.net:8444", "/mcp")).toBe(
+      "https://gw.example.net:8444/.well-known/oauth-protected-resource/mcp",
+    );
+    expect(resourceMetadataUrl("gw.example.net:8444", "/mcp/messages")).toBe(
+      "https://gw.example.net:8444/.well-known/oauth-protected-resource/mcp/sse",
+    );
   });
 });
 
 describe("credentials and client metadata", () => {
   test("issued credentials parse back to their kind; other strings do not", () => {
-    for (const kind of ["code", "access", "refresh"] as const) expect(parseOAuthToken(newOAuthToken(kind).token)?.kind).toBe(kind);
+    for (const kind of ["code", "access", "refresh"] as const)
+      expect(parseOAuthToken(newOAuthToken(kind).token)?.kind).toBe(kind);
     expect(parseOAuthToken("nmg_0123456789abcdef01234567_" + "a".repeat(43))).toBeNull();
   });
   test("client metadata: defaults, de-duplication, public clients only", () => {
@@ -90,6 +119,8 @@ describe("credentials and client metadata", () => {
     expect(m).toMatchObject({ clientName: "Unnamed client", redirectUris: ["https://a.example/cb"] });
     expect(() => validateClientMetadata([])).toThrow(OAuthError);
     expect(() => validateClientMetadata({ redirect_uris: "https://a.example/cb" })).toThrow("array of strings");
-    expect(() => validateClientMetadata({ redirect_uris: ["https://a.example/cb"], client_name: "a\u0007b" })).toThrow("printable");
+    expect(() => validateClientMetadata({ redirect_uris: ["https://a.example/cb"], client_name: "a\u0007b" })).toThrow(
+      "printable",
+    );
   });
 });

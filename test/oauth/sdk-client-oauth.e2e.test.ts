@@ -21,18 +21,40 @@ function provider() {
   return {
     store,
     authorizationUrl: () => authorizationUrl,
-    get redirectUrl() { return REDIRECT; },
-    get clientMetadata() { return { client_name: "SDK Test Client", redirect_uris: [REDIRECT], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" }; },
+    get redirectUrl() {
+      return REDIRECT;
+    },
+    get clientMetadata() {
+      return {
+        client_name: "SDK Test Client",
+        redirect_uris: [REDIRECT],
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
+      };
+    },
     clientInformation: () => store.client,
-    saveClientInformation: (c: any) => { store.client = c; },
+    saveClientInformation: (c: any) => {
+      store.client = c;
+    },
     tokens: () => store.tokens,
-    saveTokens: (t: any) => { store.tokens = t; },
-    redirectToAuthorization: (url: URL) => { authorizationUrl = url; },
-    saveCodeVerifier: (v: string) => { store.verifier = v; },
+    saveTokens: (t: any) => {
+      store.tokens = t;
+    },
+    redirectToAuthorization: (url: URL) => {
+      authorizationUrl = url;
+    },
+    saveCodeVerifier: (v: string) => {
+      store.verifier = v;
+    },
     codeVerifier: () => store.verifier,
-    saveDiscoveryState: (s: any) => { store.discovery = s; },
+    saveDiscoveryState: (s: any) => {
+      store.discovery = s;
+    },
     discoveryState: () => store.discovery,
-    invalidateCredentials: (scope: string) => { if (scope === "all" || scope === "tokens") delete store.tokens; },
+    invalidateCredentials: (scope: string) => {
+      if (scope === "all" || scope === "tokens") delete store.tokens;
+    },
   };
 }
 
@@ -70,7 +92,9 @@ test("the SDK client signs in with OAuth and lists tools; tokens refresh with ro
   const result = await client.callTool({ name: "list_clusters", arguments: {} });
   expect(JSON.stringify(result.content)).toContain("sim");
   await client.close();
-  const [row] = await world.gw.db.sql<{ username: string; token_name: string }[]>`select username, token_name from audit_events where action = 'mcp.call' order by id desc limit 1`;
+  const [row] = await world.gw.db.sql<
+    { username: string; token_name: string }[]
+  >`select username, token_name from audit_events where action = 'mcp.call' order by id desc limit 1`;
   expect(row).toMatchObject({ username: "olga", token_name: "SDK Test Client" });
 
   // An expired access token: the SDK refreshes (rotating the refresh token) and carries on.

@@ -37,7 +37,12 @@ const sourceEnv: Env = { DATABASE_URL: source.url, DATA_DIR: sourceData, LOG_LEV
 async function cli(env: Env, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, env, (l) => out.push(l), (l) => err.push(l));
+  const code = await runCli(
+    argv,
+    env,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -73,7 +78,19 @@ beforeAll(async () => {
   expect((await cli(sourceEnv, "user", "add", "alice", "--password-file", pw, "--roles", "operator")).code).toBe(0);
   const t = await cli(sourceEnv, "token", "create", "--user", "alice", "--name", "laptop");
   token = /\b(nmg_\S+)/.exec(t.out)![1]!;
-  const added = await cli(sourceEnv, "cluster", "add", "nd1", "--url", "https://198.51.100.10", "--user", "admin", "--password-file", join(dir, "ndpw"), "--no-test");
+  const added = await cli(
+    sourceEnv,
+    "cluster",
+    "add",
+    "nd1",
+    "--url",
+    "https://198.51.100.10",
+    "--user",
+    "admin",
+    "--password-file",
+    join(dir, "ndpw"),
+    "--no-test",
+  );
   expect(added.code).toBe(0);
   // Two data key versions: the restore must bring back the whole keyring, not just the newest key.
   expect((await cli(sourceEnv, "keys", "rotate")).code).toBe(0);
@@ -93,8 +110,12 @@ describe("backup", () => {
     const keyText = readFileSync(join(sourceData, "encryption.key"), "utf8").trim();
     expect(bytes.includes(Buffer.from(keyText))).toBe(false);
     expect(bytes.includes(Buffer.from("alice"))).toBe(false); // the dump is encrypted too
-    const [event] = await source.sql`select status, details from audit_events where action = 'backup.create' order by id desc limit 1`;
-    expect(event).toMatchObject({ status: "ok", details: { encrypted: true, keyIncluded: true, schemaVersion: expect.any(Number) } });
+    const [event] =
+      await source.sql`select status, details from audit_events where action = 'backup.create' order by id desc limit 1`;
+    expect(event).toMatchObject({
+      status: "ok",
+      details: { encrypted: true, keyIncluded: true, schemaVersion: expect.any(Number) },
+    });
   });
 
   test("without a passphrase: warns that the key is not in it, and it is not", async () => {
@@ -126,9 +147,12 @@ describe("backup", () => {
 
   test("--out - streams the archive to standard output, messages to standard error (for a root wrapper)", async () => {
     const file = join(dir, "stdout.backup");
-    const child = Bun.spawnSync(["bash", "-c", `bun app/cli.ts backup --out - --passphrase-file "$1" > "$2"`, "sh", passphraseFile, file], {
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: source.url, DATA_DIR: sourceData, LOG_LEVEL: "silent" },
-    });
+    const child = Bun.spawnSync(
+      ["bash", "-c", `bun app/cli.ts backup --out - --passphrase-file "$1" > "$2"`, "sh", passphraseFile, file],
+      {
+        env: { PATH: process.env.PATH ?? "", DATABASE_URL: source.url, DATA_DIR: sourceData, LOG_LEVEL: "silent" },
+      },
+    );
     expect(child.stderr.toString()).toContain("backup written to -");
     expect(child.exitCode).toBe(0);
     const r = await cli(sourceEnv, "backup", "verify", "--in", file, "--passphrase-file", passphraseFile);
@@ -137,7 +161,12 @@ describe("backup", () => {
   });
 
   test("the embedded engine has no pg_dump: a clear message", async () => {
-    const r = await cli({ DATA_DIR: join(dir, "embedded"), LOG_LEVEL: "silent" }, "backup", "--out", join(dir, "e.backup"));
+    const r = await cli(
+      { DATA_DIR: join(dir, "embedded"), LOG_LEVEL: "silent" },
+      "backup",
+      "--out",
+      join(dir, "e.backup"),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toContain("need PostgreSQL (DATABASE_URL)");
   });
@@ -155,7 +184,9 @@ describe("restore", () => {
     expect(r.out).toMatch(/audit chain ok: \d+ event\(s\) verified/);
     expect(r.out).toContain("stored credentials: 1 of 1 open");
     expect(statSync(join(env.DATA_DIR, "encryption.key")).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(env.DATA_DIR, "encryption.key"), "utf8")).toBe(readFileSync(join(sourceData, "encryption.key"), "utf8"));
+    expect(readFileSync(join(env.DATA_DIR, "encryption.key"), "utf8")).toBe(
+      readFileSync(join(sourceData, "encryption.key"), "utf8"),
+    );
 
     expect(await clusterPassword(t.url, env)).toBe(ND_PASSWORD);
     await query(t.url, async (sql) => {
@@ -163,7 +194,10 @@ describe("restore", () => {
       const keys = await sql`select version from secret_keys order by version`;
       expect(keys.map((k) => k.version)).toEqual([1, 2]);
       const [event] = await sql`select status, details from audit_events where action = 'backup.restore'`;
-      expect(event).toMatchObject({ status: "ok", details: { encrypted: true, keyAction: "install", sealedValues: { total: 1, opened: 1 } } });
+      expect(event).toMatchObject({
+        status: "ok",
+        details: { encrypted: true, keyAction: "install", sealedValues: { total: 1, opened: 1 } },
+      });
     });
     const verify = await cli(env, "audit", "verify");
     expect(verify.code).toBe(0);
@@ -172,8 +206,17 @@ describe("restore", () => {
 
   test("after a wipe of the same database (empty, no schema), with the key already in place", async () => {
     const t = await target();
-    await query(testPgUrl(), (sql) => sql`drop database ${sql(t.name)} with (force)`.then(() => sql`create database ${sql(t.name)}`));
-    const r = await cli({ DATABASE_URL: t.url, DATA_DIR: sourceData, LOG_LEVEL: "silent" }, "restore", "--in", encrypted, "--passphrase-file", passphraseFile);
+    await query(testPgUrl(), (sql) =>
+      sql`drop database ${sql(t.name)} with (force)`.then(() => sql`create database ${sql(t.name)}`),
+    );
+    const r = await cli(
+      { DATABASE_URL: t.url, DATA_DIR: sourceData, LOG_LEVEL: "silent" },
+      "restore",
+      "--in",
+      encrypted,
+      "--passphrase-file",
+      passphraseFile,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain("the configured key (id");
     expect(r.out).toContain("stored credentials: 1 of 1 open");
@@ -218,7 +261,13 @@ describe("restore", () => {
 
   test("--force restores without the key; the credentials are reported as not opening", async () => {
     const t = await target();
-    const r = await cli({ DATABASE_URL: t.url, DATA_DIR: join(dir, "forced"), LOG_LEVEL: "silent" }, "restore", "--in", plain, "--force");
+    const r = await cli(
+      { DATABASE_URL: t.url, DATA_DIR: join(dir, "forced"), LOG_LEVEL: "silent" },
+      "restore",
+      "--in",
+      plain,
+      "--force",
+    );
     expect(r.code).toBe(1);
     expect(r.out).toContain("encryption key: none");
     expect(r.err).toContain("stored credentials: 0 of 1 open; cannot open the stored credentials of cluster nd1");
@@ -227,7 +276,12 @@ describe("restore", () => {
 
   test("ENCRYPTION_KEY set to another key: refused unless --key-out says where the backup's key goes", async () => {
     const t = await target();
-    const env: Env = { DATABASE_URL: t.url, DATA_DIR: join(dir, "env-key"), ENCRYPTION_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent" };
+    const env: Env = {
+      DATABASE_URL: t.url,
+      DATA_DIR: join(dir, "env-key"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      LOG_LEVEL: "silent",
+    };
     const refused = await cli(env, "restore", "--in", encrypted, "--passphrase-file", passphraseFile);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain("differs from the configured ENCRYPTION_KEY");
@@ -241,7 +295,16 @@ describe("restore", () => {
 
   test("--key-out - prints only the key on standard output (for a root wrapper)", async () => {
     const t = await target();
-    const r = await cli({ DATABASE_URL: t.url, DATA_DIR: join(dir, "stdout-key"), LOG_LEVEL: "silent" }, "restore", "--in", encrypted, "--passphrase-file", passphraseFile, "--key-out", "-");
+    const r = await cli(
+      { DATABASE_URL: t.url, DATA_DIR: join(dir, "stdout-key"), LOG_LEVEL: "silent" },
+      "restore",
+      "--in",
+      encrypted,
+      "--passphrase-file",
+      passphraseFile,
+      "--key-out",
+      "-",
+    );
     expect(r.code).toBe(0);
     expect(r.out).toBe(readFileSync(join(sourceData, "encryption.key"), "utf8").trim());
     expect(r.err).toContain("written to standard output");
@@ -258,7 +321,9 @@ describe("restore", () => {
     expect(r1.code).toBe(1);
     expect(r1.err).toContain("damaged or was altered");
     writeFileSync(join(dir, "short.backup"), bytes.subarray(0, bytes.length - 40));
-    expect((await cli(env, "restore", "--in", join(dir, "short.backup"), "--passphrase-file", passphraseFile)).err).toContain("truncated");
+    expect(
+      (await cli(env, "restore", "--in", join(dir, "short.backup"), "--passphrase-file", passphraseFile)).err,
+    ).toContain("truncated");
     const plainBytes = Buffer.from(readFileSync(plain));
     plainBytes[plainBytes.length - 200]! ^= 0x01;
     writeFileSync(join(dir, "plain-flipped.backup"), plainBytes);
@@ -267,15 +332,22 @@ describe("restore", () => {
     const text = bytes.toString("latin1");
     const edited = Buffer.from(text.replace(/"host":"[^"]*"/, '"host":"elsewhere"'), "latin1");
     writeFileSync(join(dir, "edited.backup"), edited);
-    expect((await cli(env, "restore", "--in", join(dir, "edited.backup"), "--passphrase-file", passphraseFile)).err).toContain("damaged or was altered");
+    expect(
+      (await cli(env, "restore", "--in", join(dir, "edited.backup"), "--passphrase-file", passphraseFile)).err,
+    ).toContain("damaged or was altered");
     writeFileSync(join(dir, "junk.backup"), "hello\n");
-    expect((await cli(env, "restore", "--in", join(dir, "junk.backup"))).err).toContain("not a Nexus MCP Gateway backup");
+    expect((await cli(env, "restore", "--in", join(dir, "junk.backup"))).err).toContain(
+      "not a Nexus MCP Gateway backup",
+    );
     await query(t.url, async (sql) => expect(await sql`select 1 from users where username = 'alice'`).toHaveLength(0));
   });
 
   test("a database at another schema version is refused unless --force", async () => {
     const t = await target();
-    await query(t.url, (sql) => sql`delete from schema_migrations where version = (select max(version) from schema_migrations)`);
+    await query(
+      t.url,
+      (sql) => sql`delete from schema_migrations where version = (select max(version) from schema_migrations)`,
+    );
     const env = { DATABASE_URL: t.url, DATA_DIR: join(dir, "schema"), LOG_LEVEL: "silent" };
     const r = await cli(env, "restore", "--in", encrypted, "--passphrase-file", passphraseFile);
     expect(r.code).toBe(1);
@@ -290,7 +362,14 @@ describe("restore", () => {
     const other = connect(t.url, { max: 1 });
     await other`select 1`;
     try {
-      const r = await cli({ DATABASE_URL: t.url, DATA_DIR: join(dir, "busy"), LOG_LEVEL: "silent" }, "restore", "--in", encrypted, "--passphrase-file", passphraseFile);
+      const r = await cli(
+        { DATABASE_URL: t.url, DATA_DIR: join(dir, "busy"), LOG_LEVEL: "silent" },
+        "restore",
+        "--in",
+        encrypted,
+        "--passphrase-file",
+        passphraseFile,
+      );
       expect(r.code).toBe(1);
       expect(r.err).toContain("1 other session(s) are connected to the database");
     } finally {
@@ -329,7 +408,10 @@ describe("restore", () => {
 
 test("password check applies the product's policy to standard input", async () => {
   const run = (password: string, ...args: string[]) => {
-    const child = Bun.spawnSync(["bun", "app/cli.ts", "password", "check", ...args], { stdin: Buffer.from(`${password}\n`), env: { PATH: process.env.PATH ?? "" } });
+    const child = Bun.spawnSync(["bun", "app/cli.ts", "password", "check", ...args], {
+      stdin: Buffer.from(`${password}\n`),
+      env: { PATH: process.env.PATH ?? "" },
+    });
     return { code: child.exitCode, out: child.stdout.toString().trim() };
   };
   expect(run("a sufficiently long one")).toEqual({ code: 0, out: "" });
@@ -337,4 +419,3 @@ test("password check applies the product's policy to standard input", async () =
   expect(run(" password1234 ").code).toBe(1);
   expect(run("operator-jane", "--user", "Operator-Jane").out).toContain("must not be the username");
 });
-

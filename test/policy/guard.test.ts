@@ -9,13 +9,27 @@ const FAB = { id: "c1", name: "dc1" };
 
 function principal(role: keyof typeof SYSTEM_ROLES, extra: Partial<Principal> = {}): Principal {
   return {
-    userId: "u1", username: "alice", active: true, roles: [role],
-    permissions: new Set<Permission>(SYSTEM_ROLES[role]), clusterAccess: "all", toolProfile: null, via: "token", ...extra,
+    userId: "u1",
+    username: "alice",
+    active: true,
+    roles: [role],
+    permissions: new Set<Permission>(SYSTEM_ROLES[role]),
+    clusterAccess: "all",
+    toolProfile: null,
+    via: "token",
+    ...extra,
   };
 }
 
 function policy(extra: Partial<PolicySnapshot> = {}): PolicySnapshot {
-  return { now, editMode: { enabled: false, expiresAt: null }, whitelist: new Set(), constraints: [], approvalPatterns: [], ...extra };
+  return {
+    now,
+    editMode: { enabled: false, expiresAt: null },
+    whitelist: new Set(),
+    constraints: [],
+    approvalPatterns: [],
+    ...extra,
+  };
 }
 
 const read = { id: "manage.listFabrics", risk: "read", method: "GET" } as const;
@@ -24,7 +38,15 @@ const destroy = { id: "ndfc.deleteVrf", risk: "destructive", method: "DELETE" } 
 const sensitive = { id: "infra.getDownloadTechSupport", risk: "sensitive-read", method: "GET" } as const;
 
 function run(over: Partial<DecideInput>) {
-  return decide({ principal: principal("operator"), operation: read, args: {}, cluster: FAB, policy: policy(), profile: null, ...over });
+  return decide({
+    principal: principal("operator"),
+    operation: read,
+    args: {},
+    cluster: FAB,
+    policy: policy(),
+    profile: null,
+    ...over,
+  });
 }
 
 describe("guard", () => {
@@ -50,7 +72,11 @@ describe("guard", () => {
   });
 
   test("a viewer cannot write even in edit mode", () => {
-    const d = run({ principal: principal("viewer"), operation: write, policy: policy({ editMode: { enabled: true, expiresAt: null } }) });
+    const d = run({
+      principal: principal("viewer"),
+      operation: write,
+      policy: policy({ editMode: { enabled: true, expiresAt: null } }),
+    });
     expect(d).toMatchObject({ effect: "deny", check: "permission" });
     expect(d.reason).toContain("mcp:write");
   });
@@ -63,12 +89,24 @@ describe("guard", () => {
 
   test("sensitive reads need mcp:sensitive and the whitelist, even for admins", () => {
     expect(run({ operation: sensitive })).toMatchObject({ effect: "deny", check: "permission" });
-    expect(run({ principal: principal("admin"), operation: sensitive })).toMatchObject({ effect: "deny", check: "whitelist" });
-    expect(run({ principal: principal("admin"), operation: sensitive, policy: policy({ whitelist: new Set([sensitive.id]) }) }).effect).toBe("allow");
+    expect(run({ principal: principal("admin"), operation: sensitive })).toMatchObject({
+      effect: "deny",
+      check: "whitelist",
+    });
+    expect(
+      run({
+        principal: principal("admin"),
+        operation: sensitive,
+        policy: policy({ whitelist: new Set([sensitive.id]) }),
+      }).effect,
+    ).toBe("allow");
   });
 
   test("cluster access: listed clusters only, and the token can narrow further", () => {
-    expect(run({ principal: principal("operator", { clusterAccess: ["c2"] }) })).toMatchObject({ effect: "deny", check: "cluster" });
+    expect(run({ principal: principal("operator", { clusterAccess: ["c2"] }) })).toMatchObject({
+      effect: "deny",
+      check: "cluster",
+    });
     const narrowed = principal("operator", { token: { id: "t", name: "laptop", readOnly: false, clusters: ["c2"] } });
     expect(run({ principal: narrowed })).toMatchObject({ effect: "deny", check: "token" });
   });
@@ -99,13 +137,19 @@ describe("guard", () => {
   test("tool profiles limit which operations can be reached", () => {
     const profile = { name: "fabric-readers", mode: "meta" as const, operations: ["manage.*"], tokenBudget: 2000 };
     expect(run({ profile }).effect).toBe("allow");
-    expect(run({ profile, operation: { ...read, id: "analyze.getAnomalyDetails" } })).toMatchObject({ effect: "deny", check: "profile" });
+    expect(run({ profile, operation: { ...read, id: "analyze.getAnomalyDetails" } })).toMatchObject({
+      effect: "deny",
+      check: "profile",
+    });
   });
 
   test("approval rules turn an allowed call into needs_approval, until approved", () => {
     const p = policy({ editMode: { enabled: true, expiresAt: null }, approvalPatterns: ["*.delete*"] });
     expect(run({ operation: destroy, policy: p }).effect).toBe("needs_approval");
-    expect(run({ operation: destroy, policy: p, approved: true })).toMatchObject({ effect: "allow", check: "approval" });
+    expect(run({ operation: destroy, policy: p, approved: true })).toMatchObject({
+      effect: "allow",
+      check: "approval",
+    });
     expect(run({ operation: write, policy: p }).effect).toBe("allow");
   });
 

@@ -13,7 +13,14 @@ import { canWrite, permissionFor, RISK_PERMISSION, usableRisks } from "../../app
 
 function principal(permissions: readonly Permission[], readOnlyToken = false): Principal {
   return {
-    userId: "u", username: "u", active: true, roles: ["r"], permissions: new Set(permissions), clusterAccess: "all", toolProfile: null, via: "token",
+    userId: "u",
+    username: "u",
+    active: true,
+    roles: ["r"],
+    permissions: new Set(permissions),
+    clusterAccess: "all",
+    toolProfile: null,
+    via: "token",
     ...(readOnlyToken ? { token: { id: "t", name: "t", readOnly: true, clusters: null } } : {}),
   };
 }
@@ -49,7 +56,12 @@ describe("the tool registry", () => {
   test("a role without mcp:read is not shown the curated reads it could never run", async () => {
     // The default surface needs nothing from the deps (only 'operations' profiles read the catalog).
     const listed = async (p: Principal) => (await surfaceFor({} as McpDeps, null, p)).tools.map((t) => t.name);
-    expect(await listed(principal(["clusters:use", "mcp:sensitive"]))).toEqual(["list_clusters", "search_operations", "describe_operation", "call_operation"]);
+    expect(await listed(principal(["clusters:use", "mcp:sensitive"]))).toEqual([
+      "list_clusters",
+      "search_operations",
+      "describe_operation",
+      "call_operation",
+    ]);
     expect(await listed(principal(SYSTEM_ROLES.viewer))).toHaveLength(DEFAULT_TOOLS.length);
   });
 });

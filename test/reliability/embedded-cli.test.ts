@@ -15,7 +15,13 @@ import { freePort } from "../support/ports.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "nmg-owner-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const root = resolve(import.meta.dir, "../..");
-const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, BIND_ADDRESS: "127.0.0.1", ADMIN_PASSWORD: "correct-Horse-battery-9" };
+const baseEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DATA_DIR: dataDir,
+  BIND_ADDRESS: "127.0.0.1",
+  ADMIN_PASSWORD: "correct-Horse-battery-9",
+};
 
 async function boot(api: number) {
   const ui = await freePort();
@@ -34,7 +40,8 @@ async function boot(api: number) {
     text += decoder.decode(value, { stream: true });
   }
   reader.releaseLock();
-  if (!text.includes('"msg":"listening"')) throw new Error(`gateway did not start: ${text}${await new Response(proc.stderr).text()}`);
+  if (!text.includes('"msg":"listening"'))
+    throw new Error(`gateway did not start: ${text}${await new Response(proc.stderr).text()}`);
   void proc.stdout.pipeTo(new WritableStream()).catch(() => {});
   return proc;
 }
@@ -49,8 +56,18 @@ async function mcpStatus(api: number, token: string): Promise<number> {
   const res = await fetch(`https://localhost:${api}/mcp`, {
     method: "POST",
     tls: { ca },
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_clusters", arguments: {} } }),
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "list_clusters", arguments: {} },
+    }),
   } as RequestInit);
   await res.text();
   return res.status;
@@ -91,7 +108,10 @@ test("one owner per embedded DATA_DIR; the CLI revokes through the running gatew
     const tokenLine = cli(["token", "list", "--user", "admin"]);
     expect(tokenLine.out).toMatch(/laptop\trevoked/);
     const audit = cli(["audit", "export", "--format", "jsonl", "--action", "token."]);
-    const actions = audit.out.trim().split("\n").map((l) => JSON.parse(l).action);
+    const actions = audit.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).action);
     expect(actions).toEqual(expect.arrayContaining(["token.create", "token.revoke"]));
     expect(cli(["audit", "verify"]).out).toContain("audit chain ok");
   } finally {

@@ -16,7 +16,9 @@ const RECOVERY_MS = 5_000;
 const cluster = await startPgCluster();
 const url = cluster.url("postgres");
 const world = await startMcpWorld({ DB_POOL_MAX: "20" }, undefined, {
-  sql: connect(url, { max: 2 }), url, name: "postgres",
+  sql: connect(url, { max: 2 }),
+  url,
+  name: "postgres",
   async close() {
     await this.sql.end({ timeout: 1 });
   },
@@ -27,17 +29,28 @@ afterAll(async () => {
 });
 
 let rpcId = 0;
-async function callTool(token: string, name: string, args: Record<string, unknown>, timeoutMs = 15_000): Promise<{ ok: boolean; error?: string }> {
+async function callTool(
+  token: string,
+  name: string,
+  args: Record<string, unknown>,
+  timeoutMs = 15_000,
+): Promise<{ ok: boolean; error?: string }> {
   try {
     const res = await world.gw.fetchApi("/mcp", {
       method: "POST",
       signal: AbortSignal.timeout(timeoutMs),
-      headers: { authorization: `Bearer ${token}`, host: "localhost", "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
+      headers: {
+        authorization: `Bearer ${token}`,
+        host: "localhost",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-11-25",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method: "tools/call", params: { name, arguments: args } }),
     });
     const text = await res.text();
     if (res.status !== 200) return { ok: false, error: `HTTP ${res.status}: ${text.slice(0, 120)}` };
-    const data = JSON.parse(text.startsWith("{") ? text : /^data: ([^\n]*)$/m.exec(text)?.[1] ?? "{}");
+    const data = JSON.parse(text.startsWith("{") ? text : (/^data: ([^\n]*)$/m.exec(text)?.[1] ?? "{}"));
     if (data.error) return { ok: false, error: `rpc ${data.error.message}` };
     if (data.result?.isError) return { ok: false, error: `tool ${data.result.content?.[0]?.text?.slice(0, 120)}` };
     return { ok: true };

@@ -27,13 +27,21 @@ async function writeInFlight(world: McpWorld, latencyMs: number) {
   world.sim.faults.queue(`latency=${latencyMs}`, { method: "POST", count: 1 });
   world.sim.faults.queue(`latency=${latencyMs}`, { method: "GET", path: "/api/v1/manage/fabrics", count: 1 });
   const mark = await lastAuditId(sql);
-  const write = call(sse, "call_operation", { operation: "ndfc.createVrf", params: { fabric }, body: { fabric, vrfName: "drain", vrfId: 50990 } }).then(
+  const write = call(sse, "call_operation", {
+    operation: "ndfc.createVrf",
+    params: { fabric },
+    body: { fabric, vrfName: "drain", vrfId: 50990 },
+  }).then(
     (r) => ({ ok: !r.isError, text: textOf(r) }),
     (err) => ({ ok: false, text: String(err) }),
   );
-  const read = call(http, "list_fabrics", { fields: ["name"] }).then((r) => ({ ok: !r.isError, text: textOf(r) }), (err) => ({ ok: false, text: String(err) }));
+  const read = call(http, "list_fabrics", { fields: ["name"] }).then(
+    (r) => ({ ok: !r.isError, text: textOf(r) }),
+    (err) => ({ ok: false, text: String(err) }),
+  );
   // Both requests have reached ND (the simulator is holding them) before the stop begins.
-  for (let i = 0; i < 100 && world.sim.requestLog.find("", "POST").filter((e) => e.path !== "/login").length === 0; i++) await Bun.sleep(20);
+  for (let i = 0; i < 100 && world.sim.requestLog.find("", "POST").filter((e) => e.path !== "/login").length === 0; i++)
+    await Bun.sleep(20);
   await Bun.sleep(100);
   return { write, read, mark, sql };
 }
@@ -53,8 +61,13 @@ test("SIGTERM with an SSE write and an HTTP read in flight: both complete, the o
     expect(await read).toMatchObject({ ok: true });
     await stopping;
     expect(Date.now() - started).toBeLessThan(8_000);
-    const rows = (await auditSince(sql, mark)).filter((r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf");
-    expect(rows.map((r) => [r.details.phase, r.status])).toEqual([["intent", "pending"], ["outcome", "ok"]]);
+    const rows = (await auditSince(sql, mark)).filter(
+      (r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf",
+    );
+    expect(rows.map((r) => [r.details.phase, r.status])).toEqual([
+      ["intent", "pending"],
+      ["outcome", "ok"],
+    ]);
   } finally {
     await finish(world);
   }
@@ -66,9 +79,16 @@ test("a write still running when the grace period ends is recorded as unknown, n
     const { write, mark, sql } = await writeInFlight(world, 4_000);
     await world.gw.server.stop();
     // The stream was closed under the call; whatever the client makes of that, it got no result.
-    expect(await Promise.race([write, Bun.sleep(3_000).then(() => ({ ok: false, text: "no answer" }))])).toMatchObject({ ok: false });
-    const rows = (await auditSince(sql, mark)).filter((r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf");
-    expect(rows.map((r) => [r.details.phase, r.status])).toEqual([["intent", "pending"], ["outcome", "unknown"]]);
+    expect(await Promise.race([write, Bun.sleep(3_000).then(() => ({ ok: false, text: "no answer" }))])).toMatchObject({
+      ok: false,
+    });
+    const rows = (await auditSince(sql, mark)).filter(
+      (r) => r.action === "mcp.call" && r.operation_id === "ndfc.createVrf",
+    );
+    expect(rows.map((r) => [r.details.phase, r.status])).toEqual([
+      ["intent", "pending"],
+      ["outcome", "unknown"],
+    ]);
   } finally {
     await finish(world);
   }
@@ -79,16 +99,28 @@ test("a write intent left without an outcome (crash) gets an unknown outcome and
   try {
     const callId = crypto.randomUUID();
     await recordAudit(db.sql, {
-      action: "mcp.call", status: "pending", callId, actor: { username: "olga", via: "laptop" },
-      target: { operationId: "ndfc.createVrf" }, cluster: { name: "sim" }, details: { phase: "intent" },
+      action: "mcp.call",
+      status: "pending",
+      callId,
+      actor: { username: "olga", via: "laptop" },
+      target: { operationId: "ndfc.createVrf" },
+      cluster: { name: "sim" },
+      details: { phase: "intent" },
     });
     expect((await findOpenIntents(db.sql)).length).toBe(0); // too young: may still be running elsewhere
     const out: string[] = [];
-    await runCli(["audit", "verify"], { DATABASE_URL: db.url }, (l) => out.push(l), () => {});
+    await runCli(
+      ["audit", "verify"],
+      { DATABASE_URL: db.url },
+      (l) => out.push(l),
+      () => {},
+    );
     expect(out.join("\n")).toContain("1 write(s) started in the last 5 minutes have no outcome yet");
     const closed = await closeOpenIntents(db.sql, 0);
     expect(closed.map((i) => i.call_id)).toEqual([callId]);
-    const rows = await db.sql<{ status: string; reason: string }[]>`select status, reason from audit_events where call_id = ${callId} order by id`;
+    const rows = await db.sql<
+      { status: string; reason: string }[]
+    >`select status, reason from audit_events where call_id = ${callId} order by id`;
     expect(rows.map((r) => r.status)).toEqual(["pending", "unknown"]);
     expect(rows[1]!.reason).toContain("check it on Nexus Dashboard");
     expect(await closeOpenIntents(db.sql, 0)).toEqual([]);

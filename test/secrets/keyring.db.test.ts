@@ -28,7 +28,12 @@ function deps(keyring: Keyring): ClusterDeps {
 }
 
 async function addWithPassword(keyring: Keyring, name: string, password: string) {
-  return addCluster(db.sql, cliCaller("cli"), { name, url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password } }, deps(keyring));
+  return addCluster(
+    db.sql,
+    cliCaller("cli"),
+    { name, url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password } },
+    deps(keyring),
+  );
 }
 
 async function passwordOf(keyring: Keyring, name: string): Promise<string> {
@@ -85,7 +90,8 @@ describe("sealed credentials in the database", () => {
     const [row] = await db.sql`select row_to_json(c)::text as json from clusters c where id = ${cluster.id}`;
     expect(row!.json).not.toContain("Very-Secret-Password-1");
     expect(row!.json).toMatch(/"secret_sealed":"nmg1\.\d+\./);
-    const audit = await db.sql`select row_to_json(a)::text as json from audit_events a where cluster_id = ${cluster.id}`;
+    const audit =
+      await db.sql`select row_to_json(a)::text as json from audit_events a where cluster_id = ${cluster.id}`;
     expect(audit.length).toBe(1);
     expect(audit[0]!.json).not.toContain("Very-Secret-Password-1");
     expect(await passwordOf(keyring, "plain-check")).toBe("Very-Secret-Password-1");
@@ -98,7 +104,9 @@ describe("sealed credentials in the database", () => {
     await db.sql`update clusters set secret_sealed = (select secret_sealed from clusters where name = 'victim') where name = 'attacker'`;
     const e = await failureOf(passwordOf(keyring, "attacker"));
     expect(e.failure).toBe("tampered");
-    expect(e.message).toStartWith("cannot open the stored credentials of cluster attacker: the sealed value was altered or does not belong here");
+    expect(e.message).toStartWith(
+      "cannot open the stored credentials of cluster attacker: the sealed value was altered or does not belong here",
+    );
     await db.sql`delete from clusters where name in ('victim', 'attacker')`;
   });
 
@@ -106,7 +114,12 @@ describe("sealed credentials in the database", () => {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
     await addWithPassword(keyring, "wrong-key", "pw-wrong-key");
     const warnings: string[] = [];
-    const wrong = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: randomBytes(32).toString("base64"), warn: (w) => warnings.push(w) });
+    const wrong = await loadKeyring({
+      sql: db.sql,
+      dataDir: dataDir(),
+      encryptionKey: randomBytes(32).toString("base64"),
+      warn: (w) => warnings.push(w),
+    });
     expect(wrong.unavailableVersions).toContain(keyring.activeVersion);
     expect(warnings.join("\n")).toContain("does not open key version(s)");
     const e = await failureOf(passwordOf(wrong.keyring, "wrong-key"));
@@ -123,9 +136,20 @@ describe("rotation", () => {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
     // Another node loaded before the rotations: it must keep working without a restart.
     const stale = (await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY })).keyring;
-    const passwords = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`rot-${i}`, `password-${i}-${randomBytes(6).toString("hex")}`]));
+    const passwords = Object.fromEntries(
+      Array.from({ length: 5 }, (_, i) => [`rot-${i}`, `password-${i}-${randomBytes(6).toString("hex")}`]),
+    );
     for (const [name, pw] of Object.entries(passwords)) await addWithPassword(keyring, name, pw);
-    await addCluster(db.sql, cliCaller("cli"), { name: "rot-key", url: "https://127.0.0.1:9", credentials: { mode: "api_key", username: "svc", apiKey: "api-key-rot-123" } }, deps(keyring));
+    await addCluster(
+      db.sql,
+      cliCaller("cli"),
+      {
+        name: "rot-key",
+        url: "https://127.0.0.1:9",
+        credentials: { mode: "api_key", username: "svc", apiKey: "api-key-rot-123" },
+      },
+      deps(keyring),
+    );
     const start = keyring.activeVersion;
 
     const first = await rotateKeys(db.sql, tester, keyring);
@@ -145,7 +169,8 @@ describe("rotation", () => {
   });
 
   test("rotation is audited with versions and counts only", async () => {
-    const rows = await db.sql`select status, resource_id, details::text as details from audit_events where action = 'keys.rotate' and status = 'ok' order by id`;
+    const rows =
+      await db.sql`select status, resource_id, details::text as details from audit_events where action = 'keys.rotate' and status = 'ok' order by id`;
     expect(rows.length).toBe(2);
     const keyRows = await db.sql`select wrapped from secret_keys`;
     for (const row of rows) {
@@ -178,7 +203,11 @@ describe("rotation", () => {
     let rotation: Promise<unknown> | undefined;
     await db.sql.begin(async (tx) => {
       await prepareToSeal(tx, writer);
-      const sealedBefore = seal(writer, "sealed-during-rotation", { table: "clusters", column: "secret_sealed", rowId: id });
+      const sealedBefore = seal(writer, "sealed-during-rotation", {
+        table: "clusters",
+        column: "secret_sealed",
+        rowId: id,
+      });
       await tx`insert into clusters (id, name, base_url, auth_mode, username, secret_sealed) values (${id}, 'racer', 'https://127.0.0.1:9', 'password', 'admin', ${sealedBefore})`;
       rotation = rotateKeys(db.sql, tester, keyring);
       await Bun.sleep(200); // the rotation is now waiting for this transaction
@@ -190,7 +219,11 @@ describe("rotation", () => {
   });
 
   test("rotation with a wrong key fails cleanly instead of sealing under a key nobody can open", async () => {
-    const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: randomBytes(32).toString("base64") });
+    const { keyring } = await loadKeyring({
+      sql: db.sql,
+      dataDir: dataDir(),
+      encryptionKey: randomBytes(32).toString("base64"),
+    });
     await db.sql`delete from clusters where name = 'rot-1'`;
     const e = await failureOf(rotateKeys(db.sql, tester, keyring));
     expect(e.failure).toBe("key_mismatch");
@@ -217,7 +250,9 @@ describe("replacing the key-encryption key", () => {
 
     // Later rotations wrap their new key under the new KEK.
     await rotateKeys(db.sql, tester, keyring);
-    expect((await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: nextKey })).unavailableVersions).toEqual([]);
+    expect(
+      (await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: nextKey })).unavailableVersions,
+    ).toEqual([]);
     const [event] = await db.sql`select details from audit_events where action = 'keys.rewrap'`;
     expect(event!.details).toMatchObject({ fromKeyId: result.fromKeyId, toKeyId: result.toKeyId });
     expect(JSON.stringify(event)).not.toContain(nextKey);
@@ -225,7 +260,9 @@ describe("replacing the key-encryption key", () => {
 
   test("a key that cannot open every version may not rewrap (versions would be lost)", async () => {
     const { keyring } = await loadKeyring({ sql: db.sql, dataDir: dataDir(), encryptionKey: ENCRYPTION_KEY });
-    const e = await failureOf(rewrapKeys(db.sql, tester, keyring, masterKeyFrom(randomBytes(32).toString("base64"), "x")));
+    const e = await failureOf(
+      rewrapKeys(db.sql, tester, keyring, masterKeyFrom(randomBytes(32).toString("base64"), "x")),
+    );
     expect(e.failure).toBe("key_mismatch");
   });
 });

@@ -6,7 +6,7 @@
  * received equals what the row says (characters PostgreSQL refuses are shown as visible escapes
  * and the row says so in `details._normalised`). Seeded, bounded: a few seconds.
  */
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { cliCaller } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { normaliseText } from "../../app/audit/audit-normalise.ts";
 import { verifyAuditChain } from "../../app/audit/audit-verify.ts";
@@ -21,17 +21,45 @@ await setEditMode(sql, cliCaller("admin"), true, null);
 
 // Hostile pieces; letters limited to a, z so no generated text looks like a credential (which
 // redaction would rightly mask) and the comparison stays exact.
-const PIECES = ["\u0000", "\ud800", "\udfff", "\ud83d\ude00", "\u001b[31m", "\r", "\n", "\u0007", "\u009b", "\u007f", "\u2028", "a", "z", "1", '"', "\\", "'", "=", "é", " ", "<", "%", "\\u0000", "__proto__", "{}"];
+const PIECES = [
+  "\u0000",
+  "\ud800",
+  "\udfff",
+  "\ud83d\ude00",
+  "\u001b[31m",
+  "\r",
+  "\n",
+  "\u0007",
+  "\u009b",
+  "\u007f",
+  "\u2028",
+  "a",
+  "z",
+  "1",
+  '"',
+  "\\",
+  "'",
+  "=",
+  "é",
+  " ",
+  "<",
+  "%",
+  "\\u0000",
+  "__proto__",
+  "{}",
+];
 let seed = 12_345;
 const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-const fuzz = (max = 12) => Array.from({ length: 1 + Math.floor(next() * max) }, () => PIECES[Math.floor(next() * PIECES.length)]!).join("");
+const fuzz = (max = 12) =>
+  Array.from({ length: 1 + Math.floor(next() * max) }, () => PIECES[Math.floor(next() * PIECES.length)]!).join("");
 
 function deepNormalise(value: unknown): unknown {
   if (typeof value === "string") return normaliseText(value);
   if (Array.isArray(value)) return value.map(deepNormalise);
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, normaliseText(k), { value: deepNormalise(v), enumerable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, normaliseText(k), { value: deepNormalise(v), enumerable: true });
     return out;
   }
   return value;
@@ -42,15 +70,22 @@ let rpcId = 0;
 async function rpc(token: string, method: string, params: unknown): Promise<Record<string, unknown>> {
   const res = await world.gw.fetchApi("/mcp", {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, host: "localhost", "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
+    headers: {
+      authorization: `Bearer ${token}`,
+      host: "localhost",
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
   });
   expect(res.status).toBeLessThan(500);
   const text = await res.text();
-  const data = text.startsWith("{") ? text : /^data: ([^\n]*)$/m.exec(text)?.[1] ?? "{}";
+  const data = text.startsWith("{") ? text : (/^data: ([^\n]*)$/m.exec(text)?.[1] ?? "{}");
   return JSON.parse(data);
 }
-const callTool = (token: string, name: string, args: Record<string, unknown>) => rpc(token, "tools/call", { name, arguments: args });
+const callTool = (token: string, name: string, args: Record<string, unknown>) =>
+  rpc(token, "tools/call", { name, arguments: args });
 
 async function rowsOf(mark: string): Promise<AuditRow[]> {
   return (await auditSince(sql, mark)).filter((r) => r.action === "mcp.call");
@@ -62,14 +97,23 @@ test("fuzzed body keys and values of a write: two rows, and the row shows exactl
   let compared = 0;
   for (let i = 0; i < 25; i++) {
     const key = next() < 0.3 ? "__proto__" : fuzz(6);
-    const body = { fabric, vrfName: `v${i}`, vrfId: 60_000 + i, [key]: fuzz(), note: fuzz(20), list: [fuzz(), { [fuzz(4)]: fuzz() }] };
+    const body = {
+      fabric,
+      vrfName: `v${i}`,
+      vrfId: 60_000 + i,
+      [key]: fuzz(),
+      note: fuzz(20),
+      list: [fuzz(), { [fuzz(4)]: fuzz() }],
+    };
     if (key === "__proto__") Object.defineProperty(body, "__proto__", { value: fuzz(), enumerable: true });
     const before = world.sim.requestLog.all().at(-1)?.seq ?? 0;
     const mark = await lastAuditId(sql);
     await callTool(token, "call_operation", { operation: "ndfc.createVrf", cluster: "sim", params: { fabric }, body });
     const rows = await rowsOf(mark);
     expect(rows.map((r) => r.details.phase)).toEqual(["intent", "outcome"]);
-    const reached = world.sim.requestLog.all().filter((e) => e.seq > before && e.method === "POST" && e.path.includes("/vrfs"));
+    const reached = world.sim.requestLog
+      .all()
+      .filter((e) => e.seq > before && e.method === "POST" && e.path.includes("/vrfs"));
     if (reached.length) {
       const received = JSON.parse(reached[0]!.body!);
       for (const row of rows) expect(row.details.body).toEqual(deepNormalise(received));
@@ -98,7 +142,8 @@ test("fuzzed path parameter, operation id and cluster name: exactly one readable
       const row = rows[0]!;
       if (args.params) expect(row.details.params).toEqual({ fabric: normaliseText(value) });
       // Refused by the argument schema before the call path: no operation id; otherwise it is the one sent.
-      else if (args.operation === value && row.operation_id !== null) expect(row.operation_id).toBe(normaliseText(value));
+      else if (args.operation === value && row.operation_id !== null)
+        expect(row.operation_id).toBe(normaliseText(value));
       if (hasRefused(value)) expect(row.details._normalised).toBeDefined();
     }
   }
@@ -108,7 +153,11 @@ test("a fuzzed client name from initialize never breaks the token's later calls"
   const token = world.tokens.olga!;
   for (let i = 0; i < 15; i++) {
     const name = fuzz();
-    await rpc(token, "initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name, version: fuzz(4) } });
+    await rpc(token, "initialize", {
+      protocolVersion: "2025-11-25",
+      capabilities: {},
+      clientInfo: { name, version: fuzz(4) },
+    });
     const mark = await lastAuditId(sql);
     const answer = await callTool(token, "list_fabrics", { cluster: "sim" });
     expect((answer.result as { isError?: boolean }).isError).toBeFalsy();

@@ -47,18 +47,41 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const { keyring } = await keyringModule.loadKeyring({ sql: db.sql, dataDir, encryptionKey: randomBytes(32).toString("base64") });
+const { keyring } = await keyringModule.loadKeyring({
+  sql: db.sql,
+  dataDir,
+  encryptionKey: randomBytes(32).toString("base64"),
+});
 const urlPolicy = urlPolicyModule.parseUrlPolicy(["*"], true);
 const admin = cliCaller("perm-admin");
-const passwords = { passwords: { hash: async () => "x", verify: async () => false, needsRehash: () => false, dummyHash: () => "x" } as never };
-const owner = await users.createUser(db.sql, admin, { username: "perm-owner", password: "a long enough passphrase", roles: ["admin"], clusters: "all" }, passwords);
+const passwords = {
+  passwords: {
+    hash: async () => "x",
+    verify: async () => false,
+    needsRehash: () => false,
+    dummyHash: () => "x",
+  } as never,
+};
+const owner = await users.createUser(
+  db.sql,
+  admin,
+  { username: "perm-owner", password: "a long enough passphrase", roles: ["admin"], clusters: "all" },
+  passwords,
+);
 const ownersToken = await apiTokens.createApiToken(db.sql, admin, { username: "perm-owner", name: "perm" });
 const tableToken = await apiTokens.createApiToken(db.sql, admin, { username: "perm-owner", name: "perm-table" });
 
 /** Every permission except `missing`: proves that exactly this permission is checked. */
 function without(missing: Permission): Caller {
   const c = cliCaller("perm-tester");
-  return { ...c, principal: { ...c.principal, userId: "00000000-0000-4000-8000-000000000001", permissions: new Set(PERMISSIONS.filter((p) => p !== missing)) } };
+  return {
+    ...c,
+    principal: {
+      ...c.principal,
+      userId: "00000000-0000-4000-8000-000000000001",
+      permissions: new Set(PERMISSIONS.filter((p) => p !== missing)),
+    },
+  };
 }
 
 type Call = (db: Sql, caller: Caller) => Promise<unknown>;
@@ -73,56 +96,209 @@ const UUID = "00000000-0000-4000-8000-0000000000aa";
 
 /** "module:function" → how to call it. */
 const CHECKED: Record<string, Entry> = {
-  "identity/users.ts:createUser": { needs: "users:manage", call: (d, c) => users.createUser(d, c, { username: "perm-new" }, passwords) },
-  "identity/users.ts:setUserActive": { needs: "users:manage", call: (d, c) => users.setUserActive(d, c, "perm-owner", true) },
+  "identity/users.ts:createUser": {
+    needs: "users:manage",
+    call: (d, c) => users.createUser(d, c, { username: "perm-new" }, passwords),
+  },
+  "identity/users.ts:setUserActive": {
+    needs: "users:manage",
+    call: (d, c) => users.setUserActive(d, c, "perm-owner", true),
+  },
   "identity/users.ts:deleteUser": { needs: "users:manage", call: (d, c) => users.deleteUser(d, c, "nobody-at-all") },
-  "identity/users.ts:setUserRoles": { needs: "users:manage", call: (d, c) => users.setUserRoles(d, c, "perm-owner", ["admin"]) },
-  "identity/users.ts:grantRole": { needs: "users:manage", call: (d, c) => users.grantRole(d, c, "perm-owner", "viewer") },
-  "identity/users.ts:revokeRole": { needs: "users:manage", call: (d, c) => users.revokeRole(d, c, "perm-owner", "viewer") },
-  "identity/users.ts:setUserClusters": { needs: "users:manage", call: (d, c) => users.setUserClusters(d, c, "perm-owner", "all") },
-  "identity/users.ts:updateProfile": { needs: "users:manage", call: (d, c) => users.updateProfile(d, c, "perm-owner", { displayName: "P" }) },
+  "identity/users.ts:setUserRoles": {
+    needs: "users:manage",
+    call: (d, c) => users.setUserRoles(d, c, "perm-owner", ["admin"]),
+  },
+  "identity/users.ts:grantRole": {
+    needs: "users:manage",
+    call: (d, c) => users.grantRole(d, c, "perm-owner", "viewer"),
+  },
+  "identity/users.ts:revokeRole": {
+    needs: "users:manage",
+    call: (d, c) => users.revokeRole(d, c, "perm-owner", "viewer"),
+  },
+  "identity/users.ts:setUserClusters": {
+    needs: "users:manage",
+    call: (d, c) => users.setUserClusters(d, c, "perm-owner", "all"),
+  },
+  "identity/users.ts:updateProfile": {
+    needs: "users:manage",
+    call: (d, c) => users.updateProfile(d, c, "perm-owner", { displayName: "P" }),
+  },
   "identity/users.ts:listUsers": { needs: "users:manage", call: (d, c) => users.listUsers(d, c) },
-  "identity/roles.ts:createRole": { needs: "roles:manage", call: (d, c) => roles.createRole(d, c, { name: "perm-role", permissions: [] }) },
-  "identity/roles.ts:updateRole": { needs: "roles:manage", call: (d, c) => roles.updateRole(d, c, "viewer", { toolProfile: null }) },
+  "identity/roles.ts:createRole": {
+    needs: "roles:manage",
+    call: (d, c) => roles.createRole(d, c, { name: "perm-role", permissions: [] }),
+  },
+  "identity/roles.ts:updateRole": {
+    needs: "roles:manage",
+    call: (d, c) => roles.updateRole(d, c, "viewer", { toolProfile: null }),
+  },
   "identity/roles.ts:deleteRole": { needs: "roles:manage", call: (d, c) => roles.deleteRole(d, c, "no-such-role") },
-  "identity/api-tokens.ts:createApiToken": { needs: "tokens:manage", call: (d, c) => apiTokens.createApiToken(d, c, { username: "perm-owner", name: "other" }) },
-  "identity/api-tokens.ts:narrowApiToken": { needs: "tokens:manage", call: (d, c) => apiTokens.narrowApiToken(d, c, tableToken.id, { readOnly: true }) },
-  "identity/api-tokens.ts:revokeApiToken": { needs: "tokens:manage", call: (d, c) => apiTokens.revokeApiToken(d, c, tableToken.id) },
+  "identity/api-tokens.ts:createApiToken": {
+    needs: "tokens:manage",
+    call: (d, c) => apiTokens.createApiToken(d, c, { username: "perm-owner", name: "other" }),
+  },
+  "identity/api-tokens.ts:narrowApiToken": {
+    needs: "tokens:manage",
+    call: (d, c) => apiTokens.narrowApiToken(d, c, tableToken.id, { readOnly: true }),
+  },
+  "identity/api-tokens.ts:revokeApiToken": {
+    needs: "tokens:manage",
+    call: (d, c) => apiTokens.revokeApiToken(d, c, tableToken.id),
+  },
   "identity/api-tokens.ts:listApiTokens": { needs: "tokens:manage", call: (d, c) => apiTokens.listApiTokens(d, c) },
-  "identity/password-change.ts:resetPassword": { needs: "users:manage", call: (d, c) => passwordChange.resetPassword(d, c, { username: "perm-owner" }, passwords) },
-  "policy/policy-settings.ts:setEditMode": { needs: "settings:manage", call: (d, c) => settings.setEditMode(d, c, false, null) },
-  "policy/policy-settings.ts:addToWhitelist": { needs: "settings:manage", call: (d, c) => settings.addToWhitelist(d, c, "perm.op") },
-  "policy/policy-settings.ts:removeFromWhitelist": { needs: "settings:manage", call: (d, c) => settings.removeFromWhitelist(d, c, "perm.none") },
-  "policy/policy-settings.ts:addConstraint": { needs: "settings:manage", call: (d, c) => settings.addConstraint(d, c, { operationPattern: "perm.*", param: "fabric", allowed: ["f1"], appliesTo: "write" }) },
-  "policy/policy-settings.ts:removeConstraint": { needs: "settings:manage", call: (d, c) => settings.removeConstraint(d, c, "999999") },
-  "policy/policy-settings.ts:addApprovalRule": { needs: "settings:manage", call: (d, c) => settings.addApprovalRule(d, c, "perm.*") },
-  "policy/policy-settings.ts:removeApprovalRule": { needs: "settings:manage", call: (d, c) => settings.removeApprovalRule(d, c, "perm.none") },
-  "policy/policy-settings.ts:saveToolProfile": { needs: "settings:manage", call: (d, c) => settings.saveToolProfile(d, c, { name: "perm", mode: "meta", operations: [], tokenBudget: 2000 }) },
-  "policy/approvals.ts:decideApproval": { needs: "approvals:decide", call: (d, c) => approvals.decideApproval(d, c, UUID, true) },
-  "policy/approvals.ts:setApprovalSettings": { needs: "settings:manage", call: (d, c) => approvals.setApprovalSettings(d, c, { ttlMinutes: 60, allowSelfApproval: false }) },
-  "policy/approvals.ts:requestApproval": { needs: "clusters:use", call: (d, c) => approvals.requestApproval(d, c, { operationId: "perm.op", clusterId: "c1", clusterName: "c1", args: {} }) },
-  "clusters/clusters.ts:addCluster": { needs: "clusters:manage", call: (d, c) => registry.addCluster(d, c, { name: "perm", url: "https://127.0.0.1:9", credentials: { mode: "password", username: "a", password: "b" } }, { keyring, urlPolicy }) },
-  "clusters/clusters.ts:updateCluster": { needs: "clusters:manage", call: (d, c) => registry.updateCluster(d, c, "no-such-cluster", { timeoutMs: 20_000 }, { keyring, urlPolicy }) },
-  "clusters/clusters.ts:removeCluster": { needs: "clusters:manage", call: (d, c) => registry.removeCluster(d, c, "no-such-cluster") },
-  "clusters/connection-test.ts:runConnectionTest": { needs: "clusters:manage", call: (d, c) => connectionTest.runConnectionTest(d, c, "no-such-cluster", { pool: {} as never }) },
+  "identity/password-change.ts:resetPassword": {
+    needs: "users:manage",
+    call: (d, c) => passwordChange.resetPassword(d, c, { username: "perm-owner" }, passwords),
+  },
+  "policy/policy-settings.ts:setEditMode": {
+    needs: "settings:manage",
+    call: (d, c) => settings.setEditMode(d, c, false, null),
+  },
+  "policy/policy-settings.ts:addToWhitelist": {
+    needs: "settings:manage",
+    call: (d, c) => settings.addToWhitelist(d, c, "perm.op"),
+  },
+  "policy/policy-settings.ts:removeFromWhitelist": {
+    needs: "settings:manage",
+    call: (d, c) => settings.removeFromWhitelist(d, c, "perm.none"),
+  },
+  "policy/policy-settings.ts:addConstraint": {
+    needs: "settings:manage",
+    call: (d, c) =>
+      settings.addConstraint(d, c, {
+        operationPattern: "perm.*",
+        param: "fabric",
+        allowed: ["f1"],
+        appliesTo: "write",
+      }),
+  },
+  "policy/policy-settings.ts:removeConstraint": {
+    needs: "settings:manage",
+    call: (d, c) => settings.removeConstraint(d, c, "999999"),
+  },
+  "policy/policy-settings.ts:addApprovalRule": {
+    needs: "settings:manage",
+    call: (d, c) => settings.addApprovalRule(d, c, "perm.*"),
+  },
+  "policy/policy-settings.ts:removeApprovalRule": {
+    needs: "settings:manage",
+    call: (d, c) => settings.removeApprovalRule(d, c, "perm.none"),
+  },
+  "policy/policy-settings.ts:saveToolProfile": {
+    needs: "settings:manage",
+    call: (d, c) => settings.saveToolProfile(d, c, { name: "perm", mode: "meta", operations: [], tokenBudget: 2000 }),
+  },
+  "policy/approvals.ts:decideApproval": {
+    needs: "approvals:decide",
+    call: (d, c) => approvals.decideApproval(d, c, UUID, true),
+  },
+  "policy/approvals.ts:setApprovalSettings": {
+    needs: "settings:manage",
+    call: (d, c) => approvals.setApprovalSettings(d, c, { ttlMinutes: 60, allowSelfApproval: false }),
+  },
+  "policy/approvals.ts:requestApproval": {
+    needs: "clusters:use",
+    call: (d, c) =>
+      approvals.requestApproval(d, c, { operationId: "perm.op", clusterId: "c1", clusterName: "c1", args: {} }),
+  },
+  "clusters/clusters.ts:addCluster": {
+    needs: "clusters:manage",
+    call: (d, c) =>
+      registry.addCluster(
+        d,
+        c,
+        { name: "perm", url: "https://127.0.0.1:9", credentials: { mode: "password", username: "a", password: "b" } },
+        { keyring, urlPolicy },
+      ),
+  },
+  "clusters/clusters.ts:updateCluster": {
+    needs: "clusters:manage",
+    call: (d, c) => registry.updateCluster(d, c, "no-such-cluster", { timeoutMs: 20_000 }, { keyring, urlPolicy }),
+  },
+  "clusters/clusters.ts:removeCluster": {
+    needs: "clusters:manage",
+    call: (d, c) => registry.removeCluster(d, c, "no-such-cluster"),
+  },
+  "clusters/connection-test.ts:runConnectionTest": {
+    needs: "clusters:manage",
+    call: (d, c) => connectionTest.runConnectionTest(d, c, "no-such-cluster", { pool: {} as never }),
+  },
   "secrets/rotate.ts:rotateKeys": { needs: "settings:manage", call: (d, c) => rotate.rotateKeys(d, c, keyring) },
-  "secrets/rewrap.ts:rewrapKeys": { needs: "settings:manage", call: (d, c) => rewrap.rewrapKeys(d, c, keyring, { id: keyring.kekId } as never) },
+  "secrets/rewrap.ts:rewrapKeys": {
+    needs: "settings:manage",
+    call: (d, c) => rewrap.rewrapKeys(d, c, keyring, { id: keyring.kekId } as never),
+  },
   "catalog/import.ts:importDocuments": { needs: "settings:manage", call: (d, c) => importer.importDocuments(d, c, []) },
-  "catalog/import.ts:importFromCluster": { needs: "settings:manage", call: (d, c) => importer.importFromCluster(d, c, "c1", []) },
-  "audit/audit-retain.ts:retainAudit": { needs: "settings:manage", call: (d, c) => retain.retainAudit(d, c, { olderThanDays: 36_500 }) },
-  "ops/backup.ts:createBackup": { needs: "settings:manage", call: (d, c) => backup.createBackup(d, c, {} as never), positive: false },
-  "ops/restore.ts:restoreBackup": { needs: "settings:manage", call: (_d, c) => restore.restoreBackup({ caller: c } as never), positive: false },
-  "siem/siem-destinations.ts:addDestination": { needs: "settings:manage", call: (d, c) => destinations.addDestination(d, c, { name: "perm", url: "syslog+tls://127.0.0.1:1" }, { keyring }) },
-  "siem/siem-destinations.ts:setDestinationEnabled": { needs: "settings:manage", call: (d, c) => destinations.setDestinationEnabled(d, c, "no-such", true) },
-  "siem/siem-destinations.ts:removeDestination": { needs: "settings:manage", call: (d, c) => destinations.removeDestination(d, c, "no-such") },
-  "siem/siem-destinations.ts:testDestination": { needs: "settings:manage", call: (d, c) => destinations.testDestination(d, c, "no-such", { hostname: "h", version: "v" }, { keyring }) },
-  "siem/siem-destinations.ts:listDestinations": { needs: "settings:manage", call: (d, c) => destinations.listDestinations(d, c) },
-  "directory/directories.ts:addDirectory": { needs: "users:manage", call: (d, c) => directories.addDirectory(d, c, { name: "perm", url: "ldaps://127.0.0.1:1", bindDn: "cn=x,dc=y", bindPassword: "p", userBase: "dc=y" }, { keyring }) },
-  "directory/directories.ts:removeDirectory": { needs: "users:manage", call: (d, c) => directories.removeDirectory(d, c, "no-such") },
-  "directory/directories.ts:mapGroup": { needs: "users:manage", call: (d, c) => directories.mapGroup(d, c, "no-such", { groupDn: "cn=g,dc=y", roleName: "viewer" }) },
-  "directory/directories.ts:unmapGroup": { needs: "users:manage", call: (d, c) => directories.unmapGroup(d, c, "no-such", "1") },
-  "directory/directories.ts:testDirectory": { needs: "users:manage", call: (d, c) => directories.testDirectory(d, c, { name: "no-such", username: "u" }, { keyring }) },
-  "directory/directories.ts:listDirectories": { needs: "users:manage", call: (d, c) => directories.listDirectories(d, c) },
+  "catalog/import.ts:importFromCluster": {
+    needs: "settings:manage",
+    call: (d, c) => importer.importFromCluster(d, c, "c1", []),
+  },
+  "audit/audit-retain.ts:retainAudit": {
+    needs: "settings:manage",
+    call: (d, c) => retain.retainAudit(d, c, { olderThanDays: 36_500 }),
+  },
+  "ops/backup.ts:createBackup": {
+    needs: "settings:manage",
+    call: (d, c) => backup.createBackup(d, c, {} as never),
+    positive: false,
+  },
+  "ops/restore.ts:restoreBackup": {
+    needs: "settings:manage",
+    call: (_d, c) => restore.restoreBackup({ caller: c } as never),
+    positive: false,
+  },
+  "siem/siem-destinations.ts:addDestination": {
+    needs: "settings:manage",
+    call: (d, c) => destinations.addDestination(d, c, { name: "perm", url: "syslog+tls://127.0.0.1:1" }, { keyring }),
+  },
+  "siem/siem-destinations.ts:setDestinationEnabled": {
+    needs: "settings:manage",
+    call: (d, c) => destinations.setDestinationEnabled(d, c, "no-such", true),
+  },
+  "siem/siem-destinations.ts:removeDestination": {
+    needs: "settings:manage",
+    call: (d, c) => destinations.removeDestination(d, c, "no-such"),
+  },
+  "siem/siem-destinations.ts:testDestination": {
+    needs: "settings:manage",
+    call: (d, c) => destinations.testDestination(d, c, "no-such", { hostname: "h", version: "v" }, { keyring }),
+  },
+  "siem/siem-destinations.ts:listDestinations": {
+    needs: "settings:manage",
+    call: (d, c) => destinations.listDestinations(d, c),
+  },
+  "directory/directories.ts:addDirectory": {
+    needs: "users:manage",
+    call: (d, c) =>
+      directories.addDirectory(
+        d,
+        c,
+        { name: "perm", url: "ldaps://127.0.0.1:1", bindDn: "cn=x,dc=y", bindPassword: "p", userBase: "dc=y" },
+        { keyring },
+      ),
+  },
+  "directory/directories.ts:removeDirectory": {
+    needs: "users:manage",
+    call: (d, c) => directories.removeDirectory(d, c, "no-such"),
+  },
+  "directory/directories.ts:mapGroup": {
+    needs: "users:manage",
+    call: (d, c) => directories.mapGroup(d, c, "no-such", { groupDn: "cn=g,dc=y", roleName: "viewer" }),
+  },
+  "directory/directories.ts:unmapGroup": {
+    needs: "users:manage",
+    call: (d, c) => directories.unmapGroup(d, c, "no-such", "1"),
+  },
+  "directory/directories.ts:testDirectory": {
+    needs: "users:manage",
+    call: (d, c) => directories.testDirectory(d, c, { name: "no-such", username: "u" }, { keyring }),
+  },
+  "directory/directories.ts:listDirectories": {
+    needs: "users:manage",
+    call: (d, c) => directories.listDirectories(d, c),
+  },
 };
 
 /** Exported async functions that change nothing on a caller's behalf, and why. */
@@ -151,7 +327,8 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "identity/login.ts:login": "authentication: proven by the password (anonymous until then)",
   "identity/login.ts:purgeLoginThrottle": "housekeeping timer",
   "policy/approvals.ts:approvalMatches": "read",
-  "policy/approvals.ts:consumeApproval": "MCP call path after the guard allowed the call; uses up the principal's own approval",
+  "policy/approvals.ts:consumeApproval":
+    "MCP call path after the guard allowed the call; uses up the principal's own approval",
   "policy/approvals.ts:listApprovals": "read",
   "policy/approvals.ts:getApproval": "read",
   "policy/approvals.ts:getApprovalSettings": "read",
@@ -174,13 +351,15 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "audit/audit-seal.ts:sealBatch": "the sealer links committed rows into the chain (background, no caller)",
   "audit/audit-seal.ts:sealPending": "the sealer",
   "audit/audit-verify.ts:verifyAuditChain": "read",
-  "identity/sessions.ts:endMyOtherSessions": "self-service: ends the caller's own other browser sessions (no one else's)",
+  "identity/sessions.ts:endMyOtherSessions":
+    "self-service: ends the caller's own other browser sessions (no one else's)",
   "identity/sessions.ts:listMySessions": "read (the caller's own sessions)",
   "identity/api-tokens.ts:listExpiringTokens": "read (own tokens; everybody's with tokens:manage)",
   "ops/overview.ts:loadOverview": "read (the dashboard; each part checked against the caller's permissions)",
   "clusters/nd-version.ts:recordNdVersion": "the gateway's bookkeeping of the version ND reported after a login",
   "clusters/connection-test.ts:ndfcVersion": "reads ND's version (no database change)",
-  "audit/audit-intents.ts:closeOpenIntents": "start-up recovery by the gateway itself: records `unknown` outcomes of intents a crash left open",
+  "audit/audit-intents.ts:closeOpenIntents":
+    "start-up recovery by the gateway itself: records `unknown` outcomes of intents a crash left open",
   "audit/audit-log.ts:recordAudit": "the audit writer every change above uses",
   "audit/audit-query.ts:callEvents": "read",
   "audit/audit-query.ts:getAuditEvent": "read",
@@ -193,14 +372,16 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "ops/backup-archive.ts:scanArchive": "reads a file",
   "siem/siem-destinations.ts:openToken": "read for the forwarder (never leaves the process)",
   "directory/directories.ts:connection": "opens the sealed bind password for a lookup (never leaves the process)",
-  "directory/directories.ts:authenticateDirectoryUser": "the login path itself (anonymous, throttled and audited by login)",
+  "directory/directories.ts:authenticateDirectoryUser":
+    "the login path itself (anonymous, throttled and audited by login)",
   "directory/directories.ts:provisionDirectoryUser": "runs inside login after the directory accepted the password",
   "directory/ldap-lookup.ts:authenticate": "LDAP protocol helper (no database)",
   "directory/ldap-lookup.ts:findAccount": "LDAP protocol helper (no database)",
   "directory/ldap-lookup.ts:groupsOf": "LDAP protocol helper (no database)",
   "directory/ldap-lookup.ts:lookup": "LDAP protocol helper (no database)",
   "directory/ldap-lookup.ts:probe": "LDAP protocol helper (no database)",
-  "directory/directory-sync.ts:checkDirectoryUsers": "the gateway's own scheduled check (systemCaller), disables through setUserActive",
+  "directory/directory-sync.ts:checkDirectoryUsers":
+    "the gateway's own scheduled check (systemCaller), disables through setUserActive",
 };
 
 const DOMAIN = ["identity", "policy", "clusters", "secrets", "catalog", "audit", "ops", "siem", "directory"];
@@ -212,7 +393,8 @@ async function exportedAsyncFunctions(): Promise<string[]> {
       if (file.endsWith(".sql.ts")) continue; // queries only: called by the domain functions, never a front door
       const mod = (await import(`../../app/${dir}/${file}`)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(mod)) {
-        if (typeof value === "function" && value.constructor.name === "AsyncFunction") names.push(`${dir}/${file}:${name}`);
+        if (typeof value === "function" && value.constructor.name === "AsyncFunction")
+          names.push(`${dir}/${file}:${name}`);
       }
     }
   }
@@ -233,19 +415,32 @@ describe("a caller lacking the permission is refused by the domain itself", () =
   for (const [name, entry] of Object.entries(CHECKED)) {
     test(`${name} needs ${entry.needs}`, async () => {
       const before = await auditCount();
-      const err = await entry.call(db.sql, without(entry.needs)).then(() => null, (e: unknown) => e);
+      const err = await entry.call(db.sql, without(entry.needs)).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(Forbidden);
       expect((err as Error).message).toContain(entry.needs);
       expect(await auditCount()).toBe(before);
       if (entry.positive === false) return;
-      const allowed = await entry.call(db.sql, admin).then(() => null, (e: unknown) => e);
+      const allowed = await entry.call(db.sql, admin).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(allowed).not.toBeInstanceOf(Forbidden);
     });
   }
 });
 
 test("the owner of a token may revoke it; someone else needs tokens:manage", async () => {
-  const ownerCaller = { ...cliCaller("perm-owner"), principal: { ...cliCaller("perm-owner").principal, userId: owner.user.id, permissions: new Set<Permission>(["tokens:own"]) } };
+  const ownerCaller = {
+    ...cliCaller("perm-owner"),
+    principal: {
+      ...cliCaller("perm-owner").principal,
+      userId: owner.user.id,
+      permissions: new Set<Permission>(["tokens:own"]),
+    },
+  };
   const other = without("tokens:manage");
   await expect(apiTokens.revokeApiToken(db.sql, other, ownersToken.id)).rejects.toBeInstanceOf(Forbidden);
   await apiTokens.revokeApiToken(db.sql, ownerCaller, ownersToken.id);

@@ -33,7 +33,9 @@ function rawRequest(url: string, host: string, path = "/healthz", extra = ""): P
     socket.on("end", () => {
       const [head = "", ...rest] = text.split("\r\n\r\n");
       const [statusLine = "", ...lines] = head.split("\r\n");
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]),
+      );
       resolve({ status: Number(statusLine.split(" ")[1]), headers, body: rest.join("\r\n\r\n") });
     });
   });
@@ -84,7 +86,11 @@ describe("errors outside a route's own handling are mapped in one place", () => 
     const rpc = await gw.fetchApi("/mcp/no-such-endpoint", { headers: { host: "localhost" } });
     expect(rpc.status).toBe(404);
     const envelope = await rpc.json();
-    expect(envelope).toMatchObject({ jsonrpc: "2.0", id: null, error: { data: { requestId: rpc.headers.get("x-request-id") } } });
+    expect(envelope).toMatchObject({
+      jsonrpc: "2.0",
+      id: null,
+      error: { data: { requestId: rpc.headers.get("x-request-id") } },
+    });
   });
 
   test("an unknown UI path is a page with the request id, not Elysia's plain text", async () => {
@@ -101,13 +107,21 @@ describe("the database goes away", () => {
   test("MCP: a JSON-RPC error saying the gateway's database is unavailable, with the request id; UI: a page saying so", async () => {
     const dbDown = await startTestServer();
     try {
-      const token = await createApiToken(dbDown.server.db.sql, cliCaller("admin"), { username: await adminName(dbDown), name: "outage" });
+      const token = await createApiToken(dbDown.server.db.sql, cliCaller("admin"), {
+        username: await adminName(dbDown),
+        name: "outage",
+      });
       const cookie = await createSession(dbDown);
       await dbDown.server.db.sql.end({ timeout: 1 });
 
       const res = await dbDown.fetchApi("/mcp", {
         method: "POST",
-        headers: { host: "localhost", authorization: `Bearer ${token.token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        headers: {
+          host: "localhost",
+          authorization: `Bearer ${token.token}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
       });
       const text = await res.text();
@@ -132,7 +146,9 @@ describe("the database goes away", () => {
 });
 
 async function firstAdmin(s: TestServer): Promise<{ id: string; username: string }> {
-  const [row] = await s.server.db.sql<{ id: string; username: string }[]>`select id::text, username from users where kind = 'person' order by created_at limit 1`;
+  const [row] = await s.server.db.sql<
+    { id: string; username: string }[]
+  >`select id::text, username from users where kind = 'person' order by created_at limit 1`;
   return row!;
 }
 
@@ -142,6 +158,10 @@ async function adminName(s: TestServer): Promise<string> {
 
 /** A signed-in browser: a session of the first admin, as its cookie header. */
 async function createSession(s: TestServer): Promise<string> {
-  const session = await startSession(s.server.db.sql, { userId: (await firstAdmin(s)).id, now: new Date() }, DEFAULT_SESSION_SETTINGS);
+  const session = await startSession(
+    s.server.db.sql,
+    { userId: (await firstAdmin(s)).id, now: new Date() },
+    DEFAULT_SESSION_SETTINGS,
+  );
   return sessionCookie(session.token).split(";")[0]!;
 }

@@ -17,11 +17,17 @@ afterAll(() => world.stop());
 const sql = world.gw.db.sql;
 const cli = cliCaller("cli");
 
-const headers = (token: string) => ({ authorization: `Bearer ${token}`, host: "localhost", "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" });
+const headers = (token: string) => ({
+  authorization: `Bearer ${token}`,
+  host: "localhost",
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": "2025-11-25",
+});
 async function rpc(token: string, body: string): Promise<{ status: number; json: Record<string, any> }> {
   const res = await world.gw.fetchApi("/mcp", { method: "POST", headers: headers(token), body });
   const text = await res.text();
-  const data = text.startsWith("{") ? text : /^data: ([^\n]*)$/m.exec(text)?.[1] ?? "{}";
+  const data = text.startsWith("{") ? text : (/^data: ([^\n]*)$/m.exec(text)?.[1] ?? "{}");
   return { status: res.status, json: JSON.parse(data) };
 }
 
@@ -42,7 +48,10 @@ test("a body nested deeper than 64 levels is refused before any intent is writte
     expect(world.sim.requestLog.size).toBe(nd);
     // At the limit the request is read normally (the tool then judges the arguments).
     const ok = "[".repeat(50) + "]".repeat(50);
-    const r = await rpc(world.tokens.vera!, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_clusters","arguments":{},"_meta":{"x":${ok}}}}`);
+    const r = await rpc(
+      world.tokens.vera!,
+      `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_clusters","arguments":{},"_meta":{"x":${ok}}}}`,
+    );
     expect(r.status).toBe(200);
   } finally {
     await setEditMode(sql, cli, false, null);
@@ -50,23 +59,41 @@ test("a body nested deeper than 64 levels is refused before any intent is writte
 });
 
 test("a user without clusters:use sees no cluster names or addresses through list_clusters", async () => {
-  await createUser(sql, cli, { username: "nora", password: ADMIN_PASSWORD, roles: [], clusters: "all" }, { passwords: world.gw.server.services.passwords });
+  await createUser(
+    sql,
+    cli,
+    { username: "nora", password: ADMIN_PASSWORD, roles: [], clusters: "all" },
+    { passwords: world.gw.server.services.passwords },
+  );
   const { token } = await createApiToken(sql, cli, { username: "nora", name: "nora-laptop" });
-  const r = await rpc(token, JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "list_clusters", arguments: {} } }));
+  const r = await rpc(
+    token,
+    JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "list_clusters", arguments: {} } }),
+  );
   const text = JSON.stringify(r.json);
   expect(text).not.toContain("sim");
   expect(text).not.toContain(new URL(world.sim.url).port);
-  const viewer = await rpc(world.tokens.vera!, JSON.stringify({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "list_clusters", arguments: {} } }));
+  const viewer = await rpc(
+    world.tokens.vera!,
+    JSON.stringify({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "list_clusters", arguments: {} } }),
+  );
   expect(JSON.stringify(viewer.json)).toContain("sim");
 });
 
 test("an SSE session takes messages only from the credential that opened it, not another token of the same user", async () => {
   const { token: second } = await createApiToken(sql, cli, { username: "vera", name: "vera-second" });
-  const res = await world.gw.fetchApi("/mcp/sse", { headers: { authorization: `Bearer ${world.tokens.vera}`, host: "localhost" } });
+  const res = await world.gw.fetchApi("/mcp/sse", {
+    headers: { authorization: `Bearer ${world.tokens.vera}`, host: "localhost" },
+  });
   const reader = res.body!.getReader();
   const first = new TextDecoder().decode((await reader.read()).value);
   const endpoint = /data: (\S+)/.exec(first)![1]!;
-  const post = (token: string) => world.gw.fetchApi(endpoint, { method: "POST", headers: headers(token), body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/list" }) });
+  const post = (token: string) =>
+    world.gw.fetchApi(endpoint, {
+      method: "POST",
+      headers: headers(token),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/list" }),
+    });
   expect((await post(second)).status).toBe(404);
   expect((await post(world.tokens.vera!)).status).toBe(202);
   await reader.cancel();
@@ -76,7 +103,11 @@ test("TLS 1.2 offers forward-secret AEAD suites only (no CBC, no SHA-1)", async 
   const port = new URL(world.gw.server.api.url).port;
   // Asynchronous: the gateway runs in this process and must keep serving during the handshake.
   const handshake = async (cipher: string) => {
-    const p = Bun.spawn(["openssl", "s_client", "-connect", `127.0.0.1:${port}`, "-tls1_2", "-cipher", cipher], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn(["openssl", "s_client", "-connect", `127.0.0.1:${port}`, "-tls1_2", "-cipher", cipher], {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const timer = setTimeout(() => p.kill(), 10_000);
     const out = await new Response(p.stdout).text();
     clearTimeout(timer);
@@ -94,7 +125,11 @@ test("/healthz: the public learns only the status; loopback gets details; a floo
   expect(await fromOutside.json()).toEqual({ status: "ok" });
   const local = await (await handler(new Request("https://localhost/healthz"), { clientIp: "127.0.0.1" })).json();
   expect(local).toMatchObject({ status: "ok", database: { reachable: true } });
-  const statuses = await Promise.all(Array.from({ length: 60 }, () => handler(new Request("https://gw.example/healthz"), { clientIp: "10.9.8.6" }).then((r) => r.status)));
+  const statuses = await Promise.all(
+    Array.from({ length: 60 }, () =>
+      handler(new Request("https://gw.example/healthz"), { clientIp: "10.9.8.6" }).then((r) => r.status),
+    ),
+  );
   expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(40);
 });

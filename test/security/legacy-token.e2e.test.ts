@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../app/config.ts";
 import { StartupError } from "../../app/errors.ts";
-import { callerFor, cliCaller } from "../support/callers.ts";
+import { cliCaller } from "../support/callers.ts";
 import { grantRole, setUserClusters } from "../../app/identity/users.ts";
 import { createLogger } from "../../app/log.ts";
 import { startServer } from "../../app/server.ts";
@@ -24,13 +24,23 @@ afterAll(() => world.stop());
 const call = (token: string) =>
   world.gw.fetchApi("/mcp", {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, host: "localhost", "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_fabrics", arguments: {} } }),
+    headers: {
+      authorization: `Bearer ${token}`,
+      host: "localhost",
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "list_fabrics", arguments: {} },
+    }),
   });
 
 test("the legacy token maps to its service user, whose (absent) roles apply, never to full access", async () => {
   const before = await (await call(LEGACY)).text();
-  expect(before).toContain("\"isError\":true");
+  expect(before).toContain('"isError":true');
   // Without roles the service user has no mcp:read, so the curated reads are not even listed.
   expect(before).toContain('unknown tool \\"list_fabrics\\"');
   const cli = cliCaller("cli");

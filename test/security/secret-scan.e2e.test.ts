@@ -12,13 +12,22 @@ import { DEFAULT_SESSION_SETTINGS } from "../../app/identity/sessions.ts";
 import { ADMIN_PASSWORD, startMcpWorld } from "../support/mcp-world.ts";
 
 const lines: string[] = [];
-const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+const sink = new Writable({
+  write(chunk, _e, done) {
+    lines.push(String(chunk));
+    done();
+  },
+});
 const world = await startMcpWorld({}, createLogger("trace", sink));
 afterAll(() => world.stop());
 
 test("no secret in logs, tables or audit rows after a scripted session", async () => {
   const sql = world.gw.db.sql;
-  const deps = { passwords: world.gw.server.services.passwords, sessions: DEFAULT_SESSION_SETTINGS, throttle: { maxFailures: 5, lockoutMs: 60_000 } };
+  const deps = {
+    passwords: world.gw.server.services.passwords,
+    sessions: DEFAULT_SESSION_SETTINGS,
+    throttle: { maxFailures: 5, lockoutMs: 60_000 },
+  };
   const session = await login(sql, { username: "olga", password: ADMIN_PASSWORD, clientIp: "192.0.2.1" }, deps);
   await login(sql, { username: "olga", password: "Wrong-password-123", clientIp: "192.0.2.1" }, deps).catch(() => {});
 
@@ -26,18 +35,38 @@ test("no secret in logs, tables or audit rows after a scripted session", async (
     const client = await world.connect("vera", kind);
     await client.callTool({ name: "list_switches", arguments: { limit: 2 } });
     await client.callTool({ name: "call_operation", arguments: { operation: "orchestrator.listSites" } });
-    await client.callTool({ name: "call_operation", arguments: { operation: "ndfc.createVrf", params: { fabric: "x" }, body: { password: "body-secret-Zq9", vrfName: "v" } } });
+    await client.callTool({
+      name: "call_operation",
+      arguments: {
+        operation: "ndfc.createVrf",
+        params: { fabric: "x" },
+        body: { password: "body-secret-Zq9", vrfName: "v" },
+      },
+    });
     await client.close();
   }
-  await world.gw.fetchApi("/mcp", { method: "POST", headers: { authorization: `Bearer ${world.tokens.olga}x`, host: "localhost" }, body: "{}" });
+  await world.gw.fetchApi("/mcp", {
+    method: "POST",
+    headers: { authorization: `Bearer ${world.tokens.olga}x`, host: "localhost" },
+    body: "{}",
+  });
   await Bun.sleep(300);
 
-  const secrets = [ADMIN_PASSWORD, "Wrong-password-123", "nd-sim-password", "body-secret-Zq9", session.token, ...Object.values(world.tokens)];
+  const secrets = [
+    ADMIN_PASSWORD,
+    "Wrong-password-123",
+    "nd-sim-password",
+    "body-secret-Zq9",
+    session.token,
+    ...Object.values(world.tokens),
+  ];
   const logText = lines.join("");
   expect(lines.length).toBeGreaterThan(10);
   for (const s of secrets) expect(logText.includes(s)).toBe(false);
 
-  const tables = await sql<{ name: string }[]>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
+  const tables = await sql<
+    { name: string }[]
+  >`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
   for (const { name } of tables) {
     const rows = await sql`select * from ${sql(name)}`;
     const text = JSON.stringify(rows);

@@ -15,7 +15,12 @@ import { callerFor, cliCaller } from "../support/callers.ts";
 import { SYSTEM_ROLES, type Permission } from "../../app/identity/permissions.ts";
 import { loadKeyring, type Keyring } from "../../app/secrets/keyring.ts";
 import { parseTarget } from "../../app/siem/siem-destination.ts";
-import { addDestination, listDestinations, removeDestination, testDestination } from "../../app/siem/siem-destinations.ts";
+import {
+  addDestination,
+  listDestinations,
+  removeDestination,
+  testDestination,
+} from "../../app/siem/siem-destinations.ts";
 import { startSiemForwarder, type SiemForwarder } from "../../app/siem/siem-forwarder.ts";
 import { generateCertificate } from "../../app/tls/certificate.ts";
 import { freshDatabase } from "../support/db.ts";
@@ -29,9 +34,17 @@ const admin: Caller = cliCaller("tester");
 const forwarders: SiemForwarder[] = [];
 
 beforeAll(async () => {
-  keyring = (await loadKeyring({ sql: db.sql, dataDir, encryptionKey: randomBytes(32).toString("base64"), warn: () => {} })).keyring;
+  keyring = (
+    await loadKeyring({ sql: db.sql, dataDir, encryptionKey: randomBytes(32).toString("base64"), warn: () => {} })
+  ).keyring;
   cert = await generateCertificate({
-    dataDir, sans: ["127.0.0.1", "localhost"], extraNames: [], commonName: "siem.test", organization: "test", validityDays: 2, renewDays: 1,
+    dataDir,
+    sans: ["127.0.0.1", "localhost"],
+    extraNames: [],
+    commonName: "siem.test",
+    organization: "test",
+    validityDays: 2,
+    renewDays: 1,
   });
 });
 afterAll(async () => {
@@ -41,14 +54,29 @@ afterAll(async () => {
 });
 
 function forwarder(): SiemForwarder {
-  const f = startSiemForwarder({ sql: db.sql, keyring, hostname: "gw1", version: "test", pollMs: 40, confirmMs: 250, batchSize: 25, maxBackoffMs: 300, timeoutMs: 2000 });
+  const f = startSiemForwarder({
+    sql: db.sql,
+    keyring,
+    hostname: "gw1",
+    version: "test",
+    pollMs: 40,
+    confirmMs: 250,
+    batchSize: 25,
+    maxBackoffMs: 300,
+    timeoutMs: 2000,
+  });
   forwarders.push(f);
   return f;
 }
 
 async function audit(n: number, tag: string): Promise<void> {
   for (let i = 0; i < n; i++) {
-    await recordAudit(db.sql, { action: "mcp.call", status: "ok", actor: { username: "alice", via: "token-a" }, details: { tag, i, note: "line\nbreak|pipe=eq" } });
+    await recordAudit(db.sql, {
+      action: "mcp.call",
+      status: "ok",
+      actor: { username: "alice", via: "token-a" },
+      details: { tag, i, note: "line\nbreak|pipe=eq" },
+    });
   }
   await sealPending(db.sql);
 }
@@ -125,25 +153,52 @@ describe("destinations", () => {
     expect(() => parseTarget("syslog+tls://user:pw@siem")).toThrow(/must not carry a user or password/);
     expect(() => parseTarget("syslog+tls://siem:6514/path")).toThrow(/no path or query/);
     expect(() => parseTarget("not a url")).toThrow(/is not a URL/);
-    expect(parseTarget("syslog+tls://siem.example.net")).toEqual({ transport: "syslog+tls", host: "siem.example.net", port: 6514, path: "" });
+    expect(parseTarget("syslog+tls://siem.example.net")).toEqual({
+      transport: "syslog+tls",
+      host: "siem.example.net",
+      port: 6514,
+      path: "",
+    });
     expect(parseTarget("https://splunk:8088").path).toBe("/services/collector/event");
   });
 
   test("managing destinations needs settings:manage, whoever calls", async () => {
-    const viewer = callerFor({ userId: "u9", username: "val", active: true, roles: ["viewer"], permissions: new Set<Permission>(SYSTEM_ROLES.viewer), clusterAccess: "all", toolProfile: null, via: "session" });
-    await expect(addDestination(db.sql, viewer, { name: "x", url: "syslog+tls://127.0.0.1:1" }, { keyring })).rejects.toBeInstanceOf(Forbidden);
+    const viewer = callerFor({
+      userId: "u9",
+      username: "val",
+      active: true,
+      roles: ["viewer"],
+      permissions: new Set<Permission>(SYSTEM_ROLES.viewer),
+      clusterAccess: "all",
+      toolProfile: null,
+      via: "session",
+    });
+    await expect(
+      addDestination(db.sql, viewer, { name: "x", url: "syslog+tls://127.0.0.1:1" }, { keyring }),
+    ).rejects.toBeInstanceOf(Forbidden);
     await expect(listDestinations(db.sql, viewer)).rejects.toBeInstanceOf(Forbidden);
     await expect(removeDestination(db.sql, viewer, "x")).rejects.toBeInstanceOf(Forbidden);
   });
 
   test("an HEC destination needs a token, which is sealed and never shown", async () => {
-    await expect(addDestination(db.sql, admin, { name: "hec0", url: "https://127.0.0.1:1" }, { keyring })).rejects.toBeInstanceOf(Invalid);
-    const d = await addDestination(db.sql, admin, { name: "hec0", url: "https://127.0.0.1:1", token: "hec-secret-123" }, { keyring });
+    await expect(
+      addDestination(db.sql, admin, { name: "hec0", url: "https://127.0.0.1:1" }, { keyring }),
+    ).rejects.toBeInstanceOf(Invalid);
+    const d = await addDestination(
+      db.sql,
+      admin,
+      { name: "hec0", url: "https://127.0.0.1:1", token: "hec-secret-123" },
+      { keyring },
+    );
     expect(d.hasToken).toBe(true);
     expect(JSON.stringify(d)).not.toContain("hec-secret-123");
-    const [row] = await db.sql<{ sealed: string }[]>`select token_sealed as sealed from siem_destinations where id = ${d.id}`;
+    const [row] = await db.sql<
+      { sealed: string }[]
+    >`select token_sealed as sealed from siem_destinations where id = ${d.id}`;
     expect(row!.sealed).not.toContain("hec-secret-123");
-    const [event] = await db.sql<{ details: unknown }[]>`select details from audit_events where action = 'siem.destination.add' order by id desc limit 1`;
+    const [event] = await db.sql<
+      { details: unknown }[]
+    >`select details from audit_events where action = 'siem.destination.add' order by id desc limit 1`;
     expect(JSON.stringify(event!.details)).not.toContain("hec-secret-123");
     await removeDestination(db.sql, admin, "hec0");
   });
@@ -155,7 +210,13 @@ describe("syslog over TLS", () => {
     const receiver = syslogReceiver(port);
     await receiver.start();
     await addDestination(db.sql, admin, { name: "untrusted", url: `syslog+tls://127.0.0.1:${port}` }, { keyring });
-    const result = await testDestination(db.sql, admin, "untrusted", { hostname: "gw1", version: "test", timeoutMs: 2000 }, { keyring });
+    const result = await testDestination(
+      db.sql,
+      admin,
+      "untrusted",
+      { hostname: "gw1", version: "test", timeoutMs: 2000 },
+      { keyring },
+    );
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/cannot connect to 127\.0\.0\.1:\d+: .*(self.signed|certificate|verify)/i);
     expect(receiver.received).toHaveLength(0);
@@ -169,7 +230,12 @@ describe("syslog over TLS", () => {
     await receiver.start();
     await audit(5, "before");
     const from = await headSeq();
-    await addDestination(db.sql, admin, { name: "soc", url: `syslog+tls://127.0.0.1:${port}`, caPem: cert.cert, format: "cef" }, { keyring });
+    await addDestination(
+      db.sql,
+      admin,
+      { name: "soc", url: `syslog+tls://127.0.0.1:${port}`, caPem: cert.cert, format: "cef" },
+      { keyring },
+    );
     const f = forwarder();
     receiver.breakAfterMessages(60);
     await audit(150, "stream");
@@ -180,7 +246,9 @@ describe("syslog over TLS", () => {
 
     const seqs = receiver.received.map((r) => r.seq);
     // Complete: exactly the events after the destination was added (the ones before are not sent).
-    expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(Array.from({ length: last - from }, (_, i) => from + 1 + i));
+    expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: last - from }, (_, i) => from + 1 + i),
+    );
     // Every first delivery is in chain order; anything seen twice was marked as a replay.
     const firsts = receiver.received.filter((r) => !r.replay).map((r) => r.seq);
     expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
@@ -228,7 +296,9 @@ describe("HTTPS (Splunk HEC)", () => {
     const events: { seq: number; replay: boolean; auth: string | null }[] = [];
     let failing = false;
     const server = Bun.serve({
-      port, hostname: "127.0.0.1", tls: { cert: cert.cert, key: cert.key },
+      port,
+      hostname: "127.0.0.1",
+      tls: { cert: cert.cert, key: cert.key },
       async fetch(req) {
         if (failing) return new Response('{"text":"Server is busy","code":9}', { status: 503 });
         const auth = req.headers.get("authorization");
@@ -243,7 +313,17 @@ describe("HTTPS (Splunk HEC)", () => {
     });
     try {
       const from = await headSeq();
-      await addDestination(db.sql, admin, { name: "splunk", url: `https://127.0.0.1:${port}/services/collector/event`, caPem: cert.cert, token: "hec-token-1" }, { keyring });
+      await addDestination(
+        db.sql,
+        admin,
+        {
+          name: "splunk",
+          url: `https://127.0.0.1:${port}/services/collector/event`,
+          caPem: cert.cert,
+          token: "hec-token-1",
+        },
+        { keyring },
+      );
       const f = forwarder();
       await audit(30, "hec");
       await until("the first events", () => events.length >= 30);
@@ -256,7 +336,9 @@ describe("HTTPS (Splunk HEC)", () => {
       failing = false;
       const last = await headSeq();
       await until("the events after the outage", () => new Set(events.map((e) => e.seq)).size >= last - from);
-      expect([...new Set(events.map((e) => e.seq))].sort((a, b) => a - b)).toEqual(Array.from({ length: last - from }, (_, i) => from + 1 + i));
+      expect([...new Set(events.map((e) => e.seq))].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: last - from }, (_, i) => from + 1 + i),
+      );
       const firsts = events.filter((e) => !e.replay).map((e) => e.seq);
       expect(new Set(firsts).size).toBe(firsts.length);
       await f.stop();

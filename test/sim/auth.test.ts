@@ -64,7 +64,10 @@ describe("POST /login", () => {
   });
 
   test("a body without the three documented fields is a 400", async () => {
-    const res = await c.call("/login", { method: "POST", body: JSON.stringify({ username: "admin", password: DEFAULT_PASSWORD }) });
+    const res = await c.call("/login", {
+      method: "POST",
+      body: JSON.stringify({ username: "admin", password: DEFAULT_PASSWORD }),
+    });
     expect(res.status).toBe(400);
   });
 
@@ -81,7 +84,9 @@ describe("credentials on later calls", () => {
     const token = await c.login();
     const viaBearer = await c.call("/api/v1/manage/fabrics", { headers: bearer(token) });
     const viaCookie = await c.call("/api/v1/manage/fabrics", { headers: { Cookie: `other=1; AuthCookie=${token}` } });
-    const viaKey = await c.call("/api/v1/manage/fabrics", { headers: { "X-Nd-Username": "admin", "X-Nd-Apikey": DEFAULT_ADMIN_API_KEY } });
+    const viaKey = await c.call("/api/v1/manage/fabrics", {
+      headers: { "X-Nd-Username": "admin", "X-Nd-Apikey": DEFAULT_ADMIN_API_KEY },
+    });
     expect([viaBearer.status, viaCookie.status, viaKey.status]).toEqual([200, 200, 200]);
   });
 
@@ -89,12 +94,19 @@ describe("credentials on later calls", () => {
     const expected = { code: 401, message: "Unauthorized" };
     const none = await c.call("/api/v1/manage/fabrics");
     expect(none.status).toBe(401);
-    expect(await none.json()).toEqual({ ...expected, description: "Indicates that the request requires user authentication information." });
+    expect(await none.json()).toEqual({
+      ...expected,
+      description: "Indicates that the request requires user authentication information.",
+    });
     const forged = await c.call("/api/v1/manage/fabrics", { headers: bearer("eyJ.forged.token") });
     expect(forged.status).toBe(401);
-    const badKey = await c.call("/api/v1/manage/fabrics", { headers: { "X-Nd-Username": "admin", "X-Nd-Apikey": "nope" } });
+    const badKey = await c.call("/api/v1/manage/fabrics", {
+      headers: { "X-Nd-Username": "admin", "X-Nd-Apikey": "nope" },
+    });
     expect(badKey.status).toBe(401);
-    const otherUsersKey = await c.call("/api/v1/manage/fabrics", { headers: { "X-Nd-Username": "observer", "X-Nd-Apikey": DEFAULT_ADMIN_API_KEY } });
+    const otherUsersKey = await c.call("/api/v1/manage/fabrics", {
+      headers: { "X-Nd-Username": "observer", "X-Nd-Apikey": DEFAULT_ADMIN_API_KEY },
+    });
     expect(otherUsersKey.status).toBe(401);
   });
 
@@ -116,9 +128,17 @@ describe("credentials on later calls", () => {
   test("an observer may read but gets the unified 403 on writes", async () => {
     const token = await c.login("observer");
     expect((await c.call("/api/v1/manage/fabrics", { headers: bearer(token) })).status).toBe(200);
-    const res = await c.call("/api/v1/manage/fabrics", { method: "POST", headers: bearer(token), body: JSON.stringify({ name: "x1" }) });
+    const res = await c.call("/api/v1/manage/fabrics", {
+      method: "POST",
+      headers: bearer(token),
+      body: JSON.stringify({ name: "x1" }),
+    });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ code: 403, message: "Forbidden", description: "The client does not have access rights to the content." });
+    expect(await res.json()).toEqual({
+      code: 403,
+      message: "Forbidden",
+      description: "The client does not have access rights to the content.",
+    });
     expect(c.sim.state.fabric("x1")).toBeUndefined();
   });
 

@@ -18,19 +18,57 @@ describe("ndsim flags", () => {
 
   test("every documented flag is read, in both --flag value and --flag=value forms", () => {
     const parsed = parseFlags([
-      "--port", "0", "--host=0.0.0.0", "--http-port", "8080", "--specs", "/x", "--seed", "9", "--fabrics", "50",
-      "--switches=200", "--token-lifetime", "60", "--latency", "25", "--error-rate", "0.1", "--cert-dir", "/c",
-      "--user", "root", "--password", "pw", "--api-key", "k", "--remote-domain", "tacacs", "--remote-domain-down",
+      "--port",
+      "0",
+      "--host=0.0.0.0",
+      "--http-port",
+      "8080",
+      "--specs",
+      "/x",
+      "--seed",
+      "9",
+      "--fabrics",
+      "50",
+      "--switches=200",
+      "--token-lifetime",
+      "60",
+      "--latency",
+      "25",
+      "--error-rate",
+      "0.1",
+      "--cert-dir",
+      "/c",
+      "--user",
+      "root",
+      "--password",
+      "pw",
+      "--api-key",
+      "k",
+      "--remote-domain",
+      "tacacs",
+      "--remote-domain-down",
     ]);
     expect(parsed).toMatchObject({
       kind: "options",
       options: {
-        port: 0, host: "0.0.0.0", httpPort: 8080, specsDir: "/x", seed: 9, fabrics: 50, switches: 200, tokenLifetimeSec: 60,
-        latencyMs: 25, errorRate: 0.1, certDir: "/c", remoteDomain: "tacacs", remoteDomainReachable: false,
+        port: 0,
+        host: "0.0.0.0",
+        httpPort: 8080,
+        specsDir: "/x",
+        seed: 9,
+        fabrics: 50,
+        switches: 200,
+        tokenLifetimeSec: 60,
+        latencyMs: 25,
+        errorRate: 0.1,
+        certDir: "/c",
+        remoteDomain: "tacacs",
+        remoteDomainReachable: false,
         apiKeys: [{ userName: "root", key: "k" }, { userName: "observer" }],
       },
     });
-    if (parsed.kind === "options") expect(parsed.options.users?.[0]).toEqual({ userName: "root", password: "pw", roles: ["super-admin"] });
+    if (parsed.kind === "options")
+      expect(parsed.options.users?.[0]).toEqual({ userName: "root", password: "pw", roles: ["super-admin"] });
   });
 
   test("bad values and unknown flags are all reported together", () => {

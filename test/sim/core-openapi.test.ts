@@ -6,8 +6,12 @@ import { resolvePointer } from "../../sim/openapi/resolve-ref.ts";
 import { validateSchema } from "../../sim/openapi/validate-schema.ts";
 import { bearer, simClient, type SimClient } from "./sim-client.ts";
 
-const doc = JSON.parse(readFileSync(CORE_OPENAPI_PATH, "utf8")) as OpenApiDocument & { paths: Record<string, Record<string, any>> };
-const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+const doc = JSON.parse(readFileSync(CORE_OPENAPI_PATH, "utf8")) as OpenApiDocument & {
+  paths: Record<string, Record<string, any>>;
+};
+const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+);
 
 describe("app/catalog/core.openapi.json", () => {
   test("is exactly what the builder produces (no hand edits drift from the simulator)", () => {
@@ -19,10 +23,29 @@ describe("app/catalog/core.openapi.json", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual(
       [
-        "listFabrics", "createFabric", "getFabricDetails", "deleteFabric", "listFabricsSummary", "listFabricSwitches", "getFabricSwitch",
-        "listAllSwitches", "getAllSwitchesSummary", "listVrfs", "createVrf", "deleteVrf", "listNetworks", "listFabricInterfaces",
-        "getAnomalyDetails", "getAnomaliesSummary", "getAdvisoriesSummary", "getClusterHealtStatus", "getClusterStatus", "listNodes",
-        "listSites", "getPlatformVersion", "getNdfcVersion",
+        "listFabrics",
+        "createFabric",
+        "getFabricDetails",
+        "deleteFabric",
+        "listFabricsSummary",
+        "listFabricSwitches",
+        "getFabricSwitch",
+        "listAllSwitches",
+        "getAllSwitchesSummary",
+        "listVrfs",
+        "createVrf",
+        "deleteVrf",
+        "listNetworks",
+        "listFabricInterfaces",
+        "getAnomalyDetails",
+        "getAnomaliesSummary",
+        "getAdvisoriesSummary",
+        "getClusterHealtStatus",
+        "getClusterStatus",
+        "listNodes",
+        "listSites",
+        "getPlatformVersion",
+        "getNdfcVersion",
       ].sort(),
     );
   });
@@ -64,28 +87,45 @@ describe("the simulator answers every core operation as documented", () => {
   });
   afterAll(() => c.sim.stop());
 
-  const schemaOf = (op: any, status: string): Schema | undefined => op.responses[status]?.content?.["application/json"]?.schema;
+  const schemaOf = (op: any, status: string): Schema | undefined =>
+    op.responses[status]?.content?.["application/json"]?.schema;
 
   test("GETs validate against the document's response schemas", async () => {
-    for (const { path, method, op } of operations.filter((o) => o.method === "GET")) {
-      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!) + (op.operationId === "listFabricInterfaces" ? `?fabricName=${values.fabricName}` : "");
+    for (const { path, op } of operations.filter((o) => o.method === "GET")) {
+      const url =
+        path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!) +
+        (op.operationId === "listFabricInterfaces" ? `?fabricName=${values.fabricName}` : "");
       const { status, body } = await c.getJson(url, token);
       expect({ op: op.operationId, status }).toEqual({ op: op.operationId, status: 200 });
-      expect({ op: op.operationId, error: validateSchema(doc, schemaOf(op, "200"), body) }).toEqual({ op: op.operationId, error: undefined });
+      expect({ op: op.operationId, error: validateSchema(doc, schemaOf(op, "200"), body) }).toEqual({
+        op: op.operationId,
+        error: undefined,
+      });
     }
   });
 
   test("the writes answer with their documented statuses and bodies", async () => {
-    const post = (path: string, body: unknown) => c.call(path, { method: "POST", headers: bearer(token), body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      c.call(path, { method: "POST", headers: bearer(token), body: JSON.stringify(body) });
     const vrfs = `/appcenter/cisco/ndfc/api/v1/lan-fabric/rest/top-down/fabrics/${values.fabric}/vrfs`;
     const created = await post(vrfs, { vrfName: values.vrfName });
     expect(created.status).toBe(200);
-    expect(validateSchema(doc, schemaOf(doc.paths[`/appcenter/cisco/ndfc/api/v1/lan-fabric/rest/top-down/fabrics/{fabric}/vrfs`]!.post, "200"), await created.json())).toBeUndefined();
+    expect(
+      validateSchema(
+        doc,
+        schemaOf(doc.paths[`/appcenter/cisco/ndfc/api/v1/lan-fabric/rest/top-down/fabrics/{fabric}/vrfs`]!.post, "200"),
+        await created.json(),
+      ),
+    ).toBeUndefined();
     expect((await c.call(`${vrfs}/${values.vrfName}`, { method: "DELETE", headers: bearer(token) })).status).toBe(200);
 
     const fabric = await post("/api/v1/manage/fabrics", { name: "doc-fabric" });
     expect(fabric.status).toBe(202);
-    expect(validateSchema(doc, schemaOf(doc.paths["/api/v1/manage/fabrics"]!.post, "202"), await fabric.json())).toBeUndefined();
-    expect((await c.call("/api/v1/manage/fabrics/doc-fabric", { method: "DELETE", headers: bearer(token) })).status).toBe(204);
+    expect(
+      validateSchema(doc, schemaOf(doc.paths["/api/v1/manage/fabrics"]!.post, "202"), await fabric.json()),
+    ).toBeUndefined();
+    expect(
+      (await c.call("/api/v1/manage/fabrics/doc-fabric", { method: "DELETE", headers: bearer(token) })).status,
+    ).toBe(204);
   });
 });

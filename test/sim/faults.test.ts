@@ -114,13 +114,17 @@ describe("queued and run-level faults", () => {
     c.sim.faults.queue("status=503", { count: 2, path: "/api/v1/manage/fabricsSummary" });
     expect((await c.call(FABRICS, { headers: bearer(token) })).status).toBe(200);
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await c.call("/api/v1/manage/fabricsSummary", { headers: bearer(token) })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await c.call("/api/v1/manage/fabricsSummary", { headers: bearer(token) })).status);
     expect(statuses).toEqual([503, 503, 200]);
     expect(c.sim.faults.pending()).toBe(0);
   });
 
   test("the control endpoint queues faults and reports the queue", async () => {
-    const queued = await c.call("/__sim/faults", { method: "POST", body: JSON.stringify({ fault: "retry-after=5", count: 1, method: "GET" }) });
+    const queued = await c.call("/__sim/faults", {
+      method: "POST",
+      body: JSON.stringify({ fault: "retry-after=5", count: 1, method: "GET" }),
+    });
     expect(queued.status).toBe(201);
     expect(await queued.json()).toMatchObject({ pending: 1 });
     const res = await c.call(FABRICS, { headers: bearer(token) });
@@ -137,9 +141,15 @@ describe("queued and run-level faults", () => {
     expect(await (await c.call(FABRICS, { headers: bearer(own) })).text()).toContain("token has expired");
     token = await c.login();
 
-    const settings = await c.call("/__sim/settings", { method: "PUT", body: JSON.stringify({ remoteDomainReachable: false }) });
+    const settings = await c.call("/__sim/settings", {
+      method: "PUT",
+      body: JSON.stringify({ remoteDomainReachable: false }),
+    });
     expect(await settings.json()).toMatchObject({ remoteDomainReachable: false });
-    const radius = await c.call("/login", { method: "POST", body: JSON.stringify({ userName: "admin", userPasswd: "nd-sim-password", domain: "radius" }) });
+    const radius = await c.call("/login", {
+      method: "POST",
+      body: JSON.stringify({ userName: "admin", userPasswd: "nd-sim-password", domain: "radius" }),
+    });
     expect(radius.status).toBe(500);
     await c.call("/__sim/settings", { method: "PUT", body: JSON.stringify({ remoteDomainReachable: true }) });
   });

@@ -36,7 +36,10 @@ describe("listeners and certificates", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("set-cookie")).not.toContain("Secure");
       const { token } = (await res.json()) as { token: string };
-      const viaHttps = await fetch(`${sim.url}/api/v1/manage/fabrics`, { headers: { Authorization: `Bearer ${token}` }, tls: { ca: sim.caPem } });
+      const viaHttps = await fetch(`${sim.url}/api/v1/manage/fabrics`, {
+        headers: { Authorization: `Bearer ${token}` },
+        tls: { ca: sim.caPem },
+      });
       expect(viaHttps.status).toBe(200);
     } finally {
       await sim.stop();

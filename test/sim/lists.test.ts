@@ -43,7 +43,12 @@ describe("Lucene filter subset", () => {
 describe("sort", () => {
   test("multiple keys with explicit directions; missing values last", () => {
     const rows = [{ a: 1, b: "x" }, { a: 2, b: "y" }, { a: 1, b: "z" }, { b: "w" }];
-    expect(sortRecords(rows, parseSort("a:asc,b:desc"))).toEqual([{ a: 1, b: "z" }, { a: 1, b: "x" }, { a: 2, b: "y" }, { b: "w" }]);
+    expect(sortRecords(rows, parseSort("a:asc,b:desc"))).toEqual([
+      { a: 1, b: "z" },
+      { a: 1, b: "x" },
+      { a: 2, b: "y" },
+      { b: "w" },
+    ]);
     expect(sortRecords(rows, parseSort("a:desc")).map((r) => r.a)).toEqual([2, 1, 1, undefined]);
     expect(() => parseSort("a:sideways")).toThrow();
   });
@@ -73,7 +78,9 @@ describe("unified list envelope over HTTP", () => {
     while (url) {
       const page: { body: any } = await c.getJson(url, token);
       for (const s of page.body.switches) seen.add(s.switchId);
-      url = page.body.meta.links.next ? new URL(page.body.meta.links.next).pathname + new URL(page.body.meta.links.next).search : undefined;
+      url = page.body.meta.links.next
+        ? new URL(page.body.meta.links.next).pathname + new URL(page.body.meta.links.next).search
+        : undefined;
     }
     expect(seen.size).toBe(150);
   });
@@ -90,7 +97,9 @@ describe("unified list envelope over HTTP", () => {
       token,
     );
     expect(body.meta.counts.total).toBe(12);
-    expect(body.switches.map((s: any) => s.switchRole).every((r: string) => r === "spine" || r === "border")).toBe(true);
+    expect(body.switches.map((s: any) => s.switchRole).every((r: string) => r === "spine" || r === "border")).toBe(
+      true,
+    );
     const fabrics = body.switches.map((s: any) => s.fabricName);
     expect(fabrics).toEqual([...fabrics].sort().reverse());
   });
@@ -101,7 +110,9 @@ describe("unified list envelope over HTTP", () => {
       `/api/v1/manage/fabrics/${fabric}/switches?max=100&filter=${encodeURIComponent("additionalData.configSyncStatus:outOfSync AND hostname:*leaf*")}`,
       token,
     );
-    const expected = c.sim.state.switchesOf(fabric).filter((s) => s.additionalData.configSyncStatus === "outOfSync" && s.hostname.includes("leaf"));
+    const expected = c.sim.state
+      .switchesOf(fabric)
+      .filter((s) => s.additionalData.configSyncStatus === "outOfSync" && s.hostname.includes("leaf"));
     expect(body.switches.map((s: any) => s.switchId)).toEqual(expected.map((s) => s.switchId));
   });
 
@@ -115,11 +126,17 @@ describe("unified list envelope over HTTP", () => {
 
   test("anomalies and interfaces use the same envelope", async () => {
     const fabric = [...c.sim.state.fabrics.keys()][1] as string;
-    const anomalies = await c.getJson(`/api/v1/analyze/anomalies/details?fabricName=${fabric}&max=2&sort=anomalyScore:desc`, token);
+    const anomalies = await c.getJson(
+      `/api/v1/analyze/anomalies/details?fabricName=${fabric}&max=2&sort=anomalyScore:desc`,
+      token,
+    );
     expect(anomalies.body.anomalies).toHaveLength(2);
     expect(anomalies.body.anomalies[0].anomalyScore).toBeGreaterThanOrEqual(anomalies.body.anomalies[1].anomalyScore);
     expect(anomalies.body.meta.counts.total).toBe(c.sim.state.anomaliesOf(fabric).length);
-    const interfaces = await c.getJson(`/api/v1/analyze/interfaces?fabricName=${fabric}&filter=interfaceType:loopback&max=1000`, token);
+    const interfaces = await c.getJson(
+      `/api/v1/analyze/interfaces?fabricName=${fabric}&filter=interfaceType:loopback&max=1000`,
+      token,
+    );
     expect(interfaces.body.meta.counts.total).toBe(100);
     expect((await c.getJson("/api/v1/analyze/interfaces", token)).status).toBe(400);
   });

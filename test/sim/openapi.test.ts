@@ -15,19 +15,27 @@ beforeAll(async () => {
 });
 afterAll(() => c.sim.stop());
 
-const find = (api: string, operationId: string) => c.sim.specOperations.find((o) => o.api === api && o.operationId === operationId) as SpecOperation;
+const find = (api: string, operationId: string) =>
+  c.sim.specOperations.find((o) => o.api === api && o.operationId === operationId) as SpecOperation;
 
 /** A concrete URL for an operation: path parameters filled in, required query parameters given. */
 function concreteUrl(op: SpecOperation): string {
   const pathPart = op.fullPath.replace(/\{[^}]+\}/g, "x1");
-  const query = op.requiredQuery.map((q) => `${q}=${q === "fabricName" ? "fabric1" : "2025-01-01T00:00:00Z"}`).join("&");
+  const query = op.requiredQuery
+    .map((q) => `${q}=${q === "fabricName" ? "fabric1" : "2025-01-01T00:00:00Z"}`)
+    .join("&");
   return query ? `${pathPart}?${query}` : pathPart;
 }
 
 describe("loading Cisco's documents", () => {
   test("all 844 operations of the five documents are loaded; the truncated file is skipped with a clear log line", () => {
     expect(c.sim.specOperations).toHaveLength(844);
-    const perApi = Object.fromEntries(["analyze", "infra", "manage", "onemanage", "orchestrator"].map((api) => [api, c.sim.specOperations.filter((o) => o.api === api).length]));
+    const perApi = Object.fromEntries(
+      ["analyze", "infra", "manage", "onemanage", "orchestrator"].map((api) => [
+        api,
+        c.sim.specOperations.filter((o) => o.api === api).length,
+      ]),
+    );
     expect(perApi).toEqual({ analyze: 212, infra: 208, manage: 202, onemanage: 16, orchestrator: 206 });
     expect(c.sim.skippedSpecs.map((s) => s.file)).toEqual([path.join("bad", "orchestrator-truncated.json")]);
     const line = logLines.find((l) => l.includes("orchestrator-truncated.json"));
@@ -75,7 +83,11 @@ describe("answers for operations without a stateful implementation", () => {
   });
 
   test('examples wrapped in {"value": …} are served unwrapped when the content is valid', async () => {
-    const res = await c.call("/api/v1/manage/fabrics/x1/actions/configSave", { method: "POST", headers: bearer(token), body: "{}" });
+    const res = await c.call("/api/v1/manage/fabrics/x1/actions/configSave", {
+      method: "POST",
+      headers: bearer(token),
+      body: "{}",
+    });
     expect(res.headers.get("x-ndsim-source")).toBe("example");
     expect(await res.json()).toEqual({ status: "Config save is completed" });
   });
@@ -107,7 +119,9 @@ describe("answers for operations without a stateful implementation", () => {
     const storages = await c.call("/api/v1/infra/remoteStorage", { headers: bearer(token) });
     expect(storages.headers.get("x-ndsim-source")).toBe("example");
     expect(await storages.text()).toMatch(/"password":"sim-secret-[0-9a-f]{16}"/);
-    const keys = (await (await c.call("/api/v1/infra/aaa/apiKeys", { headers: bearer(token) })).json()) as { apiKeys: { apiKey: string }[] };
+    const keys = (await (await c.call("/api/v1/infra/aaa/apiKeys", { headers: bearer(token) })).json()) as {
+      apiKeys: { apiKey: string }[];
+    };
     expect(keys.apiKeys[0]!.apiKey).toContain("****");
   });
 
@@ -178,7 +192,11 @@ describe("schema validator", () => {
   const doc: OpenApiDocument = {
     components: {
       schemas: {
-        Pet: { type: "object", required: ["kind"], properties: { kind: { type: "string", enum: ["cat", "dog"] }, age: { type: "integer", minimum: 0 } } },
+        Pet: {
+          type: "object",
+          required: ["kind"],
+          properties: { kind: { type: "string", enum: ["cat", "dog"] }, age: { type: "integer", minimum: 0 } },
+        },
         Either: { oneOf: [{ type: "string" }, { type: "integer" }] },
         Loose: { properties: { a: { type: "string" } } },
       },

@@ -10,8 +10,14 @@ describe("path-template router", () => {
   router.add("GET", "/mso/api/v2/sites/", "sites");
 
   test("literal segments win over parameters; parameters are captured and decoded", () => {
-    expect(router.match("GET", "/api/v1/manage/fabrics/summary")).toMatchObject({ kind: "found", match: { route: "literal" } });
-    expect(router.match("GET", "/api/v1/manage/fabrics/a%20b")).toEqual({ kind: "found", match: { route: "fabric", params: { fabricName: "a b" } } });
+    expect(router.match("GET", "/api/v1/manage/fabrics/summary")).toMatchObject({
+      kind: "found",
+      match: { route: "literal" },
+    });
+    expect(router.match("GET", "/api/v1/manage/fabrics/a%20b")).toEqual({
+      kind: "found",
+      match: { route: "fabric", params: { fabricName: "a b" } },
+    });
     expect(router.match("GET", "/api/v1/manage/fabrics/f1/switches/S1")).toEqual({
       kind: "found",
       match: { route: "switch", params: { fabricName: "f1", switchId: "S1" } },
@@ -19,7 +25,10 @@ describe("path-template router", () => {
   });
 
   test("each method keeps its own parameter names", () => {
-    expect(router.match("DELETE", "/api/v1/manage/fabrics/f9")).toEqual({ kind: "found", match: { route: "delete", params: { name: "f9" } } });
+    expect(router.match("DELETE", "/api/v1/manage/fabrics/f9")).toEqual({
+      kind: "found",
+      match: { route: "delete", params: { name: "f9" } },
+    });
   });
 
   test("an encoded slash stays inside one parameter and cannot reach another route", () => {
@@ -30,12 +39,18 @@ describe("path-template router", () => {
   test("unknown paths, empty segments and wrong methods", () => {
     expect(router.match("GET", "/api/v1/manage/nothing")).toEqual({ kind: "not-found" });
     expect(router.match("GET", "/api/v1/manage/fabrics/")).toEqual({ kind: "not-found" });
-    expect(router.match("POST", "/api/v1/manage/fabrics/f1")).toEqual({ kind: "method-not-allowed", allowed: ["GET", "DELETE"] });
+    expect(router.match("POST", "/api/v1/manage/fabrics/f1")).toEqual({
+      kind: "method-not-allowed",
+      allowed: ["GET", "DELETE"],
+    });
   });
 
   test("a trailing slash in either the template or the request still matches", () => {
     expect(router.match("GET", "/mso/api/v2/sites")).toMatchObject({ kind: "found", match: { route: "sites" } });
-    expect(router.match("GET", "/api/v1/manage/fabrics/f1/")).toMatchObject({ kind: "found", match: { route: "fabric" } });
+    expect(router.match("GET", "/api/v1/manage/fabrics/f1/")).toMatchObject({
+      kind: "found",
+      match: { route: "fabric" },
+    });
   });
 
   test("the first registration of a (method, template) wins", () => {

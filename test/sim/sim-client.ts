@@ -19,9 +19,13 @@ export interface SimClient {
 
 export async function simClient(options: SimulatorOptions = {}): Promise<SimClient> {
   const sim = await startSimulator(options);
-  const call = (pathAndQuery: string, init: RequestInit = {}) => fetch(`${sim.url}${pathAndQuery}`, { ...init, tls: { ca: sim.caPem } });
+  const call = (pathAndQuery: string, init: RequestInit = {}) =>
+    fetch(`${sim.url}${pathAndQuery}`, { ...init, tls: { ca: sim.caPem } });
   const login = async (userName = "admin", password = DEFAULT_PASSWORD, domain = "local") => {
-    const res = await call("/login", { method: "POST", body: JSON.stringify({ userName, userPasswd: password, domain }) });
+    const res = await call("/login", {
+      method: "POST",
+      body: JSON.stringify({ userName, userPasswd: password, domain }),
+    });
     if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
     return ((await res.json()) as { token: string }).token;
   };

@@ -12,13 +12,20 @@ beforeAll(async () => {
 afterAll(() => c.sim.stop());
 
 const send = (method: string, path: string, body?: unknown) =>
-  c.call(path, { method, headers: bearer(token, { "Content-Type": "application/json" }), body: body === undefined ? undefined : JSON.stringify(body) });
+  c.call(path, {
+    method,
+    headers: bearer(token, { "Content-Type": "application/json" }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 const NDFC = "/appcenter/cisco/ndfc/api/v1/lan-fabric/rest/top-down/fabrics";
 
 describe("fabric create and delete", () => {
   test("POST answers 202 with a statusUrl whose progress completes; the fabric is then listed", async () => {
-    const res = await send("POST", "/api/v1/manage/fabrics", { name: "lab-new", management: { type: "vxlanEbgp", bgpAsn: "65123" } });
+    const res = await send("POST", "/api/v1/manage/fabrics", {
+      name: "lab-new",
+      management: { type: "vxlanEbgp", bgpAsn: "65123" },
+    });
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as { id: string; statusUrl: string };
     expect(accepted).toEqual({ id: "lab-new", statusUrl: "/api/v1/manage/fabrics/lab-new/acceptedStatus" });
@@ -41,7 +48,10 @@ describe("fabric create and delete", () => {
     expect(await dup.json()).toMatchObject({ code: 409, message: "Conflict" });
     const bad = await send("POST", "/api/v1/manage/fabrics", { name: "9 bad name" });
     expect(bad.status).toBe(400);
-    const badType = await send("POST", "/api/v1/manage/fabrics", { name: "okname", management: { type: "token-ring" } });
+    const badType = await send("POST", "/api/v1/manage/fabrics", {
+      name: "okname",
+      management: { type: "token-ring" },
+    });
     expect(badType.status).toBe(400);
   });
 
@@ -86,7 +96,10 @@ describe("VRFs and networks (legacy NDFC)", () => {
     const listed = await c.getJson(`${NDFC}/${vxlan}/vrfs`, token);
     expect(listed.body.map((v: any) => v.vrfName)).toContain("blue-vrf");
 
-    const updated = await send("PUT", `${NDFC}/${vxlan}/vrfs/blue-vrf`, { vrfName: "blue-vrf", vrfTemplateConfig: { vrfName: "blue-vrf", vrfVlanId: "3001" } });
+    const updated = await send("PUT", `${NDFC}/${vxlan}/vrfs/blue-vrf`, {
+      vrfName: "blue-vrf",
+      vrfTemplateConfig: { vrfName: "blue-vrf", vrfVlanId: "3001" },
+    });
     expect(updated.status).toBe(200);
     const one = await c.getJson(`${NDFC}/${vxlan}/vrfs/blue-vrf`, token);
     expect(JSON.parse(one.body.vrfTemplateConfig).vrfVlanId).toBe("3001");
@@ -100,7 +113,9 @@ describe("VRFs and networks (legacy NDFC)", () => {
 
   test("updating a deployed VRF leaves it PENDING", async () => {
     const deployed = c.sim.state.vrfsOf(vxlan).find((v) => v.vrfStatus === "DEPLOYED")!;
-    const res = await send("PUT", `${NDFC}/${vxlan}/vrfs/${deployed.vrfName}`, { vrfTemplateConfig: deployed.vrfTemplateConfig });
+    const res = await send("PUT", `${NDFC}/${vxlan}/vrfs/${deployed.vrfName}`, {
+      vrfTemplateConfig: deployed.vrfTemplateConfig,
+    });
     expect(((await res.json()) as any).vrfStatus).toBe("PENDING");
   });
 
@@ -128,15 +143,25 @@ describe("VRFs and networks (legacy NDFC)", () => {
 
   test("networks are created against an existing VRF only", async () => {
     const vrf = c.sim.state.vrfsOf(vxlan)[0]!.vrfName;
-    const ok = await send("POST", `${NDFC}/${vxlan}/networks`, { networkName: "new-net", vrf, networkTemplateConfig: { vlanId: "2500" } });
+    const ok = await send("POST", `${NDFC}/${vxlan}/networks`, {
+      networkName: "new-net",
+      vrf,
+      networkTemplateConfig: { vlanId: "2500" },
+    });
     expect(ok.status).toBe(200);
     expect(JSON.parse(((await ok.json()) as any).networkTemplateConfig).vlanId).toBe("2500");
-    expect((await send("POST", `${NDFC}/${vxlan}/networks`, { networkName: "orphan-net", vrf: "no-such-vrf" })).status).toBe(404);
+    expect(
+      (await send("POST", `${NDFC}/${vxlan}/networks`, { networkName: "orphan-net", vrf: "no-such-vrf" })).status,
+    ).toBe(404);
   });
 
   test("observers cannot write VRFs", async () => {
     const observer = await c.login("observer");
-    const res = await c.call(`${NDFC}/${vxlan}/vrfs`, { method: "POST", headers: bearer(observer), body: JSON.stringify({ vrfName: "sneaky-vrf" }) });
+    const res = await c.call(`${NDFC}/${vxlan}/vrfs`, {
+      method: "POST",
+      headers: bearer(observer),
+      body: JSON.stringify({ vrfName: "sneaky-vrf" }),
+    });
     expect(res.status).toBe(403);
     expect(c.sim.state.vrfsOf(vxlan).some((v) => v.vrfName === "sneaky-vrf")).toBe(false);
   });
@@ -171,7 +196,9 @@ describe("roll-ups agree with the details", () => {
     }
     const fabricSummary = await c.getJson(`/api/v1/manage/fabricsSummary?filter=name:${vxlan}`, token);
     const rank = ["critical", "major", "minor", "warning", "healthy"];
-    const worst = details.body.anomalies.map((a: any) => rank.indexOf(a.severity)).reduce((a: number, b: number) => Math.min(a, b), 4);
+    const worst = details.body.anomalies
+      .map((a: any) => rank.indexOf(a.severity))
+      .reduce((a: number, b: number) => Math.min(a, b), 4);
     expect(fabricSummary.body.fabrics[0].anomalyLevel).toBe(rank[worst]);
   });
 
@@ -184,8 +211,14 @@ describe("roll-ups agree with the details", () => {
 
   test("legacy interface list by serial number matches the Analyze interfaces of that switch", async () => {
     const serial = c.sim.state.switchesOf(vxlan)[3]!.switchId;
-    const legacy = await c.getJson(`/appcenter/cisco/ndfc/api/v1/lan-fabric/rest/interface?serialNumber=${serial}`, token);
-    const unified = await c.getJson(`/api/v1/analyze/interfaces?fabricName=${vxlan}&switchId=${serial}&max=1000`, token);
+    const legacy = await c.getJson(
+      `/appcenter/cisco/ndfc/api/v1/lan-fabric/rest/interface?serialNumber=${serial}`,
+      token,
+    );
+    const unified = await c.getJson(
+      `/api/v1/analyze/interfaces?fabricName=${vxlan}&switchId=${serial}&max=1000`,
+      token,
+    );
     expect(legacy.body.map((i: any) => i.ifName)).toEqual(unified.body.interfaces.map((i: any) => i.interfaceName));
   });
 });

@@ -18,7 +18,8 @@ export function haveChromium(): boolean {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!haveChromium()) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!haveChromium())
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 }
 
@@ -59,19 +60,39 @@ export async function axeProblems(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    .map(
+      (v) =>
+        `${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    );
 }
 
 /**
  * Runs the `mcpServers.nexus` entry of a Claude Desktop config as Claude Desktop would, except
  * that `npx -y mcp-remote@V` is the pinned local copy; sends JSON-RPC lines, returns replies by id.
  */
-export async function runClaudeDesktopConfig(config: any, caFile: string, messages: object[]): Promise<Map<number, any>> {
+export async function runClaudeDesktopConfig(
+  config: any,
+  caFile: string,
+  messages: object[],
+): Promise<Map<number, any>> {
   const entry = config.mcpServers.nexus;
   const args: string[] = entry.args.filter((a: string) => a !== "-y" && !a.startsWith("mcp-remote@"));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), "nmg-mr-")) };
-  for (const [k, v] of Object.entries(entry.env as Record<string, string>)) env[k] = k === "NODE_EXTRA_CA_CERTS" ? caFile : v;
-  const proc = Bun.spawn(["node", resolve(import.meta.dir, "../../node_modules/.bin/mcp-remote"), ...args], { env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), "nmg-mr-")),
+  };
+  for (const [k, v] of Object.entries(entry.env as Record<string, string>))
+    env[k] = k === "NODE_EXTRA_CA_CERTS" ? caFile : v;
+  const proc = Bun.spawn(["node", resolve(import.meta.dir, "../../node_modules/.bin/mcp-remote"), ...args], {
+    env,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const replies = new Map<number, any>();
   const reader = proc.stdout.getReader();
   let buffer = "";

@@ -27,7 +27,8 @@ export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<
   const admin = connect(testPgUrl(), { max: 1 });
   try {
     if (opts.migrated === false) await admin`create database ${admin(name)}`;
-    else await admin`create database ${admin(name)} template ${admin(process.env.NMG_TEST_PG_TEMPLATE ?? "nmg_template")}`;
+    else
+      await admin`create database ${admin(name)} template ${admin(process.env.NMG_TEST_PG_TEMPLATE ?? "nmg_template")}`;
   } finally {
     await admin.end();
   }

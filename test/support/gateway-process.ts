@@ -23,7 +23,10 @@ export interface GatewayProcess {
   kill9(): Promise<void>;
 }
 
-export async function startGatewayProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), "nmg-node-"));
   const dataDir = join(dir, "data");
   const logPath = join(dir, "gateway.log");
@@ -32,12 +35,22 @@ export async function startGatewayProcess(databaseUrl: string, env: Record<strin
     cwd: REPO,
     env: {
       ...process.env,
-      DATABASE_URL: databaseUrl, DATA_DIR: dataDir, UI_PORT: String(await freePort()), API_PORT: String(apiPort),
-      BIND_ADDRESS: "127.0.0.1", TLS_SANS: "localhost,127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_GRACE: "2s",
-      CLUSTER_ALLOW_LOOPBACK: "true", MCP_RATE_PER_SEC: "100000", MCP_RATE_BURST: "100000",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      UI_PORT: String(await freePort()),
+      API_PORT: String(apiPort),
+      BIND_ADDRESS: "127.0.0.1",
+      TLS_SANS: "localhost,127.0.0.1",
+      LOG_LEVEL: "info",
+      SHUTDOWN_GRACE: "2s",
+      CLUSTER_ALLOW_LOOPBACK: "true",
+      MCP_RATE_PER_SEC: "100000",
+      MCP_RATE_BURST: "100000",
       ...env,
     },
-    stdout: Bun.file(logPath), stderr: Bun.file(logPath), stdin: "ignore",
+    stdout: Bun.file(logPath),
+    stderr: Bun.file(logPath),
+    stdin: "ignore",
   });
   const log = () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : "");
   const certPath = join(dataDir, "tls", "server.crt");
@@ -50,14 +63,23 @@ export async function startGatewayProcess(databaseUrl: string, env: Record<strin
       throw new Error(`gateway did not become ready:\n${log().slice(-3000)}`);
     }
     if (existsSync(certPath)) {
-      const ok = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/healthz`, { tls: { ca: readFileSync(certPath, "utf8") } } as RequestInit).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
     }
     await Bun.sleep(50);
   }
   const ca = readFileSync(certPath, "utf8");
   return {
-    pid: proc.pid, proc, base, mcpUrl: `${base}/mcp`, ca, logPath, log,
+    pid: proc.pid,
+    proc,
+    base,
+    mcpUrl: `${base}/mcp`,
+    ca,
+    logPath,
+    log,
     fetch: (path, init = {}) => fetch(`${base}${path}`, { ...init, tls: { ca } } as RequestInit),
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -74,18 +96,37 @@ export async function startGatewayProcess(databaseUrl: string, env: Record<strin
 }
 
 /** One stateless Streamable HTTP tools/call; the HTTP status and the JSON-RPC answer. */
-export async function toolCall(mcpUrl: string, ca: string, token: string, name: string, args: Record<string, unknown> = {}): Promise<{ status: number; text: string; isError: boolean }> {
+export async function toolCall(
+  mcpUrl: string,
+  ca: string,
+  token: string,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ status: number; text: string; isError: boolean }> {
   const res = await fetch(mcpUrl, {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
     tls: { ca },
   } as RequestInit);
   const body = await res.text();
   if (!res.ok) return { status: res.status, text: body, isError: true };
-  const data = body.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))[0] ?? JSON.parse(body);
+  const data =
+    body
+      .split("\n")
+      .filter((l) => l.startsWith("data: "))
+      .map((l) => JSON.parse(l.slice(6)))[0] ?? JSON.parse(body);
   const content = (data.result?.content ?? []) as { text?: string }[];
-  return { status: res.status, text: data.error?.message ?? content.map((c) => c.text ?? "").join("\n"), isError: Boolean(data.error) || data.result?.isError === true };
+  return {
+    status: res.status,
+    text: data.error?.message ?? content.map((c) => c.text ?? "").join("\n"),
+    isError: Boolean(data.error) || data.result?.isError === true,
+  };
 }
 
 /** A metric's value from a /metrics text (the first sample whose name and labels start so). */

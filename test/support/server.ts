@@ -19,7 +19,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export function testEnv(dataDir: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  dataDir: string,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
@@ -34,13 +38,19 @@ export function testEnv(dataDir: string, databaseUrl: string, extra: Record<stri
 }
 
 /** `database`: use this one instead of a fresh clone (reliability tests bring their own cluster). */
-export async function startTestServer(extra: Record<string, string> = {}, log?: Logger, database?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(
+  extra: Record<string, string> = {},
+  log?: Logger,
+  database?: TestDatabase,
+): Promise<TestServer> {
   const db = database ?? (await freshDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), "nmg-srv-"));
   const config = loadConfig(testEnv(dataDir, db.url, extra));
   const server = await startServer(config, log ?? createLogger(config.logLevel));
-  const tlsFetch = (base: string) => (path: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, tls: { ca: server.tls.cert } } as RequestInit);
+  const tlsFetch =
+    (base: string) =>
+    (path: string, init: RequestInit = {}) =>
+      fetch(`${base}${path}`, { ...init, tls: { ca: server.tls.cert } } as RequestInit);
   return {
     server,
     db,

@@ -51,11 +51,21 @@ export const groupDn = (cn: string) => `cn=${cn},ou=groups,${SUFFIX}`;
 export async function startSlapd(): Promise<Slapd> {
   const dir = mkdtempSync(join(tmpdir(), "nmg-slapd-"));
   mkdirSync(join(dir, "db"));
-  const cert = await generateCertificate({ dataDir: dir, sans: ["127.0.0.1", "localhost"], extraNames: [], commonName: "ldap.test", organization: "test", validityDays: 2, renewDays: 1 });
+  const cert = await generateCertificate({
+    dataDir: dir,
+    sans: ["127.0.0.1", "localhost"],
+    extraNames: [],
+    commonName: "ldap.test",
+    organization: "test",
+    validityDays: 2,
+    renewDays: 1,
+  });
   writeFileSync(join(dir, "cert.pem"), cert.cert);
   writeFileSync(join(dir, "key.pem"), cert.key, { mode: 0o600 });
   const conf = join(dir, "slapd.conf");
-  writeFileSync(conf, `
+  writeFileSync(
+    conf,
+    `
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -71,7 +81,8 @@ rootpw ${ADMIN_PASSWORD}
 directory ${dir}/db
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
-`);
+`,
+  );
   const seed = `dn: ${SUFFIX}
 objectClass: dcObject
 objectClass: organization
@@ -107,7 +118,10 @@ ${group("unmapped", [userDn("dave")])}
 
   const waitReady = async () => {
     for (let i = 0; i < 100; i++) {
-      const probe = Bun.spawnSync(["ldapsearch", "-x", "-H", ldapUrl, "-b", SUFFIX, "-s", "base", "dn"], { stdout: "ignore", stderr: "ignore" });
+      const probe = Bun.spawnSync(["ldapsearch", "-x", "-H", ldapUrl, "-b", SUFFIX, "-s", "base", "dn"], {
+        stdout: "ignore",
+        stderr: "ignore",
+      });
       if (probe.exitCode === 0) return;
       await Bun.sleep(50);
     }
@@ -119,12 +133,19 @@ ${group("unmapped", [userDn("dave")])}
     ldapsUrl,
     caPem: cert.cert,
     async modify(ldif) {
-      const p = Bun.spawn(["ldapmodify", "-x", "-H", ldapUrl, "-D", ADMIN_DN, "-w", ADMIN_PASSWORD], { stdin: new Blob([ldif]), stdout: "ignore", stderr: "pipe" });
+      const p = Bun.spawn(["ldapmodify", "-x", "-H", ldapUrl, "-D", ADMIN_DN, "-w", ADMIN_PASSWORD], {
+        stdin: new Blob([ldif]),
+        stdout: "ignore",
+        stderr: "pipe",
+      });
       if ((await p.exited) !== 0) throw new Error(`ldapmodify failed: ${await new Response(p.stderr).text()}`);
     },
     async start() {
       // -d 0: stay in the foreground (the test owns the process); no log output.
-      proc = Bun.spawn(["/usr/sbin/slapd", "-f", conf, "-h", `${ldapUrl}/ ${ldapsUrl}/`, "-d", "0"], { stdout: "ignore", stderr: "ignore" });
+      proc = Bun.spawn(["/usr/sbin/slapd", "-f", conf, "-h", `${ldapUrl}/ ${ldapsUrl}/`, "-d", "0"], {
+        stdout: "ignore",
+        stderr: "ignore",
+      });
       await waitReady();
     },
     async stop() {

@@ -12,11 +12,15 @@ beforeAll(async () => {
 afterAll(() => srv.stop());
 
 test("my sessions are listed and the others can be signed out", async () => {
-  const u = await addUser(srv.db.sql, { username: "sam", roles: ["viewer"], displayName: "Sam <b>\"Q\"</b>" });
+  const u = await addUser(srv.db.sql, { username: "sam", roles: ["viewer"], displayName: 'Sam <b>"Q"</b>' });
   const laptop = new UiClient(srv);
   const phone = new UiClient(srv);
   await laptop.login(u.username, u.password);
-  await phone.request("/login", { method: "POST", form: { username: u.username, password: u.password, next: "/" }, headers: { "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1" } });
+  await phone.request("/login", {
+    method: "POST",
+    form: { username: u.username, password: u.password, next: "/" },
+    headers: { "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1" },
+  });
   const { res, text } = await laptop.page("/account");
   expect(res.status).toBe(200);
   expect(text).toContain("Sam &lt;b&gt;&quot;Q&quot;&lt;/b&gt;");
@@ -42,12 +46,24 @@ test("changing my password keeps this browser signed in and says what was wrong"
   await c.login(u.username, u.password);
   await other.login(u.username, u.password);
   await c.page("/account");
-  const wrong = await c.post("/account/password", { current: "nope", password: "a fresh long passphrase", repeat: "a fresh long passphrase" });
+  const wrong = await c.post("/account/password", {
+    current: "nope",
+    password: "a fresh long passphrase",
+    repeat: "a fresh long passphrase",
+  });
   expect(wrong.status).toBe(401);
   expect(await wrong.text()).toContain("The current password is wrong.");
-  const differ = await c.post("/account/password", { current: PASSWORD, password: "a fresh long passphrase", repeat: "a fresh long passphrasX" });
+  const differ = await c.post("/account/password", {
+    current: PASSWORD,
+    password: "a fresh long passphrase",
+    repeat: "a fresh long passphrasX",
+  });
   expect(await differ.text()).toContain("The two new passwords differ");
-  const done = await c.post("/account/password", { current: PASSWORD, password: "a fresh long passphrase", repeat: "a fresh long passphrase" });
+  const done = await c.post("/account/password", {
+    current: PASSWORD,
+    password: "a fresh long passphrase",
+    repeat: "a fresh long passphrase",
+  });
   expect(done.status).toBe(303);
   expect(done.headers.get("location")).toBe("/account?changed=1");
   const { text } = await c.page("/account?changed=1");

@@ -35,7 +35,11 @@ afterAll(async () => {
 
 test("a refused write appears on the page, escaped; approving it (audited) lets the same call run once", async () => {
   const sql = world.gw.db.sql;
-  const args = { operation: "ndfc.createVrf", params: { fabric }, body: { fabric, vrfName: "blue61", vrfId: 61_001, vrfDescription: HOSTILE } };
+  const args = {
+    operation: "ndfc.createVrf",
+    params: { fabric },
+    body: { fabric, vrfName: "blue61", vrfId: 61_001, vrfDescription: HOSTILE },
+  };
   const refused = await call(olga, "call_operation", args);
   const id = refused.structuredContent!.approvalId as string;
   expect(textOf(refused)).toContain(`/approvals/${id}`);
@@ -66,13 +70,19 @@ test("a refused write appears on the page, escaped; approving it (audited) lets 
   expect(await noReason.text()).toContain("say why you deny");
 
   const mark = await lastAuditId(sql);
-  const approved = await ann.post(`/approvals/${id}/decide`, { decision: "approve", reason: "change ticket 42" }, { headers: { "user-agent": "TestBrowser/1.0" } });
+  const approved = await ann.post(
+    `/approvals/${id}/decide`,
+    { decision: "approve", reason: "change ticket 42" },
+    { headers: { "user-agent": "TestBrowser/1.0" } },
+  );
   expect(approved.status).toBe(303);
   expect(approved.headers.get("location")).toBe(`/approvals/${id}?decided=approve`);
   const rows = await auditSince(sql, mark);
   const audit = rows.find((r) => r.action === "approval.approve")!;
   expect(audit.username).toBe("ann");
-  const [meta] = await sql<{ client_ip: string | null; user_agent: string | null }[]>`select client_ip, user_agent from audit_events where id = ${audit.id}::bigint`;
+  const [meta] = await sql<
+    { client_ip: string | null; user_agent: string | null }[]
+  >`select client_ip, user_agent from audit_events where id = ${audit.id}::bigint`;
   expect(meta!.client_ip).toBe("127.0.0.1");
   expect(meta!.user_agent).toBe("TestBrowser/1.0");
 
@@ -88,7 +98,11 @@ test("a refused write appears on the page, escaped; approving it (audited) lets 
 test("four eyes: an approver sees their own request but cannot approve it; a viewer cannot open the page", async () => {
   const admin = await world.connect("admin", "http");
   try {
-    const refused = await call(admin, "call_operation", { operation: "ndfc.createVrf", params: { fabric }, body: { fabric, vrfName: "own", vrfId: 61_002 } });
+    const refused = await call(admin, "call_operation", {
+      operation: "ndfc.createVrf",
+      params: { fabric },
+      body: { fabric, vrfName: "own", vrfId: 61_002 },
+    });
     const id = refused.structuredContent!.approvalId as string;
     const ui = new UiClient(world.gw);
     expect((await ui.login("admin", ADMIN_PASSWORD)).status).toBe(303);

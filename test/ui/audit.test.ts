@@ -30,7 +30,11 @@ test("a write made through MCP shows its intent and outcome; filters narrow the 
   const olga = await world.connect("olga", "http");
   const fabric = await firstFabric(olga);
   const mark = await lastAuditId(sql);
-  const res = await call(olga, "call_operation", { operation: "ndfc.createVrf", params: { fabric }, body: { fabric, vrfName: "aud62", vrfId: 62_001 } });
+  const res = await call(olga, "call_operation", {
+    operation: "ndfc.createVrf",
+    params: { fabric },
+    body: { fabric, vrfName: "aud62", vrfId: 62_001 },
+  });
   expect(res.isError).toBeFalsy();
   await olga.close();
   const rows = (await auditSince(sql, mark)).filter((r) => r.operation_id === "ndfc.createVrf");
@@ -41,7 +45,9 @@ test("a write made through MCP shows its intent and outcome; filters narrow the 
   expect(list.text).toContain(`/audit/${rows[1]!.id}`);
   expect(list.text).not.toContain(">auth.login<");
   // htmx asks for the results only.
-  const fragment = await (await ui.request("/audit?action=mcp.&status=ok", { headers: { "hx-request": "true" } })).text();
+  const fragment = await (
+    await ui.request("/audit?action=mcp.&status=ok", { headers: { "hx-request": "true" } })
+  ).text();
   expect(fragment).toStartWith(`<div id="audit-results">`);
   expect(fragment).toContain(`/audit/${rows[1]!.id}`);
   expect(fragment).not.toContain(`/audit/${rows[0]!.id}"`);
@@ -61,7 +67,8 @@ test("a write made through MCP shows its intent and outcome; filters narrow the 
 
 test("keyset paging walks every matching row once, newest first", async () => {
   const sql = world.gw.db.sql;
-  for (let i = 0; i < 120; i++) await recordAudit(sql, { action: "mcp.call", status: "ok", actor: { username: "pager" }, reason: `row ${i}` });
+  for (let i = 0; i < 120; i++)
+    await recordAudit(sql, { action: "mcp.call", status: "ok", actor: { username: "pager" }, reason: `row ${i}` });
   const seen: string[] = [];
   let path: string | null = "/audit?user=pager";
   let pages = 0;
@@ -82,8 +89,11 @@ test("keyset paging walks every matching row once, newest first", async () => {
 test("hostile values are escaped; verify says intact; CSV and JSONL exports stream the filter, neutralised and audited", async () => {
   const sql = world.gw.db.sql;
   const { id } = await recordAudit(sql, {
-    action: "backup.restore", status: "denied", actor: { username: HOSTILE, userAgent: `"><img src=x onerror=alert(1)>` },
-    reason: `=HYPERLINK("http://evil")`, details: { note: `\u001b[31mred\u0007` },
+    action: "backup.restore",
+    status: "denied",
+    actor: { username: HOSTILE, userAgent: `"><img src=x onerror=alert(1)>` },
+    reason: `=HYPERLINK("http://evil")`,
+    details: { note: `\u001b[31mred\u0007` },
   });
   const detail = await ui.page(`/audit/${id}`);
   expect(detail.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -108,11 +118,17 @@ test("hostile values are escaped; verify says intact; CSV and JSONL exports stre
   expect(lines[1]).not.toContain("\u001b");
 
   const jsonl = await ui.request("/audit/export?user=pager&format=jsonl");
-  const objects = (await jsonl.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+  const objects = (await jsonl.text())
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(objects.length).toBe(120);
   expect(objects[0].reason).toBe("row 0");
   const exports = (await auditSince(sql, mark)).filter((r) => r.action === "audit.export");
-  expect(exports.map((r) => [r.username, (r.details as { format: string }).format])).toEqual([["aud", "csv"], ["aud", "jsonl"]]);
+  expect(exports.map((r) => [r.username, (r.details as { format: string }).format])).toEqual([
+    ["aud", "csv"],
+    ["aud", "jsonl"],
+  ]);
 });
 
 test("only audit:read sees the log", async () => {

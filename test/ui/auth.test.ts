@@ -30,16 +30,31 @@ test("anonymous pages redirect to sign-in and back; the sign-in page has strict 
 });
 
 test("first sign-in with a generated password must change it, then lands where it wanted", async () => {
-  const { generatedPassword } = await createUser(srv.db.sql, cli(), { username: "bob", roles: ["operator"], clusters: "all" }, { passwords: fastHasher });
+  const { generatedPassword } = await createUser(
+    srv.db.sql,
+    cli(),
+    { username: "bob", roles: ["operator"], clusters: "all" },
+    { passwords: fastHasher },
+  );
   const c = new UiClient(srv);
   const res = await c.post("/login", { username: "bob", password: generatedPassword!, next: "/tokens" });
   expect(res.headers.get("location")).toBe("/password?next=%2Ftokens");
   const blocked = await c.request("/tokens");
   expect(blocked.headers.get("location")).toBe("/password?next=%2Ftokens");
   await c.page("/password?next=%2Ftokens");
-  const mismatch = await c.post("/password", { current: generatedPassword!, password: PASSWORD, repeat: PASSWORD + "x", next: "/tokens" });
+  const mismatch = await c.post("/password", {
+    current: generatedPassword!,
+    password: PASSWORD,
+    repeat: PASSWORD + "x",
+    next: "/tokens",
+  });
   expect(await mismatch.text()).toContain("The two new passwords differ");
-  const done = await c.post("/password", { current: generatedPassword!, password: PASSWORD, repeat: PASSWORD, next: "/tokens" });
+  const done = await c.post("/password", {
+    current: generatedPassword!,
+    password: PASSWORD,
+    repeat: PASSWORD,
+    next: "/tokens",
+  });
   expect(done.status).toBe(303);
   expect(done.headers.get("location")).toBe("/tokens");
   expect((await c.request("/tokens")).status).toBe(200);
@@ -75,12 +90,20 @@ test("an ended session sends the user to sign in with a note and the way back", 
 });
 
 test("hostile names are escaped and htmx gets the main column with pushed URL", async () => {
-  const u = await addUser(srv.db.sql, { username: "eve", roles: ["viewer"], displayName: "<img src=x onerror=alert(1)>" });
+  const u = await addUser(srv.db.sql, {
+    username: "eve",
+    roles: ["viewer"],
+    displayName: "<img src=x onerror=alert(1)>",
+  });
   const c = new UiClient(srv);
   const bad = await (await c.request(`/login?next=%2F%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E`)).text();
   expect(bad).toContain('value="/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
   expect(bad).not.toContain("<script>alert");
-  expect((await c.post("/login", { username: u.username, password: u.password, next: "//evil.example/x" })).headers.get("location")).toBe("/");
+  expect(
+    (await c.post("/login", { username: u.username, password: u.password, next: "//evil.example/x" })).headers.get(
+      "location",
+    ),
+  ).toBe("/");
   const frag = await c.request("/account", { headers: { "hx-request": "true", "hx-boosted": "true" } });
   const text = await frag.text();
   expect(frag.headers.get("hx-push-url")).toBe("/account");
@@ -103,7 +126,8 @@ test("wrong password and unknown user get the same message; throttling shows the
   const wrong = await attempt(u.username, "not the password at all");
   const unknown = await attempt("nobody-here", "not the password at all");
   expect([wrong.status, unknown.status]).toEqual([401, 401]);
-  const a = await wrong.text(), b = await unknown.text();
+  const a = await wrong.text(),
+    b = await unknown.text();
   expect(a).toContain("Invalid username or password.");
   expect(b.replace("nobody-here", u.username)).toBe(a);
   const throttled = await c.login(u.username, u.password);

@@ -15,7 +15,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runConnectionTest } from "../../app/clusters/connection-test.ts";
 import { cliCaller } from "../../app/identity/caller.ts";
 import { ADMIN_PASSWORD, startMcpWorld, type McpWorld } from "../support/mcp-world.ts";
-import { axeProblems, guardDialogs, launchBrowser, newContext, runClaudeDesktopConfig, signIn } from "../support/browser.ts";
+import {
+  axeProblems,
+  guardDialogs,
+  launchBrowser,
+  newContext,
+  runClaudeDesktopConfig,
+  signIn,
+} from "../support/browser.ts";
 
 const HOSTILE = `<script>alert("xss")</script>"' <img src=x onerror=alert(2)>`;
 const NEW_PASSWORD = "a long and private passphrase 42";
@@ -36,10 +43,20 @@ beforeAll(async () => {
   writeFileSync(caFile, world.gw.server.tls.cert);
   // Something for the dashboard to show: calls through MCP and a connection test.
   const client = await world.connect("olga", "http");
-  for (let i = 0; i < 4; i++) await client.callTool({ name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } });
+  for (let i = 0; i < 4; i++)
+    await client.callTool({ name: "list_switches", arguments: { fields: ["hostname"], limit: 2 } });
   await client.callTool({ name: "list_fabrics", arguments: {} }).catch(() => undefined);
   // A write while edit mode is off: refused, so the chart shows more than one outcome.
-  await client.callTool({ name: "call_operation", arguments: { operation: "ndfc.createVrf", params: { fabric: "f1" }, body: { fabric: "f1", vrfName: "v1", vrfId: 50001 } } }).catch(() => undefined);
+  await client
+    .callTool({
+      name: "call_operation",
+      arguments: {
+        operation: "ndfc.createVrf",
+        params: { fabric: "f1" },
+        body: { fabric: "f1", vrfName: "v1", vrfId: 50001 },
+      },
+    })
+    .catch(() => undefined);
   await client.close();
   await runConnectionTest(world.gw.db.sql, cliCaller("test"), "sim", { pool: world.gw.server.services.ndClients });
 }, 60_000);
@@ -146,7 +163,12 @@ describe("the admin UI in Chromium", () => {
     expect(config.mcpServers.nexus.env.NEXUS_AUTH).toBe(`Bearer ${token}`);
     await audit(page);
     const replies = await runClaudeDesktopConfig(config, caFile, [
-      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.1" } } },
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.1" } },
+      },
       { jsonrpc: "2.0", method: "notifications/initialized" },
       { jsonrpc: "2.0", id: 2, method: "tools/list" },
     ]);
@@ -161,7 +183,10 @@ describe("the admin UI in Chromium", () => {
     await audit(page);
     await noInjectedScript(page);
     expect(await page.getByText("just now").count()).toBeGreaterThan(0); // last used by mcp-remote
-    await page.getByRole("button", { name: /^Revoke/ }).first().click();
+    await page
+      .getByRole("button", { name: /^Revoke/ })
+      .first()
+      .click();
     await page.getByText("The token was revoked").waitFor();
 
     await page.getByRole("link", { name: "My account" }).first().click();
@@ -176,8 +201,13 @@ describe("the admin UI in Chromium", () => {
 
   test("a cross-site form post from a second origin is refused", async () => {
     const evil = Bun.serve({
-      port: 0, hostname: "127.0.0.1",
-      fetch: () => new Response(`<!doctype html><title>evil</title><form id="f" method="post" action="${base}/tokens"><input name="name" value="planted-by-evil"><input name="expiry" value="7"></form><script>document.getElementById("f").submit()</script>`, { headers: { "content-type": "text/html" } }),
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () =>
+        new Response(
+          `<!doctype html><title>evil</title><form id="f" method="post" action="${base}/tokens"><input name="name" value="planted-by-evil"><input name="expiry" value="7"></form><script>document.getElementById("f").submit()</script>`,
+          { headers: { "content-type": "text/html" } },
+        ),
     });
     try {
       const context = await newContext(browser);
@@ -208,8 +238,11 @@ describe("the admin UI in Chromium", () => {
     // Every form control on the pages built here has a label (axe checks it too).
     for (const path of ["/tokens", "/users", "/roles", "/account", "/connect"]) {
       await page.goto(`${base}${path}`);
-      const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll("input:not([type=hidden]):not([hidden]), select, textarea"))
-        .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label")).map((el) => (el as HTMLInputElement).name));
+      const unlabelled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("input:not([type=hidden]):not([hidden]), select, textarea"))
+          .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label"))
+          .map((el) => (el as HTMLInputElement).name),
+      );
       expect(unlabelled).toEqual([]);
     }
     await context.close();
@@ -228,39 +261,47 @@ describe("the admin UI in Chromium", () => {
     expect(dialogs).toEqual([]);
   }, 60_000);
 
-  test.if(SHOTS !== null)("screenshots of every page", async () => {
-    const dir = SHOTS!;
-    mkdirSync(dir, { recursive: true });
-    const shoot = async (context: BrowserContext, path: string, file: string) => {
+  test.if(SHOTS !== null)(
+    "screenshots of every page",
+    async () => {
+      const dir = SHOTS!;
+      mkdirSync(dir, { recursive: true });
+      const shoot = async (context: BrowserContext, path: string, file: string) => {
+        const page = await context.newPage();
+        await page.goto(`${base}${path}`);
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: join(dir, `${file}.png`), fullPage: true });
+        await page.close();
+      };
+      const anon = await newContext(browser);
+      await shoot(anon, "/login", "sign-in");
+      await anon.close();
+      const context = await newContext(browser);
       const page = await context.newPage();
-      await page.goto(`${base}${path}`);
-      await page.waitForLoadState("networkidle");
-      await page.screenshot({ path: join(dir, `${file}.png`), fullPage: true });
-      await page.close();
-    };
-    const anon = await newContext(browser);
-    await shoot(anon, "/login", "sign-in");
-    await anon.close();
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    await signIn(page, base, "admin", ADMIN_PASSWORD);
-    const links = await page.locator("#nav a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
-    for (const href of links) await shoot(context, href, href === "/" ? "dashboard" : href.slice(1).replace(/\W+/g, "-"));
-    await shoot(context, "/users/erin", "user");
-    // The token page right after creating one: the token shown once.
-    await page.goto(`${base}/connect`);
-    await page.getByLabel(/^Token name/).fill("laptop Claude Desktop");
-    await page.getByRole("button", { name: "Create token and show the configuration" }).click();
-    await page.getByText("Copy the token now.").waitFor();
-    await page.screenshot({ path: join(dir, "connect-created.png"), fullPage: true });
-    await context.close();
-    for (const [opts, suffix] of [[{ dark: true }, "dark"], [{ width: 800 }, "800px"]] as const) {
-      const c = await newContext(browser, opts);
-      const p = await c.newPage();
-      await signIn(p, base, "admin", ADMIN_PASSWORD);
-      await shoot(c, "/", `dashboard-${suffix}`);
-      await shoot(c, "/connect", `connect-${suffix}`);
-      await c.close();
-    }
-  }, 180_000);
+      await signIn(page, base, "admin", ADMIN_PASSWORD);
+      const links = await page.locator("#nav a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+      for (const href of links)
+        await shoot(context, href, href === "/" ? "dashboard" : href.slice(1).replace(/\W+/g, "-"));
+      await shoot(context, "/users/erin", "user");
+      // The token page right after creating one: the token shown once.
+      await page.goto(`${base}/connect`);
+      await page.getByLabel(/^Token name/).fill("laptop Claude Desktop");
+      await page.getByRole("button", { name: "Create token and show the configuration" }).click();
+      await page.getByText("Copy the token now.").waitFor();
+      await page.screenshot({ path: join(dir, "connect-created.png"), fullPage: true });
+      await context.close();
+      for (const [opts, suffix] of [
+        [{ dark: true }, "dark"],
+        [{ width: 800 }, "800px"],
+      ] as const) {
+        const c = await newContext(browser, opts);
+        const p = await c.newPage();
+        await signIn(p, base, "admin", ADMIN_PASSWORD);
+        await shoot(c, "/", `dashboard-${suffix}`);
+        await shoot(c, "/connect", `connect-${suffix}`);
+        await c.close();
+      }
+    },
+    180_000,
+  );
 });

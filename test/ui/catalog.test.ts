@@ -30,10 +30,14 @@ function upload(files: { name: string; text: string }[]): Promise<Response> {
 test("browse: search as a fragment, filter by risk, an operation with risk, parameters and body schema", async () => {
   const page = await admin.page("/catalog");
   expect(page.text).toContain("<code>core</code>");
-  const hits = await (await admin.request("/catalog/operations?q=create+vrf", { headers: { "hx-request": "true" } })).text();
+  const hits = await (
+    await admin.request("/catalog/operations?q=create+vrf", { headers: { "hx-request": "true" } })
+  ).text();
   expect(hits).toStartWith(`<div id="catalog-results"`);
   expect(hits).toContain(`href="/catalog/operations/ndfc.createVrf"`);
-  const writes = await (await admin.request("/catalog/operations?risk=write", { headers: { "hx-request": "true" } })).text();
+  const writes = await (
+    await admin.request("/catalog/operations?risk=write", { headers: { "hx-request": "true" } })
+  ).text();
   expect(writes).toContain("ndfc.createVrf");
   expect(writes).not.toMatch(/badge ok">read</);
   const op = await admin.page("/catalog/operations/ndfc.createVrf");
@@ -52,12 +56,16 @@ test("browse: search as a fragment, filter by risk, an operation with risk, para
 });
 
 test("import by upload: a broken file gets the importer's error with its position; a hostile description is escaped", async () => {
-  const bad = await upload([{ name: "orchestrator-truncated.json", text: readFileSync(`${ND}/bad/orchestrator-truncated.json`, "utf8") }]);
+  const bad = await upload([
+    { name: "orchestrator-truncated.json", text: readFileSync(`${ND}/bad/orchestrator-truncated.json`, "utf8") },
+  ]);
   expect(bad.status).toBe(400);
   expect(await bad.text()).toMatch(/orchestrator-truncated\.json: invalid JSON at line 51343, column 6/);
 
   const doc = JSON.parse(readFileSync(`${ND}/onemanage.json`, "utf8"));
-  const [path, item] = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; description?: string; summary?: string }>>)[0]!;
+  const [path, item] = Object.entries(
+    doc.paths as Record<string, Record<string, { operationId?: string; description?: string; summary?: string }>>,
+  )[0]!;
   const [method, op] = Object.entries(item).find(([, o]) => typeof o === "object" && o && "operationId" in o)!;
   op.description = `<script>alert(1)</script><img src=x onerror=alert(2)>`;
   op.summary = `Hostile <b>summary</b>`;
@@ -65,7 +73,9 @@ test("import by upload: a broken file gets the importer's error with its positio
   const text = await ok.text();
   expect(ok.status).toBe(200);
   expect(text).toMatch(/onemanage\.json<\/strong>: imported as onemanage version 1, 16 operations/);
-  const hits = await (await admin.request("/catalog/operations?q=hostile+summary", { headers: { "hx-request": "true" } })).text();
+  const hits = await (
+    await admin.request("/catalog/operations?q=hostile+summary", { headers: { "hx-request": "true" } })
+  ).text();
   const id = /href="\/catalog\/operations\/([^"]+)"/.exec(hits)![1]!;
   const detail = await admin.page(`/catalog/operations/${id}`);
   expect(detail.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");

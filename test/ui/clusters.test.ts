@@ -31,7 +31,13 @@ function multipart(fields: Record<string, string>, ca?: string): FormData {
 const send = (path: string, body: FormData) => ui.request(path, { method: "POST", body });
 
 test("add with a CA upload, test as a fragment; the secret never comes back", async () => {
-  const res = await send("/clusters/new", multipart({ name: "sim2", url: world.sim.url, mode: "password", user: "admin", secret: SECRET, domain: "local" }, world.sim.caPem));
+  const res = await send(
+    "/clusters/new",
+    multipart(
+      { name: "sim2", url: world.sim.url, mode: "password", user: "admin", secret: SECRET, domain: "local" },
+      world.sim.caPem,
+    ),
+  );
   expect(res.status).toBe(303);
   expect(res.headers.get("location")).toBe("/clusters?saved=added");
   const c = await getCluster(world.gw.db.sql, "sim2");
@@ -59,13 +65,32 @@ test("add with a CA upload, test as a fragment; the secret never comes back", as
 });
 
 test("a wrong password shows the failed login step; bad input is answered on the form, escaped", async () => {
-  expect((await send("/clusters/new", multipart({ name: "simbad", url: world.sim.url, mode: "password", user: "admin", secret: "wrong", domain: "local" }, world.sim.caPem))).status).toBe(303);
+  expect(
+    (
+      await send(
+        "/clusters/new",
+        multipart(
+          { name: "simbad", url: world.sim.url, mode: "password", user: "admin", secret: "wrong", domain: "local" },
+          world.sim.caPem,
+        ),
+      )
+    ).status,
+  ).toBe(303);
   const bad = await getCluster(world.gw.db.sql, "simbad");
   const fragment = await (await ui.post(`/clusters/${bad.id}/test`, {}, { headers: { "hx-request": "true" } })).text();
   expect(fragment).toContain("connection failed.");
   expect(fragment).toContain(`<span class="badge bad">failed</span> login`);
 
-  const res = await send("/clusters/new", multipart({ name: `<img src=x onerror=alert(1)>`, url: world.sim.url, mode: "password", user: "admin", secret: SECRET }));
+  const res = await send(
+    "/clusters/new",
+    multipart({
+      name: `<img src=x onerror=alert(1)>`,
+      url: world.sim.url,
+      mode: "password",
+      user: "admin",
+      secret: SECRET,
+    }),
+  );
   expect(res.status).toBe(400);
   const text = await res.text();
   expect(text).toContain("cluster name: 1–64 letters");
@@ -75,17 +100,60 @@ test("a wrong password shows the failed login step; bad input is answered on the
 });
 
 test("insecure mode only with the explicit confirmation; edit keeps the secret; remove needs the name", async () => {
-  const refused = await send("/clusters/new", multipart({ name: "lab", url: world.sim.url, mode: "password", user: "admin", secret: SECRET, domain: "local", insecure: "1" }));
+  const refused = await send(
+    "/clusters/new",
+    multipart({
+      name: "lab",
+      url: world.sim.url,
+      mode: "password",
+      user: "admin",
+      secret: SECRET,
+      domain: "local",
+      insecure: "1",
+    }),
+  );
   expect(refused.status).toBe(400);
   expect(await refused.text()).toContain("I understand the risk");
-  expect((await send("/clusters/new", multipart({ name: "lab", url: world.sim.url, mode: "password", user: "admin", secret: SECRET, domain: "local", insecure: "1", insecureConfirm: "1" }))).status).toBe(303);
+  expect(
+    (
+      await send(
+        "/clusters/new",
+        multipart({
+          name: "lab",
+          url: world.sim.url,
+          mode: "password",
+          user: "admin",
+          secret: SECRET,
+          domain: "local",
+          insecure: "1",
+          insecureConfirm: "1",
+        }),
+      )
+    ).status,
+  ).toBe(303);
   const lab = await getCluster(world.gw.db.sql, "lab");
   expect(lab.tlsVerify).toBe(false);
   expect((await ui.page("/clusters")).text).toMatch(/badge bad">insecure</);
 
   // Rename, secret left empty: the credentials stay.
   const version = lab.credentialVersion;
-  expect((await send(`/clusters/${lab.id}`, multipart({ name: "lab-renamed", url: lab.baseUrl, mode: "password", user: "admin", secret: "", domain: "local", insecure: "1", insecureConfirm: "1" }))).status).toBe(303);
+  expect(
+    (
+      await send(
+        `/clusters/${lab.id}`,
+        multipart({
+          name: "lab-renamed",
+          url: lab.baseUrl,
+          mode: "password",
+          user: "admin",
+          secret: "",
+          domain: "local",
+          insecure: "1",
+          insecureConfirm: "1",
+        }),
+      )
+    ).status,
+  ).toBe(303);
   const renamed = await getCluster(world.gw.db.sql, lab.id);
   expect(renamed.name).toBe("lab-renamed");
   expect(renamed.hasCredentials).toBe(true);

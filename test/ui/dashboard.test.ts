@@ -19,8 +19,19 @@ test("an admin sees the calls chart, top operations, recent events, edit mode an
   const sql = srv.db.sql;
   const a = await addUser(sql, { username: "ada", roles: ["admin"] });
   const actor = { username: "ada", via: "token" };
-  for (const [status, op, n] of [["ok", "listFabrics", 5], ["denied", "createVrf", 2], ["failed", "getSwitches", 1]] as const) {
-    for (let i = 0; i < n; i++) await recordAudit(sql, { action: "mcp.call", status, actor, target: { operationId: op }, reason: `<script>alert(1)</script>` });
+  for (const [status, op, n] of [
+    ["ok", "listFabrics", 5],
+    ["denied", "createVrf", 2],
+    ["failed", "getSwitches", 1],
+  ] as const) {
+    for (let i = 0; i < n; i++)
+      await recordAudit(sql, {
+        action: "mcp.call",
+        status,
+        actor,
+        target: { operationId: op },
+        reason: `<script>alert(1)</script>`,
+      });
   }
   await setEditMode(sql, cli(), true, new Date(Date.now() + 20 * 60_000));
   await createApiToken(sql, cli(), { username: "ada", name: `soon "<b>"`, ttlMs: 3 * 86_400_000 });
@@ -28,7 +39,9 @@ test("an admin sees the calls chart, top operations, recent events, edit mode an
   await c.login(a.username, a.password);
   const { res, text } = await c.page("/");
   expect(res.status).toBe(200);
-  expect(text).toMatch(/<svg class="chart"[^>]*aria-label="MCP calls per hour over the last 24 hours: 5 succeeded, 2 refused, 1 failed/);
+  expect(text).toMatch(
+    /<svg class="chart"[^>]*aria-label="MCP calls per hour over the last 24 hours: 5 succeeded, 2 refused, 1 failed/,
+  );
   expect(text).toContain('<rect class="denied"');
   expect(text).toMatch(/listFabrics<\/td><td class="num">5</);
   expect(text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");

@@ -18,13 +18,33 @@ import type { Principal } from "../../app/identity/principal.ts";
 
 test("every route of the UI app declares its access", () => {
   const routes = uiRoutes();
-  const declared = new Map<string, string>([...routes, ...PLUGIN_ROUTES].map((r) => [`${r.method} ${r.path}`, r.access]));
-  const app = buildUiApp(routes, { assets: loadAssets() } as UiDeps, new Elysia().get("/healthz", () => "ok"));
+  const declared = new Map<string, string>(
+    [...routes, ...PLUGIN_ROUTES].map((r) => [`${r.method} ${r.path}`, r.access]),
+  );
+  const app = buildUiApp(
+    routes,
+    { assets: loadAssets() } as UiDeps,
+    new Elysia().get("/healthz", () => "ok"),
+  );
   const served = app.routes.map((r: { method: string; path: string }) => `${r.method} ${r.path}`);
   expect(served.length).toBeGreaterThan(15);
   const undeclared = served.filter((key: string) => !declared.get(key));
   expect(undeclared).toEqual([]);
-  for (const page of ["/", "/connect", "/clusters", "/users", "/roles", "/tokens", "/settings", "/approvals", "/approvals/:id", "/audit", "/catalog", "/system", "/account"]) {
+  for (const page of [
+    "/",
+    "/connect",
+    "/clusters",
+    "/users",
+    "/roles",
+    "/tokens",
+    "/settings",
+    "/approvals",
+    "/approvals/:id",
+    "/audit",
+    "/catalog",
+    "/system",
+    "/account",
+  ]) {
     expect(served).toContain(`GET ${page}`);
   }
 });

@@ -47,7 +47,10 @@ test("edit mode turns on for the chosen minutes with a countdown, and off again;
   await ui.post("/settings/edit-mode", { state: "off" });
   expect((await loadPolicySnapshot(sql)).editMode.enabled).toBe(false);
   const rows = (await auditSince(sql, mark)).filter((r) => r.action.startsWith("settings.edit_mode"));
-  expect(rows.map((r) => [r.action, r.username])).toEqual([["settings.edit_mode.on", "sam"], ["settings.edit_mode.off", "sam"]]);
+  expect(rows.map((r) => [r.action, r.username])).toEqual([
+    ["settings.edit_mode.on", "sam"],
+    ["settings.edit_mode.off", "sam"],
+  ]);
 });
 
 test("the whitelist is edited by searching the catalog; unknown ids are refused with a hint", async () => {
@@ -66,7 +69,9 @@ test("the whitelist is edited by searching the catalog; unknown ids are refused 
   expect((await loadPolicySnapshot(srv.db.sql)).whitelist.has("ndfc.createVrf")).toBe(true);
   const { text } = await ui.page("/settings");
   expect(text).toContain("Remove ndfc.createVrf from the whitelist");
-  const again = await (await ui.request("/settings/operations?q=create+vrf", { headers: { "hx-request": "true" } })).text();
+  const again = await (
+    await ui.request("/settings/operations?q=create+vrf", { headers: { "hx-request": "true" } })
+  ).text();
   expect(again).toContain("whitelisted");
   expect((await ui.post("/settings/whitelist/remove", { operation: "ndfc.createVrf" })).status).toBe(303);
   expect((await loadPolicySnapshot(srv.db.sql)).whitelist.size).toBe(0);
@@ -74,13 +79,27 @@ test("the whitelist is edited by searching the catalog; unknown ids are refused 
 
 test("constraints, approval rules and approval settings; hostile values are escaped", async () => {
   const sql = srv.db.sql;
-  const badParam = await ui.post("/settings/constraints/add", { operation: "ndfc.*", param: "<b>x</b>", allowed: "a", applies: "write" });
+  const badParam = await ui.post("/settings/constraints/add", {
+    operation: "ndfc.*",
+    param: "<b>x</b>",
+    allowed: "a",
+    applies: "write",
+  });
   expect(badParam.status).toBe(400);
   const body = await badParam.text();
   expect(body).toContain("&lt;b&gt;x&lt;/b&gt;");
   expect(body).not.toContain("<b>x</b>");
 
-  expect((await ui.post("/settings/constraints/add", { operation: "ndfc.*Vrf*", param: "fabric", allowed: `lab-1, <img src=x onerror=alert(1)>`, applies: "all" })).status).toBe(303);
+  expect(
+    (
+      await ui.post("/settings/constraints/add", {
+        operation: "ndfc.*Vrf*",
+        param: "fabric",
+        allowed: `lab-1, <img src=x onerror=alert(1)>`,
+        applies: "all",
+      })
+    ).status,
+  ).toBe(303);
   const c = (await loadPolicySnapshot(sql)).constraints[0]!;
   expect(c.allowed).toEqual(["lab-1", "<img src=x onerror=alert(1)>"]);
   expect(c.appliesTo).toBe("all");
@@ -103,12 +122,25 @@ test("constraints, approval rules and approval settings; hostile values are esca
 
 test("tool profiles show each role's tools/list cost; saving one is validated", async () => {
   const { text } = await ui.page("/settings");
-  const viewerRow = /<tr><td>viewer<\/td><td><code>default<\/code>[^<]*(?:<span class="hint">\(read-only\)<\/span>)?<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><\/tr>/.exec(text);
+  const viewerRow =
+    /<tr><td>viewer<\/td><td><code>default<\/code>[^<]*(?:<span class="hint">\(read-only\)<\/span>)?<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><\/tr>/.exec(
+      text,
+    );
   expect(viewerRow).not.toBeNull();
   expect(Number(viewerRow![1])).toBeGreaterThan(3);
   expect(Number(viewerRow![2])).toBeGreaterThan(100);
   expect((await ui.post("/settings/profiles", { name: "Bad Name", mode: "meta" })).status).toBe(400);
-  expect((await ui.post("/settings/profiles", { name: "vrf-tools", mode: "operations", operations: "ndfc.*Vrf*", budget: "3000", description: `"><script>x</script>` })).status).toBe(303);
+  expect(
+    (
+      await ui.post("/settings/profiles", {
+        name: "vrf-tools",
+        mode: "operations",
+        operations: "ndfc.*Vrf*",
+        budget: "3000",
+        description: `"><script>x</script>`,
+      })
+    ).status,
+  ).toBe(303);
   const after = await ui.page("/settings");
   expect(after.text).toContain("vrf-tools");
   expect(after.text).toContain("&quot;&gt;&lt;script&gt;x&lt;/script&gt;");

@@ -58,10 +58,12 @@ test("backup download: encrypted archive, temporary file gone, short passphrase 
   expect(await short.text()).toContain("at least 12 characters");
   const res = await ui.post("/system/backup", { passphrase: "a long enough passphrase" });
   expect(res.status).toBe(200);
-  expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="nexus-mcp-gateway-\d{8}-\d{6}\.nmgbak"$/);
+  expect(res.headers.get("content-disposition")).toMatch(
+    /^attachment; filename="nexus-mcp-gateway-\d{8}-\d{6}\.nmgbak"$/,
+  );
   const body = Buffer.from(await res.arrayBuffer());
   expect(body.subarray(0, 13).toString()).toBe("NMG-BACKUP 1\n");
-  expect(body.toString("latin1")).toContain("\"encryption\"");
+  expect(body.toString("latin1")).toContain('"encryption"');
   await Bun.sleep(50);
   expect(readdirSync(srv.dataDir).filter((f) => f.startsWith("ui-backup-"))).toEqual([]);
 });

@@ -37,7 +37,9 @@ test("Connect creates a token shown once inside the Claude Desktop config; a rel
   expect(again.text).not.toContain(token);
   const pem = await c.request("/connect/gateway.pem");
   expect(await pem.text()).toBe(srv.server.tls.cert);
-  const [row] = await srv.db.sql<{ client_ip: string; user_agent: string | null }[]>`select client_ip, user_agent from audit_events where action = 'token.create' and username = 'ana'`;
+  const [row] = await srv.db.sql<
+    { client_ip: string; user_agent: string | null }[]
+  >`select client_ip, user_agent from audit_events where action = 'token.create' and username = 'ana'`;
   expect(row?.client_ip).toBe("127.0.0.1");
 });
 
@@ -66,7 +68,9 @@ test("my tokens: create, narrow, revoke; errors are shown on the page", async ()
   expect(await resolveApiToken(srv.db.sql, token)).toBeNull();
   const twice = await c.post(`/tokens/${id}/revoke`, {});
   expect(twice.status).toBe(409);
-  const actions = await srv.db.sql<{ action: string }[]>`select action from audit_events where username = 'ben' and action like 'token.%' order by id`;
+  const actions = await srv.db.sql<
+    { action: string }[]
+  >`select action from audit_events where username = 'ben' and action like 'token.%' order by id`;
   expect(actions.map((a) => a.action)).toEqual(["token.create", "token.narrow", "token.revoke"]);
 });
 
@@ -77,7 +81,9 @@ test("administrators see and revoke everybody's tokens; others cannot touch them
   const oc = new UiClient(srv);
   await oc.login(owner.username, owner.password);
   await oc.page("/tokens");
-  const token = /id="new-token">([^<]+)</.exec(await (await oc.post("/tokens", { name: "cleo-box", expiry: "30" })).text())![1]!;
+  const token = /id="new-token">([^<]+)</.exec(
+    await (await oc.post("/tokens", { name: "cleo-box", expiry: "30" })).text(),
+  )![1]!;
   const id = token.split("_")[1]!;
   const dc = new UiClient(srv);
   await dc.login(other.username, other.password);

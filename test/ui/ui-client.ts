@@ -13,7 +13,10 @@ export class UiClient {
     return this.srv.server.ui.url.replace(/\/$/, "");
   }
 
-  async request(path: string, init: RequestInit & { form?: Record<string, string | string[]>; site?: string | null } = {}): Promise<Response> {
+  async request(
+    path: string,
+    init: RequestInit & { form?: Record<string, string | string[]>; site?: string | null } = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookie) headers.set("cookie", this.cookie);
     let body = init.body;
@@ -23,7 +26,8 @@ export class UiClient {
       body = f;
       headers.set("content-type", "application/x-www-form-urlencoded");
     }
-    if (init.site !== null && (init.method ?? "GET") !== "GET") headers.set("sec-fetch-site", init.site ?? "same-origin");
+    if (init.site !== null && (init.method ?? "GET") !== "GET")
+      headers.set("sec-fetch-site", init.site ?? "same-origin");
     const res = await this.srv.fetchUi(path, { ...init, headers, body, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
@@ -42,7 +46,11 @@ export class UiClient {
     return { res, text };
   }
 
-  async post(path: string, form: Record<string, string | string[]>, opts: { csrf?: boolean; site?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+  async post(
+    path: string,
+    form: Record<string, string | string[]>,
+    opts: { csrf?: boolean; site?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const withCsrf = opts.csrf === false || !this.csrf ? form : { csrf: this.csrf, ...form };
     return this.request(path, { method: "POST", form: withCsrf, site: opts.site, headers: opts.headers });
   }

@@ -14,9 +14,16 @@ let admin: UiClient;
 beforeAll(async () => {
   srv = await startTestServer({ CLUSTER_ALLOW_LOOPBACK: "true" });
   const s = srv.server.services;
-  const c = await addCluster(srv.db.sql, cli(), {
-    name: "dc1-east", url: "https://127.0.0.1:9", credentials: { mode: "password", username: "admin", password: "pw", domain: "local" },
-  }, { keyring: s.keyring, urlPolicy: s.urlPolicy });
+  const c = await addCluster(
+    srv.db.sql,
+    cli(),
+    {
+      name: "dc1-east",
+      url: "https://127.0.0.1:9",
+      credentials: { mode: "password", username: "admin", password: "pw", domain: "local" },
+    },
+    { keyring: s.keyring, urlPolicy: s.urlPolicy },
+  );
   clusterId = c.id;
   const a = await addUser(srv.db.sql, { username: "boss", roles: ["admin"] });
   admin = new UiClient(srv);
@@ -28,7 +35,13 @@ afterAll(() => srv.stop());
 const oneTime = (text: string) => /id="one-time-password">([^<]+)</.exec(text)?.[1];
 
 test("create a user with a role and a cluster; the one-time password must be changed at first sign-in", async () => {
-  const res = await admin.post("/users", { username: "nina", displayName: `<script>x</script>"N"`, email: "nina@example.com", roles: ["operator"], clusters: [clusterId] });
+  const res = await admin.post("/users", {
+    username: "nina",
+    displayName: `<script>x</script>"N"`,
+    email: "nina@example.com",
+    roles: ["operator"],
+    clusters: [clusterId],
+  });
   expect(res.status).toBe(200);
   const text = await res.text();
   const password = oneTime(text)!;
@@ -39,7 +52,9 @@ test("create a user with a role and a cluster; the one-time password must be cha
   const nina = new UiClient(srv);
   const login = await nina.login("nina", password);
   expect(login.headers.get("location")).toBe("/password?next=%2F");
-  const [row] = await srv.db.sql<{ client_ip: string; username: string; details: { roles: string[] } }[]>`select client_ip, username, details from audit_events where action = 'user.create' and details->>'username' = 'nina'`;
+  const [row] = await srv.db.sql<
+    { client_ip: string; username: string; details: { roles: string[] } }[]
+  >`select client_ip, username, details from audit_events where action = 'user.create' and details->>'username' = 'nina'`;
   expect(row).toMatchObject({ client_ip: "127.0.0.1", username: "boss", details: { roles: ["operator"] } });
   const dup = await admin.post("/users", { username: "NINA", roles: ["viewer"] });
   expect(dup.status).toBe(409);
@@ -103,7 +118,11 @@ test("no privilege escalation: a user manager cannot grant or hand out what they
 
 test("custom roles: create from the permission list, change, delete; built-in roles are fixed", async () => {
   await admin.page("/roles");
-  const created = await admin.post("/roles", { name: "auditor", description: `reads <b>audit</b>`, permissions: ["audit:read", "audit:export"] });
+  const created = await admin.post("/roles", {
+    name: "auditor",
+    description: `reads <b>audit</b>`,
+    permissions: ["audit:read", "audit:export"],
+  });
   const text = await created.text();
   expect(text).toContain("Role auditor was created with 2 permission(s)");
   expect(text).not.toContain("<b>audit</b>");

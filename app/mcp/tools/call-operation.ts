@@ -48,7 +48,11 @@ export const callOperationTool: ToolDescriptor = {
   audit: "call-path",
   run: (ctx, args) =>
     callOperation(ctx, {
-      operationId: asString(args.operation)!, cluster: asString(args.cluster), params: asRecord(args.params), body: args.body,
-      approvalId: asString(args.approvalId), ...pagingOf(args),
+      operationId: asString(args.operation)!,
+      cluster: asString(args.cluster),
+      params: asRecord(args.params),
+      body: args.body,
+      approvalId: asString(args.approvalId),
+      ...pagingOf(args),
     }),
 };

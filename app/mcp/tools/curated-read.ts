@@ -38,7 +38,12 @@ export function curatedRead(def: CuratedRead): ToolDescriptor {
     run(ctx, args) {
       const route = def.route(args);
       const paging = pagingOf(args);
-      return callOperation(ctx, { ...route, cluster: asString(args.cluster), ...paging, fields: paging.fields ?? def.defaultFields });
+      return callOperation(ctx, {
+        ...route,
+        cluster: asString(args.cluster),
+        ...paging,
+        fields: paging.fields ?? def.defaultFields,
+      });
     },
   };
 }

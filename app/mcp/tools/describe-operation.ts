@@ -11,20 +11,34 @@ import { toolError, type CallContext } from "../call-operation.ts";
 import { unknownOperation } from "../operation-result.ts";
 import { asString, READ_ANNOTATIONS, type ToolDescriptor } from "../tool-descriptor.ts";
 
-const partHint = (id: string) => (part: string) => `(describe_operation operation="${id}" part="${part}" shows one part in full)`;
+const partHint = (id: string) => (part: string) =>
+  `(describe_operation operation="${id}" part="${part}" shows one part in full)`;
 
 async function describeOperation(ctx: CallContext, id: string, part: string | undefined): Promise<CallToolResult> {
   const op = await ctx.deps.catalog.get(id);
   if (!op) return toolError(await unknownOperation(ctx.deps, ctx.principal, id));
   const text = part
     ? describePart(op, part)
-    : renderOperation(op, { maxDescription: 120, body: { maxChars: 1500 }, response: { maxChars: 700, maxDepth: 2 }, partHint: partHint(op.id) });
+    : renderOperation(op, {
+        maxDescription: 120,
+        body: { maxChars: 1500 },
+        response: { maxChars: 700, maxDepth: 2 },
+        partHint: partHint(op.id),
+      });
   if (text === null) {
-    return toolError(`${op.id} has no part "${part!.slice(0, 100)}"; parts start with body or response and follow the field names describe_operation shows (e.g. response.fabrics.management).`);
+    return toolError(
+      `${op.id} has no part "${part!.slice(0, 100)}"; parts start with body or response and follow the field names describe_operation shows (e.g. response.fabrics.management).`,
+    );
   }
   return {
     content: [{ type: "text", text }],
-    structuredContent: { id: op.id, method: op.method, path: op.path, risk: op.risk, parameters: op.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, type: p.type })) },
+    structuredContent: {
+      id: op.id,
+      method: op.method,
+      path: op.path,
+      risk: op.risk,
+      parameters: op.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, type: p.type })),
+    },
   };
 }
 

@@ -5,7 +5,12 @@ import { READ_ANNOTATIONS, type ToolDescriptor } from "../tool-descriptor.ts";
 
 async function listClusters(ctx: CallContext): Promise<CallToolResult> {
   const clusters = await ctx.deps.clustersFor(ctx.principal);
-  const rows = clusters.map((c) => ({ name: c.name, version: c.version ?? "unknown", host: new URL(c.url).host, tls: c.insecure ? "NOT VERIFIED" : "verified" }));
+  const rows = clusters.map((c) => ({
+    name: c.name,
+    version: c.version ?? "unknown",
+    host: new URL(c.url).host,
+    tls: c.insecure ? "NOT VERIFIED" : "verified",
+  }));
   const text = rows.length
     ? ["name | version | host | tls", ...rows.map((r) => `${r.name} | ${r.version} | ${r.host} | ${r.tls}`)].join("\n")
     : "no clusters; an administrator can grant you access to one";

@@ -8,10 +8,17 @@ import { PAGING_ARGS } from "./schema-parts.ts";
 
 export const listFabrics = curatedRead({
   name: "list_fabrics",
-  description: "Fabrics with type, reachability, config sync, worst anomaly and advisory level, NX-OS versions. Start here.",
+  description:
+    "Fabrics with type, reachability, config sync, worst anomaly and advisory level, NX-OS versions. Start here.",
   properties: { ...PAGING_ARGS },
   route: () => ({ operationId: "manage.listFabricsSummary", params: {} }),
   defaultFields: [
-    "name", "management.type", "connectivityStatus", "management.configSyncStatus.syncStatus", "anomalyLevel", "advisoryLevel", "softwareVersions",
+    "name",
+    "management.type",
+    "connectivityStatus",
+    "management.configSyncStatus.syncStatus",
+    "anomalyLevel",
+    "advisoryLevel",
+    "softwareVersions",
   ],
 });

@@ -20,8 +20,16 @@ export const listInterfaces = curatedRead({
   },
   required: ["fabric"],
   route: (a) => {
-    const filter = [str(a.switch) && `switchName:${term(a.switch as string)}`, str(a.status) && `operationalStatus:${a.status}`].filter(Boolean).join(" AND ");
-    return { operationId: "analyze.listFabricInterfaces", params: { fabricName: a.fabric, ...(filter ? { filter } : {}) } };
+    const filter = [
+      str(a.switch) && `switchName:${term(a.switch as string)}`,
+      str(a.status) && `operationalStatus:${a.status}`,
+    ]
+      .filter(Boolean)
+      .join(" AND ");
+    return {
+      operationId: "analyze.listFabricInterfaces",
+      params: { fabricName: a.fabric, ...(filter ? { filter } : {}) },
+    };
   },
   defaultFields: ["switchName", "interfaceName", "adminStatus", "operationalStatus", "speed", "description"],
 });

@@ -12,7 +12,14 @@ export const listSwitches = curatedRead({
       ? { operationId: "manage.listFabricSwitches", params: { fabricName: a.fabric } }
       : { operationId: "manage.listAllSwitches", params: {} },
   defaultFields: [
-    "switchId", "hostname", "fabricName", "model", "switchRole", "softwareVersion", "anomalyLevel",
-    "additionalData.configSyncStatus", "additionalData.discoveryStatus",
+    "switchId",
+    "hostname",
+    "fabricName",
+    "model",
+    "switchRole",
+    "softwareVersion",
+    "anomalyLevel",
+    "additionalData.configSyncStatus",
+    "additionalData.discoveryStatus",
   ],
 });

@@ -17,28 +17,61 @@ function searchLine(op: { id: string; method: string; summary: string; risk: str
 async function searchOperations(ctx: CallContext, query: string, limit: number | undefined): Promise<CallToolResult> {
   const words = query.trim();
   if (words.length < 2) return toolError("search_operations needs a query of at least two characters.");
-  const hits = await ctx.deps.catalog.search(words, Math.min(20, Math.max(1, limit ?? 5)), { risks: usableRisks(ctx.principal) });
+  const hits = await ctx.deps.catalog.search(words, Math.min(20, Math.max(1, limit ?? 5)), {
+    risks: usableRisks(ctx.principal),
+  });
   if (!hits.length) {
-    return { content: [{ type: "text", text: `no operation matches "${words}"; try other words (e.g. the object: fabric, switch, vrf, interface, anomaly)` }], structuredContent: { matches: [] } };
+    return {
+      content: [
+        {
+          type: "text",
+          text: `no operation matches "${words}"; try other words (e.g. the object: fabric, switch, vrf, interface, anomaly)`,
+        },
+      ],
+      structuredContent: { matches: [] },
+    };
   }
   const weak = weakMatch(hits);
   return {
     // Id, method, summary and risk are enough to choose; describe_operation gives the path.
-    content: [{ type: "text", text: [...hits.map((h) => searchLine(h.operation)), ...(weak ? [weak.note] : [])].join("\n") }],
+    content: [
+      { type: "text", text: [...hits.map((h) => searchLine(h.operation)), ...(weak ? [weak.note] : [])].join("\n") },
+    ],
     structuredContent: {
-      matches: hits.map((h) => ({ id: h.id, method: h.operation.method, summary: h.operation.summary, risk: h.operation.risk })),
+      matches: hits.map((h) => ({
+        id: h.id,
+        method: h.operation.method,
+        summary: h.operation.summary,
+        risk: h.operation.risk,
+      })),
       ...(weak ? { unmatched: weak.unmatched, suggestedWords: weak.words } : {}),
     },
   };
 }
 
-const VERBS = new Set(["get", "list", "all", "execute", "update", "create", "delete", "by", "id", "v2", "v3", "details", "summary"]);
+const VERBS = new Set([
+  "get",
+  "list",
+  "all",
+  "execute",
+  "update",
+  "create",
+  "delete",
+  "by",
+  "id",
+  "v2",
+  "v3",
+  "details",
+  "summary",
+]);
 
 /**
  * When even the best match leaves words of the query unmatched, say so and offer the words ND
  * itself uses in the closest operations, so the next query can be better than a guess.
  */
-function weakMatch(hits: SearchHit<SearchableOperation>[]): { note: string; unmatched: string[]; words: string[] } | null {
+function weakMatch(
+  hits: SearchHit<SearchableOperation>[],
+): { note: string; unmatched: string[]; words: string[] } | null {
   const unmatched = hits[0]?.unmatched ?? [];
   if (!unmatched.length) return null;
   const typed = new Set(unmatched.map((w) => w.toLowerCase()));
@@ -49,7 +82,10 @@ function weakMatch(hits: SearchHit<SearchableOperation>[]): { note: string; unma
       counts.set(w, (counts.get(w) ?? 0) + 1);
     }
   }
-  const words = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([w]) => w);
+  const words = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([w]) => w);
   const note = `(weak match: no operation matches ${unmatched.map((w) => `"${w}"`).join(", ")}; words ND uses nearby: ${words.join(", ") || "fabric, switch, interface, anomaly"})`;
   return { note, unmatched, words };
 }
@@ -58,7 +94,7 @@ export const searchOperationsTool: ToolDescriptor = {
   tool: {
     name: "search_operations",
     description:
-      "Find any ND API operation by words (e.g. \"vrf attachments\") when no other tool fits: best matches' id, method, summary, risk. Then call_operation (describe_operation for its parameters).",
+      'Find any ND API operation by words (e.g. "vrf attachments") when no other tool fits: best matches\' id, method, summary, risk. Then call_operation (describe_operation for its parameters).',
     inputSchema: {
       type: "object",
       properties: {

@@ -37,10 +37,31 @@ interface Run {
 
 async function runSuite(revision: string): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), `nmg-conformance-${revision}-`));
-  const proc = Bun.spawn([process.execPath, SUITE, "server", "--url", `${gateway.base}/mcp`, "--requirements", revision, "--expected-failures", BASELINE, "-o", out], {
-    stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-  });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      SUITE,
+      "server",
+      "--url",
+      `${gateway.base}/mcp`,
+      "--requirements",
+      revision,
+      "--expected-failures",
+      BASELINE,
+      "-o",
+      out,
+    ],
+    {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    },
+  );
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   // eslint-disable-next-line no-control-regex
   const output = `${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*m/g, "");
   const totals = /Total: (\d+) passed, (\d+) failed/.exec(output);
@@ -56,7 +77,10 @@ function summary(run: Run): string {
 
 /** Baseline entries, without comments: `- scenario` or `- scenario:check-id`. */
 function baselineEntries(): string[] {
-  return readFileSync(BASELINE, "utf8").split("\n").map((l) => /^\s*-\s*([^\s#]+)/.exec(l)?.[1]).filter((e): e is string => !!e);
+  return readFileSync(BASELINE, "utf8")
+    .split("\n")
+    .map((l) => /^\s*-\s*([^\s#]+)/.exec(l)?.[1])
+    .filter((e): e is string => !!e);
 }
 
 const usedEntries = new Set<string>();
@@ -72,7 +96,9 @@ for (const revision of ["2025-11-25", "2026-07-28"]) {
     expect(run.output).toMatch(/✓ tools-list: \d+ passed, 0 failed/);
     expect(run.output).toMatch(/✓ dns-rebinding-protection: 2 passed, 0 failed/);
     for (const e of run.expected) usedEntries.add(e);
-    console.log(`conformance ${revision}: ${run.passed} checks passed, ${run.failed} failed; ${run.expected.length} scenarios failed as listed in the baseline`);
+    console.log(
+      `conformance ${revision}: ${run.passed} checks passed, ${run.failed} failed; ${run.expected.length} scenarios failed as listed in the baseline`,
+    );
   }, 180_000);
 }
 
