@@ -7,7 +7,7 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db.ts";
 import { StartupError, errorMessage } from "./errors.ts";
-import { buildGateway, type Gateway } from "./gateway.ts";
+import { buildGateway, type Gateway } from "./apps.ts";
 import { startListener, type Listener } from "./http/listener.ts";
 import type { Logger } from "./log.ts";
 import { assertMigrated, migrate } from "./migrate.ts";

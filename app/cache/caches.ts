@@ -15,7 +15,7 @@ import type { Cluster } from "../clusters/cluster.ts";
 import { listClusters } from "../clusters/clusters.ts";
 import { findTokenForVerification, type TokenVerification } from "../identity/api-tokens.sql.ts";
 import type { Principal } from "../identity/principal.ts";
-import { loadPrincipal } from "../identity/principals.ts";
+import { loadPrincipal } from "../identity/principal-loader.ts";
 import { cacheLookups } from "../metrics/metrics.ts";
 import type { PolicySnapshot, ToolProfile } from "../policy/guard.ts";
 import { loadPolicySnapshot, loadToolProfile } from "../policy/policy.sql.ts";

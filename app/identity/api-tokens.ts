@@ -29,7 +29,7 @@ import {
 import { authorize, READ_ONLY_PERMISSIONS, requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
-import { loadPrincipal } from "./principals.ts";
+import { loadPrincipal } from "./principal-loader.ts";
 import { secretMatches } from "./secret-tokens.ts";
 import { requireUser } from "./users.ts";
 

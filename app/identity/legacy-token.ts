@@ -8,7 +8,7 @@
  */
 import type { Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
-import { loadPrincipal } from "./principals.ts";
+import { loadPrincipal } from "./principal-loader.ts";
 import { digestsEqual } from "./secret-tokens.ts";
 import { findUserByName } from "./users.sql.ts";
 

@@ -18,7 +18,7 @@ import type { Keyring } from "../secrets/keyring.ts";
 import type { Sql, TransactionSql } from "./db-handle.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { Principal } from "./principal.ts";
-import { loadPrincipal } from "./principals.ts";
+import { loadPrincipal } from "./principal-loader.ts";
 import { sha256Hex } from "./secret-tokens.ts";
 import { startSession, type SessionSettings } from "./sessions.ts";
 import {

@@ -14,7 +14,7 @@ import { requirePermission } from "./authorize.ts";
 import { isUniqueViolation, type Db, type Sql } from "./db-handle.ts";
 import { isPermission, type Permission } from "./permissions.ts";
 import type { Principal } from "./principal.ts";
-import { rolePermissions } from "./principals.ts";
+import { rolePermissions } from "./principal-loader.ts";
 import {
   deleteGrantsOfRole,
   deleteRoleRow,

@@ -11,7 +11,7 @@
 import { recordAudit } from "../audit/audit-log.ts";
 import type { Db, Sql } from "./db-handle.ts";
 import type { Principal } from "./principal.ts";
-import { loadPrincipal } from "./principals.ts";
+import { loadPrincipal } from "./principal-loader.ts";
 import { secretMatches } from "./secret-tokens.ts";
 import { newSessionToken, parseSessionToken } from "./session-token.ts";
 import {

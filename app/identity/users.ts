@@ -20,7 +20,7 @@ import { generatePassword, type PasswordHasher } from "./passwords.ts";
 import { assertNoEscalation, getRole, type Role } from "./roles.ts";
 import { deleteGrant, insertGrant } from "./roles.sql.ts";
 import type { Principal } from "./principal.ts";
-import { loadPrincipal } from "./principals.ts";
+import { loadPrincipal } from "./principal-loader.ts";
 import { endAllSessions } from "./sessions.ts";
 import {
   deleteUserRow,

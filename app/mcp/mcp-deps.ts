@@ -1,6 +1,6 @@
 /**
  * What the MCP layer needs from the rest of the gateway, as one explicit interface. The
- * composition root (app/gateway.ts) wires the real modules in; tests may wire others.
+ * composition root (app/apps.ts) wires the real modules in; tests may wire others.
  */
 import type { Sql } from "postgres";
 import type { Operation } from "../catalog/operation.ts";

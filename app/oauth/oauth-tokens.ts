@@ -16,7 +16,7 @@ import { recordAudit } from "../audit/audit-log.ts";
 import { narrow } from "../identity/api-tokens.ts";
 import type { Sql } from "../identity/db-handle.ts";
 import type { Principal } from "../identity/principal.ts";
-import { loadPrincipal } from "../identity/principals.ts";
+import { loadPrincipal } from "../identity/principal-loader.ts";
 import { secretMatches } from "../identity/secret-tokens.ts";
 import { OAuthError } from "./oauth-errors.ts";
 import { acceptResource, type GatewayNames } from "./oauth-resource.ts";

@@ -7,7 +7,7 @@ import { AppError, Invalid } from "../errors.ts";
 import type { Principal } from "../identity/principal.ts";
 import { PERMISSIONS, type Permission } from "../identity/permissions.ts";
 import { listRoles } from "../identity/roles.ts";
-import { mcpDeps } from "../mcp/mcp-wiring.ts";
+import { mcpDeps } from "../mcp/mcp-domain-deps.ts";
 import { approxTokens, surfaceFor } from "../mcp/tool-registry.ts";
 import { canWrite } from "../policy/risk-permissions.ts";
 import { getApprovalSettings, setApprovalSettings } from "../policy/approvals.ts";

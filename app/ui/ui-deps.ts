@@ -1,4 +1,4 @@
-/** What the UI routes receive from the composition root (gateway.ts). No globals. */
+/** What the UI routes receive from the composition root (apps.ts). No globals. */
 import type { Config } from "../config.ts";
 import type { Sql } from "../identity/db-handle.ts";
 import type { Logger } from "../log.ts";

@@ -11,7 +11,7 @@ import { callerFor } from "../support/callers.ts";
 import { cli } from "../identity/helpers.ts";
 import { login, NO_DIRECTORY_ROLE, type LoginDeps } from "../../app/identity/login.ts";
 import { SYSTEM_ROLES, type Permission } from "../../app/identity/permissions.ts";
-import { loadPrincipal } from "../../app/identity/principals.ts";
+import { loadPrincipal } from "../../app/identity/principal-loader.ts";
 import { addDirectory, mapGroup, removeDirectory, testDirectory } from "../../app/directory/directories.ts";
 import { parseEndpoint } from "../../app/directory/directory-config.ts";
 import { checkDirectoryUsers } from "../../app/directory/directory-sync.ts";

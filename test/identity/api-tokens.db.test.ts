@@ -12,7 +12,7 @@ import {
 } from "../../app/identity/api-tokens.ts";
 import { authorize } from "../../app/identity/authorize.ts";
 import { legacyTokenProblem, resolveLegacyToken } from "../../app/identity/legacy-token.ts";
-import { loadPrincipal } from "../../app/identity/principals.ts";
+import { loadPrincipal } from "../../app/identity/principal-loader.ts";
 import { ensureServiceUser } from "../../app/identity/service-user.ts";
 import { grantRole, setUserActive, setUserClusters } from "../../app/identity/users.ts";
 import { freshDatabase } from "../support/db.ts";

@@ -3,7 +3,7 @@ import { narrow } from "../../app/identity/api-tokens.ts";
 import { authorize, requirePermission } from "../../app/identity/authorize.ts";
 import { SYSTEM_ROLES, type Permission } from "../../app/identity/permissions.ts";
 import type { Principal } from "../../app/identity/principal.ts";
-import { buildPrincipal } from "../../app/identity/principals.ts";
+import { buildPrincipal } from "../../app/identity/principal-loader.ts";
 import { Forbidden } from "../../app/errors.ts";
 
 function principal(over: Partial<Principal> = {}): Principal {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Invalid } from "../../app/errors.ts";
 import { ensureFirstAdmin, INITIAL_PASSWORD_FILE } from "../../app/identity/first-admin.ts";
 import { login } from "../../app/identity/login.ts";
-import { loadPrincipal } from "../../app/identity/principals.ts";
+import { loadPrincipal } from "../../app/identity/principal-loader.ts";
 import { ensureServiceUser } from "../../app/identity/service-user.ts";
 import { freshDatabase, type TestDatabase } from "../support/db.ts";
 import { auditRows, fastHasher, loginDeps } from "./helpers.ts";

@@ -2,7 +2,7 @@ import { callerFor } from "../support/callers.ts";
 import { afterAll, expect, test } from "bun:test";
 import { Conflict } from "../../app/errors.ts";
 import { deleteUser, revokeRole, setUserActive } from "../../app/identity/users.ts";
-import { loadPrincipal } from "../../app/identity/principals.ts";
+import { loadPrincipal } from "../../app/identity/principal-loader.ts";
 import { freshDatabase } from "../support/db.ts";
 import { addUser, cli } from "./helpers.ts";
 

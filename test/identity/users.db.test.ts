@@ -4,7 +4,7 @@ import { callerFor, cliCaller } from "../support/callers.ts";
 import { createApiToken, resolveApiToken } from "../../app/identity/api-tokens.ts";
 import { login } from "../../app/identity/login.ts";
 import { resetPassword } from "../../app/identity/password-change.ts";
-import { loadPrincipal } from "../../app/identity/principals.ts";
+import { loadPrincipal } from "../../app/identity/principal-loader.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../../app/identity/roles.ts";
 import { resolveSession, DEFAULT_SESSION_SETTINGS } from "../../app/identity/sessions.ts";
 import {

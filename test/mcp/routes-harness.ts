@@ -14,7 +14,7 @@ import { resolveApiToken } from "../../app/identity/api-tokens.ts";
 import { createLogger } from "../../app/log.ts";
 import type { Authenticate } from "../../app/mcp/mcp-admission.ts";
 import { mcpRoutes, type McpLimits } from "../../app/mcp/mcp.routes.ts";
-import { mcpAuthenticator, mcpDeps } from "../../app/mcp/mcp-wiring.ts";
+import { mcpAuthenticator, mcpDeps } from "../../app/mcp/mcp-domain-deps.ts";
 import type { McpWorld } from "../support/mcp-world.ts";
 
 export interface RoutesHarness {

@@ -323,7 +323,7 @@ const NOT_A_CALLER_CHANGE: Record<string, string> = {
   "identity/service-user.ts:ensureServiceUser": "bootstrap: the configured legacy-token service user",
   "identity/cluster-names.ts:clusterIdsByName": "read",
   "identity/legacy-token.ts:resolveLegacyToken": "authentication",
-  "identity/principals.ts:loadPrincipal": "read",
+  "identity/principal-loader.ts:loadPrincipal": "read",
   "identity/login.ts:login": "authentication: proven by the password (anonymous until then)",
   "identity/login.ts:purgeLoginThrottle": "housekeeping timer",
   "policy/approvals.ts:approvalMatches": "read",

@@ -13,7 +13,7 @@ import { loadAssets } from "../../app/ui/assets.ts";
 import { addUser, cli } from "../identity/helpers.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { UiClient } from "./ui-client.ts";
-import { loadPrincipal } from "../../app/identity/principals.ts";
+import { loadPrincipal } from "../../app/identity/principal-loader.ts";
 import type { Principal } from "../../app/identity/principal.ts";
 
 test("every route of the UI app declares its access", () => {

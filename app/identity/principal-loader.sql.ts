@@ -1,6 +1,7 @@
 // One query for everything a Principal is made of: the user, its roles with their permissions
-// and tool profiles, and its cluster access. Run on every authenticated request (no cache), so
-// a role or access change applies to the very next request on every node.
+// and tool profiles, and its cluster access. Read through the principal cache (app/cache/), which
+// every change notification empties, so a role or access change applies to the next request on
+// the changing node and within the measured bound on the others.
 import { isUuid, type Db } from "./db-handle.ts";
 import type { UserKind } from "./users.sql.ts";
 

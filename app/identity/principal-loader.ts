@@ -8,7 +8,7 @@
 import type { Db } from "./db-handle.ts";
 import { isPermission, SYSTEM_ROLES, type Permission } from "./permissions.ts";
 import type { Principal } from "./principal.ts";
-import { loadPrincipalRow, type PrincipalRow, type RoleGrant } from "./principals.sql.ts";
+import { loadPrincipalRow, type PrincipalRow, type RoleGrant } from "./principal-loader.sql.ts";
 
 export function rolePermissions(role: Pick<RoleGrant, "name" | "system" | "permissions">): Permission[] {
   if (role.system && role.name in SYSTEM_ROLES) return [...SYSTEM_ROLES[role.name as keyof typeof SYSTEM_ROLES]];

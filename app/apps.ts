@@ -14,7 +14,7 @@ import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { gauge } from "./metrics/metrics.ts";
 import { metricsRoutes } from "./metrics/metrics.routes.ts";
 import { APPLICATION_NAME } from "./db.ts";
-import { defaultUiUrl, mcpAuthenticator, mcpDeps } from "./mcp/mcp-wiring.ts";
+import { defaultUiUrl, mcpAuthenticator, mcpDeps } from "./mcp/mcp-domain-deps.ts";
 import type { GatewayNames } from "./oauth/oauth-resource.ts";
 import { oauthRoutes } from "./oauth/oauth.routes.ts";
 import type { Services } from "./services.ts";
