@@ -15,7 +15,7 @@
  *   are logged. After it is back, caches start empty (changes made meanwhile were not heard).
  */
 import type { Sql } from "postgres";
-import { connect } from "../db.ts";
+import { connect, type Db } from "../db.ts";
 import { errorMessage } from "../errors.ts";
 import { cacheInvalidations, gauge } from "../metrics/metrics.ts";
 
@@ -53,10 +53,10 @@ const localFeeds = new Set<{ beginLocalChange(): string }>();
  * and sends the `sync:` notification in the same transaction (`db`). A no-op in a process
  * without a feed (the CLI), whose changes reach gateways through the triggers.
  */
-export async function announceLocalChange(db: Pick<Sql, "unsafe">): Promise<void> {
+export async function announceLocalChange(db: Db): Promise<void> {
   if (!localFeeds.size) return;
   const tags = [...localFeeds].map((f) => f.beginLocalChange());
-  for (const tag of tags) await db.unsafe("select pg_notify($1, $2)", [CHANNEL, tag]);
+  for (const tag of tags) await db`select pg_notify(${CHANNEL}, ${tag})`;
 }
 
 let feedCount = 0;
@@ -124,7 +124,8 @@ export function startChangeFeed(databaseUrl: string, log: FeedLog, opts: FeedOpt
 
   async function establish(): Promise<void> {
     try {
-      await listener.unsafe(`listen ${CHANNEL}`);
+      // The channel is an identifier (LISTEN takes no parameters): quoted by the driver, from a constant.
+      await listener`listen ${listener(CHANNEL)}`;
       if (closed) return;
       const wasDown = !up;
       up = true;
