@@ -11,7 +11,7 @@ import { endMyOtherSessions, listMySessions } from "../identity/sessions.ts";
 import { requireUser } from "../identity/users.ts";
 import { accountPage, sessionsPanel } from "../../views/account.ts";
 import type { NoticeKind } from "../../views/layout.ts";
-import { get, post, rawField, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
+import { get, post, rawField, type SignedInRequest, type UiRoute, type UiView, sentence } from "./ui-route.ts";
 
 function settings(req: SignedInRequest) {
   return { absoluteMs: req.deps.config.sessionAbsoluteMs, idleMs: req.deps.config.sessionIdleMs };
@@ -86,7 +86,7 @@ export function accountRoutes(): UiRoute[] {
       } catch (err) {
         if (err instanceof Invalid || err instanceof Unauthorized) {
           return page(req, {
-            passwordError: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".",
+            passwordError: sentence(err.message),
             status: err instanceof Invalid ? 400 : 401,
           });
         }

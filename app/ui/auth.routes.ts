@@ -15,7 +15,7 @@ import { logout } from "../identity/sessions.ts";
 import { clearSessionCookie, readSessionCookie, sessionCookie } from "../identity/session-cookie.ts";
 import { requestMeta } from "../http/request-meta.ts";
 import { loginPage, passwordChangePage } from "../../views/sign-in.ts";
-import { field, get, post, rawField, type UiRequest, type UiRoute } from "./ui-route.ts";
+import { field, get, post, rawField, type UiRequest, type UiRoute, sentence } from "./ui-route.ts";
 import { safeNext } from "./ui-security.ts";
 
 function seeOther(to: string, cookie?: string): Response {
@@ -174,13 +174,9 @@ export function authRoutes(): UiRoute[] {
         return seeOther(next, sessionCookie(result.session!.token));
       } catch (err) {
         if (err instanceof Invalid || err instanceof Unauthorized)
-          return page(capitalise(err.message) + ".", err instanceof Invalid ? 400 : 401);
+          return page(sentence(err.message), err instanceof Invalid ? 400 : 401);
         throw err;
       }
     }),
   ];
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -8,7 +8,7 @@ import { createApiToken } from "../identity/api-tokens.ts";
 import { connectPage } from "../../views/connect.ts";
 import type { CreatedToken } from "../../views/tokens.ts";
 import { clusterChoices, tokenFormValues, tokenInput, type TokenFormValues } from "./token-input.ts";
-import { get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
+import { get, post, type SignedInRequest, type UiRoute, type UiView, sentence } from "./ui-route.ts";
 
 /** The MCP listener as this browser reaches the gateway: same host name, the API port. */
 function apiBase(req: SignedInRequest): string {
@@ -51,7 +51,7 @@ export function connectRoutes(): UiRoute[] {
         if (err instanceof AppError && err.status < 500)
           return page(req, {
             values,
-            error: err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".",
+            error: sentence(err.message),
             status: err.status,
           });
         throw err;

@@ -4,11 +4,7 @@ import { createRole, deleteRole, getRole, listRoles, updateRole } from "../ident
 import { rolePage, rolesPage } from "../../views/roles.ts";
 import type { Message } from "../../views/users.ts";
 import { redirect } from "./ui-app.ts";
-import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1) + ".";
-}
+import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView, sentence } from "./ui-route.ts";
 
 async function listPage(
   req: SignedInRequest,
@@ -67,7 +63,7 @@ export function rolesRoutes(): UiRoute[] {
         });
       } catch (err) {
         if (err instanceof AppError && err.status < 500)
-          return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
+          return listPage(req, { form: { values, error: sentence(err.message) }, status: err.status });
         throw err;
       }
     }),
@@ -83,7 +79,7 @@ export function rolesRoutes(): UiRoute[] {
         return detailPage(req, { message: { kind: "ok", text: "Role saved." } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound))
-          return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
+          return detailPage(req, { message: { kind: "bad", text: sentence(err.message) }, status: err.status });
         throw err;
       }
     }),
@@ -94,7 +90,7 @@ export function rolesRoutes(): UiRoute[] {
         return redirect(req, "/roles");
       } catch (err) {
         if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound))
-          return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
+          return detailPage(req, { message: { kind: "bad", text: sentence(err.message) }, status: err.status });
         throw err;
       }
     }),

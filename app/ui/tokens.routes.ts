@@ -13,7 +13,7 @@ import { listClusters } from "../clusters/clusters.ts";
 import { tokensPage, type CreatedToken, type TokenRowView, type TokensPageProps } from "../../views/tokens.ts";
 import type { NoticeKind } from "../../views/layout.ts";
 import { clusterChoices, tokenFormValues, tokenInput } from "./token-input.ts";
-import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
+import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView, sentence } from "./ui-route.ts";
 
 interface State {
   created?: CreatedToken | null;
@@ -63,13 +63,9 @@ async function orMessage(req: SignedInRequest, action: () => Promise<State>): Pr
     return await page(req, await action());
   } catch (err) {
     if (err instanceof AppError && err.status < 500)
-      return page(req, { message: { kind: "bad", text: capital(err.message) + "." }, status: err.status });
+      return page(req, { message: { kind: "bad", text: sentence(err.message) }, status: err.status });
     throw err;
   }
-}
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 export function tokensRoutes(): UiRoute[] {
@@ -84,7 +80,7 @@ export function tokensRoutes(): UiRoute[] {
         return page(req, { created: { token: t.token, name: t.name, expiresAt: t.expiresAt, readOnly: t.readOnly } });
       } catch (err) {
         if (err instanceof AppError && err.status < 500)
-          return page(req, { form: { values, error: capital(err.message) + "." }, status: err.status });
+          return page(req, { form: { values, error: sentence(err.message) }, status: err.status });
         throw err;
       }
     }),

@@ -81,6 +81,11 @@ export function post<A extends RouteAccess>(
 }
 
 /** The string value of a form field, trimmed; "" when absent. */
+/** A domain error's message (safe to show, lower-case, no full stop) as a sentence for a page. */
+export function sentence(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}
+
 export function field(form: FormData, name: string): string {
   const v = form.get(name);
   return typeof v === "string" ? v.trim() : "";

@@ -5,11 +5,7 @@ import { resetPassword } from "../identity/password-change.ts";
 import { listRoles } from "../identity/roles.ts";
 import { createUser, listUsers, setUserActive, setUserClusters, setUserRoles } from "../identity/users.ts";
 import { roleChoices, userPage, usersPage, type Message, type NewUserValues } from "../../views/users.ts";
-import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView } from "./ui-route.ts";
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1) + ".";
-}
+import { field, fields, get, post, type SignedInRequest, type UiRoute, type UiView, sentence } from "./ui-route.ts";
 
 async function common(req: SignedInRequest) {
   const caller = req.session.caller;
@@ -87,7 +83,7 @@ async function onUser(
     return await detailPage(req, await change(req.params.id ?? ""));
   } catch (err) {
     if (err instanceof AppError && err.status < 500 && !(err instanceof NotFound))
-      return detailPage(req, { message: { kind: "bad", text: capital(err.message) }, status: err.status });
+      return detailPage(req, { message: { kind: "bad", text: sentence(err.message) }, status: err.status });
     throw err;
   }
 }
@@ -124,7 +120,7 @@ export function usersRoutes(): UiRoute[] {
         });
       } catch (err) {
         if (err instanceof AppError && err.status < 500)
-          return listPage(req, { form: { values, error: capital(err.message) }, status: err.status });
+          return listPage(req, { form: { values, error: sentence(err.message) }, status: err.status });
         throw err;
       }
     }),
